@@ -1,0 +1,246 @@
+package seatkeeper
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Copilot plan types and policy values, exactly as GitHub spells them.
+const (
+	PlanBusiness   = "business"
+	PlanEnterprise = "enterprise"
+
+	SeatsAssignAll      = "assign_all"
+	SeatsAssignSelected = "assign_selected"
+	SeatsDisabled       = "disabled"
+	SeatsUnconfigured   = "unconfigured"
+
+	PolicyAllow        = "allow"
+	PolicyBlock        = "block"
+	PolicyUnconfigured = "unconfigured"
+
+	FeatureEnabled      = "enabled"
+	FeatureDisabled     = "disabled"
+	FeatureUnconfigured = "unconfigured"
+)
+
+var (
+	PlanTypes              = []string{PlanBusiness, PlanEnterprise}
+	SeatManagementSettings = []string{SeatsAssignAll, SeatsAssignSelected, SeatsDisabled, SeatsUnconfigured}
+	PublicCodeSuggestions  = []string{PolicyAllow, PolicyBlock, PolicyUnconfigured}
+	FeatureSettings        = []string{FeatureEnabled, FeatureDisabled, FeatureUnconfigured}
+)
+
+// Subscription is an organization's Copilot Business or Enterprise
+// subscription. An organization without one does not have Copilot enabled.
+type Subscription struct {
+	OrgID                 int64
+	PlanType              string
+	SeatManagementSetting string
+	PublicCodeSuggestions string
+	IDEChat               string
+	PlatformChat          string
+	CLI                   string
+	BillingCycleDay       int // 1-28: the day of the month a billing cycle starts
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
+}
+
+// DefaultSubscription is what enabling Copilot with no settings gives.
+func DefaultSubscription() Subscription {
+	return Subscription{
+		PlanType:              PlanBusiness,
+		SeatManagementSetting: SeatsAssignSelected,
+		PublicCodeSuggestions: PolicyUnconfigured,
+		IDEChat:               FeatureUnconfigured,
+		PlatformChat:          FeatureUnconfigured,
+		CLI:                   FeatureUnconfigured,
+		BillingCycleDay:       1,
+	}
+}
+
+// Validate reports the first field whose value GitHub would not accept.
+func (s Subscription) Validate() error {
+	check := func(field, v string, allowed []string) error {
+		if !slices.Contains(allowed, v) {
+			return Errorf(KindInvalid, "%s: %q is not one of %v", field, v, allowed)
+		}
+		return nil
+	}
+	for _, c := range []struct {
+		field, v string
+		allowed  []string
+	}{
+		{"plan_type", s.PlanType, PlanTypes},
+		{"seat_management_setting", s.SeatManagementSetting, SeatManagementSettings},
+		{"public_code_suggestions", s.PublicCodeSuggestions, PublicCodeSuggestions},
+		{"ide_chat", s.IDEChat, FeatureSettings},
+		{"platform_chat", s.PlatformChat, FeatureSettings},
+		{"cli", s.CLI, FeatureSettings},
+	} {
+		if err := check(c.field, c.v, c.allowed); err != nil {
+			return err
+		}
+	}
+	if s.BillingCycleDay < 1 || s.BillingCycleDay > 28 {
+		return Errorf(KindInvalid, "billing_cycle_day: %d is not between 1 and 28", s.BillingCycleDay)
+	}
+	return nil
+}
+
+// Date is a calendar day in UTC, GitHub's YYYY-MM-DD.
+type Date struct{ time.Time }
+
+// DateLayout is the wire form of a Date.
+const DateLayout = "2006-01-02"
+
+// ParseDate parses YYYY-MM-DD.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(DateLayout, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("%q is not a YYYY-MM-DD date", s)
+	}
+	return Date{t}, nil
+}
+
+// DateOf returns the UTC calendar day containing t.
+func DateOf(t time.Time) Date {
+	y, m, d := t.UTC().Date()
+	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+func (d Date) String() string { return d.Format(DateLayout) }
+
+// CycleStart returns the start of the billing cycle containing now, for a
+// subscription whose cycles begin on day (1-28) of each month, at 00:00 UTC.
+func CycleStart(day int, now time.Time) time.Time {
+	now = now.UTC()
+	y, m, _ := now.Date()
+	start := time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+	if now.Before(start) {
+		start = start.AddDate(0, -1, 0)
+	}
+	return start
+}
+
+// NextCycleStart returns the first day of the billing cycle after the one
+// containing now: the date a seat cancelled now stops.
+func NextCycleStart(day int, now time.Time) Date {
+	return Date{CycleStart(day, now).AddDate(0, 1, 0)}
+}
+
+// GrantKind says what a seat grant was given to.
+type GrantKind int
+
+const (
+	GrantUser           GrantKind = iota + 1 // one user, directly
+	GrantTeam                                // every member of an org team and its child teams
+	GrantEnterpriseTeam                      // every member of an enterprise team
+)
+
+// Grant is one assignment of Copilot seats in an organization.
+type Grant struct {
+	ID                      int64
+	OrgID                   int64
+	Kind                    GrantKind
+	UserID                  int64 // GrantUser
+	TeamID                  int64 // GrantTeam
+	EnterpriseTeamID        int64 // GrantEnterpriseTeam
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	PendingCancellationDate *Date
+}
+
+// Lapsed reports whether the grant's pending cancellation has taken effect.
+func (g Grant) Lapsed(now time.Time) bool {
+	return g.PendingCancellationDate != nil && !now.Before(g.PendingCancellationDate.Time)
+}
+
+// Activity is the last Copilot use recorded for a user in an organization.
+type Activity struct {
+	LastActivityAt     *time.Time
+	LastActivityEditor string
+}
+
+// Seat is a user's Copilot seat in an organization, resolved from every
+// grant that reaches the user.
+type Seat struct {
+	Org      Organization
+	User     User
+	PlanType string
+	// Exactly one of Team and EnterpriseTeam is set when the seat is held
+	// through a team; both are nil for a direct (or assign_all) seat.
+	Team                    *Team
+	EnterpriseTeam          *EnterpriseTeam
+	CreatedAt               time.Time
+	UpdatedAt               time.Time
+	PendingCancellationDate *Date
+	Activity                Activity
+}
+
+// Reach is one way a grant reaches a user: the grant and, for a team grant,
+// when the user joined the team (or a child team) that carries it.
+type Reach struct {
+	Grant    Grant
+	JoinedAt time.Time // zero for direct grants
+	Team     *Team
+	ETeam    *EnterpriseTeam
+}
+
+// ResolveSeat picks the seat a user holds from the grants that reach them,
+// as GitHub reports it: a grant without a pending cancellation wins over one
+// with; a direct grant wins over a team grant; among team grants the oldest
+// wins. The seat is pending cancellation only when every live grant is, and
+// then until the latest of their dates. ok is false when no live grant
+// remains at now.
+func ResolveSeat(reaches []Reach, now time.Time) (chosen Reach, pending *Date, ok bool) {
+	live := reaches[:0:0]
+	for _, r := range reaches {
+		if !r.Grant.Lapsed(now) {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return Reach{}, nil, false
+	}
+	better := func(a, b Reach) bool { // is a preferred over b?
+		ap, bp := a.Grant.PendingCancellationDate == nil, b.Grant.PendingCancellationDate == nil
+		if ap != bp {
+			return ap
+		}
+		ad, bd := a.Grant.Kind == GrantUser, b.Grant.Kind == GrantUser
+		if ad != bd {
+			return ad
+		}
+		if !a.Grant.CreatedAt.Equal(b.Grant.CreatedAt) {
+			return a.Grant.CreatedAt.Before(b.Grant.CreatedAt)
+		}
+		return a.Grant.ID < b.Grant.ID
+	}
+	chosen = live[0]
+	for _, r := range live[1:] {
+		if better(r, chosen) {
+			chosen = r
+		}
+	}
+	if chosen.Grant.PendingCancellationDate != nil {
+		latest := *chosen.Grant.PendingCancellationDate
+		for _, r := range live {
+			if d := r.Grant.PendingCancellationDate; d.After(latest.Time) {
+				latest = *d
+			}
+		}
+		pending = &latest
+	}
+	return chosen, pending, true
+}
+
+// Since returns when the reach first gave access: the grant's creation, or
+// the user's joining of the team if that came later.
+func (r Reach) Since() time.Time {
+	if r.JoinedAt.After(r.Grant.CreatedAt) {
+		return r.JoinedAt
+	}
+	return r.Grant.CreatedAt
+}

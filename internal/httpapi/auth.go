@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+)
+
+type principalKey struct{}
+
+func withPrincipal(ctx context.Context, p seatkeeper.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// principalFrom returns the request's authenticated principal, if any.
+func principalFrom(ctx context.Context) (seatkeeper.Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(seatkeeper.Principal)
+	return p, ok
+}
+
+// credential extracts the token from an Authorization header in any form
+// GitHub accepts: "Bearer T", "token T", or Basic with T as the password
+// (or, with no password, as the user name). ok is false when the header is
+// absent; a present header that yields no token gives "", true.
+func credential(r *http.Request) (tok string, ok bool) {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	if h == "" {
+		return "", false
+	}
+	scheme, rest, _ := strings.Cut(h, " ")
+	rest = strings.TrimSpace(rest)
+	switch strings.ToLower(scheme) {
+	case "bearer", "token":
+		return rest, true
+	case "basic":
+		raw, err := base64.StdEncoding.DecodeString(rest)
+		if err != nil {
+			return "", true
+		}
+		user, pass, _ := strings.Cut(string(raw), ":")
+		if pass == "" {
+			return user, true
+		}
+		return pass, true
+	}
+	return "", true
+}
+
+var errBadCredentials = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Bad credentials"}
+
+// authenticate resolves the request's token to a principal. present is
+// false when there is no Authorization header; err is Bad credentials for
+// a token that is malformed, unknown, revoked or expired.
+func (s *Server) authenticate(r *http.Request) (p seatkeeper.Principal, present bool, err error) {
+	tok, present := credential(r)
+	if !present {
+		return p, false, nil
+	}
+	if tok == "" || len(tok) > 255 {
+		return p, true, errBadCredentials
+	}
+	t, err := s.store.TokenByHash(r.Context(), auth.Hash(tok))
+	if seatkeeper.IsNotFound(err) {
+		return p, true, errBadCredentials
+	}
+	if err != nil {
+		return p, true, err
+	}
+	if !t.Usable(s.clock.Now()) {
+		return p, true, errBadCredentials
+	}
+	p.Token = t
+	if t.UserID != 0 {
+		u, err := s.store.UserByID(r.Context(), t.UserID)
+		if seatkeeper.IsNotFound(err) {
+			return p, true, errBadCredentials
+		}
+		if err != nil {
+			return p, true, err
+		}
+		p.User = &u
+	}
+	return p, true, nil
+}
+
+var errRequiresAuth = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Requires authentication"}
+
+// orgHandler serves a route under /orgs/{org} for a caller that has passed
+// the route's requirement.
+type orgHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, p seatkeeper.Principal) error
+
+// orgOwner guards an org route that only the org's owners may use, checking
+// in GitHub's order: a credential; the org exists; the token's scopes (404)
+// or permissions (403); the token's user owns the org (404).
+func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		hdr := w.Header()
+		hdr.Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
+		hdr.Set("X-Accepted-GitHub-Permissions", req.AcceptedPermissions())
+		p, ok := principalFrom(r.Context())
+		if !ok {
+			return errRequiresAuth
+		}
+		org, err := s.store.OrgByLogin(r.Context(), r.PathValue("org"))
+		if err != nil {
+			return err
+		}
+		if err := req.CheckOrgToken(p.Token, org.ID); err != nil {
+			return err
+		}
+		var m *seatkeeper.Membership
+		if p.User != nil {
+			mm, err := s.store.Membership(r.Context(), org.ID, p.User.ID)
+			if err != nil && !seatkeeper.IsNotFound(err) {
+				return err
+			}
+			if err == nil {
+				m = &mm
+			}
+		}
+		if err := auth.CheckOrgOwner(p, m); err != nil {
+			return err
+		}
+		return h(w, r, org, p)
+	})
+}
+
+// handle adapts a handler that returns an error to http.Handler.
+func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}

@@ -1,0 +1,65 @@
+package httpapi
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// DocREST is GitHub's documentation_url for errors not tied to one endpoint.
+const DocREST = "https://docs.github.com/rest"
+
+// basicError is GitHub's basic-error body. Status is a string, as GitHub
+// sends it.
+type basicError struct {
+	Message          string `json:"message"`
+	Errors           any    `json:"errors,omitempty"`
+	DocumentationURL string `json:"documentation_url"`
+	Status           string `json:"status"`
+}
+
+var statusOf = map[seatkeeper.ErrorKind]int{
+	seatkeeper.KindInternal:        http.StatusInternalServerError,
+	seatkeeper.KindInvalid:         http.StatusUnprocessableEntity,
+	seatkeeper.KindBadRequest:      http.StatusBadRequest,
+	seatkeeper.KindNotFound:        http.StatusNotFound,
+	seatkeeper.KindForbidden:       http.StatusForbidden,
+	seatkeeper.KindUnauthenticated: http.StatusUnauthorized,
+	seatkeeper.KindConflict:        http.StatusConflict,
+}
+
+// writeError answers with the basic-error for err. Errors that are not
+// *seatkeeper.Error are internal: the client sees only the request id, the
+// log gets the details.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var e *seatkeeper.Error
+	if !errors.As(err, &e) || e.Kind == seatkeeper.KindInternal {
+		rid := w.Header().Get("X-GitHub-Request-Id")
+		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", rid), slog.String("error", err.Error()))
+		s.writeBasicError(w, r, http.StatusInternalServerError, basicError{
+			Message: "Internal Server Error. If you reach out for help, please include the request ID " + rid + ".",
+		})
+		return
+	}
+	s.writeBasicError(w, r, statusOf[e.Kind], basicError{Message: e.Message, DocumentationURL: e.DocURL})
+}
+
+// writeBasicError writes a basic-error body with the given status.
+func (s *Server) writeBasicError(w http.ResponseWriter, r *http.Request, status int, body basicError) {
+	if body.DocumentationURL == "" {
+		body.DocumentationURL = DocREST
+	}
+	body.Status = strconv.Itoa(status)
+	if status == http.StatusUnauthorized {
+		// GitHub resolves credentials before versions: a 401 names none.
+		w.Header().Del("X-GitHub-Api-Version-Selected")
+	}
+	s.writeJSON(w, r, status, body)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.writeBasicError(w, r, http.StatusNotFound, basicError{Message: "Not Found"})
+}

@@ -1,0 +1,280 @@
+// Package httpapi serves seatkeeper's GitHub-compatible REST API: GitHub's
+// routes, authentication, headers, versioning, rate limits and error bodies.
+// Handlers are thin: rules live in internal/copilot and internal/auth,
+// state in internal/store.
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// API versions seatkeeper serves, newest first; the default is the one an
+// unversioned request gets.
+var (
+	APIVersions       = []string{"2026-03-10", "2022-11-28"}
+	DefaultAPIVersion = "2022-11-28"
+)
+
+// Config is the server's behaviour that callers may tune.
+type Config struct {
+	// BaseURL is the public URL of the API root, used in every URL the
+	// API writes (object urls, Link headers). Default http://127.0.0.1:8080.
+	BaseURL string
+	// RateLimit is each token's requests per hour; default 5000.
+	RateLimit int
+	// RateLimitUnauthenticated is each client address's requests per hour
+	// without a token; default 60.
+	RateLimitUnauthenticated int
+	// Logger receives one line per request and every internal error.
+	Logger *slog.Logger
+}
+
+// Server is the API. It is an http.Handler.
+type Server struct {
+	cfg     Config
+	store   *store.Store
+	clock   *clock.Clock
+	copilot *copilot.Service
+	log     *slog.Logger
+	limiter *limiter
+	mux     *http.ServeMux
+	urls    urls
+}
+
+// New returns the API over st, reading time from clk.
+func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:8080"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	if cfg.RateLimit <= 0 {
+		cfg.RateLimit = 5000
+	}
+	if cfg.RateLimitUnauthenticated <= 0 {
+		cfg.RateLimitUnauthenticated = 60
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   st,
+		clock:   clk,
+		copilot: &copilot.Service{Store: st, Clock: clk},
+		log:     cfg.Logger,
+		limiter: newLimiter(),
+		mux:     http.NewServeMux(),
+		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
+	}
+	s.routes()
+	return s
+}
+
+// exposedHeaders is GitHub's Access-Control-Expose-Headers.
+const exposedHeaders = "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, " +
+	"X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, " +
+	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset, Warning"
+
+// ServeHTTP runs every request through GitHub's order of checks: an
+// unresolvable credential (401), an unsupported API version (400), the
+// primary rate limit (403), the route (404), then the route's own checks.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rid := newRequestID()
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
+	h := rw.Header()
+	h.Set("X-GitHub-Request-Id", rid)
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	h.Set("Access-Control-Expose-Headers", exposedHeaders)
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("X-Frame-Options", "deny")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-XSS-Protection", "0")
+	h.Set("Referrer-Policy", "origin-when-cross-origin, strict-origin-when-cross-origin")
+	h.Set("Content-Security-Policy", "default-src 'none'")
+
+	var actor, kind string
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic", slog.String("request_id", rid), slog.Any("panic", v))
+			if !rw.wroteHeader {
+				s.writeBasicError(rw, r, http.StatusInternalServerError, basicError{
+					Message: "Internal Server Error. If you reach out for help, please include the request ID " + rid + ".",
+				})
+			}
+		}
+		s.log.Info("request",
+			slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("route", r.Pattern), slog.Int("status", rw.status),
+			slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
+	}()
+
+	// GitHub Enterprise Server serves the API under /api/v3.
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/api/v3"); ok && (rest == "" || rest[0] == '/') {
+		r.URL.Path = rest
+		r.URL.RawPath = ""
+		if r.URL.Path == "" {
+			r.URL.Path = "/"
+		}
+	}
+
+	p, present, err := s.authenticate(r)
+	if err != nil {
+		s.writeError(rw, r, err)
+		return
+	}
+	if present {
+		r = r.WithContext(withPrincipal(r.Context(), p))
+		kind = string(p.Token.Kind)
+		if p.User != nil {
+			actor = p.User.Login
+		}
+		if p.Token.Kind.UsesScopes() {
+			h.Set("X-OAuth-Scopes", strings.Join(p.Token.Scopes, ", "))
+		}
+		if p.Token.ExpiresAt != nil {
+			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+	}
+
+	version := r.Header.Get("X-GitHub-Api-Version")
+	if version == "" {
+		version = DefaultAPIVersion
+	} else if !supportedVersion(version) {
+		s.writeBasicError(rw, r, http.StatusBadRequest, basicError{Message: "Bad Request", Errors: unsupportedVersionMessage(version)})
+		return
+	}
+	h.Set("X-GitHub-Api-Version-Selected", version)
+
+	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
+	if present {
+		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
+	}
+	rate := s.limiter.peek(key, limit)
+	setRateHeaders(h, rate)
+	if rate.remaining() == 0 {
+		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
+			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
+			DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+		})
+		return
+	}
+	// The request counts once its status is known: 304s are free.
+	rw.beforeHeader = func(status int) {
+		if status != http.StatusNotModified {
+			setRateHeaders(h, s.limiter.take(key, limit))
+		}
+	}
+
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		// Unknown paths, trailing slashes and wrong methods: GitHub's JSON
+		// 404, never ServeMux's text 404 or 405.
+		s.notFound(rw, r)
+		return
+	}
+	s.mux.ServeHTTP(rw, r)
+}
+
+func supportedVersion(v string) bool {
+	for _, s := range APIVersions {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func unsupportedVersionMessage(v string) string {
+	quoted := make([]string, len(APIVersions))
+	for i, s := range APIVersions {
+		quoted[i] = strconv.Quote(s)
+	}
+	quoted[0] += " (most recent)"
+	return fmt.Sprintf(`The version you specified in the "X-GitHub-API-Version" request header, %q, is not a supported version. `+
+		`The following versions are currently supported: %s and %s.`, v, strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
+}
+
+func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now time.Time) string {
+	who := "for " + addr + "."
+	switch {
+	case authed && p.User != nil:
+		who = fmt.Sprintf("for user ID %d.", p.User.ID)
+	case authed:
+		who = fmt.Sprintf("for installation ID %d.", p.Token.ID)
+	}
+	return fmt.Sprintf("API rate limit exceeded %s If you reach out to GitHub Support for help, please include the request ID %s and timestamp %s.",
+		who, rid, now.UTC().Format("2006-01-02 15:04:05 MST"))
+}
+
+func setRateHeaders(h http.Header, st rateState) {
+	h.Set("X-RateLimit-Limit", strconv.Itoa(st.limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(st.remaining()))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(st.reset.Unix(), 10))
+	h.Set("X-RateLimit-Used", strconv.Itoa(st.used))
+	h.Set("X-RateLimit-Resource", "core")
+}
+
+// clientAddr is the request's remote host, without the port.
+func clientAddr(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+// newRequestID returns an id in GitHub's form: colon-separated upper-case
+// hex groups.
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%X:%X:%X:%X:%X",
+		binary.BigEndian.Uint16(b[0:])&0xFFFF, binary.BigEndian.Uint32(b[2:])&0xFFFFF,
+		binary.BigEndian.Uint32(b[6:])&0xFFFFFFF, binary.BigEndian.Uint32(b[10:])&0xFFFFFFF, uint32(time.Now().Unix()))
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// responseWriter records the status and runs beforeHeader once, just
+// before the status line is written, so headers that depend on the status
+// (the rate-limit count) are still settable.
+type responseWriter struct {
+	http.ResponseWriter
+	status       int
+	wroteHeader  bool
+	beforeHeader func(status int)
+}
+
+func (w *responseWriter) WriteHeader(status int) {
+	if w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	w.status = status
+	if w.beforeHeader != nil {
+		w.beforeHeader(status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

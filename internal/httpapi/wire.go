@@ -1,0 +1,240 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// Wire types: the JSON shapes of GitHub's OpenAPI schemas, built from
+// domain values. Field order follows GitHub's documentation examples.
+
+// urls builds the URLs objects carry, from the public base URL.
+type urls struct{ api, html string }
+
+// nodeID is GitHub's legacy global id: base64 of "0<len>:<Type><id>".
+func nodeID(typ string, id int64) string {
+	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "0%d:%s%d", len(typ), typ, id))
+}
+
+// timestamp formats t as GitHub does: RFC 3339, UTC, whole seconds.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func nullableTimestamp(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := timestamp(*t)
+	return &s
+}
+
+type simpleUser struct {
+	Login             string `json:"login"`
+	ID                int64  `json:"id"`
+	NodeID            string `json:"node_id"`
+	AvatarURL         string `json:"avatar_url"`
+	GravatarID        string `json:"gravatar_id"`
+	URL               string `json:"url"`
+	HTMLURL           string `json:"html_url"`
+	FollowersURL      string `json:"followers_url"`
+	FollowingURL      string `json:"following_url"`
+	GistsURL          string `json:"gists_url"`
+	StarredURL        string `json:"starred_url"`
+	SubscriptionsURL  string `json:"subscriptions_url"`
+	OrganizationsURL  string `json:"organizations_url"`
+	ReposURL          string `json:"repos_url"`
+	EventsURL         string `json:"events_url"`
+	ReceivedEventsURL string `json:"received_events_url"`
+	Type              string `json:"type"`
+	SiteAdmin         bool   `json:"site_admin"`
+}
+
+func (u urls) simpleUser(x seatkeeper.User) simpleUser {
+	api := u.api + "/users/" + x.Login
+	return simpleUser{
+		Login:             x.Login,
+		ID:                x.ID,
+		NodeID:            nodeID("User", x.ID),
+		AvatarURL:         fmt.Sprintf("%s/avatars/u/%d?v=4", u.html, x.ID),
+		GravatarID:        "",
+		URL:               api,
+		HTMLURL:           u.html + "/" + x.Login,
+		FollowersURL:      api + "/followers",
+		FollowingURL:      api + "/following{/other_user}",
+		GistsURL:          api + "/gists{/gist_id}",
+		StarredURL:        api + "/starred{/owner}{/repo}",
+		SubscriptionsURL:  api + "/subscriptions",
+		OrganizationsURL:  api + "/orgs",
+		ReposURL:          api + "/repos",
+		EventsURL:         api + "/events{/privacy}",
+		ReceivedEventsURL: api + "/received_events",
+		Type:              "User",
+		SiteAdmin:         x.SiteAdmin,
+	}
+}
+
+type orgSimple struct {
+	Login            string  `json:"login"`
+	ID               int64   `json:"id"`
+	NodeID           string  `json:"node_id"`
+	URL              string  `json:"url"`
+	ReposURL         string  `json:"repos_url"`
+	EventsURL        string  `json:"events_url"`
+	HooksURL         string  `json:"hooks_url"`
+	IssuesURL        string  `json:"issues_url"`
+	MembersURL       string  `json:"members_url"`
+	PublicMembersURL string  `json:"public_members_url"`
+	AvatarURL        string  `json:"avatar_url"`
+	Description      *string `json:"description"`
+}
+
+func (u urls) orgSimple(o seatkeeper.Organization) orgSimple {
+	api := u.api + "/orgs/" + o.Login
+	return orgSimple{
+		Login:            o.Login,
+		ID:               o.ID,
+		NodeID:           nodeID("Organization", o.ID),
+		URL:              api,
+		ReposURL:         api + "/repos",
+		EventsURL:        api + "/events",
+		HooksURL:         api + "/hooks",
+		IssuesURL:        api + "/issues",
+		MembersURL:       api + "/members{/member}",
+		PublicMembersURL: api + "/public_members{/member}",
+		AvatarURL:        fmt.Sprintf("%s/avatars/u/%d?v=4", u.html, o.ID),
+		Description:      nullableString(o.Description),
+	}
+}
+
+func nullableString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// teamSimple is GitHub's team-simple (a team's parent).
+type teamSimple struct {
+	ID                  int64   `json:"id"`
+	NodeID              string  `json:"node_id"`
+	URL                 string  `json:"url"`
+	MembersURL          string  `json:"members_url"`
+	Name                string  `json:"name"`
+	Description         *string `json:"description"`
+	Permission          string  `json:"permission"`
+	Privacy             string  `json:"privacy"`
+	NotificationSetting string  `json:"notification_setting"`
+	HTMLURL             string  `json:"html_url"`
+	RepositoriesURL     string  `json:"repositories_url"`
+	Slug                string  `json:"slug"`
+	Type                string  `json:"type"`
+	OrganizationID      int64   `json:"organization_id"`
+}
+
+// team is GitHub's team schema.
+type team struct {
+	teamSimple
+	Parent *teamSimple `json:"parent"`
+}
+
+func (u urls) teamSimple(t seatkeeper.Team, org seatkeeper.Organization) teamSimple {
+	api := fmt.Sprintf("%s/organizations/%d/team/%d", u.api, org.ID, t.ID)
+	return teamSimple{
+		ID:                  t.ID,
+		NodeID:              nodeID("Team", t.ID),
+		URL:                 api,
+		MembersURL:          api + "/members{/member}",
+		Name:                t.Name,
+		Description:         nullableString(t.Description),
+		Permission:          t.Permission,
+		Privacy:             t.Privacy,
+		NotificationSetting: t.NotificationSetting,
+		HTMLURL:             fmt.Sprintf("%s/orgs/%s/teams/%s", u.html, org.Login, t.Slug),
+		RepositoriesURL:     api + "/repos",
+		Slug:                t.Slug,
+		Type:                "organization",
+		OrganizationID:      org.ID,
+	}
+}
+
+func (u urls) team(t seatkeeper.Team, parent *seatkeeper.Team, org seatkeeper.Organization) team {
+	out := team{teamSimple: u.teamSimple(t, org)}
+	if parent != nil {
+		p := u.teamSimple(*parent, org)
+		out.Parent = &p
+	}
+	return out
+}
+
+type enterpriseTeam struct {
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Slug        string  `json:"slug"`
+	URL         string  `json:"url"`
+	GroupID     *string `json:"group_id"`
+	HTMLURL     string  `json:"html_url"`
+	MembersURL  string  `json:"members_url"`
+	CreatedAt   string  `json:"created_at"`
+	UpdatedAt   string  `json:"updated_at"`
+}
+
+func (u urls) enterpriseTeam(t seatkeeper.EnterpriseTeam, ent seatkeeper.Enterprise) enterpriseTeam {
+	api := fmt.Sprintf("%s/enterprises/%s/teams/%s", u.api, ent.Slug, t.Slug)
+	return enterpriseTeam{
+		ID:          t.ID,
+		Name:        t.Name,
+		Description: t.Description,
+		Slug:        t.Slug,
+		URL:         api,
+		HTMLURL:     fmt.Sprintf("%s/enterprises/%s/teams/%s", u.html, ent.Slug, t.Slug),
+		MembersURL:  api + "/memberships{/member}",
+		CreatedAt:   timestamp(t.CreatedAt),
+		UpdatedAt:   timestamp(t.UpdatedAt),
+	}
+}
+
+// seatDetails is copilot-seat-details as the seed document defines it: no
+// field beyond that schema, assigning_team only for team-held seats.
+type seatDetails struct {
+	CreatedAt               string     `json:"created_at"`
+	Assignee                simpleUser `json:"assignee"`
+	Organization            *orgSimple `json:"organization"`
+	AssigningTeam           any        `json:"assigning_team,omitempty"`
+	PendingCancellationDate *string    `json:"pending_cancellation_date"`
+	LastActivityAt          *string    `json:"last_activity_at"`
+	LastActivityEditor      *string    `json:"last_activity_editor"`
+	UpdatedAt               string     `json:"updated_at"`
+}
+
+// seatTeams carries what a seat's assigning team object needs beyond the
+// seat: the parent of an org team, the enterprise of an enterprise team.
+type seatTeams struct {
+	parent     *seatkeeper.Team
+	enterprise seatkeeper.Enterprise
+}
+
+func (u urls) seatDetails(s seatkeeper.Seat, extra seatTeams) seatDetails {
+	org := u.orgSimple(s.Org)
+	out := seatDetails{
+		CreatedAt:          timestamp(s.CreatedAt),
+		Assignee:           u.simpleUser(s.User),
+		Organization:       &org,
+		LastActivityAt:     nullableTimestamp(s.Activity.LastActivityAt),
+		LastActivityEditor: nullableString(s.Activity.LastActivityEditor),
+		UpdatedAt:          timestamp(s.UpdatedAt),
+	}
+	if d := s.PendingCancellationDate; d != nil {
+		str := d.String()
+		out.PendingCancellationDate = &str
+	}
+	switch {
+	case s.Team != nil:
+		out.AssigningTeam = u.team(*s.Team, extra.parent, s.Org)
+	case s.EnterpriseTeam != nil:
+		out.AssigningTeam = u.enterpriseTeam(*s.EnterpriseTeam, extra.enterprise)
+	}
+	return out
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Migrations are numbered together for both dialects:
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql. Every version must exist
+// for both.
+//
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations(d Dialect) ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, "migrations/*."+string(d)+".sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, path := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(path, "migrations/"), "."+string(d)+".sql")
+		num, name, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: migration %s: want NNNN_name", path)
+		}
+		body, err := migrationFiles.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	for i, m := range out {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("store: migration versions must run 1..n without gaps; found %d at position %d", m.version, i+1)
+		}
+	}
+	return out, nil
+}
+
+// migrationLock is the PostgreSQL advisory lock key that serializes
+// migrations across replicas starting at the same moment.
+const migrationLock = 0x5ea7_4eef
+
+// migrate applies every migration not yet recorded, each in its own
+// transaction, under an advisory lock on PostgreSQL (SQLite's write lock
+// does the same job there).
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations(s.dialect)
+	if err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Tx) error {
+		if s.dialect == Postgres {
+			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLock); err != nil {
+				return fmt.Errorf("store: migration lock: %w", err)
+			}
+		}
+		if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    INTEGER PRIMARY KEY,
+			name       TEXT NOT NULL,
+			applied_at BIGINT NOT NULL)`); err != nil {
+			return fmt.Errorf("store: schema_migrations: %w", err)
+		}
+		var current int
+		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+			return fmt.Errorf("store: schema version: %w", err)
+		}
+		if current > len(ms) {
+			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, len(ms))
+		}
+		for _, m := range ms[current:] {
+			if err := tx.execScript(ctx, m.sql); err != nil {
+				return fmt.Errorf("store: migration %04d_%s: %w", m.version, m.name, err)
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(? AS BIGINT))`,
+				m.version, m.name, time.Now().Unix()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// execScript runs a migration file. PostgreSQL takes a whole script in one
+// simple-protocol Exec; SQLite's driver does too.
+func (o ops) execScript(ctx context.Context, script string) error {
+	_, err := o.q.ExecContext(ctx, script)
+	return err
+}
+
+// SchemaVersion reports the highest applied migration.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := s.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
+// LatestSchemaVersion is the version this binary's migrations reach.
+func LatestSchemaVersion(d Dialect) int {
+	ms, _ := loadMigrations(d)
+	return len(ms)
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+const membershipCols = `org_id, user_id, role, state, created_at, updated_at`
+
+func scanMembership(row interface{ Scan(...any) error }) (seatkeeper.Membership, error) {
+	var m seatkeeper.Membership
+	var created, updated int64
+	err := row.Scan(&m.OrgID, &m.UserID, &m.Role, &m.State, &created, &updated)
+	m.CreatedAt, m.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return m, err
+}
+
+// Membership returns a user's membership in an org; a wrapped ErrNotFound
+// when there is none.
+func (o ops) Membership(ctx context.Context, orgID, userID int64) (seatkeeper.Membership, error) {
+	m, err := scanMembership(o.queryRow(ctx, `SELECT `+membershipCols+` FROM org_memberships WHERE org_id = ? AND user_id = ?`, orgID, userID))
+	if err != nil {
+		return m, notFound("membership", err)
+	}
+	return m, nil
+}
+
+// Memberships lists an org's memberships in user id order.
+func (o ops) Memberships(ctx context.Context, orgID int64) ([]seatkeeper.Membership, error) {
+	return queryAll(ctx, o, scanMembership, `SELECT `+membershipCols+` FROM org_memberships WHERE org_id = ? ORDER BY user_id`, orgID)
+}
+
+// PutMembership creates or replaces a membership. created_at is kept when
+// the membership already exists.
+func (o ops) PutMembership(ctx context.Context, m seatkeeper.Membership) error {
+	_, err := o.exec(ctx, `INSERT INTO org_memberships (org_id, user_id, role, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role, state = excluded.state, updated_at = excluded.updated_at`,
+		m.OrgID, m.UserID, m.Role, m.State, unix(m.CreatedAt), unix(m.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: membership: %w", err)
+	}
+	return nil
+}
+
+// Subscription returns an org's Copilot subscription; a wrapped ErrNotFound
+// when Copilot is not enabled.
+func (o ops) Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error) {
+	var s seatkeeper.Subscription
+	var created, updated int64
+	err := o.queryRow(ctx, `SELECT org_id, plan_type, seat_management_setting, public_code_suggestions, ide_chat, platform_chat, cli,
+		billing_cycle_day, created_at, updated_at FROM copilot_subscriptions WHERE org_id = ?`, orgID).
+		Scan(&s.OrgID, &s.PlanType, &s.SeatManagementSetting, &s.PublicCodeSuggestions, &s.IDEChat, &s.PlatformChat, &s.CLI,
+			&s.BillingCycleDay, &created, &updated)
+	if err != nil {
+		return s, notFound("copilot subscription", err)
+	}
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return s, nil
+}
+
+// PutSubscription enables Copilot for an org or replaces its settings;
+// created_at is kept when it was already enabled.
+func (o ops) PutSubscription(ctx context.Context, s seatkeeper.Subscription) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	_, err := o.exec(ctx, `INSERT INTO copilot_subscriptions (org_id, plan_type, seat_management_setting, public_code_suggestions,
+		ide_chat, platform_chat, cli, billing_cycle_day, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id) DO UPDATE SET plan_type = excluded.plan_type, seat_management_setting = excluded.seat_management_setting,
+		public_code_suggestions = excluded.public_code_suggestions, ide_chat = excluded.ide_chat, platform_chat = excluded.platform_chat,
+		cli = excluded.cli, billing_cycle_day = excluded.billing_cycle_day, updated_at = excluded.updated_at`,
+		s.OrgID, s.PlanType, s.SeatManagementSetting, s.PublicCodeSuggestions, s.IDEChat, s.PlatformChat, s.CLI,
+		s.BillingCycleDay, unix(s.CreatedAt), unix(s.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: subscription: %w", err)
+	}
+	return nil
+}
+
+// Activity returns the last Copilot activity of a user in an org; the zero
+// Activity when none was recorded.
+func (o ops) Activity(ctx context.Context, orgID, userID int64) (seatkeeper.Activity, error) {
+	var at int64
+	var a seatkeeper.Activity
+	err := o.queryRow(ctx, `SELECT last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ? AND user_id = ?`, orgID, userID).
+		Scan(&at, &a.LastActivityEditor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return seatkeeper.Activity{}, nil
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: activity: %w", err)
+	}
+	t := fromUnix(at)
+	a.LastActivityAt = &t
+	return a, nil
+}
+
+// PutActivity records a user's last Copilot activity in an org.
+func (o ops) PutActivity(ctx context.Context, orgID, userID int64, a seatkeeper.Activity) error {
+	if a.LastActivityAt == nil {
+		return errors.New("store: activity needs a time")
+	}
+	_, err := o.exec(ctx, `INSERT INTO copilot_activity (org_id, user_id, last_activity_at, last_activity_editor) VALUES (?, ?, ?, ?)
+		ON CONFLICT (org_id, user_id) DO UPDATE SET last_activity_at = excluded.last_activity_at, last_activity_editor = excluded.last_activity_editor`,
+		orgID, userID, unix(*a.LastActivityAt), a.LastActivityEditor)
+	if err != nil {
+		return fmt.Errorf("store: activity: %w", err)
+	}
+	return nil
+}

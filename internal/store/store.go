@@ -1,0 +1,374 @@
+// Package store persists seatkeeper's model in SQLite (embedded, the
+// default) or PostgreSQL, through one code path: queries are written with
+// "?" placeholders and rebound for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Options tunes a Store. The zero value is fine.
+type Options struct {
+	MaxOpenConns     int           // PostgreSQL pool size; default 10
+	StatementTimeout time.Duration // PostgreSQL statement_timeout; 0 leaves the server's
+	MaxRetries       int           // retries of a transaction after a serialization failure; default 5
+}
+
+// Store is the database. Its read methods (from ops) run outside any
+// transaction; writes go through Tx.
+type Store struct {
+	ops
+	db      *sql.DB
+	dialect Dialect
+	retries int
+	// SQLite allows one writer; a mutex queues writers in the process
+	// instead of spinning on SQLITE_BUSY.
+	writeMu sync.Mutex
+}
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ops holds every query; Store runs them on the pool, Tx inside a
+// transaction.
+type ops struct {
+	q querier
+	d Dialect
+}
+
+// Tx is a write transaction.
+type Tx struct{ ops }
+
+// IsPostgresURL reports whether dsn names a PostgreSQL database.
+func IsPostgresURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating if needed) the database named by dsn and applies
+// migrations: a postgres:// URL selects PostgreSQL, anything else is a
+// SQLite file path, or ":memory:".
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{retries: opt.MaxRetries}
+	if s.retries <= 0 {
+		s.retries = 5
+	}
+	var err error
+	if IsPostgresURL(dsn) {
+		s.dialect = Postgres
+		s.db, err = openPostgres(dsn, opt)
+	} else {
+		s.dialect = SQLite
+		s.db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.ops = ops{q: s.db, d: s.dialect}
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openSQLite(path string) (*sql.DB, error) {
+	memory := path == ":memory:"
+	if memory {
+		path = "file::memory:"
+	}
+	q := url.Values{}
+	// Foreign keys are off by default in SQLite; the schema relies on them
+	// for cascades. WAL lets readers proceed while a writer commits, and the
+	// busy timeout covers writers from other processes. BEGIN IMMEDIATE takes
+	// the write lock up front, so a transaction never fails half-way when it
+	// first writes.
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if !memory {
+		q.Add("_pragma", "journal_mode(WAL)")
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	if memory {
+		// Each connection to :memory: would be a separate, empty database.
+		db.SetMaxOpenConns(1)
+	}
+	return db, nil
+}
+
+func openPostgres(dsn string, opt Options) (*sql.DB, error) {
+	if opt.StatementTimeout > 0 {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: database URL: %w", err)
+		}
+		q := u.Query()
+		q.Set("statement_timeout", fmt.Sprint(opt.StatementTimeout.Milliseconds()))
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	n := opt.MaxOpenConns
+	if n <= 0 {
+		n = 10
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	return db, nil
+}
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB exposes the pool, for health checks and tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// Tx runs fn in one transaction: everything fn writes is committed together
+// or not at all. On PostgreSQL the transaction is SERIALIZABLE and is
+// retried, a bounded number of times, when the database reports a
+// serialization failure or deadlock.
+func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
+	if s.dialect == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !retryable(err) || attempt >= s.retries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(&Tx{ops{q: tx, d: s.dialect}}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// retryable reports whether err is a transient conflict between
+// transactions that a retry may resolve.
+func retryable(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "40001" || pg.Code == "40P01"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code()&0xff == sqlite3.SQLITE_BUSY
+	}
+	return false
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		return lite.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || lite.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// ErrNotFound is returned (wrapped) by lookups that find nothing.
+var ErrNotFound = &seatkeeper.Error{Kind: seatkeeper.KindNotFound, Message: "Not Found"}
+
+func notFound(what string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+var rebound sync.Map // query string -> PostgreSQL form
+
+// rebind turns "?" placeholders into PostgreSQL's "$n". Queries never carry
+// a literal "?", so a plain scan is exact.
+func (o ops) rebind(query string) string {
+	if o.d != Postgres {
+		return query
+	}
+	if v, ok := rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	out := b.String()
+	rebound.Store(query, out)
+	return out
+}
+
+func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return o.q.ExecContext(ctx, o.rebind(query), args...)
+}
+
+func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return o.q.QueryContext(ctx, o.rebind(query), args...)
+}
+
+func (o ops) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return o.q.QueryRowContext(ctx, o.rebind(query), args...)
+}
+
+// nextID allocates the next id of a named sequence. The UPDATE takes a row
+// lock, so concurrent transactions on PostgreSQL queue rather than collide.
+func (o ops) nextID(ctx context.Context, seq string) (int64, error) {
+	var id int64
+	err := o.queryRow(ctx, `UPDATE id_sequences SET last_id = last_id + 1 WHERE name = ? RETURNING last_id`, seq).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := o.exec(ctx, `INSERT INTO id_sequences (name, last_id) VALUES (?, 1)`, seq); err != nil {
+			return 0, fmt.Errorf("store: sequence %s: %w", seq, err)
+		}
+		return 1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: sequence %s: %w", seq, err)
+	}
+	return id, nil
+}
+
+// claimID records an explicitly chosen id so the sequence never hands it out.
+func (o ops) claimID(ctx context.Context, seq string, id int64) error {
+	_, err := o.exec(ctx, `INSERT INTO id_sequences (name, last_id) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET last_id = CASE WHEN id_sequences.last_id < excluded.last_id THEN excluded.last_id ELSE id_sequences.last_id END`, seq, id)
+	if err != nil {
+		return fmt.Errorf("store: sequence %s: %w", seq, err)
+	}
+	return nil
+}
+
+// allocID returns want (claimed) when it is positive, else a fresh id.
+func (o ops) allocID(ctx context.Context, seq string, want int64) (int64, error) {
+	if want > 0 {
+		return want, o.claimID(ctx, seq, want)
+	}
+	return o.nextID(ctx, seq)
+}
+
+// Sequences. Users and organizations share GitHub's account id space.
+const (
+	seqAccounts        = "accounts"
+	seqEnterprises     = "enterprises"
+	seqTeams           = "teams"
+	seqEnterpriseTeams = "enterprise_teams"
+	seqGrants          = "grants"
+	seqTokens          = "tokens"
+)
+
+func unix(t time.Time) int64 { return t.UTC().Unix() }
+
+func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
+
+func nullUnix(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: unix(*t), Valid: true}
+}
+
+func fromNullUnix(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromUnix(n.Int64)
+	return &t
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }
+
+func nullDate(d *seatkeeper.Date) sql.NullString {
+	if d == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: d.String(), Valid: true}
+}
+
+func fromNullDate(s sql.NullString) (*seatkeeper.Date, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	d, err := seatkeeper.ParseDate(s.String)
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}

@@ -1,0 +1,95 @@
+// Package storetest opens real databases for tests: a fresh in-memory
+// SQLite database, or, when SEATKEEPER_TEST_DATABASE_URL names a
+// PostgreSQL server, a fresh schema on it, dropped when the test ends.
+// The same tests therefore run against both stores.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// EnvURL names the PostgreSQL server tests use when it is set.
+const EnvURL = "SEATKEEPER_TEST_DATABASE_URL"
+
+// Dialects lists the stores this run tests: SQLite always, PostgreSQL when
+// EnvURL is set.
+func Dialects() []store.Dialect {
+	if os.Getenv(EnvURL) != "" {
+		return []store.Dialect{store.SQLite, store.Postgres}
+	}
+	return []store.Dialect{store.SQLite}
+}
+
+// Each runs fn as a subtest once per dialect in Dialects, each with a fresh
+// store.
+func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a fresh, migrated store of dialect d, closed (and, on
+// PostgreSQL, dropped) when the test ends.
+func Open(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	dsn := DSN(t, d)
+	st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4})
+	if err != nil {
+		t.Fatalf("open %s store: %v", d, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// DSN returns a connection string for a new, empty database of dialect d
+// that lives as long as the test: a temporary SQLite file (so that several
+// stores, like replicas, can share it) or a new PostgreSQL schema.
+func DSN(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	if d == store.SQLite {
+		return filepath.Join(t.TempDir(), "seatkeeper.db")
+	}
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skipf("PostgreSQL not configured: set %s to run this test on PostgreSQL", EnvURL)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
