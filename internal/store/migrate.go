@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -64,7 +65,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.Tx(ctx, func(tx *Tx) error {
+	// READ COMMITTED, not the SERIALIZABLE of Tx: each statement must see
+	// what a replica that held the lock before us committed.
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return s.txWith(ctx, opts, func(tx *Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLock); err != nil {
 				return fmt.Errorf("store: migration lock: %w", err)

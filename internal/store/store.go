@@ -171,13 +171,21 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 // retried, a bounded number of times, when the database reports a
 // serialization failure or deadlock.
 func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
+	var opts *sql.TxOptions
+	if s.dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	return s.txWith(ctx, opts, fn)
+}
+
+func (s *Store) txWith(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
 	if s.dialect == SQLite {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
 	var err error
 	for attempt := 0; ; attempt++ {
-		err = s.tryTx(ctx, fn)
+		err = s.tryTx(ctx, opts, fn)
 		if err == nil || !retryable(err) || attempt >= s.retries {
 			return err
 		}
@@ -189,11 +197,7 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 	}
 }
 
-func (s *Store) tryTx(ctx context.Context, fn func(*Tx) error) (err error) {
-	var opts *sql.TxOptions
-	if s.dialect == Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
-	}
+func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

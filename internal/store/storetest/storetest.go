@@ -20,17 +20,15 @@ import (
 // EnvURL names the PostgreSQL server tests use when it is set.
 const EnvURL = "SEATKEEPER_TEST_DATABASE_URL"
 
-// Dialects lists the stores this run tests: SQLite always, PostgreSQL when
-// EnvURL is set.
-func Dialects() []store.Dialect {
-	if os.Getenv(EnvURL) != "" {
-		return []store.Dialect{store.SQLite, store.Postgres}
-	}
-	return []store.Dialect{store.SQLite}
-}
+// EnvRequire, when set, makes a missing EnvURL a test failure rather than
+// a skip: CI sets it so the PostgreSQL run cannot silently vanish.
+const EnvRequire = "SEATKEEPER_REQUIRE_POSTGRES"
 
-// Each runs fn as a subtest once per dialect in Dialects, each with a fresh
-// store.
+// Dialects lists both stores. The PostgreSQL subtests skip, saying so,
+// when EnvURL is not set.
+func Dialects() []store.Dialect { return []store.Dialect{store.SQLite, store.Postgres} }
+
+// Each runs fn as a subtest once per dialect, each with a fresh store.
 func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 	t.Helper()
 	for _, d := range Dialects() {
@@ -63,6 +61,9 @@ func DSN(t testing.TB, d store.Dialect) string {
 	}
 	base := os.Getenv(EnvURL)
 	if base == "" {
+		if os.Getenv(EnvRequire) != "" {
+			t.Fatalf("%s is set but %s is not", EnvRequire, EnvURL)
+		}
 		t.Skipf("PostgreSQL not configured: set %s to run this test on PostgreSQL", EnvURL)
 	}
 	var b [6]byte

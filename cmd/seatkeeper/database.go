@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// dbFlags are the database flags every command shares.
+type dbFlags struct {
+	database         string
+	maxConns         int
+	statementTimeout time.Duration
+	maxRetries       int
+}
+
+func (f *dbFlags) register(fs *flag.FlagSet, env func(string) string) {
+	fs.StringVar(&f.database, "database", env("SEATKEEPER_DATABASE_URL"),
+		"SQLite file, \":memory:\", or postgres:// URL (env SEATKEEPER_DATABASE_URL; default "+defaultDatabasePath(env)+")")
+	fs.IntVar(&f.maxConns, "db-max-conns", 10, "PostgreSQL connection pool size")
+	fs.DurationVar(&f.statementTimeout, "db-statement-timeout", 0, "PostgreSQL statement timeout (0: the server's)")
+	fs.IntVar(&f.maxRetries, "db-max-retries", 5, "retries of a transaction after a serialization failure")
+}
+
+// defaultDatabasePath is $XDG_DATA_HOME/seatkeeper/seatkeeper.db, or
+// ~/.local/share/seatkeeper/seatkeeper.db.
+func defaultDatabasePath(env func(string) string) string {
+	dir := env("XDG_DATA_HOME")
+	if dir == "" {
+		home := env("HOME")
+		if home == "" {
+			home = "."
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "seatkeeper", "seatkeeper.db")
+}
+
+// open opens the chosen database, or fallback when none was chosen,
+// creating the default file's directory if needed.
+func (f *dbFlags) open(ctx context.Context, fallback string) (*store.Store, error) {
+	dsn := f.database
+	if dsn == "" {
+		dsn = fallback
+		if dir := filepath.Dir(dsn); dsn != ":memory:" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return store.Open(ctx, dsn, store.Options{
+		MaxOpenConns: f.maxConns, StatementTimeout: f.statementTimeout, MaxRetries: f.maxRetries,
+	})
+}

@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+)
+
+func runSeed(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("seed", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: seatkeeper seed [--database DB] FILE\n\nLoads a seed document (YAML or JSON) in one transaction: all of it, or nothing.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErr("want exactly one seed FILE")
+	}
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := seed.LoadFile(ctx, st, fs.Arg(0), (&clock.Clock{}).Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "loaded %s\n", fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/demo"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// serveReady, when set (by tests), receives the listening address.
+var serveReady func(addr string)
+
+func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	var db dbFlags
+	db.register(fs, env)
+	addr := fs.String("addr", envOr(env, "SEATKEEPER_ADDR", "127.0.0.1:8080"), "listen address (env SEATKEEPER_ADDR)")
+	baseURL := fs.String("base-url", env("SEATKEEPER_BASE_URL"), "public URL of the API, used in URLs the API writes (env SEATKEEPER_BASE_URL; default http://ADDR)")
+	seedFile := fs.String("seed", "", "seed document (YAML or JSON) to load into an empty database at start")
+	demoData := fs.Bool("demo", false, "load the built-in demo data set (in memory unless --database is given)")
+	rateLimit := fs.Int("rate-limit", 5000, "requests per hour per token")
+	rateLimitAnon := fs.Int("rate-limit-unauthenticated", 60, "requests per hour per client address without a token")
+	logFormat := fs.String("log-format", "text", "log format: text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if *demoData && *seedFile != "" {
+		return usageErr("--demo and --seed cannot be used together")
+	}
+	logger, err := newLogger(*logFormat, stderr)
+	if err != nil {
+		return err
+	}
+
+	fallback := defaultDatabasePath(env)
+	if *demoData {
+		fallback = ":memory:"
+	}
+	st, err := db.open(ctx, fallback)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	clk := &clock.Clock{}
+
+	switch {
+	case *demoData:
+		if err := loadIfEmpty(ctx, st, logger, "demo data", func() error { return demo.Document().Load(ctx, st, clk.Now()) }); err != nil {
+			return err
+		}
+	case *seedFile != "":
+		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now()) }); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	public := *baseURL
+	if public == "" {
+		public = "http://" + ln.Addr().String()
+	}
+	api := httpapi.New(httpapi.Config{
+		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, Logger: logger,
+	}, st, clk)
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+
+	logger.Info("seatkeeper listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", public),
+		slog.String("database", string(st.Dialect())))
+	if *demoData {
+		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n",
+			public, demo.OwnerToken, demo.OwnerToken, public, demo.Org, demo.SeatUser)
+	}
+	if serveReady != nil {
+		serveReady(ln.Addr().String())
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish in-flight requests, then close the database (deferred).
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("seatkeeper stopped")
+	return nil
+}
+
+// loadIfEmpty runs load only when the database holds no users, so that
+// restarting "serve --seed F" on the same database keeps its state.
+func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what string, load func() error) error {
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	if len(users) > 0 {
+		logger.Info("database already holds data; not loading", slog.String("seed", what))
+		return nil
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	logger.Info("loaded", slog.String("seed", what))
+	return nil
+}
+
+func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	}
+	return nil, usageErr("--log-format must be text or json, not %q", format)
+}
+
+func envOr(env func(string) string, key, fallback string) string {
+	if v := env(key); v != "" {
+		return v
+	}
+	return fallback
+}

@@ -1,0 +1,91 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/spectest"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// env is a running API over a real store, with a clock tests may set.
+type env struct {
+	t     *testing.T
+	st    *store.Store
+	clock *clock.Clock
+	srv   *httptest.Server
+	spec  *spectest.Spec
+}
+
+// newEnv starts the API on st after loading the seed document doc (YAML)
+// at the clock's time, which starts at now.
+func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
+	t.Helper()
+	clk := &clock.Clock{}
+	clk.Set(now)
+	if doc != "" {
+		d, err := seed.Parse([]byte(doc))
+		if err != nil {
+			t.Fatalf("parse seed: %v", err)
+		}
+		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
+			t.Fatalf("load seed: %v", err)
+		}
+	}
+	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000}, st, clk)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// do sends a request with token as a Bearer credential (none when empty)
+// and extra headers as "Name: value" strings, and checks the response
+// against the spec.
+func (e *env) do(method, path, token string, headers ...string) response {
+	e.t.Helper()
+	return e.doBody(method, path, token, "", headers...)
+}
+
+func (e *env) doBody(method, path, token, body string, headers ...string) response {
+	e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		req.Header.Set(k, strings.TrimSpace(v))
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.spec.Check(e.t, method, req.URL.Path, resp.StatusCode, resp.Header, b)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
