@@ -21,6 +21,7 @@ const (
 	KindForbidden                        // 403
 	KindUnauthenticated                  // 401
 	KindConflict                         // 409
+	KindTooLarge                         // 413
 )
 
 // Error is a failure that carries a message safe to show to the caller.

@@ -1,11 +1,14 @@
 // Package copilot holds the business rules of GitHub Copilot seat
-// management: who holds a seat, through which grant, until when. It reads
-// and writes through the store and answers with seatkeeper errors carrying
+// management: who holds a seat, through which grant, until when; how
+// seats are added and cancelled and how GitHub counts them. It reads and
+// writes through the store and answers with seatkeeper errors carrying
 // GitHub's messages.
 package copilot
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -34,23 +37,33 @@ type Service struct {
 	Clock *clock.Clock
 }
 
-// Reader is what seat resolution needs: a Store, or a Tx for reads inside a
-// write.
+// Reader is what seat resolution reads: a Store, or a Tx inside a write.
 type Reader interface {
 	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
-	Membership(ctx context.Context, orgID, userID int64) (seatkeeper.Membership, error)
-	Reaches(ctx context.Context, orgID, userID int64) ([]seatkeeper.Reach, error)
-	Activity(ctx context.Context, orgID, userID int64) (seatkeeper.Activity, error)
+	Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]store.Member, error)
+	OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][]seatkeeper.Reach, error)
+	OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]seatkeeper.Activity, error)
+}
+
+func errNotEnabled() error {
+	return seatkeeper.Errorf(seatkeeper.KindInvalid, MsgNotEnabled).WithDoc(DocPlans)
+}
+
+// subscription returns the org's subscription, or GitHub's 422 when
+// Copilot is not enabled.
+func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscription, error) {
+	sub, err := r.Subscription(ctx, orgID)
+	if seatkeeper.IsNotFound(err) {
+		return sub, errNotEnabled()
+	}
+	return sub, err
 }
 
 // SeatDetails answers GET /orgs/{org}/members/{username}/copilot for a
 // caller already allowed to see org's seats, checking in GitHub's order:
 // Copilot enabled, user exists, membership, seat.
 func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string) (seatkeeper.Seat, error) {
-	sub, err := s.Store.Subscription(ctx, org.ID)
-	if seatkeeper.IsNotFound(err) {
-		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgNotEnabled).WithDoc(DocPlans)
-	}
+	sub, err := subscription(ctx, s.Store, org.ID)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
@@ -67,61 +80,84 @@ func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, 
 	case m.State == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
 	}
-	seat, ok, err := ResolveSeat(ctx, s.Store, org, user, sub, m, s.Clock.Now())
+	seats, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, user.ID, s.Clock.Now())
 	if err != nil {
-		return seat, err
+		return seatkeeper.Seat{}, err
 	}
-	if !ok {
-		return seat, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoSeat).WithDoc(DocGrantAccess)
+	if len(seats) == 0 {
+		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoSeat).WithDoc(DocGrantAccess)
 	}
-	return seat, nil
+	return seats[0], nil
 }
 
-// ResolveSeat works out the seat an active member holds at now under the
-// org's seat management setting: nobody when disabled; every member under
-// assign_all; otherwise whoever a live grant reaches. ok is false when the
-// user holds no seat.
-func ResolveSeat(ctx context.Context, r Reader, org seatkeeper.Organization, user seatkeeper.User,
-	sub seatkeeper.Subscription, m seatkeeper.Membership, now time.Time) (seatkeeper.Seat, bool, error) {
-	if m.State != seatkeeper.StateActive || sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
-		return seatkeeper.Seat{}, false, nil
+// OrgSeats returns every seat billed in the org at the clock's time, in
+// list order.
+func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]seatkeeper.Seat, error) {
+	sub, err := s.Store.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) {
+		return nil, nil // GitHub lists no seats rather than failing
 	}
-	reaches, err := r.Reaches(ctx, org.ID, user.ID)
 	if err != nil {
-		return seatkeeper.Seat{}, false, err
+		return nil, err
 	}
-	if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
-		// Every active member holds a seat from when both the member and
-		// the subscription existed.
-		since := sub.CreatedAt
-		if m.CreatedAt.After(since) {
-			since = m.CreatedAt
+	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, 0, s.Clock.Now())
+}
+
+// seats resolves the seats of the org's members in the given state (one
+// member when onlyUser is not 0) at now, in list order: oldest grant
+// first, ties by user id. Under "disabled" nobody holds a seat; under
+// "assign_all" every member does, from when both they and the
+// subscription existed; otherwise whoever a live grant reaches.
+func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+	state string, onlyUser int64, now time.Time) ([]seatkeeper.Seat, error) {
+	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
+		return nil, nil
+	}
+	members, err := r.Members(ctx, org.ID, state, onlyUser)
+	if err != nil || len(members) == 0 {
+		return nil, err
+	}
+	reaches, err := r.OrgReaches(ctx, org.ID, onlyUser)
+	if err != nil {
+		return nil, err
+	}
+	activity, err := r.OrgActivity(ctx, org.ID, onlyUser)
+	if err != nil {
+		return nil, err
+	}
+	var out []seatkeeper.Seat
+	for _, m := range members {
+		rs := reaches[m.User.ID]
+		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
+			since := max(sub.CreatedAt.Unix(), m.Membership.CreatedAt.Unix())
+			at := time.Unix(since, 0).UTC()
+			rs = append(rs, seatkeeper.Reach{Grant: seatkeeper.Grant{
+				OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: m.User.ID, CreatedAt: at, UpdatedAt: at,
+			}})
 		}
-		reaches = append(reaches, seatkeeper.Reach{Grant: seatkeeper.Grant{
-			OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: user.ID, CreatedAt: since, UpdatedAt: since,
-		}})
+		chosen, pending, ok := seatkeeper.ResolveSeat(rs, now)
+		if !ok {
+			continue
+		}
+		since := chosen.Since()
+		updated := chosen.Grant.UpdatedAt
+		if since.After(updated) {
+			updated = since
+		}
+		out = append(out, seatkeeper.Seat{
+			Org:                     org,
+			User:                    m.User,
+			PlanType:                sub.PlanType,
+			Team:                    chosen.Team,
+			EnterpriseTeam:          chosen.ETeam,
+			CreatedAt:               since,
+			UpdatedAt:               updated,
+			PendingCancellationDate: pending,
+			Activity:                activity[m.User.ID],
+		})
 	}
-	chosen, pending, ok := seatkeeper.ResolveSeat(reaches, now)
-	if !ok {
-		return seatkeeper.Seat{}, false, nil
-	}
-	act, err := r.Activity(ctx, org.ID, user.ID)
-	if err != nil {
-		return seatkeeper.Seat{}, false, err
-	}
-	updated := chosen.Grant.UpdatedAt
-	if since := chosen.Since(); since.After(updated) {
-		updated = since
-	}
-	return seatkeeper.Seat{
-		Org:                     org,
-		User:                    user,
-		PlanType:                sub.PlanType,
-		Team:                    chosen.Team,
-		EnterpriseTeam:          chosen.ETeam,
-		CreatedAt:               chosen.Since(),
-		UpdatedAt:               updated,
-		PendingCancellationDate: pending,
-		Activity:                act,
-	}, true, nil
+	slices.SortStableFunc(out, func(a, b seatkeeper.Seat) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.User.ID, b.User.ID))
+	})
+	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -105,7 +106,7 @@ func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 		if !ok {
 			return errRequiresAuth
 		}
-		org, err := s.store.OrgByLogin(r.Context(), r.PathValue("org"))
+		org, err := s.orgFromPath(r)
 		if err != nil {
 			return err
 		}
@@ -127,6 +128,19 @@ func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 		}
 		return h(w, r, org, p)
 	})
+}
+
+// orgFromPath finds the org a route names, by login ({org}) or by id
+// ({org_id}, as GitHub's /organizations/{id} routes do).
+func (s *Server) orgFromPath(r *http.Request) (seatkeeper.Organization, error) {
+	if v := r.PathValue("org_id"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return seatkeeper.Organization{}, seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+		}
+		return s.store.OrgByID(r.Context(), id)
+	}
+	return s.store.OrgByLogin(r.Context(), r.PathValue("org"))
 }
 
 // handle adapts a handler that returns an error to http.Handler.

@@ -1,13 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
-// Access to Copilot seat reads: owners, with manage_billing:copilot or
+// Who may read Copilot seats: owners, with manage_billing:copilot or
 // read:org (or a scope implying one), or the Copilot seat management or
 // administration permission at read.
 var copilotRead = auth.Requirement{
@@ -18,37 +19,150 @@ var copilotRead = auth.Requirement{
 	},
 }
 
+// Who may assign and cancel seats: owners, with manage_billing:copilot or
+// admin:org (write:org is not enough), or those permissions at write.
+var copilotWrite = auth.Requirement{
+	Scopes: []string{"manage_billing:copilot", "admin:org"},
+	Permissions: []auth.Permission{
+		{Name: "organization_copilot_seat_management", Level: seatkeeper.PermissionWrite},
+		{Name: "organization_administration", Level: seatkeeper.PermissionWrite},
+	},
+}
+
 // handleSeatDetails serves GET /orgs/{org}/members/{username}/copilot.
 func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
 	seat, err := s.copilot.SeatDetails(r.Context(), org, r.PathValue("username"))
 	if err != nil {
 		return err
 	}
-	body, err := s.seatBody(r, seat)
+	body, err := s.seatBodies(r, []seatkeeper.Seat{seat})
 	if err != nil {
 		return err
 	}
-	s.writeJSON(w, r, http.StatusOK, body)
+	s.writeJSON(w, r, http.StatusOK, body[0])
 	return nil
 }
 
-// seatBody loads what the seat's assigning team object needs and builds
-// the wire form.
-func (s *Server) seatBody(r *http.Request, seat seatkeeper.Seat) (seatDetails, error) {
-	var extra seatTeams
-	if t := seat.Team; t != nil && t.ParentID != 0 {
-		p, err := s.store.TeamByID(r.Context(), t.ParentID)
-		if err != nil {
-			return seatDetails{}, err
-		}
-		extra.parent = &p
+// seatList is the body of the seat lists.
+type seatList struct {
+	TotalSeats int           `json:"total_seats"`
+	Seats      []seatDetails `json:"seats"`
+}
+
+// handleListSeats serves GET /orgs/{org}/copilot/billing/seats (and the
+// same under /organizations/{org_id}).
+func (s *Server) handleListSeats(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
+	seats, err := s.copilot.OrgSeats(r.Context(), org)
+	if err != nil {
+		return err
 	}
-	if t := seat.EnterpriseTeam; t != nil {
-		e, err := s.store.EnterpriseByID(r.Context(), t.EnterpriseID)
-		if err != nil {
-			return seatDetails{}, err
-		}
-		extra.enterprise = e
+	p := pageOf(r, 50)
+	lo, hi := p.bounds(len(seats))
+	body, err := s.seatBodies(r, seats[lo:hi])
+	if err != nil {
+		return err
 	}
-	return s.urls.seatDetails(seat, extra), nil
+	s.setLink(w, r, p, len(seats))
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: len(seats), Seats: body})
+	return nil
+}
+
+// billing is copilot-organization-details.
+type billing struct {
+	SeatBreakdown         seatBreakdown `json:"seat_breakdown"`
+	SeatManagementSetting string        `json:"seat_management_setting"`
+	IDEChat               string        `json:"ide_chat"`
+	PlatformChat          string        `json:"platform_chat"`
+	CLI                   string        `json:"cli"`
+	PublicCodeSuggestions string        `json:"public_code_suggestions"`
+	PlanType              string        `json:"plan_type"`
+}
+
+type seatBreakdown struct {
+	Total               int `json:"total"`
+	AddedThisCycle      int `json:"added_this_cycle"`
+	PendingInvitation   int `json:"pending_invitation"`
+	PendingCancellation int `json:"pending_cancellation"`
+	ActiveThisCycle     int `json:"active_this_cycle"`
+	InactiveThisCycle   int `json:"inactive_this_cycle"`
+}
+
+// handleBilling serves GET /orgs/{org}/copilot/billing.
+func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
+	b, err := s.copilot.Billing(r.Context(), org)
+	if err != nil {
+		return err
+	}
+	sub, n := b.Subscription, b.Seats
+	s.writeJSON(w, r, http.StatusOK, billing{
+		SeatBreakdown: seatBreakdown{
+			Total: n.Total, AddedThisCycle: n.AddedThisCycle, PendingInvitation: n.PendingInvitation,
+			PendingCancellation: n.PendingCancellation, ActiveThisCycle: n.ActiveThisCycle, InactiveThisCycle: n.InactiveThisCycle,
+		},
+		SeatManagementSetting: sub.SeatManagementSetting,
+		IDEChat:               sub.IDEChat,
+		PlatformChat:          sub.PlatformChat,
+		CLI:                   sub.CLI,
+		PublicCodeSuggestions: sub.PublicCodeSuggestions,
+		PlanType:              sub.PlanType,
+	})
+	return nil
+}
+
+// seatWrite serves one of the four seat-management writes: it reads the
+// named list from the body, runs op, and answers {key: count}.
+func (s *Server) seatWrite(field, key string, status int,
+	op func(ctx context.Context, org seatkeeper.Organization, names []string) (int, error)) orgHandler {
+	return func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
+		obj, err := decodeObject(w, r)
+		if err != nil {
+			return err
+		}
+		names, err := stringList(obj, field)
+		if err != nil {
+			return err
+		}
+		n, err := op(r.Context(), org, names)
+		if err != nil {
+			return err
+		}
+		s.writeJSON(w, r, status, map[string]int{key: n})
+		return nil
+	}
+}
+
+// seatBodies builds the wire form of seats, loading what their assigning
+// team objects need (parent teams, enterprises) once per list.
+func (s *Server) seatBodies(r *http.Request, seats []seatkeeper.Seat) ([]seatDetails, error) {
+	parents := map[int64]*seatkeeper.Team{}
+	enterprises := map[int64]seatkeeper.Enterprise{}
+	out := make([]seatDetails, len(seats))
+	for i, seat := range seats {
+		var extra seatTeams
+		if t := seat.Team; t != nil && t.ParentID != 0 {
+			p, ok := parents[t.ParentID]
+			if !ok {
+				pt, err := s.store.TeamByID(r.Context(), t.ParentID)
+				if err != nil {
+					return nil, err
+				}
+				p = &pt
+				parents[t.ParentID] = p
+			}
+			extra.parent = p
+		}
+		if t := seat.EnterpriseTeam; t != nil {
+			e, ok := enterprises[t.EnterpriseID]
+			if !ok {
+				var err error
+				if e, err = s.store.EnterpriseByID(r.Context(), t.EnterpriseID); err != nil {
+					return nil, err
+				}
+				enterprises[t.EnterpriseID] = e
+			}
+			extra.enterprise = e
+		}
+		out[i] = s.urls.seatDetails(seat, extra)
+	}
+	return out, nil
 }

@@ -29,6 +29,7 @@ var statusOf = map[seatkeeper.ErrorKind]int{
 	seatkeeper.KindForbidden:       http.StatusForbidden,
 	seatkeeper.KindUnauthenticated: http.StatusUnauthorized,
 	seatkeeper.KindConflict:        http.StatusConflict,
+	seatkeeper.KindTooLarge:        http.StatusRequestEntityTooLarge,
 }
 
 // writeError answers with the basic-error for err. Errors that are not

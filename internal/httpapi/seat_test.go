@@ -110,53 +110,57 @@ type basicError struct {
 	Status           string `json:"status"`
 }
 
+const owner = "ghp_owner_readorg"
+
+// seatContract is every row of the seat-details endpoint's contract, in
+// the order GitHub checks them; the HTTP and the go-github tests share it.
+var seatContract = []struct {
+	name, token, org, user string
+	status                 int
+	message                string
+}{
+	{"no credentials", "", "github", "octocat", 401, "Requires authentication"},
+	{"unknown token", "ghp_nope", "github", "octocat", 401, "Bad credentials"},
+	{"expired token", "ghp_owner_expired", "github", "octocat", 401, "Bad credentials"},
+	{"revoked token", "ghp_owner_revoked", "github", "octocat", 401, "Bad credentials"},
+	{"unknown org", owner, "nope", "octocat", 404, "Not Found"},
+	{"classic token without a fitting scope", "ghp_owner_repo", "github", "octocat", 404, "Not Found"},
+	{"fine-grained PAT for another org", "github_pat_owner_otherorg", "github", "octocat", 403, "Resource not accessible by personal access token"},
+	{"fine-grained PAT without the permission", "github_pat_owner_members", "github", "octocat", 403, "Resource not accessible by personal access token"},
+	{"installation for another org", "ghs_rival_seats", "github", "octocat", 403, "Resource not accessible by integration"},
+	{"installation without the permission", "ghs_github_members", "github", "octocat", 403, "Resource not accessible by integration"},
+	{"member, not owner", "ghp_member_readorg", "github", "octocat", 404, "Not Found"},
+	{"pending invitee", "ghp_pending_readorg", "github", "octocat", 404, "Not Found"},
+	{"outsider", "ghp_outsider_readorg", "github", "octocat", 404, "Not Found"},
+	{"owner of another org", "ghp_rival_readorg", "github", "octocat", 404, "Not Found"},
+	{"fine-grained PAT of a member", "github_pat_member_seats", "github", "octocat", 404, "Not Found"},
+	{"copilot not enabled", owner, "nocopilot", "octocat", 422, "Copilot Business is not enabled for this organization."},
+	{"no such user", owner, "github", "ghost", 404, "Not Found"},
+	{"pending invitation", owner, "github", "mona", 422, "User has a pending organization invitation."},
+	{"not a member", owner, "github", "outsider", 404, "User does not exist in this organization."},
+	{"member without a seat", owner, "github", "lisa", 404, "No seat found for this user in this organization."},
+	{"seat whose cancellation date has come", owner, "github", "pat", 404, "No seat found for this user in this organization."},
+	{"direct seat", owner, "github", "octocat", 200, ""},
+	{"case-insensitive org and user", owner, "GitHub", "OctoCat", 200, ""},
+	{"admin:org implies read:org", "ghp_owner_adminorg", "github", "octocat", 200, ""},
+	{"write:org implies read:org", "ghp_owner_writeorg", "github", "octocat", 200, ""},
+	{"copilot implies manage_billing:copilot", "ghp_owner_copilot", "github", "octocat", 200, ""},
+	{"oauth with manage_billing:copilot", "gho_owner_billing", "github", "octocat", 200, ""},
+	{"fine-grained PAT with seat management", "github_pat_owner_seats", "github", "octocat", 200, ""},
+	{"fine-grained PAT with administration", "github_pat_owner_admin", "github", "octocat", 200, ""},
+	{"installation token", "ghs_github_seats", "github", "octocat", 200, ""},
+	{"seat through a team", owner, "github", "hubot", 200, ""},
+	{"seat through a child team", owner, "github", "nestor", 200, ""},
+	{"seat through an enterprise team", owner, "github", "eve", 200, ""},
+	{"seat pending cancellation", owner, "github", "paula", 200, ""},
+}
+
 // TestSeatDetailsContract walks every row of the endpoint's contract, in
 // the order GitHub checks them.
 func TestSeatDetailsContract(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newScenario(t, st)
-		const owner = "ghp_owner_readorg"
-		tests := []struct {
-			name, token, org, user string
-			status                 int
-			message                string
-		}{
-			{"no credentials", "", "github", "octocat", 401, "Requires authentication"},
-			{"unknown token", "ghp_nope", "github", "octocat", 401, "Bad credentials"},
-			{"expired token", "ghp_owner_expired", "github", "octocat", 401, "Bad credentials"},
-			{"revoked token", "ghp_owner_revoked", "github", "octocat", 401, "Bad credentials"},
-			{"unknown org", owner, "nope", "octocat", 404, "Not Found"},
-			{"classic token without a fitting scope", "ghp_owner_repo", "github", "octocat", 404, "Not Found"},
-			{"fine-grained PAT for another org", "github_pat_owner_otherorg", "github", "octocat", 403, "Resource not accessible by personal access token"},
-			{"fine-grained PAT without the permission", "github_pat_owner_members", "github", "octocat", 403, "Resource not accessible by personal access token"},
-			{"installation for another org", "ghs_rival_seats", "github", "octocat", 403, "Resource not accessible by integration"},
-			{"installation without the permission", "ghs_github_members", "github", "octocat", 403, "Resource not accessible by integration"},
-			{"member, not owner", "ghp_member_readorg", "github", "octocat", 404, "Not Found"},
-			{"pending invitee", "ghp_pending_readorg", "github", "octocat", 404, "Not Found"},
-			{"outsider", "ghp_outsider_readorg", "github", "octocat", 404, "Not Found"},
-			{"owner of another org", "ghp_rival_readorg", "github", "octocat", 404, "Not Found"},
-			{"fine-grained PAT of a member", "github_pat_member_seats", "github", "octocat", 404, "Not Found"},
-			{"copilot not enabled", owner, "nocopilot", "octocat", 422, "Copilot Business is not enabled for this organization."},
-			{"no such user", owner, "github", "ghost", 404, "Not Found"},
-			{"pending invitation", owner, "github", "mona", 422, "User has a pending organization invitation."},
-			{"not a member", owner, "github", "outsider", 404, "User does not exist in this organization."},
-			{"member without a seat", owner, "github", "lisa", 404, "No seat found for this user in this organization."},
-			{"seat whose cancellation date has come", owner, "github", "pat", 404, "No seat found for this user in this organization."},
-			{"direct seat", owner, "github", "octocat", 200, ""},
-			{"case-insensitive org and user", owner, "GitHub", "OctoCat", 200, ""},
-			{"admin:org implies read:org", "ghp_owner_adminorg", "github", "octocat", 200, ""},
-			{"write:org implies read:org", "ghp_owner_writeorg", "github", "octocat", 200, ""},
-			{"copilot implies manage_billing:copilot", "ghp_owner_copilot", "github", "octocat", 200, ""},
-			{"oauth with manage_billing:copilot", "gho_owner_billing", "github", "octocat", 200, ""},
-			{"fine-grained PAT with seat management", "github_pat_owner_seats", "github", "octocat", 200, ""},
-			{"fine-grained PAT with administration", "github_pat_owner_admin", "github", "octocat", 200, ""},
-			{"installation token", "ghs_github_seats", "github", "octocat", 200, ""},
-			{"seat through a team", owner, "github", "hubot", 200, ""},
-			{"seat through a child team", owner, "github", "nestor", 200, ""},
-			{"seat through an enterprise team", owner, "github", "eve", 200, ""},
-			{"seat pending cancellation", owner, "github", "paula", 200, ""},
-		}
-		for _, tt := range tests {
+		for _, tt := range seatContract {
 			t.Run(tt.name, func(t *testing.T) {
 				e.t = t
 				r := e.do("GET", "/orgs/"+tt.org+"/members/"+tt.user+"/copilot", tt.token)
@@ -308,7 +312,6 @@ func TestConventions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newScenario(t, st)
 		const path = "/orgs/github/members/octocat/copilot"
-		const owner = "ghp_owner_readorg"
 
 		t.Run("authorization schemes", func(t *testing.T) {
 			for _, h := range []string{
@@ -438,4 +441,19 @@ func basic(user, pass string) string {
 	req, _ := http.NewRequest("GET", "/", nil)
 	req.SetBasicAuth(user, pass)
 	return strings.TrimPrefix(req.Header.Get("Authorization"), "Basic ")
+}
+
+// TestInternalError checks that a failure inside the service answers a
+// basic-error 500 carrying the request id, and nothing more.
+func TestInternalError(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	e := newEnv(t, st, scenarioNow, scenario)
+	st.Close()
+	r := e.do("GET", "/orgs/github/members/octocat/copilot", "ghp_owner_readorg")
+	var be basicError
+	json.Unmarshal(r.body, &be)
+	rid := r.header.Get("X-GitHub-Request-Id")
+	if r.status != 500 || be.Status != "500" || rid == "" || !strings.Contains(be.Message, rid) || strings.Contains(be.Message, "sql") {
+		t.Errorf("%d %s (request id %s)", r.status, r.body, rid)
+	}
 }

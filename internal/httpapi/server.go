@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/binary"
 	"fmt"
@@ -123,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// GitHub Enterprise Server serves the API under /api/v3.
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/api/v3"); ok && (rest == "" || rest[0] == '/') {
+		r = r.WithContext(context.WithValue(r.Context(), prefixKey{}, "/api/v3"))
 		r.URL.Path = rest
 		r.URL.RawPath = ""
 		if r.URL.Path == "" {
@@ -185,6 +187,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(rw, r)
+}
+
+type prefixKey struct{}
+
+// apiPrefix is the path prefix the request came in under ("/api/v3" or
+// ""), so that URLs in Link headers lead back the same way.
+func apiPrefix(r *http.Request) string {
+	p, _ := r.Context().Value(prefixKey{}).(string)
+	return p
 }
 
 func supportedVersion(v string) bool {

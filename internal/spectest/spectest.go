@@ -81,10 +81,15 @@ func Load(path string) (*Spec, error) {
 	return s, nil
 }
 
+var orgByID = regexp.MustCompile(`^/organizations/[0-9]+/`)
+
 // Operation finds the operation serving method and path (with any /api/v3
 // prefix removed).
 func (s *Spec) Operation(method, path string) (*openapi3.Operation, string, bool) {
 	path = strings.TrimPrefix(path, "/api/v3")
+	// GitHub serves org routes by id too: /organizations/{id}/... is
+	// /orgs/{org}/...
+	path = orgByID.ReplaceAllString(path, "/orgs/_/")
 	if method == http.MethodHead {
 		method = http.MethodGet
 	}

@@ -231,3 +231,8 @@ func prefixCols(alias, cols string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// EnterpriseOrgs lists the organizations of an enterprise in id order.
+func (o ops) EnterpriseOrgs(ctx context.Context, enterpriseID int64) ([]seatkeeper.Organization, error) {
+	return queryAll(ctx, o, scanOrg, `SELECT `+orgCols+` FROM organizations WHERE enterprise_id = ? ORDER BY id`, enterpriseID)
+}

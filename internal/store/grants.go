@@ -77,74 +77,22 @@ func (o ops) PutGrant(ctx context.Context, g *seatkeeper.Grant) error {
 	return nil
 }
 
-// Reaches returns every grant in an org that reaches a user: a direct
-// grant, a grant to a team the user belongs to (directly or through a child
-// team, with the earliest joining time), and a grant to an enterprise team
-// the user belongs to. Each team reach carries its team.
-func (o ops) Reaches(ctx context.Context, orgID, userID int64) ([]seatkeeper.Reach, error) {
-	var out []seatkeeper.Reach
-	direct, err := queryAll(ctx, o, scanGrant, `SELECT `+grantCols+` FROM copilot_grants WHERE org_id = ? AND user_id = ?`, orgID, userID)
+// UserGrant returns an org's direct grant to a user; a wrapped ErrNotFound
+// when there is none.
+func (o ops) UserGrant(ctx context.Context, orgID, userID int64) (seatkeeper.Grant, error) {
+	g, err := scanGrant(o.queryRow(ctx, `SELECT `+grantCols+` FROM copilot_grants WHERE org_id = ? AND user_id = ?`, orgID, userID))
 	if err != nil {
-		return nil, err
+		return g, notFound("grant", err)
 	}
-	for _, g := range direct {
-		out = append(out, seatkeeper.Reach{Grant: g})
-	}
+	return g, nil
+}
 
-	// The user's teams in this org and all their ancestors. UNION (not
-	// UNION ALL) ends the recursion even if a parent cycle slipped in.
-	rows, err := o.query(ctx, `WITH RECURSIVE ut (team_id, joined_at) AS (
-			SELECT tm.team_id, tm.created_at FROM team_members tm JOIN teams t ON t.id = tm.team_id
-			WHERE tm.user_id = ? AND t.org_id = ?
-			UNION
-			SELECT t.parent_id, ut.joined_at FROM ut JOIN teams t ON t.id = ut.team_id WHERE t.parent_id IS NOT NULL
-		)
-		SELECT `+prefixCols("g", grantCols)+`, j.joined_at, `+prefixCols("t", teamCols)+`
-		FROM copilot_grants g
-		JOIN (SELECT team_id, MIN(joined_at) AS joined_at FROM ut GROUP BY team_id) j ON j.team_id = g.team_id
-		JOIN teams t ON t.id = g.team_id
-		WHERE g.org_id = ?`, userID, orgID, orgID)
+// TeamGrant returns an org's grant to one of its teams; a wrapped
+// ErrNotFound when there is none.
+func (o ops) TeamGrant(ctx context.Context, orgID, teamID int64) (seatkeeper.Grant, error) {
+	g, err := scanGrant(o.queryRow(ctx, `SELECT `+grantCols+` FROM copilot_grants WHERE org_id = ? AND team_id = ?`, orgID, teamID))
 	if err != nil {
-		return nil, fmt.Errorf("store: team reaches: %w", err)
+		return g, notFound("grant", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var joined int64
-		var t seatkeeper.Team
-		var parent sql.NullInt64
-		var tc, tu int64
-		g, _, err := scanGrantExtra(rows, &joined, &t.ID, &t.OrgID, &t.Name, &t.Slug, &t.Description, &t.Privacy,
-			&t.NotificationSetting, &t.Permission, &parent, &tc, &tu)
-		if err != nil {
-			return nil, fmt.Errorf("store: team reaches: %w", err)
-		}
-		t.ParentID, t.CreatedAt, t.UpdatedAt = parent.Int64, fromUnix(tc), fromUnix(tu)
-		out = append(out, seatkeeper.Reach{Grant: g, JoinedAt: fromUnix(joined), Team: &t})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: team reaches: %w", err)
-	}
-	rows.Close()
-
-	erows, err := o.query(ctx, `SELECT `+prefixCols("g", grantCols)+`, m.created_at, `+prefixCols("et", eteamCols)+`
-		FROM copilot_grants g
-		JOIN enterprise_team_members m ON m.team_id = g.enterprise_team_id AND m.user_id = ?
-		JOIN enterprise_teams et ON et.id = g.enterprise_team_id
-		WHERE g.org_id = ?`, userID, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("store: enterprise team reaches: %w", err)
-	}
-	defer erows.Close()
-	for erows.Next() {
-		var joined int64
-		var t seatkeeper.EnterpriseTeam
-		var tc, tu int64
-		g, _, err := scanGrantExtra(erows, &joined, &t.ID, &t.EnterpriseID, &t.Name, &t.Slug, &t.Description, &tc, &tu)
-		if err != nil {
-			return nil, fmt.Errorf("store: enterprise team reaches: %w", err)
-		}
-		t.CreatedAt, t.UpdatedAt = fromUnix(tc), fromUnix(tu)
-		out = append(out, seatkeeper.Reach{Grant: g, JoinedAt: fromUnix(joined), ETeam: &t})
-	}
-	return out, erows.Err()
+	return g, nil
 }

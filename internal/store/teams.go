@@ -142,3 +142,26 @@ func (o ops) AddEnterpriseTeamMember(ctx context.Context, teamID, userID int64, 
 func (o ops) EnterpriseTeamMemberIDs(ctx context.Context, teamID int64) ([]int64, error) {
 	return queryAll(ctx, o, scanInt64, `SELECT user_id FROM enterprise_team_members WHERE team_id = ? ORDER BY user_id`, teamID)
 }
+
+// TeamByNameOrSlug finds an org's team by name or slug, ignoring case, as
+// GitHub's selected_teams does.
+func (o ops) TeamByNameOrSlug(ctx context.Context, orgID int64, name string) (seatkeeper.Team, error) {
+	key := seatkeeper.LoginKey(name)
+	t, err := scanTeam(o.queryRow(ctx, `SELECT `+teamCols+` FROM teams WHERE org_id = ? AND (name_key = ? OR slug_key = ?)
+		ORDER BY CASE WHEN name_key = ? THEN 0 ELSE 1 END LIMIT 1`, orgID, key, key, key))
+	if err != nil {
+		return t, notFound("team "+name, err)
+	}
+	return t, nil
+}
+
+// TeamSubtreeUserIDs lists the distinct members of a team and of all its
+// descendant teams, in id order.
+func (o ops) TeamSubtreeUserIDs(ctx context.Context, teamID int64) ([]int64, error) {
+	return queryAll(ctx, o, scanInt64, `WITH RECURSIVE sub (team_id) AS (
+			SELECT CAST(? AS BIGINT)
+			UNION
+			SELECT t.id FROM sub JOIN teams t ON t.parent_id = sub.team_id
+		)
+		SELECT DISTINCT tm.user_id FROM sub JOIN team_members tm ON tm.team_id = sub.team_id ORDER BY tm.user_id`, teamID)
+}

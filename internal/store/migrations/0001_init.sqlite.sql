@@ -136,6 +136,21 @@ CREATE TABLE copilot_grants (
 CREATE INDEX copilot_grants_team ON copilot_grants (team_id);
 CREATE INDEX copilot_grants_enterprise_team ON copilot_grants (enterprise_team_id);
 
+-- A seat kept until its cancellation date after its holder lost the team
+-- membership that carried it: GitHub bills it, and reports it, until the
+-- next billing cycle starts. team_id or enterprise_team_id names the team
+-- that carried it (both NULL once that team is gone).
+CREATE TABLE copilot_residual_seats (
+    org_id                    BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    user_id                   BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    team_id                   BIGINT REFERENCES teams (id) ON DELETE SET NULL,
+    enterprise_team_id        BIGINT REFERENCES enterprise_teams (id) ON DELETE SET NULL,
+    created_at                BIGINT NOT NULL,
+    updated_at                BIGINT NOT NULL,
+    pending_cancellation_date TEXT NOT NULL,
+    PRIMARY KEY (org_id, user_id)
+);
+
 CREATE TABLE copilot_activity (
     org_id               BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     user_id              BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -1,0 +1,111 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+func TestGenerate(t *testing.T) {
+	seen := map[string]bool{}
+	for _, k := range seatkeeper.TokenKinds {
+		for range 50 {
+			tok, err := Generate(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasPrefix(tok, k.Prefix()) || len(tok) != len(k.Prefix())+36 {
+				t.Fatalf("%s: %q", k, tok)
+			}
+			if !WellFormed(tok) {
+				t.Fatalf("%q is not well formed", tok)
+			}
+			if got, ok := KindOf(tok); !ok || got != k {
+				t.Fatalf("KindOf(%q) = %s", tok, got)
+			}
+			if seen[tok] {
+				t.Fatal("duplicate token")
+			}
+			seen[tok] = true
+			// One changed character breaks the checksum.
+			b := []byte(tok)
+			i := len(k.Prefix()) + 3
+			if b[i] == 'a' {
+				b[i] = 'b'
+			} else {
+				b[i] = 'a'
+			}
+			if WellFormed(string(b)) {
+				t.Fatalf("%q passes with a changed character", b)
+			}
+		}
+	}
+	for _, bad := range []string{"", "ghp_", "xyz_" + strings.Repeat("a", 36), "ghp_" + strings.Repeat("!", 36)} {
+		if WellFormed(bad) {
+			t.Errorf("WellFormed(%q)", bad)
+		}
+	}
+}
+
+func TestHashAndHint(t *testing.T) {
+	h := Hash("ghp_secret")
+	if len(h) != 64 || h == Hash("ghp_secreT") || h != Hash("ghp_secret") {
+		t.Errorf("Hash = %s", h)
+	}
+	if got := Hint("ghp_abcdefghijklmnop1234"); got != "ghp_…1234" {
+		t.Errorf("Hint = %q", got)
+	}
+	if got := Hint("ghp_ab"); strings.Contains(got, "ab") {
+		t.Errorf("Hint of a short token shows it: %q", got)
+	}
+}
+
+func TestScopes(t *testing.T) {
+	for _, c := range []struct {
+		have, want []string
+		ok         bool
+	}{
+		{[]string{"read:org"}, []string{"read:org"}, true},
+		{[]string{"write:org"}, []string{"read:org"}, true},
+		{[]string{"admin:org"}, []string{"read:org"}, true},
+		{[]string{"admin:org"}, []string{"manage_billing:copilot", "admin:org"}, true},
+		{[]string{"write:org"}, []string{"manage_billing:copilot", "admin:org"}, false},
+		{[]string{"copilot"}, []string{"manage_billing:copilot"}, true},
+		{[]string{"manage_billing:copilot"}, []string{"copilot"}, false},
+		{[]string{"admin:enterprise"}, []string{"read:enterprise"}, true},
+		{[]string{"repo", "user"}, []string{"read:org"}, false},
+		{nil, []string{"read:org"}, false},
+	} {
+		if got := HasAnyScope(c.have, c.want); got != c.ok {
+			t.Errorf("HasAnyScope(%v, %v) = %v", c.have, c.want, got)
+		}
+	}
+}
+
+func TestCheckOrgToken(t *testing.T) {
+	req := Requirement{
+		Scopes:      []string{"read:org"},
+		Permissions: []Permission{{"organization_copilot_seat_management", "read"}, {"organization_administration", "read"}},
+	}
+	for _, c := range []struct {
+		name string
+		tok  seatkeeper.Token
+		kind seatkeeper.ErrorKind
+		ok   bool
+	}{
+		{"classic with scope", seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"admin:org"}}, 0, true},
+		{"oauth without scope", seatkeeper.Token{Kind: seatkeeper.TokenOAuth, Scopes: []string{"repo"}}, seatkeeper.KindNotFound, false},
+		{"fine-grained, write covers read", seatkeeper.Token{Kind: seatkeeper.TokenFineGrained, OrgID: 7, Permissions: map[string]string{"organization_administration": "write"}}, 0, true},
+		{"fine-grained, other org", seatkeeper.Token{Kind: seatkeeper.TokenFineGrained, OrgID: 8, Permissions: map[string]string{"organization_administration": "write"}}, seatkeeper.KindForbidden, false},
+		{"installation, no permission", seatkeeper.Token{Kind: seatkeeper.TokenInstallation, OrgID: 7, Permissions: map[string]string{"members": "write"}}, seatkeeper.KindForbidden, false},
+	} {
+		err := req.CheckOrgToken(c.tok, 7)
+		if (err == nil) != c.ok || (err != nil && seatkeeper.KindOf(err) != c.kind) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	if got := req.AcceptedPermissions(); got != "organization_copilot_seat_management=read; organization_administration=read" {
+		t.Errorf("AcceptedPermissions = %q", got)
+	}
+}

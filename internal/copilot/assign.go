@@ -1,0 +1,338 @@
+package copilot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// Documentation for the seat-management setup checks.
+const (
+	DocSuggestionPolicy = "https://docs.github.com/copilot/managing-copilot/managing-github-copilot-in-your-organization/managing-policies-for-copilot-in-your-organization#policies-for-suggestion-matching"
+	DocAccessPolicy     = "https://docs.github.com/copilot/managing-copilot/managing-github-copilot-in-your-organization/managing-access-to-github-copilot-in-your-organization"
+)
+
+// checkManageable applies GitHub's setup checks for the seat-management
+// writes, in GitHub's order, failing with the first that does not pass.
+func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscription, error) {
+	sub, err := subscription(ctx, r, orgID)
+	if err != nil {
+		return sub, err
+	}
+	var msg, doc string
+	switch {
+	case sub.PublicCodeSuggestions == seatkeeper.PolicyUnconfigured:
+		msg, doc = "An organization owner must configure a public code suggestions policy for this organization.", DocSuggestionPolicy
+	case sub.SeatManagementSetting == seatkeeper.SeatsUnconfigured:
+		msg, doc = "Your organization has access to GitHub Copilot but has not configured its user access policy. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+	case sub.SeatManagementSetting == seatkeeper.SeatsAssignAll:
+		msg, doc = "Your organization has enabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+	case sub.SeatManagementSetting == seatkeeper.SeatsDisabled:
+		msg, doc = "Your organization has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+	default:
+		return sub, nil
+	}
+	return sub, seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
+}
+
+// dedupe drops repeated names, ignoring case, keeping the first spelling.
+func dedupe(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if k := seatkeeper.LoginKey(n); !seen[k] {
+			seen[k] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// orgUsers resolves logins to org members (active or invited), failing
+// with GitHub's 404 naming every login that is not one.
+func orgUsers(ctx context.Context, tx *store.Tx, orgID int64, logins []string) ([]seatkeeper.User, error) {
+	var users []seatkeeper.User
+	var missing []string
+	for _, login := range logins {
+		u, err := tx.UserByLogin(ctx, login)
+		if err == nil {
+			_, err = tx.Membership(ctx, orgID, u.ID)
+		}
+		switch {
+		case seatkeeper.IsNotFound(err):
+			missing = append(missing, login)
+		case err != nil:
+			return nil, err
+		default:
+			users = append(users, u)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more users do not exist in this organization: %s", strings.Join(missing, ", "))
+	}
+	return users, nil
+}
+
+// orgTeams resolves team names (or slugs) to the org's teams, failing with
+// GitHub's 404 naming every one that is not found.
+func orgTeams(ctx context.Context, tx *store.Tx, orgID int64, names []string) ([]seatkeeper.Team, error) {
+	var teams []seatkeeper.Team
+	var missing []string
+	seen := map[int64]bool{}
+	for _, name := range names {
+		t, err := tx.TeamByNameOrSlug(ctx, orgID, name)
+		switch {
+		case seatkeeper.IsNotFound(err):
+			missing = append(missing, name)
+		case err != nil:
+			return nil, err
+		case !seen[t.ID]:
+			seen[t.ID] = true
+			teams = append(teams, t)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more teams do not exist in this organization: %s", strings.Join(missing, ", "))
+	}
+	return teams, nil
+}
+
+// grantState classifies an existing grant at now.
+type grantState int
+
+const (
+	grantNone    grantState = iota // no grant, or one whose cancellation took effect
+	grantPending                   // live, pending cancellation
+	grantFirm                      // live, not pending
+)
+
+func stateOf(g seatkeeper.Grant, err error, now time.Time) (grantState, error) {
+	switch {
+	case seatkeeper.IsNotFound(err):
+		return grantNone, nil
+	case err != nil:
+		return grantNone, err
+	case g.Lapsed(now):
+		return grantNone, nil
+	case g.PendingCancellationDate != nil:
+		return grantPending, nil
+	}
+	return grantFirm, nil
+}
+
+// grantTo creates a grant at now, or revives a pending one (keeping when
+// it was first granted), as GitHub's "refresh".
+func grantTo(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, state grantState, now time.Time) error {
+	if state != grantPending {
+		g.CreatedAt = now
+	}
+	g.UpdatedAt, g.PendingCancellationDate = now, nil
+	return tx.PutGrant(ctx, &g)
+}
+
+// cancel marks a grant to end when the next billing cycle starts.
+func cancel(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, sub seatkeeper.Subscription, now time.Time) error {
+	d := seatkeeper.NextCycleStart(sub.BillingCycleDay, now)
+	g.UpdatedAt, g.PendingCancellationDate = now, &d
+	return tx.PutGrant(ctx, &g)
+}
+
+// AddUsers grants seats directly to org members, as POST
+// /orgs/{org}/copilot/billing/selected_users does, and returns
+// seats_created: new grants and revived pending ones; a member who already
+// holds a firm direct grant is not counted. All or nothing.
+func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (created int, err error) {
+	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+		created = 0
+		now := s.Clock.Now()
+		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
+			return err
+		}
+		users, err := orgUsers(ctx, tx, org.ID, dedupe(logins))
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			g, err := tx.UserGrant(ctx, org.ID, u.ID)
+			st, err := stateOf(g, err, now)
+			if err != nil {
+				return err
+			}
+			if st == grantFirm {
+				continue
+			}
+			g.OrgID, g.Kind, g.UserID = org.ID, seatkeeper.GrantUser, u.ID
+			if err := grantTo(ctx, tx, g, st, now); err != nil {
+				return err
+			}
+			created++
+		}
+		return nil
+	})
+	return created, err
+}
+
+// CancelUsers sets members' direct seats pending cancellation, as DELETE
+// /orgs/{org}/copilot/billing/selected_users does, and returns
+// seats_cancelled. A seat held only through a team cannot be cancelled
+// this way (422); members already pending or holding no seat count 0. All
+// or nothing: every name is checked before anything changes.
+func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (cancelled int, err error) {
+	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+		cancelled = 0
+		now := s.Clock.Now()
+		sub, err := checkManageable(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		users, err := orgUsers(ctx, tx, org.ID, dedupe(logins))
+		if err != nil {
+			return err
+		}
+		var firm []seatkeeper.Grant
+		for _, u := range users {
+			g, err := tx.UserGrant(ctx, org.ID, u.ID)
+			st, err := stateOf(g, err, now)
+			if err != nil {
+				return err
+			}
+			switch st {
+			case grantFirm:
+				firm = append(firm, g)
+			case grantNone:
+				if team, ok, err := teamHolding(ctx, tx, org.ID, u.ID, now); err != nil {
+					return err
+				} else if ok {
+					return seatkeeper.Errorf(seatkeeper.KindInvalid,
+						"Seat assignment could not be cancelled: user %s was assigned via team %s.", u.Login, team)
+				}
+			}
+		}
+		for _, g := range firm {
+			if err := cancel(ctx, tx, g, sub, now); err != nil {
+				return err
+			}
+		}
+		cancelled = len(firm)
+		return nil
+	})
+	return cancelled, err
+}
+
+// teamHolding names the team through which a live grant reaches the user
+// (the oldest such grant), if any.
+func teamHolding(ctx context.Context, tx *store.Tx, orgID, userID int64, now time.Time) (string, bool, error) {
+	reaches, err := tx.Reaches(ctx, orgID, userID)
+	if err != nil {
+		return "", false, err
+	}
+	var teamReaches []seatkeeper.Reach
+	for _, r := range reaches {
+		if r.Team != nil || r.ETeam != nil {
+			teamReaches = append(teamReaches, r)
+		}
+	}
+	chosen, _, ok := seatkeeper.ResolveSeat(teamReaches, now)
+	switch {
+	case !ok:
+		return "", false, nil
+	case chosen.Team != nil:
+		return chosen.Team.Name, true, nil
+	default:
+		return chosen.ETeam.Name, true, nil
+	}
+}
+
+// AddTeams grants seats to teams, as POST
+// /orgs/{org}/copilot/billing/selected_teams does, and returns
+// seats_created: for every team newly granted (or revived), its number of
+// members, counted as GitHub counts them even if some already held seats.
+// A team with no members is refused (404). All or nothing.
+func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, names []string) (created int, err error) {
+	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+		created = 0
+		now := s.Clock.Now()
+		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
+			return err
+		}
+		teams, err := orgTeams(ctx, tx, org.ID, names)
+		if err != nil {
+			return err
+		}
+		type change struct {
+			g       seatkeeper.Grant
+			st      grantState
+			members int
+		}
+		var changes []change
+		for _, t := range teams {
+			members, err := tx.TeamSubtreeUserIDs(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if len(members) == 0 {
+				return seatkeeper.Errorf(seatkeeper.KindNotFound, "Team %s has no members", t.Name)
+			}
+			g, err := tx.TeamGrant(ctx, org.ID, t.ID)
+			st, err := stateOf(g, err, now)
+			if err != nil {
+				return err
+			}
+			if st == grantFirm {
+				continue
+			}
+			g.OrgID, g.Kind, g.TeamID = org.ID, seatkeeper.GrantTeam, t.ID
+			changes = append(changes, change{g, st, len(members)})
+		}
+		for _, c := range changes {
+			if err := grantTo(ctx, tx, c.g, c.st, now); err != nil {
+				return err
+			}
+			created += c.members
+		}
+		return nil
+	})
+	return created, err
+}
+
+// CancelTeams sets teams' grants pending cancellation, as DELETE
+// /orgs/{org}/copilot/billing/selected_teams does, and returns
+// seats_cancelled: each cancelled team's number of members. Teams without
+// a firm grant count 0. All or nothing.
+func (s *Service) CancelTeams(ctx context.Context, org seatkeeper.Organization, names []string) (cancelled int, err error) {
+	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+		cancelled = 0
+		now := s.Clock.Now()
+		sub, err := checkManageable(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		teams, err := orgTeams(ctx, tx, org.ID, names)
+		if err != nil {
+			return err
+		}
+		for _, t := range teams {
+			g, err := tx.TeamGrant(ctx, org.ID, t.ID)
+			st, err := stateOf(g, err, now)
+			if err != nil {
+				return err
+			}
+			if st != grantFirm {
+				continue
+			}
+			members, err := tx.TeamSubtreeUserIDs(ctx, t.ID)
+			if err != nil {
+				return err
+			}
+			if err := cancel(ctx, tx, g, sub, now); err != nil {
+				return err
+			}
+			cancelled += len(members)
+		}
+		return nil
+	})
+	return cancelled, err
+}

@@ -1,0 +1,64 @@
+package copilot
+
+import (
+	"context"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// SeatBreakdown is GitHub's copilot-organization-seat-breakdown, counted
+// from the same seats the seat list shows.
+type SeatBreakdown struct {
+	Total               int // seats billed this cycle: every listed seat, pending cancellation included
+	AddedThisCycle      int // seats granted since the cycle began
+	PendingInvitation   int // seats waiting on an org invitation to be accepted (not in Total)
+	PendingCancellation int // listed seats with a cancellation date
+	ActiveThisCycle     int // listed seats used since the cycle began
+	InactiveThisCycle   int // Total - ActiveThisCycle
+}
+
+// Billing is what GET /orgs/{org}/copilot/billing reports.
+type Billing struct {
+	Subscription seatkeeper.Subscription
+	Seats        SeatBreakdown
+}
+
+// Billing reports an org's Copilot settings and seat breakdown at the
+// clock's time; GitHub's 422 when Copilot is not enabled.
+func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Billing, error) {
+	sub, err := subscription(ctx, s.Store, org.ID)
+	if err != nil {
+		return Billing{}, err
+	}
+	now := s.Clock.Now()
+	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, 0, now)
+	if err != nil {
+		return Billing{}, err
+	}
+	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, 0, now)
+	if err != nil {
+		return Billing{}, err
+	}
+	return Billing{Subscription: sub, Seats: Breakdown(listed, len(invited), seatkeeper.CycleStart(sub.BillingCycleDay, now))}, nil
+}
+
+// Breakdown counts listed seats against the cycle that began at
+// cycleStart.
+func Breakdown(listed []seatkeeper.Seat, invited int, cycleStart time.Time) SeatBreakdown {
+	b := SeatBreakdown{Total: len(listed), PendingInvitation: invited}
+	start := cycleStart.Unix()
+	for _, seat := range listed {
+		if seat.PendingCancellationDate != nil {
+			b.PendingCancellation++
+		}
+		if seat.CreatedAt.Unix() >= start {
+			b.AddedThisCycle++
+		}
+		if at := seat.Activity.LastActivityAt; at != nil && at.Unix() >= start {
+			b.ActiveThisCycle++
+		}
+	}
+	b.InactiveThisCycle = b.Total - b.ActiveThisCycle
+	return b
+}

@@ -1,0 +1,63 @@
+package copilot
+
+import (
+	"context"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// KeepSeats runs change inside tx and then gives every user in userIDs who
+// held a seat in org before the change and holds none after it a residual
+// seat: still listed and billed, pending cancellation at the start of the
+// next billing cycle (or at the date it already had). This is how losing a
+// team membership, or a team, ends a seat: as GitHub ends it, at the cycle
+// boundary. Changes that remove someone from the org must not use it:
+// leaving the org ends the seat at once.
+func KeepSeats(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, userIDs []int64, now time.Time, change func() error) error {
+	sub, err := tx.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) {
+		return change() // no Copilot, no seats to keep
+	}
+	if err != nil {
+		return err
+	}
+	before := map[int64]seatkeeper.Seat{}
+	for _, id := range userIDs {
+		ss, err := seats(ctx, tx, org, sub, "", id, now)
+		if err != nil {
+			return err
+		}
+		if len(ss) > 0 {
+			before[id] = ss[0]
+		}
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	for id, was := range before {
+		ss, err := seats(ctx, tx, org, sub, "", id, now)
+		if err != nil {
+			return err
+		}
+		if len(ss) > 0 {
+			continue
+		}
+		pending := seatkeeper.NextCycleStart(sub.BillingCycleDay, now)
+		if was.PendingCancellationDate != nil {
+			pending = *was.PendingCancellationDate
+		}
+		r := store.ResidualSeat{OrgID: org.ID, UserID: id, CreatedAt: was.CreatedAt, UpdatedAt: now, PendingCancellationDate: pending}
+		if was.Team != nil {
+			r.TeamID = was.Team.ID
+		}
+		if was.EnterpriseTeam != nil {
+			r.EnterpriseTeamID = was.EnterpriseTeam.ID
+		}
+		if err := tx.PutResidualSeat(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

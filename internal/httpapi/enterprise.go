@@ -1,0 +1,59 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+)
+
+// enterpriseSeatsRead is who may list an enterprise's seats: its owners,
+// with manage_billing:copilot or read:enterprise (admin:enterprise implies
+// it). Fine-grained and installation tokens are refused outright.
+var enterpriseSeatsRead = auth.Requirement{Scopes: []string{"manage_billing:copilot", "read:enterprise"}}
+
+// msgEnterpriseOwner is the 403 for a caller who does not own the
+// enterprise. GitHub's exact text is not public; this says what is needed.
+const msgEnterpriseOwner = "Must be an enterprise owner or billing manager to access this resource."
+
+// handleEnterpriseSeats serves GET /enterprises/{enterprise}/copilot/billing/seats.
+func (s *Server) handleEnterpriseSeats(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("X-Accepted-OAuth-Scopes", enterpriseSeatsRead.AcceptedScopes())
+	p, ok := principalFrom(r.Context())
+	if !ok {
+		return errRequiresAuth
+	}
+	switch p.Token.Kind {
+	case seatkeeper.TokenFineGrained:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessiblePAT)
+	case seatkeeper.TokenInstallation:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
+	}
+	ent, err := s.store.EnterpriseBySlug(r.Context(), r.PathValue("enterprise"))
+	if err != nil {
+		return err
+	}
+	if !auth.HasAnyScope(p.Token.Scopes, enterpriseSeatsRead.Scopes) {
+		return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	}
+	owner, err := s.store.IsEnterpriseOwner(r.Context(), ent.ID, p.User.ID)
+	if err != nil {
+		return err
+	}
+	if !owner {
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
+	}
+	rows, users, err := s.copilot.EnterpriseSeats(r.Context(), ent)
+	if err != nil {
+		return err
+	}
+	pg := pageOf(r, 50)
+	lo, hi := pg.bounds(len(rows))
+	body, err := s.seatBodies(r, rows[lo:hi])
+	if err != nil {
+		return err
+	}
+	s.setLink(w, r, pg, len(rows))
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: users, Seats: body})
+	return nil
+}

@@ -1,0 +1,198 @@
+package seed
+
+import (
+	"context"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// ref is something the document refers to by name: an account, an
+// enterprise or a team. One already stored has its id from the start; one
+// the document creates gets it when written, which is always before
+// anything that refers to it is written.
+type ref struct{ id int64 }
+
+// ID is the id of r; 0 for no reference.
+func (r *ref) ID() int64 {
+	if r == nil {
+		return 0
+	}
+	return r.id
+}
+
+// plan is a checked document, ready to be written: every value is final
+// except the ids of what it creates.
+type plan struct {
+	now         time.Time
+	users       []userPlan
+	enterprises []enterprisePlan
+	orgs        []orgPlan
+	tokens      []tokenPlan
+}
+
+type userPlan struct {
+	ref  *ref
+	user seatkeeper.User
+}
+
+type enterprisePlan struct {
+	ref        *ref
+	enterprise seatkeeper.Enterprise
+	owners     []*ref
+	teams      []enterpriseTeamPlan
+}
+
+type enterpriseTeamPlan struct {
+	ref     *ref
+	team    seatkeeper.EnterpriseTeam
+	members []*ref
+}
+
+type orgPlan struct {
+	ref          *ref
+	org          seatkeeper.Organization
+	enterprise   *ref                     // nil for none
+	subscription *seatkeeper.Subscription // nil when Copilot is not enabled
+	members      []memberPlan
+	teams        []teamPlan // parents before their children
+	grants       []grantPlan
+	activity     []activityPlan
+}
+
+type memberPlan struct {
+	user       *ref
+	membership seatkeeper.Membership
+}
+
+type teamPlan struct {
+	ref     *ref
+	team    seatkeeper.Team
+	parent  *ref // nil for a root team
+	members []*ref
+
+	at         loc    // where the team is declared
+	parentSlug string // the parent as the document names it
+}
+
+type grantPlan struct {
+	target *ref // the user, team or enterprise team, as grant.Kind says
+	grant  seatkeeper.Grant
+}
+
+type activityPlan struct {
+	user     *ref
+	activity seatkeeper.Activity
+}
+
+type tokenPlan struct {
+	user, org *ref // nil when the kind has none
+	token     seatkeeper.Token
+}
+
+// write creates everything the plan holds, each entry after those it
+// refers to.
+func (p *plan) write(ctx context.Context, tx *store.Tx) error {
+	for _, u := range p.users {
+		if err := tx.CreateUser(ctx, &u.user); err != nil {
+			return err
+		}
+		u.ref.id = u.user.ID
+	}
+	for _, e := range p.enterprises {
+		if err := p.writeEnterprise(ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	for _, o := range p.orgs {
+		if err := p.writeOrg(ctx, tx, o); err != nil {
+			return err
+		}
+	}
+	for _, t := range p.tokens {
+		t.token.UserID, t.token.OrgID = t.user.ID(), t.org.ID()
+		if err := tx.CreateToken(ctx, &t.token); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePlan) error {
+	if err := tx.CreateEnterprise(ctx, &e.enterprise); err != nil {
+		return err
+	}
+	e.ref.id = e.enterprise.ID
+	for _, owner := range e.owners {
+		if err := tx.AddEnterpriseOwner(ctx, e.ref.id, owner.id); err != nil {
+			return err
+		}
+	}
+	for _, t := range e.teams {
+		t.team.EnterpriseID = e.ref.id
+		if err := tx.CreateEnterpriseTeam(ctx, &t.team); err != nil {
+			return err
+		}
+		t.ref.id = t.team.ID
+		for _, m := range t.members {
+			if err := tx.AddEnterpriseTeamMember(ctx, t.ref.id, m.id, p.now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
+	o.org.EnterpriseID = o.enterprise.ID()
+	if err := tx.CreateOrg(ctx, &o.org); err != nil {
+		return err
+	}
+	id := o.org.ID
+	o.ref.id = id
+	if s := o.subscription; s != nil {
+		s.OrgID = id
+		if err := tx.PutSubscription(ctx, *s); err != nil {
+			return err
+		}
+	}
+	for _, m := range o.members {
+		m.membership.OrgID, m.membership.UserID = id, m.user.id
+		if err := tx.PutMembership(ctx, m.membership); err != nil {
+			return err
+		}
+	}
+	for _, t := range o.teams {
+		t.team.OrgID, t.team.ParentID = id, t.parent.ID()
+		if err := tx.CreateTeam(ctx, &t.team); err != nil {
+			return err
+		}
+		t.ref.id = t.team.ID
+		for _, m := range t.members {
+			if err := tx.AddTeamMember(ctx, t.ref.id, m.id, "member", p.now); err != nil {
+				return err
+			}
+		}
+	}
+	for _, g := range o.grants {
+		g.grant.OrgID = id
+		switch g.grant.Kind {
+		case seatkeeper.GrantUser:
+			g.grant.UserID = g.target.id
+		case seatkeeper.GrantTeam:
+			g.grant.TeamID = g.target.id
+		case seatkeeper.GrantEnterpriseTeam:
+			g.grant.EnterpriseTeamID = g.target.id
+		}
+		if err := tx.PutGrant(ctx, &g.grant); err != nil {
+			return err
+		}
+	}
+	for _, a := range o.activity {
+		if err := tx.PutActivity(ctx, id, a.user.id, a.activity); err != nil {
+			return err
+		}
+	}
+	return nil
+}

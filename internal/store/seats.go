@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// Member is an org member with their membership.
+type Member struct {
+	User       seatkeeper.User
+	Membership seatkeeper.Membership
+}
+
+// userFilter narrows a per-org query to one user when userID is not 0.
+func userFilter(col string, userID int64, args []any) (string, []any) {
+	if userID == 0 {
+		return "", args
+	}
+	return " AND " + col + " = ?", append(args, userID)
+}
+
+// Members lists an org's members in the given state ("" for any), with
+// their users, in user id order; onlyUser, when not 0, narrows it to one.
+func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]Member, error) {
+	query := `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
+		FROM org_memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ?`
+	args := []any{orgID}
+	if state != "" {
+		query += ` AND m.state = ?`
+		args = append(args, state)
+	}
+	f, args := userFilter("m.user_id", onlyUser, args)
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
+		var m Member
+		var uc, uu, mc, mu int64
+		err := row.Scan(&m.User.ID, &m.User.Login, &m.User.Name, &m.User.Email, &m.User.SiteAdmin, &uc, &uu,
+			&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
+		m.User.CreatedAt, m.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
+		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
+		return m, err
+	}, query+f+` ORDER BY m.user_id`, args...)
+}
+
+// OrgReaches returns, by user id, every way a grant in the org reaches a
+// user: a direct grant; a grant to a team the user belongs to directly or
+// through a child team (with the earliest joining); a grant to an
+// enterprise team the user belongs to; a residual seat left by a lost team
+// membership. onlyUser, when not 0, narrows it to one user. Membership of
+// the org is not checked here.
+func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][]seatkeeper.Reach, error) {
+	out := map[int64][]seatkeeper.Reach{}
+	add := func(userID int64, r seatkeeper.Reach) { out[userID] = append(out[userID], r) }
+
+	f, args := userFilter("g.user_id", onlyUser, []any{orgID})
+	direct, err := queryAll(ctx, o, scanGrant, `SELECT `+prefixCols("g", grantCols)+` FROM copilot_grants g
+		WHERE g.org_id = ? AND g.user_id IS NOT NULL`+f, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range direct {
+		add(g.UserID, seatkeeper.Reach{Grant: g})
+	}
+
+	teams, err := o.teamMap(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	// Each team grant covers its team's subtree. UNION (not UNION ALL) ends
+	// the recursion even if a parent cycle slipped in.
+	f, args = userFilter("tm.user_id", onlyUser, []any{orgID})
+	rows, err := o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
+			SELECT id, team_id FROM copilot_grants WHERE org_id = ? AND team_id IS NOT NULL
+			UNION
+			SELECT sub.grant_id, t.id FROM sub JOIN teams t ON t.parent_id = sub.team_id
+		)
+		SELECT `+prefixCols("g", grantCols)+`, tm.user_id, MIN(tm.created_at)
+		FROM sub JOIN team_members tm ON tm.team_id = sub.team_id JOIN copilot_grants g ON g.id = sub.grant_id
+		WHERE 1 = 1`+f+`
+		GROUP BY `+prefixCols("g", grantCols)+`, tm.user_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: team reaches: %w", err)
+	}
+	err = eachRow(rows, func(row *sql.Rows) error {
+		var userID, joined int64
+		g, _, err := scanGrantExtra(row, &userID, &joined)
+		if err != nil {
+			return err
+		}
+		t := teams[g.TeamID]
+		add(userID, seatkeeper.Reach{Grant: g, JoinedAt: fromUnix(joined), Team: &t})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: team reaches: %w", err)
+	}
+
+	f, args = userFilter("m.user_id", onlyUser, []any{orgID})
+	rows, err = o.query(ctx, `SELECT `+prefixCols("g", grantCols)+`, m.user_id, m.created_at, `+prefixCols("et", eteamCols)+`
+		FROM copilot_grants g
+		JOIN enterprise_team_members m ON m.team_id = g.enterprise_team_id
+		JOIN enterprise_teams et ON et.id = g.enterprise_team_id
+		WHERE g.org_id = ?`+f, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: enterprise team reaches: %w", err)
+	}
+	err = eachRow(rows, func(row *sql.Rows) error {
+		var userID, joined, tc, tu int64
+		var t seatkeeper.EnterpriseTeam
+		g, _, err := scanGrantExtra(row, &userID, &joined, &t.ID, &t.EnterpriseID, &t.Name, &t.Slug, &t.Description, &tc, &tu)
+		if err != nil {
+			return err
+		}
+		t.CreatedAt, t.UpdatedAt = fromUnix(tc), fromUnix(tu)
+		add(userID, seatkeeper.Reach{Grant: g, JoinedAt: fromUnix(joined), ETeam: &t})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: enterprise team reaches: %w", err)
+	}
+
+	residuals, err := o.residualSeats(ctx, orgID, onlyUser)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range residuals {
+		reach := seatkeeper.Reach{Grant: seatkeeper.Grant{
+			OrgID: orgID, Kind: seatkeeper.GrantUser, UserID: r.UserID,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, PendingCancellationDate: &r.PendingCancellationDate,
+		}}
+		switch {
+		case r.TeamID != 0:
+			t := teams[r.TeamID]
+			reach.Grant.Kind, reach.Grant.TeamID, reach.Team = seatkeeper.GrantTeam, r.TeamID, &t
+		case r.EnterpriseTeamID != 0:
+			t, err := o.EnterpriseTeamByID(ctx, r.EnterpriseTeamID)
+			if err != nil {
+				return nil, err
+			}
+			reach.Grant.Kind, reach.Grant.EnterpriseTeamID, reach.ETeam = seatkeeper.GrantEnterpriseTeam, r.EnterpriseTeamID, &t
+		}
+		add(r.UserID, reach)
+	}
+	return out, nil
+}
+
+// Reaches returns every way a grant in the org reaches one user.
+func (o ops) Reaches(ctx context.Context, orgID, userID int64) ([]seatkeeper.Reach, error) {
+	m, err := o.OrgReaches(ctx, orgID, userID)
+	return m[userID], err
+}
+
+func (o ops) teamMap(ctx context.Context, orgID int64) (map[int64]seatkeeper.Team, error) {
+	ts, err := o.Teams(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]seatkeeper.Team, len(ts))
+	for _, t := range ts {
+		m[t.ID] = t
+	}
+	return m, nil
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// OrgActivity returns, by user id, the last Copilot activity recorded in an
+// org; onlyUser, when not 0, narrows it to one user.
+func (o ops) OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]seatkeeper.Activity, error) {
+	f, args := userFilter("user_id", onlyUser, []any{orgID})
+	rows, err := o.query(ctx, `SELECT user_id, last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ?`+f, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	out := map[int64]seatkeeper.Activity{}
+	err = eachRow(rows, func(row *sql.Rows) error {
+		var userID, at int64
+		var a seatkeeper.Activity
+		if err := row.Scan(&userID, &at, &a.LastActivityEditor); err != nil {
+			return err
+		}
+		t := fromUnix(at)
+		a.LastActivityAt = &t
+		out[userID] = a
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	return out, nil
+}
+
+// ResidualSeat is a seat kept, pending cancellation, after its holder lost
+// the team membership that carried it.
+type ResidualSeat struct {
+	OrgID, UserID           int64
+	TeamID                  int64 // the team that carried it, or 0
+	EnterpriseTeamID        int64 // the enterprise team that carried it, or 0
+	CreatedAt, UpdatedAt    time.Time
+	PendingCancellationDate seatkeeper.Date
+}
+
+func (o ops) residualSeats(ctx context.Context, orgID, onlyUser int64) ([]ResidualSeat, error) {
+	f, args := userFilter("user_id", onlyUser, []any{orgID})
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (ResidualSeat, error) {
+		var r ResidualSeat
+		var team, eteam sql.NullInt64
+		var created, updated int64
+		var pending string
+		if err := row.Scan(&r.OrgID, &r.UserID, &team, &eteam, &created, &updated, &pending); err != nil {
+			return r, err
+		}
+		r.TeamID, r.EnterpriseTeamID = team.Int64, eteam.Int64
+		r.CreatedAt, r.UpdatedAt = fromUnix(created), fromUnix(updated)
+		d, err := seatkeeper.ParseDate(pending)
+		r.PendingCancellationDate = d
+		return r, err
+	}, `SELECT org_id, user_id, team_id, enterprise_team_id, created_at, updated_at, pending_cancellation_date
+		FROM copilot_residual_seats WHERE org_id = ?`+f, args...)
+}
+
+// PutResidualSeat records (or replaces) a user's residual seat in an org.
+func (o ops) PutResidualSeat(ctx context.Context, r ResidualSeat) error {
+	_, err := o.exec(ctx, `INSERT INTO copilot_residual_seats (org_id, user_id, team_id, enterprise_team_id, created_at, updated_at, pending_cancellation_date)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, user_id) DO UPDATE SET team_id = excluded.team_id, enterprise_team_id = excluded.enterprise_team_id,
+		created_at = excluded.created_at, updated_at = excluded.updated_at, pending_cancellation_date = excluded.pending_cancellation_date`,
+		r.OrgID, r.UserID, nullID(r.TeamID), nullID(r.EnterpriseTeamID), unix(r.CreatedAt), unix(r.UpdatedAt), r.PendingCancellationDate.String())
+	if err != nil {
+		return fmt.Errorf("store: residual seat: %w", err)
+	}
+	return nil
+}
+
+// EnterpriseTeamByID finds an enterprise team by id.
+func (o ops) EnterpriseTeamByID(ctx context.Context, id int64) (seatkeeper.EnterpriseTeam, error) {
+	t, err := scanEnterpriseTeam(o.queryRow(ctx, `SELECT `+eteamCols+` FROM enterprise_teams WHERE id = ?`, id))
+	if err != nil {
+		return t, notFound(fmt.Sprint("enterprise team ", id), err)
+	}
+	return t, nil
+}
