@@ -153,7 +153,7 @@ func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) ht
 }
 
 // msgSiteAdmin is the 403 for a caller who is not a site administrator.
-const msgSiteAdmin = "Must have admin rights to Repository."
+const msgSiteAdmin = "Must be a site administrator."
 
 // siteAdmin guards routes for site administrators (GitHub Enterprise
 // Server's /admin API and seatkeeper's control API): the token's user must
