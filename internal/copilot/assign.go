@@ -145,7 +145,7 @@ func cancel(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, sub seatkeepe
 // seats_created: new grants and revived pending ones; a member who already
 // holds a firm direct grant is not counted. All or nothing.
 func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (created int, err error) {
-	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		created = 0
 		now := s.Clock.Now()
 		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
@@ -181,7 +181,7 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 // this way (422); members already pending or holding no seat count 0. All
 // or nothing: every name is checked before anything changes.
 func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (cancelled int, err error) {
-	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		cancelled = 0
 		now := s.Clock.Now()
 		sub, err := checkManageable(ctx, tx, org.ID)
@@ -252,7 +252,7 @@ func teamHolding(ctx context.Context, tx *store.Tx, orgID, userID int64, now tim
 // members, counted as GitHub counts them even if some already held seats.
 // A team with no members is refused (404). All or nothing.
 func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, names []string) (created int, err error) {
-	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		created = 0
 		now := s.Clock.Now()
 		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
@@ -303,7 +303,7 @@ func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, nam
 // seats_cancelled: each cancelled team's number of members. Teams without
 // a firm grant count 0. All or nothing.
 func (s *Service) CancelTeams(ctx context.Context, org seatkeeper.Organization, names []string) (cancelled int, err error) {
-	err = s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		cancelled = 0
 		now := s.Clock.Now()
 		sub, err := checkManageable(ctx, tx, org.ID)

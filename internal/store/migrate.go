@@ -71,7 +71,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.dialect == Postgres {
 		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
 	}
-	return s.txWith(ctx, opts, func(tx *Tx) error {
+	return s.txWith(ctx, opts, 0, func(tx *Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLock); err != nil {
 				return fmt.Errorf("store: migration lock: %w", err)

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strings"
 	"sync"
@@ -168,37 +169,65 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
 // Tx runs fn in one transaction: everything fn writes is committed together
 // or not at all. On PostgreSQL the transaction is SERIALIZABLE and is
-// retried, a bounded number of times, when the database reports a
-// serialization failure or deadlock.
+// retried, a bounded number of times with jittered backoff, when the
+// database reports a serialization failure or deadlock.
 func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
-	var opts *sql.TxOptions
-	if s.dialect == Postgres {
-		opts = &sql.TxOptions{Isolation: sql.LevelSerializable}
-	}
-	return s.txWith(ctx, opts, fn)
+	return s.txWith(ctx, s.serializable(), 0, fn)
 }
 
-func (s *Store) txWith(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) error {
+// LockedTx is Tx for writes that read, count and then write within one
+// scope (an organization's seats, say): transactions with the same key run
+// one at a time. On PostgreSQL the key is a session advisory lock taken
+// before the transaction begins, so each one's snapshot already sees its
+// predecessor's commit and serialization failures between them vanish;
+// SERIALIZABLE still guards everything else. SQLite runs one writer at a
+// time anyway.
+func (s *Store) LockedTx(ctx context.Context, key int64, fn func(*Tx) error) error {
+	return s.txWith(ctx, s.serializable(), key, fn)
+}
+
+func (s *Store) serializable() *sql.TxOptions {
+	if s.dialect == Postgres {
+		return &sql.TxOptions{Isolation: sql.LevelSerializable}
+	}
+	return nil
+}
+
+func (s *Store) txWith(ctx context.Context, opts *sql.TxOptions, lock int64, fn func(*Tx) error) error {
 	if s.dialect == SQLite {
 		s.writeMu.Lock()
 		defer s.writeMu.Unlock()
 	}
 	var err error
 	for attempt := 0; ; attempt++ {
-		err = s.tryTx(ctx, opts, fn)
+		err = s.tryTx(ctx, opts, lock, fn)
 		if err == nil || !retryable(err) || attempt >= s.retries {
 			return err
 		}
+		// Exponential backoff with full jitter, capped at 200ms.
+		wait := time.Duration(rand.Int64N(int64(min(200*time.Millisecond, (2<<attempt)*time.Millisecond)) + 1))
 		select {
 		case <-ctx.Done():
 			return err
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
 }
 
-func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
-	tx, err := s.db.BeginTx(ctx, opts)
+func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn func(*Tx) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connection: %w", err)
+	}
+	defer conn.Close()
+	if lock != 0 && s.dialect == Postgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, lock); err != nil {
+			return fmt.Errorf("store: lock: %w", err)
+		}
+		// Unlock even if ctx is done, or the pooled session keeps the lock.
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, lock)
+	}
+	tx, err := conn.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -217,6 +246,13 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, fn func(*Tx) err
 	}
 	return nil
 }
+
+// Lock keys for LockedTx: one namespace per kind of scope.
+const lockOrgSeats = 1 << 40
+
+// OrgLock is the LockedTx key for writes to one organization's seats and
+// memberships.
+func OrgLock(orgID int64) int64 { return lockOrgSeats | orgID }
 
 // retryable reports whether err is a transient conflict between
 // transactions that a retry may resolve.
