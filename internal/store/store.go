@@ -112,10 +112,11 @@ func openSQLite(path string) (*sql.DB, error) {
 	// for cascades. WAL lets readers proceed while a writer commits, and the
 	// busy timeout covers writers from other processes. BEGIN IMMEDIATE takes
 	// the write lock up front, so a transaction never fails half-way when it
-	// first writes.
+	// first writes. synchronous=FULL makes each commit durable before it is
+	// acknowledged, even across a power loss.
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous(FULL)")
 	if !memory {
 		q.Add("_pragma", "journal_mode(WAL)")
 	}

@@ -1,0 +1,117 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// fuzzServer is one API over the manage scenario, shared by a fuzz run's
+// inputs; writes that fuzzing manages to make only change seats, which no
+// invariant below depends on.
+var (
+	fuzzOnce sync.Once
+	fuzzAPI  http.Handler
+)
+
+func fuzzHandler(t testing.TB) http.Handler {
+	fuzzOnce.Do(func() {
+		st, err := store.Open(context.Background(), ":memory:", store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk := &clock.Clock{}
+		clk.Set(manageNow)
+		doc, err := seed.Parse([]byte(manageScenario))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Load(context.Background(), st, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		fuzzAPI = httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}, st, clk)
+	})
+	return fuzzAPI
+}
+
+// checkAnswer asserts what must hold for any input: no 5xx, and a JSON
+// body (basic-error for errors) with GitHub's content type.
+func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	if rec.Code >= 500 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if rec.Code == http.StatusNotModified || rec.Body.Len() == 0 {
+		return
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %q", err, rec.Body)
+	}
+	if rec.Code >= 400 && (v["message"] == nil || v["status"] == nil) {
+		t.Fatalf("error without message or status: %s", rec.Body)
+	}
+}
+
+// FuzzSeatWriteBody sends arbitrary bodies to the seat-management writes.
+func FuzzSeatWriteBody(f *testing.F) {
+	for _, s := range []string{
+		`{"selected_usernames":["ann"]}`, `{"selected_teams":["platform"]}`, `{"selected_usernames":[]}`,
+		`{"selected_usernames":[1,null,{}]}`, `[]`, `null`, `"x"`, `{`, ``, `{"selected_usernames":"ann"}`,
+		`{"selected_usernames":["` + strings.Repeat("a", 300) + `"]}`, "\x00\xff",
+	} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, body string, which uint8) {
+		h := fuzzHandler(t)
+		method := []string{"POST", "DELETE"}[which%2]
+		path := []string{"/orgs/acme/copilot/billing/selected_users", "/orgs/acme/copilot/billing/selected_teams"}[which/2%2]
+		req := httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer ghp_billing")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		checkAnswer(t, rec)
+	})
+}
+
+// FuzzRequestLine sends arbitrary paths, queries and headers.
+func FuzzRequestLine(f *testing.F) {
+	for _, s := range []struct{ path, auth, version, inm string }{
+		{"/orgs/acme/members/ann/copilot", "Bearer ghp_billing", "", ""},
+		{"/orgs/acme/copilot/billing/seats?page=2&per_page=1", "token ghp_readorg", "2026-03-10", "*"},
+		{"/organizations/-1/copilot/billing/seats?page=99999999999999999999", "Basic Z2hwX2JpbGxpbmc6", "1999-01-01", `W/"x"`},
+		{"/api/v3/enterprises/%00/copilot/billing/seats", "Bearer", "", ""},
+		{"/orgs/../../etc/passwd", "Digest x", "x", ""},
+	} {
+		f.Add(s.path, s.auth, s.version, s.inm)
+	}
+	f.Fuzz(func(t *testing.T, path, authz, version, inm string) {
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#") {
+			return // not a request line a client could send
+		}
+		req, err := http.NewRequest("GET", "http://seatkeeper.test"+path, nil)
+		if err != nil {
+			return
+		}
+		for k, v := range map[string]string{"Authorization": authz, "X-GitHub-Api-Version": version, "If-None-Match": inm} {
+			if v != "" && !strings.ContainsAny(v, "\r\n") {
+				req.Header.Set(k, v)
+			}
+		}
+		rec := httptest.NewRecorder()
+		fuzzHandler(t).ServeHTTP(rec, req)
+		checkAnswer(t, rec)
+	})
+}
