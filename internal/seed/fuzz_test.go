@@ -1,0 +1,82 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// FuzzParseAndLoad feeds arbitrary documents to the parser and, when they
+// parse, to Load on a fresh database: no input may panic, and a document
+// that fails to load must leave the database empty.
+func FuzzParseAndLoad(f *testing.F) {
+	for _, path := range []string{"../../examples/seed.yaml", "../demo/demo.yaml"} {
+		if b, err := os.ReadFile(path); err == nil {
+			f.Add(string(b))
+		}
+	}
+	for _, s := range []string{
+		"users: [{login: a}]",
+		"users: [{login: a}, {login: A}]",
+		"organizations: [{login: o, members: [{login: ghost}]}]",
+		"organizations: [{login: o, teams: [{name: T, parent: t}]}]",
+		"{\"users\": [{\"login\": \"x\", \"id\": -1}]}",
+		"tokens: [{token: ghp_x, kind: classic, user: nobody}]",
+		"users: !!binary AAAA",
+		"- a\n- b",
+		"&a [*a]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		watchdog := time.AfterFunc(5*time.Second, func() { panic(fmt.Sprintf("input hangs: %q", data)) })
+		defer watchdog.Stop()
+		doc, err := Parse([]byte(data))
+		if err != nil {
+			return
+		}
+		st := fuzzStore(t)
+		before := countAccounts(t, st)
+		if err := doc.Load(context.Background(), st, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); err == nil {
+			return
+		}
+		if after := countAccounts(t, st); after != before {
+			t.Fatalf("a failed load changed the accounts: %d before, %d after", before, after)
+		}
+	})
+}
+
+// One database for the whole fuzz run (opening one per input is too slow
+// under coverage instrumentation): documents that load pile up, which
+// only makes later ones fail more often, on duplicates.
+var (
+	fuzzOnce sync.Once
+	fuzzSt   *store.Store
+)
+
+func fuzzStore(t *testing.T) *store.Store {
+	fuzzOnce.Do(func() {
+		var err error
+		if fuzzSt, err = store.Open(context.Background(), ":memory:", store.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return fuzzSt
+}
+
+func countAccounts(t *testing.T, st *store.Store) int {
+	users, err := st.Users(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := st.Orgs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(users) + len(orgs)
+}
