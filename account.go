@@ -24,6 +24,7 @@ type User struct {
 type Organization struct {
 	ID           int64
 	Login        string
+	Name         string // the display (profile) name; empty when unset
 	Description  string
 	EnterpriseID int64 // 0 when the org belongs to no enterprise
 	CreatedAt    time.Time
@@ -60,6 +61,27 @@ type Membership struct {
 
 // IsActiveOwner reports whether the membership makes the user an owner now.
 func (m Membership) IsActiveOwner() bool { return m.State == StateActive && m.Role == RoleAdmin }
+
+// Invitation is a pending organization membership as GitHub's invitation
+// endpoints show it.
+type Invitation struct {
+	ID        int64
+	OrgID     int64
+	User      User
+	Role      string // the membership's role: admin or member
+	Inviter   *User  // nil when unknown, as for invitations loaded from a seed
+	TeamCount int    // teams of the org the invitee was added to
+	CreatedAt time.Time
+}
+
+// Team privacy settings and team member roles, as GitHub spells them.
+const (
+	PrivacySecret = "secret" // visible to the org's owners and the team's members
+	PrivacyClosed = "closed" // visible to every member of the org
+
+	TeamRoleMember     = "member"
+	TeamRoleMaintainer = "maintainer"
+)
 
 // Team is an organization team. Members of a child team count as members of
 // each of its ancestors.

@@ -26,10 +26,28 @@ const (
 
 // Error is a failure that carries a message safe to show to the caller.
 // DocURL, when set, replaces the transport's default documentation URL.
+// Fields, when set, name what failed validation, one entry each.
 type Error struct {
 	Kind    ErrorKind
 	Message string
 	DocURL  string
+	Fields  []FieldError
+}
+
+// FieldError is one entry of GitHub's validation-error list: the resource
+// and field at fault and a code (missing, missing_field, invalid,
+// already_exists, unprocessable or custom), with a message when the code
+// alone does not say enough.
+type FieldError struct {
+	Resource string
+	Field    string
+	Code     string
+	Message  string
+}
+
+// ValidationFailed returns GitHub's 422 "Validation Failed" listing fields.
+func ValidationFailed(fields ...FieldError) *Error {
+	return &Error{Kind: KindInvalid, Message: "Validation Failed", Fields: fields}
 }
 
 func (e *Error) Error() string { return e.Message }

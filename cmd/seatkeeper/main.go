@@ -3,6 +3,9 @@
 //
 //	seatkeeper serve [flags]              run the API
 //	seatkeeper seed --database DB FILE    load a seed document
+//	seatkeeper export [--format yaml]     print the state as a seed document
+//	seatkeeper token create|list|revoke   manage tokens
+//	seatkeeper seats --org ORG            report an organization's seats and their cost
 //
 // Run "seatkeeper help" or "seatkeeper COMMAND --help" for flags.
 package main
@@ -35,6 +38,9 @@ type command struct {
 var commands = []command{
 	{"serve", "run the API server", runServe},
 	{"seed", "load a seed document into a database", runSeed},
+	{"export", "print the whole state as a seed document", runExport},
+	{"token", "create, list and revoke tokens", runToken},
+	{"seats", "report an organization's Copilot seats, idleness and cost", runSeats},
 }
 
 // run is the whole program; it returns the exit code: 0 on success, 1 on

@@ -8,9 +8,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
@@ -32,6 +36,8 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	rateLimit := fs.Int("rate-limit", 5000, "requests per hour per token")
 	rateLimitAnon := fs.Int("rate-limit-unauthenticated", 60, "requests per hour per client address without a token")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	allowClock := fs.Bool("allow-clock-control", false, "let site administrators set and release the service clock (PUT/DELETE /_seatkeeper/clock)")
+	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -44,6 +50,16 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	logger, err := newLogger(*logFormat, stderr)
 	if err != nil {
 		return err
+	}
+	adminToken := env("SEATKEEPER_ADMIN_TOKEN")
+	if *adminTokenFile != "" {
+		b, err := os.ReadFile(*adminTokenFile)
+		if err != nil {
+			return err
+		}
+		if adminToken = strings.TrimSpace(string(b)); adminToken == "" {
+			return fmt.Errorf("%s: the admin token file is empty", *adminTokenFile)
+		}
 	}
 
 	fallback := defaultDatabasePath(env)
@@ -68,6 +84,15 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		}
 	}
 
+	if adminToken != "" {
+		res, err := bootstrap.Admin(ctx, st, adminToken, clk.Now())
+		if err != nil {
+			return err
+		}
+		logger.Info("bootstrap administrator ready", slog.String("login", bootstrap.Login),
+			slog.Bool("user_created", res.UserCreated), slog.Bool("token_created", res.TokenCreated), slog.Int("tokens_revoked", res.Revoked))
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -78,6 +103,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	api := httpapi.New(httpapi.Config{
 		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, Logger: logger,
+		AllowClockControl: *allowClock,
 	}, st, clk)
 	srv := &http.Server{
 		Handler:           api,
@@ -118,13 +144,15 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	return nil
 }
 
-// loadIfEmpty runs load only when the database holds no users, so that
-// restarting "serve --seed F" on the same database keeps its state.
+// loadIfEmpty runs load only when the database holds no users but the
+// bootstrap administrator, so that restarting "serve --seed F" on the same
+// database keeps its state.
 func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what string, load func() error) error {
 	users, err := st.Users(ctx)
 	if err != nil {
 		return err
 	}
+	users = slices.DeleteFunc(users, func(u seatkeeper.User) bool { return u.Login == bootstrap.Login })
 	if len(users) > 0 {
 		logger.Info("database already holds data; not loading", slog.String("seed", what))
 		return nil

@@ -49,11 +49,21 @@ func KeepSeats(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, u
 			pending = *was.PendingCancellationDate
 		}
 		r := store.ResidualSeat{OrgID: org.ID, UserID: id, CreatedAt: was.CreatedAt, UpdatedAt: now, PendingCancellationDate: pending}
+		// The team that carried the seat is named while it exists; a
+		// change that deleted it leaves the seat without one.
 		if was.Team != nil {
-			r.TeamID = was.Team.ID
+			if _, err := tx.TeamByID(ctx, was.Team.ID); err == nil {
+				r.TeamID = was.Team.ID
+			} else if !seatkeeper.IsNotFound(err) {
+				return err
+			}
 		}
 		if was.EnterpriseTeam != nil {
-			r.EnterpriseTeamID = was.EnterpriseTeam.ID
+			if _, err := tx.EnterpriseTeamByID(ctx, was.EnterpriseTeam.ID); err == nil {
+				r.EnterpriseTeamID = was.EnterpriseTeam.ID
+			} else if !seatkeeper.IsNotFound(err) {
+				return err
+			}
 		}
 		if err := tx.PutResidualSeat(ctx, r); err != nil {
 			return err

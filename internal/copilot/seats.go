@@ -63,15 +63,27 @@ func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscr
 // caller already allowed to see org's seats, checking in GitHub's order:
 // Copilot enabled, user exists, membership, seat.
 func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string) (seatkeeper.Seat, error) {
-	sub, err := subscription(ctx, s.Store, org.ID)
+	return seatOf(ctx, s.Store, org, username, s.Clock.Now())
+}
+
+// seatReader is a Reader that also finds users and memberships.
+type seatReader interface {
+	Reader
+	UserByLogin(ctx context.Context, login string) (seatkeeper.User, error)
+	Membership(ctx context.Context, orgID, userID int64) (seatkeeper.Membership, error)
+}
+
+// seatOf is SeatDetails reading through r at now.
+func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
+	sub, err := subscription(ctx, r, org.ID)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
-	user, err := s.Store.UserByLogin(ctx, username)
+	user, err := r.UserByLogin(ctx, username)
 	if err != nil {
 		return seatkeeper.Seat{}, err // Not Found
 	}
-	m, err := s.Store.Membership(ctx, org.ID, user.ID)
+	m, err := r.Membership(ctx, org.ID, user.ID)
 	switch {
 	case seatkeeper.IsNotFound(err):
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotOrgMember).WithDoc(DocSeatDetails)
@@ -80,7 +92,7 @@ func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, 
 	case m.State == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
 	}
-	seats, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, user.ID, s.Clock.Now())
+	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, user.ID, now)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}

@@ -45,7 +45,27 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		})
 		return
 	}
-	s.writeBasicError(w, r, statusOf[e.Kind], basicError{Message: e.Message, DocumentationURL: e.DocURL})
+	body := basicError{Message: e.Message, DocumentationURL: e.DocURL}
+	if len(e.Fields) > 0 {
+		body.Errors = fieldErrors(e.Fields)
+	}
+	s.writeBasicError(w, r, statusOf[e.Kind], body)
+}
+
+// fieldError is one entry of GitHub's validation-error "errors" list.
+type fieldError struct {
+	Resource string `json:"resource,omitempty"`
+	Code     string `json:"code"`
+	Field    string `json:"field,omitempty"`
+	Message  string `json:"message,omitempty"`
+}
+
+func fieldErrors(fs []seatkeeper.FieldError) []fieldError {
+	out := make([]fieldError, len(fs))
+	for i, f := range fs {
+		out[i] = fieldError{Resource: f.Resource, Code: f.Code, Field: f.Field, Message: f.Message}
+	}
+	return out
 }
 
 // writeBasicError writes a basic-error body with the given status.

@@ -54,7 +54,8 @@ type response struct {
 
 // do sends a request with token as a Bearer credential (none when empty)
 // and extra headers as "Name: value" strings, and checks the response
-// against the spec.
+// against the spec: GitHub's, or the control API's for /_seatkeeper and
+// the operations routes.
 func (e *env) do(method, path, token string, headers ...string) response {
 	e.t.Helper()
 	return e.doBody(method, path, token, "", headers...)
@@ -86,6 +87,6 @@ func (e *env) doBody(method, path, token, body string, headers ...string) respon
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.spec.Check(e.t, method, req.URL.Path, resp.StatusCode, resp.Header, b)
+	spectest.For(e.t, req.URL.Path).Check(e.t, method, req.URL.Path, resp.StatusCode, resp.Header, b)
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }

@@ -21,4 +21,6 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /orgs/{org}/copilot/billing/selected_teams", s.orgOwner(copilotWrite,
 		s.seatWrite("selected_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelTeams)))
 	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.handle(s.handleEnterpriseSeats))
+	s.githubRoutes()
+	s.controlRoutes()
 }

@@ -418,7 +418,7 @@ func TestConventions(t *testing.T) {
 				{"GET", path + "/"},
 				{"POST", path},
 				{"DELETE", path},
-				{"GET", "/orgs/github/members/octocat"},
+				{"PUT", "/orgs/github/members/octocat"},
 			} {
 				r := e.do(c.method, c.path, owner)
 				var be basicError

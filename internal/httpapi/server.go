@@ -40,6 +40,9 @@ type Config struct {
 	RateLimitUnauthenticated int
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
+	// AllowClockControl lets site administrators set and release the
+	// service clock through /_seatkeeper/clock.
+	AllowClockControl bool
 }
 
 // Server is the API. It is an http.Handler.
@@ -52,6 +55,7 @@ type Server struct {
 	limiter *limiter
 	mux     *http.ServeMux
 	urls    urls
+	ctl     controlState // the control API and operations routes (control.go)
 }
 
 // New returns the API over st, reading time from clk.
@@ -120,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("route", r.Pattern), slog.Int("status", rw.status),
 			slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
+		s.ctl.metrics.observe(r.Pattern, rw.status, time.Since(start))
 	}()
 
 	// GitHub Enterprise Server serves the API under /api/v3.
@@ -132,6 +137,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	if s.serveOps(rw, r) { // probes and scrapers: no credential, no rate limit
+		return
+	}
 	p, present, err := s.authenticate(r)
 	if err != nil {
 		s.writeError(rw, r, err)

@@ -38,7 +38,10 @@ func (l loc) item(list string, i int, name string) loc {
 // a whole when field is empty.
 func (l loc) errorf(field, format string, args ...any) error {
 	at := l.String()
-	if field != "" {
+	switch {
+	case at == "":
+		at = field // a lone entry, as the control API's tokens are
+	case field != "":
 		at += "." + field
 	}
 	return invalid("%s: %s", at, fmt.Sprintf(format, args...))
@@ -60,6 +63,7 @@ func (o Organization) label() string   { return o.Login }
 func (m Member) label() string         { return m.Login }
 func (t Team) label() string           { return teamSlug(t.Slug, t.Name) }
 func (s Seat) label() string           { return cmp.Or(s.User, s.Team, s.EnterpriseTeam) }
+func (r ResidualSeat) label() string   { return r.User }
 func (a Activity) label() string       { return a.User }
 
 // teamSlug is a team's slug: the one given, else the slugified name.

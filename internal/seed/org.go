@@ -2,8 +2,8 @@ package seed
 
 import (
 	"cmp"
+	"context"
 	"strings"
-	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -17,7 +17,7 @@ type orgScope struct {
 	members map[string]*ref // by login key
 	teams   map[string]*ref // by slug key
 
-	memberAt, teamSlugAt, teamNameAt, seatAt, activityAt claims[string]
+	memberAt, teamSlugAt, teamNameAt, seatAt, residualAt, activityAt claims[string]
 }
 
 func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
@@ -28,10 +28,14 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 	s := &orgScope{
 		planner: p, members: map[string]*ref{}, teams: map[string]*ref{},
 		memberAt: claims[string]{}, teamSlugAt: claims[string]{}, teamNameAt: claims[string]{},
-		seatAt: claims[string]{}, activityAt: claims[string]{},
+		seatAt: claims[string]{}, residualAt: claims[string]{}, activityAt: claims[string]{},
+	}
+	created, updated, err := p.times(l, o.CreatedAt, o.UpdatedAt)
+	if err != nil {
+		return orgPlan{}, err
 	}
 	out := orgPlan{ref: r, org: seatkeeper.Organization{
-		ID: o.ID, Login: o.Login, Description: o.Description, CreatedAt: p.now, UpdatedAt: p.now,
+		ID: o.ID, Login: o.Login, Description: o.Description, CreatedAt: created, UpdatedAt: updated,
 	}}
 	if o.Enterprise != "" {
 		if s.enterprise, err = resolve(l, "enterprise", o.Enterprise, "enterprise", p.enterprise); err != nil {
@@ -40,10 +44,11 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 		out.enterprise = s.enterprise.ref
 	}
 	if o.Copilot != nil {
-		if out.subscription, err = subscription(l, *o.Copilot, p.now); err != nil {
+		if out.subscription, err = p.subscription(l, *o.Copilot); err != nil {
 			return orgPlan{}, err
 		}
-	} else if field := cmp.Or(nonEmpty("seats", o.Seats), nonEmpty("activity", o.Activity)); field != "" {
+	} else if field := cmp.Or(nonEmpty("seats", o.Seats), nonEmpty("residual_seats", o.ResidualSeats),
+		nonEmpty("activity", o.Activity)); field != "" {
 		return orgPlan{}, l.errorf(field, "Copilot is not enabled in the organization: add a copilot section")
 	}
 	if out.members, err = each(l, "members", o.Members, s.planMember); err != nil {
@@ -57,6 +62,9 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 		return orgPlan{}, err
 	}
 	if out.grants, err = each(l, "seats", o.Seats, s.planSeat); err != nil {
+		return orgPlan{}, err
+	}
+	if out.residuals, err = each(l, "residual_seats", o.ResidualSeats, s.planResidual); err != nil {
 		return orgPlan{}, err
 	}
 	if out.activity, err = each(l, "activity", o.Activity, s.planActivity); err != nil {
@@ -74,7 +82,7 @@ func nonEmpty[T any](field string, list []T) string {
 }
 
 // subscription checks an org's copilot section and fills in the defaults.
-func subscription(org loc, c Copilot, now time.Time) (*seatkeeper.Subscription, error) {
+func (p *planner) subscription(org loc, c Copilot) (*seatkeeper.Subscription, error) {
 	l := loc{path: org.String() + ".copilot"}
 	s := seatkeeper.DefaultSubscription()
 	for _, f := range []struct {
@@ -103,7 +111,10 @@ func subscription(org loc, c Copilot, now time.Time) (*seatkeeper.Subscription, 
 		}
 		s.BillingCycleDay = *c.BillingCycleDay
 	}
-	s.CreatedAt, s.UpdatedAt = now, now
+	var err error
+	if s.CreatedAt, s.UpdatedAt, err = p.times(l, c.CreatedAt, c.UpdatedAt); err != nil {
+		return nil, err
+	}
 	return &s, nil
 }
 
@@ -143,9 +154,13 @@ func (s *orgScope) planMember(l loc, m Member) (memberPlan, error) {
 	if err := oneOf(l, "state", state, []string{seatkeeper.StateActive, seatkeeper.StatePending}); err != nil {
 		return memberPlan{}, err
 	}
+	created, updated, err := s.times(l, m.CreatedAt, m.UpdatedAt)
+	if err != nil {
+		return memberPlan{}, err
+	}
 	s.members[key] = user
 	return memberPlan{user: user, membership: seatkeeper.Membership{
-		Role: role, State: state, CreatedAt: s.now, UpdatedAt: s.now,
+		Role: role, State: state, CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }
 
@@ -191,15 +206,26 @@ func (s *orgScope) planTeam(l loc, t Team) (teamPlan, error) {
 	if t.Parent != "" && privacy != "closed" {
 		return teamPlan{}, l.errorf("privacy", "a nested team must be closed, not %s", privacy)
 	}
-	members, err := resolveAll(l, "members", t.Members, "organization member", s.member)
+	err = s.declareID(l, t.ID, s.teamIDs, "a team", func(ctx context.Context, id int64) error {
+		_, err := s.tx.TeamByID(ctx, id)
+		return err
+	})
+	if err != nil {
+		return teamPlan{}, err
+	}
+	created, updated, err := s.times(l, t.CreatedAt, t.UpdatedAt)
+	if err != nil {
+		return teamPlan{}, err
+	}
+	members, err := s.teamMembers(l, t.Members, "organization member", s.member, true)
 	if err != nil {
 		return teamPlan{}, err
 	}
 	r := &ref{}
 	s.teams[key] = r
 	return teamPlan{ref: r, members: members, at: l, parentSlug: t.Parent, team: seatkeeper.Team{
-		Name: t.Name, Slug: slug, Description: t.Description, Privacy: privacy,
-		NotificationSetting: notification, Permission: permission, CreatedAt: s.now, UpdatedAt: s.now,
+		ID: t.ID, Name: t.Name, Slug: slug, Description: t.Description, Privacy: privacy,
+		NotificationSetting: notification, Permission: permission, CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }
 
@@ -296,7 +322,7 @@ func (s *orgScope) planSeat(l loc, seat Seat) (grantPlan, error) {
 	if prev, ok := s.seatAt.claim(target.field+" "+seatkeeper.LoginKey(target.name), l); !ok {
 		return grantPlan{}, l.errorf(target.field, "duplicate seat for %s %q (also %s)", target.what, target.name, prev)
 	}
-	created, err := timestamp(l, "created_at", seat.CreatedAt)
+	created, updated, err := s.times(l, seat.CreatedAt, seat.UpdatedAt)
 	if err != nil {
 		return grantPlan{}, err
 	}
@@ -304,13 +330,47 @@ func (s *orgScope) planSeat(l loc, seat Seat) (grantPlan, error) {
 	if err != nil {
 		return grantPlan{}, err
 	}
-	at := s.now
-	if created != nil {
-		at = *created
-	}
 	return grantPlan{target: r, grant: seatkeeper.Grant{
-		Kind: target.kind, CreatedAt: at, UpdatedAt: at, PendingCancellationDate: pending,
+		Kind: target.kind, CreatedAt: created, UpdatedAt: updated, PendingCancellationDate: pending,
 	}}, nil
+}
+
+func (s *orgScope) planResidual(l loc, rs ResidualSeat) (residualPlan, error) {
+	user, err := resolve(loc{path: l.path}, "user", rs.User, "organization member", s.member)
+	if err != nil {
+		return residualPlan{}, err
+	}
+	if prev, ok := s.residualAt.claim(seatkeeper.LoginKey(rs.User), l); !ok {
+		return residualPlan{}, l.keyErrorf("user", "duplicate residual seat for %q (also %s)", rs.User, prev)
+	}
+	out := residualPlan{user: user}
+	switch {
+	case rs.Team != "" && rs.EnterpriseTeam != "":
+		return residualPlan{}, l.errorf("", "a residual seat names at most one of team and enterprise_team")
+	case rs.Team != "":
+		if out.team, err = resolve(l, "team", rs.Team, "team", s.team); err != nil {
+			return residualPlan{}, err
+		}
+	case rs.EnterpriseTeam != "":
+		if s.enterprise == nil {
+			return residualPlan{}, l.errorf("enterprise_team", "the organization belongs to no enterprise")
+		}
+		if out.enterpriseTeam, err = resolve(l, "enterprise_team", rs.EnterpriseTeam, "enterprise team", s.enterpriseTeam); err != nil {
+			return residualPlan{}, err
+		}
+	}
+	if out.seat.CreatedAt, out.seat.UpdatedAt, err = s.times(l, rs.CreatedAt, rs.UpdatedAt); err != nil {
+		return residualPlan{}, err
+	}
+	pending, err := date(l, "pending_cancellation_date", rs.PendingCancellationDate)
+	if err != nil {
+		return residualPlan{}, err
+	}
+	if pending == nil {
+		return residualPlan{}, l.errorf("pending_cancellation_date", "required")
+	}
+	out.seat.PendingCancellationDate = *pending
+	return out, nil
 }
 
 func (s *orgScope) planActivity(l loc, a Activity) (activityPlan, error) {

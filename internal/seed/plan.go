@@ -24,6 +24,9 @@ type planner struct {
 	enterpriseAt claims[string] // enterprise slug keys
 	tokens       claims[string] // token hashes
 
+	// Explicit ids of entries with id spaces of their own.
+	enterpriseIDs, teamIDs, enterpriseTeamIDs claims[int64]
+
 	// What references resolve to, by login or slug key: the document's
 	// entries, and stored ones once looked up.
 	users       map[string]*ref
@@ -44,6 +47,7 @@ func newPlanner(ctx context.Context, tx *store.Tx, now time.Time) *planner {
 	return &planner{
 		ctx: ctx, tx: tx, now: now,
 		logins: claims[string]{}, ids: claims[int64]{}, enterpriseAt: claims[string]{}, tokens: claims[string]{},
+		enterpriseIDs: claims[int64]{}, teamIDs: claims[int64]{}, enterpriseTeamIDs: claims[int64]{},
 		users: map[string]*ref{}, orgs: map[string]*ref{}, enterprises: map[string]*enterpriseRef{},
 	}
 }
@@ -217,9 +221,13 @@ func (p *planner) planUser(l loc, u User) (userPlan, error) {
 	if err != nil {
 		return userPlan{}, err
 	}
+	created, updated, err := p.times(l, u.CreatedAt, u.UpdatedAt)
+	if err != nil {
+		return userPlan{}, err
+	}
 	return userPlan{ref: r, user: seatkeeper.User{
 		ID: u.ID, Login: u.Login, Name: u.Name, Email: u.Email, SiteAdmin: u.SiteAdmin,
-		CreatedAt: p.now, UpdatedAt: p.now,
+		CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }
 
@@ -236,6 +244,17 @@ func (p *planner) planEnterprise(l loc, e Enterprise) (enterprisePlan, error) {
 	} else if stored {
 		return enterprisePlan{}, l.keyErrorf("slug", "duplicate enterprise %q (already in the database)", e.Slug)
 	}
+	err := p.declareID(l, e.ID, p.enterpriseIDs, "an enterprise", func(ctx context.Context, id int64) error {
+		_, err := p.tx.EnterpriseByID(ctx, id)
+		return err
+	})
+	if err != nil {
+		return enterprisePlan{}, err
+	}
+	created, updated, err := p.times(l, e.CreatedAt, e.UpdatedAt)
+	if err != nil {
+		return enterprisePlan{}, err
+	}
 	owners, err := resolveAll(l, "owners", e.Owners, "user", p.user)
 	if err != nil {
 		return enterprisePlan{}, err
@@ -250,14 +269,25 @@ func (p *planner) planEnterprise(l loc, e Enterprise) (enterprisePlan, error) {
 		if prev, ok := slugs.claim(seatkeeper.LoginKey(slug), l); !ok {
 			return enterpriseTeamPlan{}, l.keyErrorf(slugField(t.Slug), "duplicate team slug %q (also %s)", slug, prev)
 		}
-		members, err := resolveAll(l, "members", t.Members, "user", p.user)
+		err = p.declareID(l, t.ID, p.enterpriseTeamIDs, "an enterprise team", func(ctx context.Context, id int64) error {
+			_, err := p.tx.EnterpriseTeamByID(ctx, id)
+			return err
+		})
+		if err != nil {
+			return enterpriseTeamPlan{}, err
+		}
+		created, updated, err := p.times(l, t.CreatedAt, t.UpdatedAt)
+		if err != nil {
+			return enterpriseTeamPlan{}, err
+		}
+		members, err := p.teamMembers(l, t.Members, "user", p.user, false)
 		if err != nil {
 			return enterpriseTeamPlan{}, err
 		}
 		r := &ref{}
 		er.teams[seatkeeper.LoginKey(slug)] = r
 		return enterpriseTeamPlan{ref: r, members: members, team: seatkeeper.EnterpriseTeam{
-			Name: t.Name, Slug: slug, Description: t.Description, CreatedAt: p.now, UpdatedAt: p.now,
+			ID: t.ID, Name: t.Name, Slug: slug, Description: t.Description, CreatedAt: created, UpdatedAt: updated,
 		}}, nil
 	})
 	if err != nil {
@@ -265,7 +295,7 @@ func (p *planner) planEnterprise(l loc, e Enterprise) (enterprisePlan, error) {
 	}
 	p.enterprises[key] = er
 	return enterprisePlan{ref: er.ref, owners: owners, teams: teams, enterprise: seatkeeper.Enterprise{
-		Slug: e.Slug, Name: cmp.Or(e.Name, e.Slug), CreatedAt: p.now, UpdatedAt: p.now,
+		ID: e.ID, Slug: e.Slug, Name: cmp.Or(e.Name, e.Slug), CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }
 
@@ -293,4 +323,93 @@ func slugField(given string) string {
 		return "name"
 	}
 	return "slug"
+}
+
+// times parses an entry's created_at and updated_at: created_at defaults to
+// the time of loading, updated_at to created_at.
+func (p *planner) times(l loc, created, updated string) (time.Time, time.Time, error) {
+	c, err := timestamp(l, "created_at", created)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	u, err := timestamp(l, "updated_at", updated)
+	if err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	ct := p.now
+	if c != nil {
+		ct = *c
+	}
+	ut := ct
+	if u != nil {
+		ut = *u
+	}
+	return ct, ut, nil
+}
+
+// declareID checks the optional explicit id of an entry with an id space
+// of its own (enterprises, teams, enterprise teams): positive, given to no
+// other entry of the document, held by nothing stored. stored looks the id
+// up, failing with a not-found error when it is free.
+func (p *planner) declareID(l loc, id int64, seen claims[int64], what string, stored func(context.Context, int64) error) error {
+	if id < 0 {
+		return l.errorf("id", "%d is not a positive id", id)
+	}
+	if id == 0 {
+		return nil
+	}
+	if prev, ok := seen.claim(id, l); !ok {
+		return l.errorf("id", "duplicate id %d (also %s)", id, prev)
+	}
+	switch err := stored(p.ctx, id); {
+	case err == nil:
+		return l.errorf("id", "duplicate id %d (%s already in the database)", id, what)
+	case !seatkeeper.IsNotFound(err):
+		return err
+	}
+	return nil
+}
+
+// teamMemberPlan is a member of a team as it will be written.
+type teamMemberPlan struct {
+	user   *ref
+	role   string // "" for enterprise teams
+	joined time.Time
+}
+
+// teamMembers resolves a team's members field: distinct whats found by
+// find, each with a role (org teams only: withRoles) and a joining time.
+func (p *planner) teamMembers(l loc, ms []TeamMember, what string, find func(string) (*ref, bool, error), withRoles bool) ([]teamMemberPlan, error) {
+	logins := make([]string, len(ms))
+	for i, m := range ms {
+		logins[i] = m.Login
+	}
+	refs, err := resolveAll(l, "members", logins, what, find)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]teamMemberPlan, len(ms))
+	for i, m := range ms {
+		field := fmt.Sprintf("members[%d]", i)
+		role := ""
+		switch {
+		case withRoles:
+			role = cmp.Or(m.Role, "member")
+			if err := oneOf(l, field+".role", role, []string{"member", "maintainer"}); err != nil {
+				return nil, err
+			}
+		case m.Role != "":
+			return nil, l.errorf(field+".role", "enterprise team members have no role")
+		}
+		at, err := timestamp(l, field+".joined_at", m.JoinedAt)
+		if err != nil {
+			return nil, err
+		}
+		joined := p.now
+		if at != nil {
+			joined = *at
+		}
+		out[i] = teamMemberPlan{user: refs[i], role: role, joined: joined}
+	}
+	return out, nil
 }

@@ -19,6 +19,7 @@ package seed
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,128 +34,237 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// Document is a parsed seed document. Its fields mirror the YAML keys;
-// optional values left out are empty and take their defaults in Load.
+// Document is a parsed seed document. Its fields mirror the YAML keys (and
+// the JSON ones: a document marshals to either); optional values left out
+// are empty and take their defaults in Load.
+//
+// Every created_at and updated_at is optional: created_at defaults to the
+// time of loading and updated_at to created_at. Export writes them all, so
+// that an exported document loads back to the same state.
 type Document struct {
-	Users         []User         `yaml:"users,omitempty"`
-	Enterprises   []Enterprise   `yaml:"enterprises,omitempty"`
-	Organizations []Organization `yaml:"organizations,omitempty"`
-	Tokens        []Token        `yaml:"tokens,omitempty"`
+	Users         []User         `yaml:"users,omitempty" json:"users,omitempty"`
+	Enterprises   []Enterprise   `yaml:"enterprises,omitempty" json:"enterprises,omitempty"`
+	Organizations []Organization `yaml:"organizations,omitempty" json:"organizations,omitempty"`
+	Tokens        []Token        `yaml:"tokens,omitempty" json:"tokens,omitempty"`
 }
 
 // User is a user account. Only Login is required; ID 0 lets the store pick
 // one.
 type User struct {
-	Login     string `yaml:"login"`
-	ID        int64  `yaml:"id,omitempty"`
-	Name      string `yaml:"name,omitempty"`
-	Email     string `yaml:"email,omitempty"`
-	SiteAdmin bool   `yaml:"site_admin,omitempty"`
+	Login     string `yaml:"login" json:"login"`
+	ID        int64  `yaml:"id,omitempty" json:"id,omitempty"`
+	Name      string `yaml:"name,omitempty" json:"name,omitempty"`
+	Email     string `yaml:"email,omitempty" json:"email,omitempty"`
+	SiteAdmin bool   `yaml:"site_admin,omitempty" json:"site_admin,omitempty"`
+	CreatedAt string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }
 
 // Enterprise is an enterprise account; Name defaults to Slug. Owners are
 // user logins.
 type Enterprise struct {
-	Slug   string           `yaml:"slug"`
-	Name   string           `yaml:"name,omitempty"`
-	Owners []string         `yaml:"owners,omitempty"`
-	Teams  []EnterpriseTeam `yaml:"teams,omitempty"`
+	Slug      string           `yaml:"slug" json:"slug"`
+	ID        int64            `yaml:"id,omitempty" json:"id,omitempty"`
+	Name      string           `yaml:"name,omitempty" json:"name,omitempty"`
+	CreatedAt string           `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt string           `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	Owners    []string         `yaml:"owners,omitempty" json:"owners,omitempty"`
+	Teams     []EnterpriseTeam `yaml:"teams,omitempty" json:"teams,omitempty"`
 }
 
 // EnterpriseTeam is a team of an enterprise. Slug defaults to the slugified
-// Name; Members are user logins.
+// Name; Members are users, by login or as {login, joined_at}.
 type EnterpriseTeam struct {
-	Name        string   `yaml:"name"`
-	Slug        string   `yaml:"slug,omitempty"`
-	Description string   `yaml:"description,omitempty"`
-	Members     []string `yaml:"members,omitempty"`
+	Name        string       `yaml:"name" json:"name"`
+	ID          int64        `yaml:"id,omitempty" json:"id,omitempty"`
+	Slug        string       `yaml:"slug,omitempty" json:"slug,omitempty"`
+	Description string       `yaml:"description,omitempty" json:"description,omitempty"`
+	CreatedAt   string       `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt   string       `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	Members     []TeamMember `yaml:"members,omitempty" json:"members,omitempty"`
 }
 
 // Organization is an organization with everything that lives in it.
 // Enterprise is the slug of the enterprise it belongs to, if any; a nil
 // Copilot means Copilot is not enabled.
 type Organization struct {
-	Login       string     `yaml:"login"`
-	ID          int64      `yaml:"id,omitempty"`
-	Enterprise  string     `yaml:"enterprise,omitempty"`
-	Description string     `yaml:"description,omitempty"`
-	Copilot     *Copilot   `yaml:"copilot,omitempty"`
-	Members     []Member   `yaml:"members,omitempty"`
-	Teams       []Team     `yaml:"teams,omitempty"`
-	Seats       []Seat     `yaml:"seats,omitempty"`
-	Activity    []Activity `yaml:"activity,omitempty"`
+	Login         string         `yaml:"login" json:"login"`
+	ID            int64          `yaml:"id,omitempty" json:"id,omitempty"`
+	Enterprise    string         `yaml:"enterprise,omitempty" json:"enterprise,omitempty"`
+	Description   string         `yaml:"description,omitempty" json:"description,omitempty"`
+	CreatedAt     string         `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt     string         `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	Copilot       *Copilot       `yaml:"copilot,omitempty" json:"copilot,omitempty"`
+	Members       []Member       `yaml:"members,omitempty" json:"members,omitempty"`
+	Teams         []Team         `yaml:"teams,omitempty" json:"teams,omitempty"`
+	Seats         []Seat         `yaml:"seats,omitempty" json:"seats,omitempty"`
+	ResidualSeats []ResidualSeat `yaml:"residual_seats,omitempty" json:"residual_seats,omitempty"`
+	Activity      []Activity     `yaml:"activity,omitempty" json:"activity,omitempty"`
 }
 
 // Copilot is an organization's Copilot subscription. Empty values take the
 // defaults of seatkeeper.DefaultSubscription.
 type Copilot struct {
-	PlanType              string `yaml:"plan_type,omitempty"`
-	SeatManagementSetting string `yaml:"seat_management_setting,omitempty"`
-	PublicCodeSuggestions string `yaml:"public_code_suggestions,omitempty"`
-	IDEChat               string `yaml:"ide_chat,omitempty"`
-	PlatformChat          string `yaml:"platform_chat,omitempty"`
-	CLI                   string `yaml:"cli,omitempty"`
-	BillingCycleDay       *int   `yaml:"billing_cycle_day,omitempty"` // nil: 1
+	PlanType              string `yaml:"plan_type,omitempty" json:"plan_type,omitempty"`
+	SeatManagementSetting string `yaml:"seat_management_setting,omitempty" json:"seat_management_setting,omitempty"`
+	PublicCodeSuggestions string `yaml:"public_code_suggestions,omitempty" json:"public_code_suggestions,omitempty"`
+	IDEChat               string `yaml:"ide_chat,omitempty" json:"ide_chat,omitempty"`
+	PlatformChat          string `yaml:"platform_chat,omitempty" json:"platform_chat,omitempty"`
+	CLI                   string `yaml:"cli,omitempty" json:"cli,omitempty"`
+	BillingCycleDay       *int   `yaml:"billing_cycle_day,omitempty" json:"billing_cycle_day,omitempty"` // nil: 1
+	CreatedAt             string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt             string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }
 
 // Member is a user's membership of an organization. Role defaults to
 // member and State to active; a pending State is an invitation.
 type Member struct {
-	Login string `yaml:"login"`
-	Role  string `yaml:"role,omitempty"`
-	State string `yaml:"state,omitempty"`
+	Login     string `yaml:"login" json:"login"`
+	Role      string `yaml:"role,omitempty" json:"role,omitempty"`
+	State     string `yaml:"state,omitempty" json:"state,omitempty"`
+	CreatedAt string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }
 
 // Team is an organization team. Slug defaults to the slugified Name;
 // Parent is the slug of another team of the organization; Members are
-// logins of the organization's members. Privacy defaults to secret, or to
-// closed for a nested team (GitHub requires it), NotificationSetting to
-// notifications_enabled and Permission to pull.
+// members of the organization, by login or as {login, role, joined_at}.
+// Privacy defaults to secret, or to closed for a nested team (GitHub
+// requires it), NotificationSetting to notifications_enabled and Permission
+// to pull.
 type Team struct {
-	Name                string   `yaml:"name"`
-	Slug                string   `yaml:"slug,omitempty"`
-	Description         string   `yaml:"description,omitempty"`
-	Privacy             string   `yaml:"privacy,omitempty"`
-	NotificationSetting string   `yaml:"notification_setting,omitempty"`
-	Permission          string   `yaml:"permission,omitempty"`
-	Parent              string   `yaml:"parent,omitempty"`
-	Members             []string `yaml:"members,omitempty"`
+	Name                string       `yaml:"name" json:"name"`
+	ID                  int64        `yaml:"id,omitempty" json:"id,omitempty"`
+	Slug                string       `yaml:"slug,omitempty" json:"slug,omitempty"`
+	Description         string       `yaml:"description,omitempty" json:"description,omitempty"`
+	Privacy             string       `yaml:"privacy,omitempty" json:"privacy,omitempty"`
+	NotificationSetting string       `yaml:"notification_setting,omitempty" json:"notification_setting,omitempty"`
+	Permission          string       `yaml:"permission,omitempty" json:"permission,omitempty"`
+	Parent              string       `yaml:"parent,omitempty" json:"parent,omitempty"`
+	CreatedAt           string       `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt           string       `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	Members             []TeamMember `yaml:"members,omitempty" json:"members,omitempty"`
+}
+
+// TeamMember is a member of a team: a login, or {login, role, joined_at}.
+// Role (member or maintainer; org teams only) defaults to member; JoinedAt
+// (RFC 3339) defaults to the time of loading. When a user joined a team
+// matters: a seat held through a team dates from the later of the grant
+// and the joining.
+type TeamMember struct {
+	Login    string `yaml:"login" json:"login"`
+	Role     string `yaml:"role,omitempty" json:"role,omitempty"`
+	JoinedAt string `yaml:"joined_at,omitempty" json:"joined_at,omitempty"`
 }
 
 // Seat grants Copilot seats to exactly one of a member (User), a team of the
 // organization (Team, by slug) or a team of its enterprise (EnterpriseTeam,
-// by slug). CreatedAt is RFC 3339 and defaults to the load time;
-// PendingCancellationDate is YYYY-MM-DD.
+// by slug). CreatedAt is RFC 3339; PendingCancellationDate is YYYY-MM-DD.
 type Seat struct {
-	User                    string `yaml:"user,omitempty"`
-	Team                    string `yaml:"team,omitempty"`
-	EnterpriseTeam          string `yaml:"enterprise_team,omitempty"`
-	CreatedAt               string `yaml:"created_at,omitempty"`
-	PendingCancellationDate string `yaml:"pending_cancellation_date,omitempty"`
+	User                    string `yaml:"user,omitempty" json:"user,omitempty"`
+	Team                    string `yaml:"team,omitempty" json:"team,omitempty"`
+	EnterpriseTeam          string `yaml:"enterprise_team,omitempty" json:"enterprise_team,omitempty"`
+	CreatedAt               string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt               string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	PendingCancellationDate string `yaml:"pending_cancellation_date,omitempty" json:"pending_cancellation_date,omitempty"`
+}
+
+// ResidualSeat is a seat a member keeps, pending cancellation, after losing
+// the team membership that carried it: GitHub bills and lists it until
+// PendingCancellationDate (YYYY-MM-DD, required). Team or EnterpriseTeam,
+// at most one, names the team that carried it.
+type ResidualSeat struct {
+	User                    string `yaml:"user" json:"user"`
+	Team                    string `yaml:"team,omitempty" json:"team,omitempty"`
+	EnterpriseTeam          string `yaml:"enterprise_team,omitempty" json:"enterprise_team,omitempty"`
+	CreatedAt               string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt               string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	PendingCancellationDate string `yaml:"pending_cancellation_date" json:"pending_cancellation_date"`
 }
 
 // Activity is a member's last Copilot use in the organization;
 // LastActivityAt is RFC 3339.
 type Activity struct {
-	User               string `yaml:"user"`
-	LastActivityAt     string `yaml:"last_activity_at"`
-	LastActivityEditor string `yaml:"last_activity_editor,omitempty"`
+	User               string `yaml:"user" json:"user"`
+	LastActivityAt     string `yaml:"last_activity_at" json:"last_activity_at"`
+	LastActivityEditor string `yaml:"last_activity_editor,omitempty" json:"last_activity_editor,omitempty"`
 }
 
-// Token is a credential given by its literal value; only its hash is
-// stored. Kind (classic, oauth, fine_grained or installation) defaults to
-// the kind the value's prefix implies. Classic and OAuth tokens have a User
-// and Scopes; fine-grained tokens a User, an Organization and Permissions;
-// installation tokens an Organization and Permissions. Permissions map a
-// permission name to read, write or admin. ExpiresAt is RFC 3339.
+// Token is a credential, given by its literal value (Token) or, as Export
+// writes it, by the hex SHA-256 of that value (TokenSHA256): only the hash
+// is ever stored. Kind (classic, oauth, fine_grained or installation)
+// defaults to the kind a literal's prefix implies, and is required with
+// TokenSHA256. Classic and OAuth tokens have a User and Scopes;
+// fine-grained tokens a User, an Organization and Permissions; installation
+// tokens an Organization and Permissions. Permissions map a permission name
+// to read, write or admin. ExpiresAt is RFC 3339. Hint, what listings show
+// of the token, is derived from a literal and may be given with
+// TokenSHA256.
 type Token struct {
-	Token        string            `yaml:"token"`
-	Kind         string            `yaml:"kind,omitempty"`
-	User         string            `yaml:"user,omitempty"`
-	Organization string            `yaml:"organization,omitempty"`
-	Scopes       []string          `yaml:"scopes,omitempty"`
-	Permissions  map[string]string `yaml:"permissions,omitempty"`
-	ExpiresAt    string            `yaml:"expires_at,omitempty"`
+	Token        string            `yaml:"token,omitempty" json:"token,omitempty"`
+	TokenSHA256  string            `yaml:"token_sha256,omitempty" json:"token_sha256,omitempty"`
+	Hint         string            `yaml:"hint,omitempty" json:"hint,omitempty"`
+	Kind         string            `yaml:"kind,omitempty" json:"kind,omitempty"`
+	User         string            `yaml:"user,omitempty" json:"user,omitempty"`
+	Organization string            `yaml:"organization,omitempty" json:"organization,omitempty"`
+	Scopes       []string          `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+	Permissions  map[string]string `yaml:"permissions,omitempty" json:"permissions,omitempty"`
+	ExpiresAt    string            `yaml:"expires_at,omitempty" json:"expires_at,omitempty"`
+	Note         string            `yaml:"note,omitempty" json:"note,omitempty"`
+	CreatedAt    string            `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+}
+
+// UnmarshalYAML reads a team member given as a login or as a mapping,
+// refusing unknown keys as the rest of the document does.
+func (m *TeamMember) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*m = TeamMember{}
+		return n.Decode(&m.Login)
+	case yaml.MappingNode:
+		*m = TeamMember{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			var dst *string
+			switch k.Value {
+			case "login":
+				dst = &m.Login
+			case "role":
+				dst = &m.Role
+			case "joined_at":
+				dst = &m.JoinedAt
+			default:
+				return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: unknown key %q", k.Line, k.Value)}}
+			}
+			if err := v.Decode(dst); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a team member is a login or a mapping of login, role and joined_at", n.Line)}}
+}
+
+// teamMember is TeamMember's mapping form, without its marshalers.
+type teamMember TeamMember
+
+// short reports whether the member is fully said by its login.
+func (m TeamMember) short() bool { return m.Role == "" && m.JoinedAt == "" }
+
+// MarshalYAML writes a member with only a login as that login.
+func (m TeamMember) MarshalYAML() (any, error) {
+	if m.short() {
+		return m.Login, nil
+	}
+	return teamMember(m), nil
+}
+
+// MarshalJSON writes a member with only a login as that login.
+func (m TeamMember) MarshalJSON() ([]byte, error) {
+	if m.short() {
+		return json.Marshal(m.Login)
+	}
+	return json.Marshal(teamMember(m))
 }
 
 // Parse reads a seed document in YAML (JSON is accepted, since it is YAML).

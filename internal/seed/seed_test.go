@@ -80,6 +80,9 @@ tokens:
   - {token: custom-literal, kind: classic, user: hubot}
 `
 
+// sha is a well-formed token hash.
+var sha = auth.Hash("ghp_some_token")
+
 // literals are the token values of full.
 var literals = []string{"ghp_example_owner_read_org", "gho_example", "github_pat_example", "ghs_example", "custom-literal"}
 
@@ -293,7 +296,8 @@ func assertNoLiterals(t *testing.T, st *store.Store) {
 // tables are counted to check that a failed load writes nothing.
 var tables = []string{
 	"users", "enterprises", "enterprise_owners", "enterprise_teams", "enterprise_team_members", "organizations",
-	"org_memberships", "teams", "team_members", "copilot_subscriptions", "copilot_grants", "copilot_activity", "tokens",
+	"org_memberships", "teams", "team_members", "copilot_subscriptions", "copilot_grants", "copilot_residual_seats",
+	"copilot_activity", "tokens",
 }
 
 func rowCounts(t *testing.T, st *store.Store) map[string]int {
@@ -444,6 +448,39 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 		{"duplicate seat", orgDoc("    seats: [{user: octocat}, {user: OCTOCAT}]\n"),
 			`organizations[0] (neworg).seats[1] (OCTOCAT).user: duplicate seat for organization member "OCTOCAT" (also organizations[0] (neworg).seats[0])`},
 
+		// Times and ids.
+		{"bad user created_at", "users: [{login: nova, created_at: today}]",
+			`users[0] (nova).created_at: "today" is not an RFC 3339 timestamp such as 2021-08-03T18:00:00-06:00`},
+		{"unknown organization key", orgDoc("    teams: []\n") + "    extra: 1\n", `line 8: unknown key "extra"`},
+		{"duplicate team id", orgDoc("    teams: [{name: Beta, id: 7}, {name: Gamma, id: 7}]\n"),
+			"organizations[0] (neworg).teams[1] (gamma).id: duplicate id 7 (also organizations[0] (neworg).teams[0])"},
+		{"id of a stored enterprise team", "enterprises: [{slug: e, teams: [{name: T, id: 1}]}]",
+			"enterprises[0] (e).teams[0] (t).id: duplicate id 1 (an enterprise team already in the database)"},
+		{"negative enterprise id", "enterprises: [{slug: e, id: -1}]", "enterprises[0] (e).id: -1 is not a positive id"},
+		{"unknown team member key", orgDoc("    teams: [{name: Beta, members: [{login: hubot, since: x}]}]\n"), `line 7: unknown key "since"`},
+		{"team member as a list", orgDoc("    teams: [{name: Beta, members: [[hubot]]}]\n"),
+			"line 7: a team member is a login or a mapping of login, role and joined_at"},
+		{"bad team member role", orgDoc("    teams: [{name: Beta, members: [{login: hubot, role: lead}]}]\n"),
+			`organizations[0] (neworg).teams[0] (beta).members[0].role: "lead" is not one of member, maintainer`},
+		{"bad joined_at", orgDoc("    teams: [{name: Beta, members: [{login: hubot, joined_at: later}]}]\n"),
+			`organizations[0] (neworg).teams[0] (beta).members[0].joined_at: "later" is not an RFC 3339 timestamp such as 2021-08-03T18:00:00-06:00`},
+		{"enterprise team member role", "enterprises: [{slug: e, teams: [{name: T, members: [{login: hubot, role: maintainer}]}]}]",
+			"enterprises[0] (e).teams[0] (t).members[0].role: enterprise team members have no role"},
+
+		// Residual seats.
+		{"residual seat without Copilot", "organizations: [{login: neworg, members: [{login: octocat}], residual_seats: [{user: octocat, pending_cancellation_date: 2026-07-01}]}]",
+			"organizations[0] (neworg).residual_seats: Copilot is not enabled in the organization: add a copilot section"},
+		{"residual seat without date", orgDoc("    residual_seats: [{user: hubot}]\n"),
+			"organizations[0] (neworg).residual_seats[0] (hubot).pending_cancellation_date: required"},
+		{"residual seat of a non-member", orgDoc("    residual_seats: [{user: mona, pending_cancellation_date: 2026-07-01}]\n"),
+			`organizations[0] (neworg).residual_seats[0].user: unknown organization member "mona"`},
+		{"residual seat with two teams", orgDoc("    teams: [{name: Beta}]\n    residual_seats: [{user: hubot, team: beta, enterprise_team: pioneers, pending_cancellation_date: 2026-07-01}]\n"),
+			"organizations[0] (neworg).residual_seats[0] (hubot): a residual seat names at most one of team and enterprise_team"},
+		{"residual seat of an unknown team", orgDoc("    residual_seats: [{user: hubot, team: beta, pending_cancellation_date: 2026-07-01}]\n"),
+			`organizations[0] (neworg).residual_seats[0] (hubot).team: unknown team "beta"`},
+		{"duplicate residual seat", orgDoc("    residual_seats: [{user: hubot, pending_cancellation_date: 2026-07-01}, {user: HUBOT, pending_cancellation_date: 2026-07-01}]\n"),
+			`organizations[0] (neworg).residual_seats[1].user: duplicate residual seat for "HUBOT" (also organizations[0] (neworg).residual_seats[0])`},
+
 		// Activity.
 		{"activity of a non-member", orgDoc("    activity: [{user: mona, last_activity_at: 2026-01-01T00:00:00Z}]\n"),
 			`organizations[0] (neworg).activity[0].user: unknown organization member "mona"`},
@@ -455,7 +492,20 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 			`organizations[0] (neworg).activity[1].user: duplicate activity for "octocat" (also organizations[0] (neworg).activity[0])`},
 
 		// Tokens.
-		{"missing token", tokenDoc("{kind: classic, user: nova}"), "tokens[0].token: required"},
+		{"missing token", tokenDoc("{kind: classic, user: nova}"), "tokens[0].token: required (or token_sha256)"},
+		{"token and hash", tokenDoc("{token: ghp_t, token_sha256: " + sha + ", user: nova}"),
+			"tokens[0].token_sha256: give token or token_sha256, not both"},
+		{"bad hash", tokenDoc("{token_sha256: abc, kind: classic, user: nova}"),
+			`tokens[0].token_sha256: "abc" is not a hex SHA-256: 64 characters 0-9 and a-f`},
+		{"hash without kind", tokenDoc("{token_sha256: " + sha + ", user: nova}"), "tokens[0].kind: required with token_sha256"},
+		{"hint of a literal", tokenDoc("{token: ghp_t, hint: ghp_…t, user: nova}"),
+			"tokens[0].hint: only with token_sha256: a literal token's hint is made from it"},
+		{"hash of a stored token", tokenDoc("{token_sha256: " + auth.Hash("ghp_existing") + ", kind: classic, user: nova}"),
+			"tokens[0].token_sha256: duplicate token (already in the database)"},
+		{"literal and hash of one token", "users: [{login: nova}]\ntokens: [{token: ghp_t, user: nova}, {token_sha256: " + auth.Hash("ghp_t") + ", kind: classic, user: nova}]",
+			"tokens[1].token_sha256: duplicate token (also tokens[0])"},
+		{"bad token created_at", tokenDoc("{token: ghp_t, user: nova, created_at: now}"),
+			`tokens[0].created_at: "now" is not an RFC 3339 timestamp such as 2021-08-03T18:00:00-06:00`},
 		{"token with a space", tokenDoc(`{token: "ghp_a b", user: nova}`), "tokens[0].token: a token has at most 255 characters and no spaces"},
 		{"bad kind", tokenDoc("{token: t, kind: pat, user: nova}"),
 			`tokens[0].kind: "pat" is not one of classic, oauth, fine_grained, installation`},

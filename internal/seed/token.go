@@ -1,14 +1,17 @@
 package seed
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // maxTokenLength is the longest credential the API accepts.
@@ -17,18 +20,19 @@ const maxTokenLength = 255
 var permissionLevels = []string{seatkeeper.PermissionRead, seatkeeper.PermissionWrite, seatkeeper.PermissionAdmin}
 
 func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
+	hash, hint, err := tokenHash(l, t)
+	if err != nil {
+		return tokenPlan{}, err
+	}
+	field := "token"
 	if t.Token == "" {
-		return tokenPlan{}, l.errorf("token", "required")
+		field = "token_sha256"
 	}
-	if len(t.Token) > maxTokenLength || strings.ContainsFunc(t.Token, unicode.IsSpace) {
-		return tokenPlan{}, l.errorf("token", "a token has at most %d characters and no spaces", maxTokenLength)
-	}
-	hash := auth.Hash(t.Token)
 	if prev, ok := p.tokens.claim(hash, l); !ok {
-		return tokenPlan{}, l.errorf("token", "duplicate token (also %s)", prev)
+		return tokenPlan{}, l.errorf(field, "duplicate token (also %s)", prev)
 	}
 	if _, err := p.tx.TokenByHash(p.ctx, hash); err == nil {
-		return tokenPlan{}, l.errorf("token", "duplicate token (already in the database)")
+		return tokenPlan{}, l.errorf(field, "duplicate token (already in the database)")
 	} else if !seatkeeper.IsNotFound(err) {
 		return tokenPlan{}, err
 	}
@@ -36,7 +40,17 @@ func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
 	if err != nil {
 		return tokenPlan{}, err
 	}
-	out := tokenPlan{token: seatkeeper.Token{Kind: kind, Hash: hash, Hint: auth.Hint(t.Token), CreatedAt: p.now}}
+	if hint == "" {
+		hint = kind.Prefix() + "…"
+	}
+	created, err := timestamp(l, "created_at", t.CreatedAt)
+	if err != nil {
+		return tokenPlan{}, err
+	}
+	out := tokenPlan{token: seatkeeper.Token{Kind: kind, Hash: hash, Hint: hint, Note: t.Note, CreatedAt: p.now}}
+	if created != nil {
+		out.token.CreatedAt = *created
+	}
 	// Installation tokens act for an org, not a user; classic and OAuth
 	// tokens have no resource owner.
 	if out.user, err = tokenRef(l, kind, "user", t.User, kind != seatkeeper.TokenInstallation, p.user); err != nil {
@@ -79,6 +93,9 @@ func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
 // token's prefix when it has a known one, or the one the prefix implies.
 func tokenKind(l loc, t Token) (seatkeeper.TokenKind, error) {
 	implied, known := auth.KindOf(t.Token)
+	if t.Kind == "" && t.Token == "" {
+		return "", l.errorf("kind", "required with token_sha256")
+	}
 	if t.Kind == "" {
 		if !known {
 			prefixes := make([]string, len(seatkeeper.TokenKinds))
@@ -97,6 +114,48 @@ func tokenKind(l loc, t Token) (seatkeeper.TokenKind, error) {
 		return "", l.errorf("kind", "%q does not match the token's %s prefix, which is %s", kind, implied.Prefix(), implied)
 	}
 	return kind, nil
+}
+
+// tokenHash checks a token entry's literal or hash and returns the hash
+// to store, with the hint given for a hash ("" for a literal's own).
+func tokenHash(l loc, t Token) (hash, hint string, err error) {
+	switch {
+	case t.Token != "" && t.TokenSHA256 != "":
+		return "", "", l.errorf("token_sha256", "give token or token_sha256, not both")
+	case t.TokenSHA256 != "":
+		h := strings.ToLower(t.TokenSHA256)
+		if len(h) != 64 || strings.Trim(h, "0123456789abcdef") != "" {
+			return "", "", l.errorf("token_sha256", "%q is not a hex SHA-256: 64 characters 0-9 and a-f", t.TokenSHA256)
+		}
+		if len(t.Hint) > maxTokenLength || strings.ContainsFunc(t.Hint, unicode.IsSpace) {
+			return "", "", l.errorf("hint", "a hint has at most %d characters and no spaces", maxTokenLength)
+		}
+		return h, t.Hint, nil
+	case t.Token == "":
+		return "", "", l.errorf("token", "required (or token_sha256)")
+	case len(t.Token) > maxTokenLength || strings.ContainsFunc(t.Token, unicode.IsSpace):
+		return "", "", l.errorf("token", "a token has at most %d characters and no spaces", maxTokenLength)
+	case t.Hint != "":
+		return "", "", l.errorf("hint", "only with token_sha256: a literal token's hint is made from it")
+	}
+	return auth.Hash(t.Token), auth.Hint(t.Token), nil
+}
+
+// CreateToken checks t by the rules of a seed document's token entries and
+// stores it in tx, created at now unless t says otherwise; it returns the
+// stored token. Errors are *seatkeeper.Error of kind KindInvalid naming
+// the field at fault, as in "user: unknown user \"ghost\"". References may
+// name only stored users and organizations.
+func CreateToken(ctx context.Context, tx *store.Tx, t Token, now time.Time) (seatkeeper.Token, error) {
+	tp, err := newPlanner(ctx, tx, now.UTC()).planToken(loc{}, t)
+	if err != nil {
+		return seatkeeper.Token{}, err
+	}
+	tp.token.UserID, tp.token.OrgID = tp.user.ID(), tp.org.ID()
+	if err := tx.CreateToken(ctx, &tp.token); err != nil {
+		return seatkeeper.Token{}, err
+	}
+	return tp.token, nil
 }
 
 // tokenRef resolves the user or organization field of a token of kind,

@@ -47,7 +47,7 @@ type enterprisePlan struct {
 type enterpriseTeamPlan struct {
 	ref     *ref
 	team    seatkeeper.EnterpriseTeam
-	members []*ref
+	members []teamMemberPlan
 }
 
 type orgPlan struct {
@@ -58,6 +58,7 @@ type orgPlan struct {
 	members      []memberPlan
 	teams        []teamPlan // parents before their children
 	grants       []grantPlan
+	residuals    []residualPlan
 	activity     []activityPlan
 }
 
@@ -70,7 +71,7 @@ type teamPlan struct {
 	ref     *ref
 	team    seatkeeper.Team
 	parent  *ref // nil for a root team
-	members []*ref
+	members []teamMemberPlan
 
 	at         loc    // where the team is declared
 	parentSlug string // the parent as the document names it
@@ -79,6 +80,11 @@ type teamPlan struct {
 type grantPlan struct {
 	target *ref // the user, team or enterprise team, as grant.Kind says
 	grant  seatkeeper.Grant
+}
+
+type residualPlan struct {
+	user, team, enterpriseTeam *ref // team and enterpriseTeam: at most one, or neither
+	seat                       store.ResidualSeat
 }
 
 type activityPlan struct {
@@ -136,7 +142,7 @@ func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePl
 		}
 		t.ref.id = t.team.ID
 		for _, m := range t.members {
-			if err := tx.AddEnterpriseTeamMember(ctx, t.ref.id, m.id, p.now); err != nil {
+			if err := tx.AddEnterpriseTeamMember(ctx, t.ref.id, m.user.id, m.joined); err != nil {
 				return err
 			}
 		}
@@ -170,7 +176,7 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		}
 		t.ref.id = t.team.ID
 		for _, m := range t.members {
-			if err := tx.AddTeamMember(ctx, t.ref.id, m.id, "member", p.now); err != nil {
+			if err := tx.AddTeamMember(ctx, t.ref.id, m.user.id, m.role, m.joined); err != nil {
 				return err
 			}
 		}
@@ -186,6 +192,13 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			g.grant.EnterpriseTeamID = g.target.id
 		}
 		if err := tx.PutGrant(ctx, &g.grant); err != nil {
+			return err
+		}
+	}
+	for _, r := range o.residuals {
+		r.seat.OrgID, r.seat.UserID = id, r.user.id
+		r.seat.TeamID, r.seat.EnterpriseTeamID = r.team.ID(), r.enterpriseTeam.ID()
+		if err := tx.PutResidualSeat(ctx, r.seat); err != nil {
 			return err
 		}
 	}

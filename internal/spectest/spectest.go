@@ -7,11 +7,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +40,10 @@ var (
 	loadOnce sync.Once
 	loaded   *Spec
 	loadErr  error
+
+	controlOnce sync.Once
+	control     *Spec
+	controlErr  error
 )
 
 // GitHub is the spec of GitHub's operations that seatkeeper implements:
@@ -52,6 +58,41 @@ func GitHub(t testing.TB) *Spec {
 		t.Fatalf("load spec: %v", loadErr)
 	}
 	return loaded
+}
+
+// Control is the spec of seatkeeper's control API and operations routes:
+// internal/httpapi/controlapi.openapi.json.
+func Control(t testing.TB) *Spec {
+	t.Helper()
+	controlOnce.Do(func() {
+		_, file, _, _ := runtime.Caller(0)
+		control, controlErr = Load(filepath.Join(filepath.Dir(file), "..", "httpapi", "controlapi.openapi.json"))
+	})
+	if controlErr != nil {
+		t.Fatalf("load control spec: %v", controlErr)
+	}
+	return control
+}
+
+// IsControlPath reports whether path (with any /api/v3 prefix) belongs to
+// the control API or the operations routes rather than GitHub's API.
+func IsControlPath(path string) bool {
+	path = strings.TrimPrefix(path, "/api/v3")
+	switch path {
+	case "/healthz", "/readyz", "/metrics", "/_seatkeeper":
+		return true
+	}
+	return strings.HasPrefix(path, "/_seatkeeper/")
+}
+
+// For returns the spec that describes path: Control's for the control API
+// and operations routes, GitHub's for the rest.
+func For(t testing.TB, path string) *Spec {
+	t.Helper()
+	if IsControlPath(path) {
+		return Control(t)
+	}
+	return GitHub(t)
 }
 
 // Load reads and validates an OpenAPI document.
@@ -128,12 +169,17 @@ func validate(schema *openapi3.Schema, body []byte) error {
 	return schema.VisitJSON(v, openapi3.EnableFormatValidation(), openapi3.MultiErrors(), openapi3.VisitAsResponse())
 }
 
+// jsonType is the only Content-Type a JSON answer may have.
+const jsonType = "application/json; charset=utf-8"
+
 // Check validates a response to method and path: against the operation's
 // schema for its status when the spec declares one, and every error
 // status's body as a basic-error (GitHub answers some undeclared statuses,
 // such as 400 for an unsupported API version, with one). A 2xx status the
 // operation does not declare is an error; so is a path no operation serves
-// answered with anything but an error.
+// answered with anything but an error. JSON bodies must come as
+// application/json; charset=utf-8; a response that declares other media
+// types (YAML, text) may come as one of them, and is not checked further.
 func (s *Spec) Check(t testing.TB, method, path string, status int, header http.Header, body []byte) {
 	t.Helper()
 	if status == http.StatusNotModified || method == http.MethodHead {
@@ -142,10 +188,26 @@ func (s *Spec) Check(t testing.TB, method, path string, status int, header http.
 		}
 		return
 	}
-	if ct := header.Get("Content-Type"); len(body) > 0 && ct != "application/json; charset=utf-8" {
-		t.Errorf("%s %s: Content-Type %q", method, path, ct)
-	}
+	ct := header.Get("Content-Type")
 	o, template, ok := s.Operation(method, path)
+	var resp *openapi3.ResponseRef
+	if ok {
+		resp = o.Responses.Status(status)
+	}
+	if resp != nil && resp.Value != nil && status < 400 && len(body) > 0 && resp.Value.Content.Get("application/json") == nil && len(resp.Value.Content) > 0 {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if _, declared := resp.Value.Content[mt]; !declared {
+			t.Errorf("%s %s: Content-Type %q is not one of those declared", method, path, ct)
+		}
+		return
+	}
+	if len(body) > 0 && ct != jsonType {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if resp == nil || resp.Value == nil || status >= 400 || mt == "application/json" || resp.Value.Content[mt] == nil {
+			t.Errorf("%s %s: Content-Type %q", method, path, ct)
+		}
+		return
+	}
 	if !ok {
 		if status < 400 {
 			t.Errorf("%s %s: no operation in the spec, yet status %d", method, path, status)
@@ -154,7 +216,6 @@ func (s *Spec) Check(t testing.TB, method, path string, status int, header http.
 		s.ValidateSchema(t, "basic-error", body)
 		return
 	}
-	resp := o.Responses.Status(status)
 	if resp == nil || resp.Value == nil {
 		if status < 400 {
 			t.Errorf("%s %s (%s): status %d is not declared", method, path, template, status)
@@ -184,4 +245,15 @@ func (s *Spec) Check(t testing.TB, method, path string, status int, header http.
 			t.Errorf("%s %s: error body lacks message or status %q: %s", method, path, strconv.Itoa(status), body)
 		}
 	}
+}
+
+// Operations lists every operation of the spec as "METHOD /path/template",
+// sorted.
+func (s *Spec) Operations() []string {
+	out := make([]string, 0, len(s.ops))
+	for _, o := range s.ops {
+		out = append(out, o.method+" "+o.template)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -85,13 +85,13 @@ func (o ops) insertErr(what, name string, err error) error {
 	return fmt.Errorf("store: insert %s %q: %w", what, name, err)
 }
 
-const orgCols = `id, login, description, enterprise_id, created_at, updated_at`
+const orgCols = `id, login, name, description, enterprise_id, created_at, updated_at`
 
 func scanOrg(row interface{ Scan(...any) error }) (seatkeeper.Organization, error) {
 	var g seatkeeper.Organization
 	var ent sql.NullInt64
 	var created, updated int64
-	err := row.Scan(&g.ID, &g.Login, &g.Description, &ent, &created, &updated)
+	err := row.Scan(&g.ID, &g.Login, &g.Name, &g.Description, &ent, &created, &updated)
 	g.EnterpriseID, g.CreatedAt, g.UpdatedAt = ent.Int64, fromUnix(created), fromUnix(updated)
 	return g, err
 }
@@ -129,9 +129,9 @@ func (o ops) CreateOrg(ctx context.Context, g *seatkeeper.Organization) error {
 		return err
 	}
 	g.ID = id
-	_, err = o.exec(ctx, `INSERT INTO organizations (id, login, login_key, description, enterprise_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		g.ID, g.Login, seatkeeper.LoginKey(g.Login), g.Description, nullID(g.EnterpriseID), unix(g.CreatedAt), unix(g.UpdatedAt))
+	_, err = o.exec(ctx, `INSERT INTO organizations (id, login, login_key, name, description, enterprise_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		g.ID, g.Login, seatkeeper.LoginKey(g.Login), g.Name, g.Description, nullID(g.EnterpriseID), unix(g.CreatedAt), unix(g.UpdatedAt))
 	return o.insertErr("organization", g.Login, err)
 }
 

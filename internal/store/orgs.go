@@ -35,7 +35,8 @@ func (o ops) Memberships(ctx context.Context, orgID int64) ([]seatkeeper.Members
 }
 
 // PutMembership creates or replaces a membership. created_at is kept when
-// the membership already exists.
+// the membership already exists. A pending membership gets an invitation
+// (see Invitations) if it has none; an active one loses its invitation.
 func (o ops) PutMembership(ctx context.Context, m seatkeeper.Membership) error {
 	_, err := o.exec(ctx, `INSERT INTO org_memberships (org_id, user_id, role, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)
@@ -44,7 +45,14 @@ func (o ops) PutMembership(ctx context.Context, m seatkeeper.Membership) error {
 	if err != nil {
 		return fmt.Errorf("store: membership: %w", err)
 	}
-	return nil
+	if m.State != seatkeeper.StatePending {
+		_, err = o.exec(ctx, `DELETE FROM org_invitations WHERE org_id = ? AND user_id = ?`, m.OrgID, m.UserID)
+		if err != nil {
+			return fmt.Errorf("store: invitation: %w", err)
+		}
+		return nil
+	}
+	return o.ensureInvitation(ctx, m)
 }
 
 // Subscription returns an org's Copilot subscription; a wrapped ErrNotFound

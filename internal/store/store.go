@@ -91,7 +91,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.ops = ops{q: s.db, d: s.dialect}
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.connect(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
@@ -100,6 +100,24 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// connect makes the first connection. SQLite answers SQLITE_BUSY, without
+// waiting, to a connection that switches a new file to WAL while another
+// process (or pool) does the same: such a start is retried for a while.
+func (s *Store) connect(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := s.db.PingContext(ctx)
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(10+rand.IntN(40)) * time.Millisecond):
+		}
+	}
 }
 
 func openSQLite(path string) (*sql.DB, error) {

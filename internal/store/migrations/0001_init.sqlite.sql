@@ -39,6 +39,7 @@ CREATE TABLE organizations (
     id            BIGINT PRIMARY KEY,
     login         TEXT NOT NULL,
     login_key     TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL DEFAULT '',
     description   TEXT NOT NULL DEFAULT '',
     enterprise_id BIGINT REFERENCES enterprises (id) ON DELETE SET NULL,
     created_at    BIGINT NOT NULL,
@@ -55,6 +56,19 @@ CREATE TABLE org_memberships (
     PRIMARY KEY (org_id, user_id)
 );
 CREATE INDEX org_memberships_user ON org_memberships (user_id);
+
+-- The invitation behind each pending membership: the id GitHub's
+-- invitation endpoints show and who sent it (NULL when unknown). It goes
+-- with the membership, and goes when the membership turns active.
+CREATE TABLE org_invitations (
+    id         BIGINT PRIMARY KEY,
+    org_id     BIGINT NOT NULL,
+    user_id    BIGINT NOT NULL,
+    inviter_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (org_id, user_id),
+    FOREIGN KEY (org_id, user_id) REFERENCES org_memberships (org_id, user_id) ON DELETE CASCADE
+);
 
 CREATE TABLE teams (
     id                   BIGINT PRIMARY KEY,

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+)
+
+func runExport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: seatkeeper export [--database DB] [--format json|yaml]\n\n"+
+			"Prints the whole state as a seed document that \"seatkeeper seed\" (or POST /_seatkeeper/seed)\n"+
+			"loads back to the same state. Tokens appear as token_sha256; revoked tokens and the bootstrap\n"+
+			"administrator are left out.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs, env)
+	format := fs.String("format", "json", "output format: json or yaml")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if *format != "json" && *format != "yaml" {
+		return usageErr("--format must be json or yaml, not %q", *format)
+	}
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	d, err := seed.Export(ctx, st)
+	if err != nil {
+		return err
+	}
+	bootstrap.Strip(d)
+	out, err := d.JSON()
+	if *format == "yaml" {
+		out, err = d.YAML()
+	}
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(out)
+	return err
+}

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+const tokenUsage = `Usage: seatkeeper token COMMAND [flags]
+
+Commands:
+  create   mint a token and print it (once: only its hash is kept)
+  list     list tokens, without secrets
+  revoke   revoke a token by id
+
+Run "seatkeeper token COMMAND --help" for a command's flags.`
+
+func runToken(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, tokenUsage)
+		return errUsage
+	}
+	switch args[0] {
+	case "create":
+		return runTokenCreate(ctx, args[1:], env, stdout, stderr)
+	case "list":
+		return runTokenList(ctx, args[1:], env, stdout, stderr)
+	case "revoke":
+		return runTokenRevoke(ctx, args[1:], env, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, tokenUsage)
+		return nil
+	}
+	return usageErr("unknown command %q: want create, list or revoke", args[0])
+}
+
+func runTokenCreate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("token create", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: seatkeeper token create --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
+			"                              [--permissions name=level,...] [--expires-at TIME] [--note TEXT]\n\n"+
+			"Mints a token and prints it on stdout, this once: only its SHA-256 is stored. Classic and oauth\n"+
+			"tokens have a user and scopes; fine_grained tokens a user, an org and permissions; installation\n"+
+			"tokens an org and permissions (levels read, write, admin).\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs, env)
+	kind := fs.String("kind", "", "classic, oauth, fine_grained or installation (required)")
+	user := fs.String("user", "", "login of the token's user")
+	org := fs.String("org", "", "login of the organization a fine_grained or installation token acts on")
+	scopes := fs.String("scopes", "", "comma-separated OAuth scopes (classic and oauth)")
+	perms := fs.String("permissions", "", "comma-separated name=level permissions (fine_grained and installation)")
+	expires := fs.String("expires-at", "", "expiry, RFC 3339 (default: never)")
+	note := fs.String("note", "", "a note shown in listings")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	k := seatkeeper.TokenKind(*kind)
+	if !k.Valid() {
+		if *kind == "" {
+			return usageErr("--kind is required: classic, oauth, fine_grained or installation")
+		}
+		return usageErr("--kind must be classic, oauth, fine_grained or installation, not %q", *kind)
+	}
+	in := seed.Token{Kind: *kind, User: *user, Organization: *org, ExpiresAt: *expires, Note: *note}
+	if *scopes != "" {
+		in.Scopes = strings.Split(*scopes, ",")
+	}
+	if *perms != "" {
+		in.Permissions = map[string]string{}
+		for _, p := range strings.Split(*perms, ",") {
+			name, level, ok := strings.Cut(p, "=")
+			if !ok || name == "" {
+				return usageErr("--permissions: %q is not name=level", p)
+			}
+			in.Permissions[name] = level
+		}
+	}
+	if *expires != "" {
+		if _, err := time.Parse(time.RFC3339, *expires); err != nil {
+			return usageErr("--expires-at: %q is not an RFC 3339 time such as 2026-12-31T00:00:00Z", *expires)
+		}
+	}
+	secret, err := auth.Generate(k)
+	if err != nil {
+		return err
+	}
+	in.Token = secret
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var tok seatkeeper.Token
+	err = st.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		tok, err = seed.CreateToken(ctx, tx, in, (&clock.Clock{}).Now())
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	fmt.Fprintf(stderr, "created token %d (%s %s); it is not shown again\n", tok.ID, tok.Kind, tok.Hint)
+	return nil
+}
+
+// tokenRow is a token as "token list" shows it.
+type tokenRow struct {
+	ID           int64             `json:"id"`
+	Kind         string            `json:"kind"`
+	Hint         string            `json:"hint"`
+	User         string            `json:"user,omitempty"`
+	Organization string            `json:"organization,omitempty"`
+	Scopes       []string          `json:"scopes,omitempty"`
+	Permissions  map[string]string `json:"permissions,omitempty"`
+	ExpiresAt    string            `json:"expires_at,omitempty"`
+	CreatedAt    string            `json:"created_at"`
+	RevokedAt    string            `json:"revoked_at,omitempty"`
+	Note         string            `json:"note,omitempty"`
+}
+
+func fmtTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func runTokenList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("token list", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: seatkeeper token list [--database DB] [--format table|json]\n\nLists every token, revoked ones included, without secrets.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs, env)
+	format := fs.String("format", "table", "output format: table or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	}
+	if *format != "table" && *format != "json" {
+		return usageErr("--format must be table or json, not %q", *format)
+	}
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tokens, err := st.Tokens(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([]tokenRow, 0, len(tokens))
+	for _, t := range tokens {
+		row := tokenRow{ID: t.ID, Kind: string(t.Kind), Hint: t.Hint, Scopes: t.Scopes, Permissions: t.Permissions,
+			ExpiresAt: fmtTime(t.ExpiresAt), CreatedAt: fmtTime(&t.CreatedAt), RevokedAt: fmtTime(t.RevokedAt), Note: t.Note}
+		if t.UserID != 0 {
+			u, err := st.UserByID(ctx, t.UserID)
+			if err != nil {
+				return err
+			}
+			row.User = u.Login
+		}
+		if t.OrgID != 0 {
+			o, err := st.OrgByID(ctx, t.OrgID)
+			if err != nil {
+				return err
+			}
+			row.Organization = o.Login
+		}
+		rows = append(rows, row)
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tKIND\tHINT\tUSER\tORG\tSCOPES/PERMISSIONS\tEXPIRES\tSTATUS\tNOTE")
+	for _, r := range rows {
+		grants := strings.Join(r.Scopes, ",")
+		if len(r.Permissions) > 0 {
+			var ps []string
+			for name, level := range r.Permissions {
+				ps = append(ps, name+"="+level)
+			}
+			slices.Sort(ps)
+			grants = strings.Join(ps, ",")
+		}
+		status := "active"
+		if r.RevokedAt != "" {
+			status = "revoked " + r.RevokedAt
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Hint, dash(r.User), dash(r.Organization),
+			dash(grants), dash(r.ExpiresAt), status, r.Note)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func runTokenRevoke(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlags("token revoke", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: seatkeeper token revoke [--database DB] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	var db dbFlags
+	db.register(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErr("want exactly one token ID")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		return usageErr("%q is not a token id", fs.Arg(0))
+	}
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.Tx(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, id, (&clock.Clock{}).Now()) })
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no active token with id %d", id)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked token %d\n", id)
+	return nil
+}

@@ -1,0 +1,181 @@
+package httpapi
+
+import (
+	_ "embed"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// controlOpenAPI describes the control API and the operations routes.
+//
+//go:embed controlapi.openapi.json
+var controlOpenAPI []byte
+
+// ControlOpenAPI returns the OpenAPI document of the control API.
+func ControlOpenAPI() []byte { return controlOpenAPI }
+
+// handleControlOpenAPI serves GET /_seatkeeper/openapi.json, to anyone.
+func (s *Server) handleControlOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", itoa(len(controlOpenAPI)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(controlOpenAPI)
+	}
+	return nil
+}
+
+// clockBody is the service clock as the control API shows it.
+type clockBody struct {
+	Now            string `json:"now"`
+	Frozen         bool   `json:"frozen"`
+	ControlAllowed bool   `json:"control_allowed"`
+}
+
+func (s *Server) clockState() clockBody {
+	return clockBody{Now: timestamp(s.clock.Now()), Frozen: s.clock.IsSet(), ControlAllowed: s.cfg.AllowClockControl}
+}
+
+// msgClockControl is the 403 for moving the clock of a server that does
+// not allow it.
+const msgClockControl = "Clock control is disabled on this server: start it with --allow-clock-control to set or release the clock."
+
+// handleGetClock serves GET /_seatkeeper/clock.
+func (s *Server) handleGetClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	s.writeJSON(w, r, http.StatusOK, s.clockState())
+	return nil
+}
+
+// handlePutClock serves PUT /_seatkeeper/clock: {now} stops the clock
+// there. Every time-dependent answer follows.
+func (s *Server) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	if !s.cfg.AllowClockControl {
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
+	}
+	var now *string
+	if err := bindControl(w, r, map[string]any{"now": &now}); err != nil {
+		return err
+	}
+	if now == nil {
+		return controlInvalid("now: required: an RFC 3339 time such as 2026-03-01T09:00:00Z")
+	}
+	t, err := controlTime("now", *now)
+	if err != nil {
+		return err
+	}
+	s.clock.Set(t)
+	s.writeJSON(w, r, http.StatusOK, s.clockState())
+	return nil
+}
+
+// handleDeleteClock serves DELETE /_seatkeeper/clock: the clock follows
+// the system clock again.
+func (s *Server) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	if !s.cfg.AllowClockControl {
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
+	}
+	s.clock.Release()
+	s.writeJSON(w, r, http.StatusOK, s.clockState())
+	return nil
+}
+
+// handleReset serves POST /_seatkeeper/reset: everything is deleted but
+// the bootstrap administrator and their tokens.
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	err := s.store.Tx(r.Context(), func(tx *store.Tx) error {
+		keep, err := bootstrap.UserIDs(r.Context(), tx)
+		if err != nil {
+			return err
+		}
+		return tx.Reset(r.Context(), keep)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// maxSeedBody bounds a seed document sent to POST /_seatkeeper/seed.
+const maxSeedBody = 32 << 20
+
+// seedResult counts what a loaded seed document declared.
+type seedResult struct {
+	Users         int `json:"users"`
+	Enterprises   int `json:"enterprises"`
+	Organizations int `json:"organizations"`
+	Tokens        int `json:"tokens"`
+}
+
+// handleSeed serves POST /_seatkeeper/seed: the body, a seed document in
+// YAML or JSON, is loaded at the clock's time, all of it or nothing; a
+// document that does not hold together is a 422 with the seed's message.
+func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSeedBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return seatkeeper.Errorf(seatkeeper.KindTooLarge, "A seed document has at most %d bytes", maxSeedBody)
+	}
+	if err != nil {
+		return seatkeeper.Errorf(seatkeeper.KindBadRequest, "Could not read the request body")
+	}
+	d, err := seed.Parse(data)
+	if err != nil {
+		return err
+	}
+	if err := d.Load(r.Context(), s.store, s.clock.Now()); err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusCreated, seedResult{
+		Users: len(d.Users), Enterprises: len(d.Enterprises), Organizations: len(d.Organizations), Tokens: len(d.Tokens),
+	})
+	return nil
+}
+
+// wantsYAML reports whether the Accept header asks for YAML.
+func wantsYAML(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(strings.TrimSpace(mt)) {
+		case "application/yaml", "application/x-yaml", "text/yaml":
+			return true
+		}
+	}
+	return false
+}
+
+// handleExport serves GET /_seatkeeper/export: the whole state as a seed
+// document, JSON unless Accept asks for YAML. The bootstrap administrator
+// and their tokens are left out, so that the document loads into a server
+// that has its own.
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	d, err := seed.Export(r.Context(), s.store)
+	if err != nil {
+		return err
+	}
+	bootstrap.Strip(d)
+	if !wantsYAML(r) {
+		s.writeJSON(w, r, http.StatusOK, d)
+		return nil
+	}
+	data, err := d.YAML()
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/yaml; charset=utf-8")
+	h.Set("Content-Length", itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(data)
+	}
+	return nil
+}

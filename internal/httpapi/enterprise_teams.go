@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+)
+
+// Who may list and create an enterprise's teams: its owners, with
+// read:enterprise or admin:enterprise. Fine-grained and installation
+// tokens are refused, as on the enterprise seat list.
+var (
+	enterpriseTeamsRead  = auth.Requirement{Scopes: []string{"read:enterprise"}}
+	enterpriseTeamsWrite = auth.Requirement{Scopes: []string{"admin:enterprise"}}
+)
+
+// enterpriseOwner guards an enterprise route, checking as the enterprise
+// seat list does: a credential; a user's classic or OAuth token; the
+// enterprise exists; the scope (404); the user owns the enterprise (403).
+func (s *Server) enterpriseOwner(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
+		p, ok := principalFrom(r.Context())
+		if !ok {
+			return errRequiresAuth
+		}
+		switch p.Token.Kind {
+		case seatkeeper.TokenFineGrained:
+			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessiblePAT)
+		case seatkeeper.TokenInstallation:
+			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
+		}
+		ent, err := s.store.EnterpriseBySlug(r.Context(), r.PathValue("enterprise"))
+		if err != nil {
+			return err
+		}
+		if !auth.HasAnyScope(p.Token.Scopes, req.Scopes) {
+			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+		}
+		owner, err := s.store.IsEnterpriseOwner(r.Context(), ent.ID, p.User.ID)
+		if err != nil {
+			return err
+		}
+		if !owner {
+			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
+		}
+		return h(w, r, ent)
+	})
+}
+
+// handleListEnterpriseTeams serves GET /enterprises/{enterprise}/teams.
+func (s *Server) handleListEnterpriseTeams(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error {
+	teams, err := s.store.EnterpriseTeams(r.Context(), ent.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]enterpriseTeam, len(teams))
+	for i, t := range teams {
+		out[i] = s.urls.enterpriseTeam(t, ent)
+	}
+	writePage(s, w, r, out, 30)
+	return nil
+}
+
+// handleCreateEnterpriseTeam serves POST /enterprises/{enterprise}/teams.
+// Organization sync, identity-provider groups and notifications are
+// accepted and ignored: seatkeeper's enterprise teams only carry Copilot
+// seats.
+func (s *Server) handleCreateEnterpriseTeam(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error {
+	obj, err := decodeObject(w, r)
+	if err != nil {
+		return err
+	}
+	name, err := requireString(obj, "name")
+	if err != nil {
+		return err
+	}
+	description, err := readString(obj, "description", true)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		enum []string
+	}{
+		{"sync_to_organizations", []string{"all", "disabled"}},
+		{"organization_selection_type", []string{"disabled", "selected", "all"}},
+		{"notification_setting", teamNotifications},
+	} {
+		if _, err := readString(obj, f.name, false, f.enum...); err != nil {
+			return err
+		}
+	}
+	if _, err := readString(obj, "group_id", true); err != nil {
+		return err
+	}
+	t, err := s.dir().CreateEnterpriseTeam(r.Context(), ent, name, description.Value)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusCreated, s.urls.enterpriseTeam(t, ent))
+	return nil
+}

@@ -1,0 +1,46 @@
+package httpapi
+
+// githubRoutes registers GitHub's user, organization, team, enterprise
+// team, site administrator and meta routes; each names who may call it.
+func (s *Server) githubRoutes() {
+	// Users.
+	s.mux.Handle("GET /user", s.authenticatedUser(s.handleGetAuthenticatedUser))
+	s.mux.Handle("GET /users/{username}", s.handle(s.handleGetUser))
+
+	// Organizations and their members.
+	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
+	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(membersRead, s.handleListMembers))
+	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(membersRead, s.handleCheckMember))
+	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(membersWrite, s.handleRemoveMember))
+	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(membersRead, s.handleGetMembership))
+	s.mux.Handle("PUT /orgs/{org}/memberships/{username}", s.orgOwner(membersWrite, s.handleSetMembership))
+	s.mux.Handle("DELETE /orgs/{org}/memberships/{username}", s.orgOwner(membersWrite, s.handleRemoveMember))
+	s.mux.Handle("GET /orgs/{org}/invitations", s.orgOwner(membersRead, s.handleListInvitations))
+	s.mux.Handle("GET /user/memberships/orgs/{org}", s.ownMembership(ownMembershipRead, s.handleGetOwnMembership))
+	s.mux.Handle("PATCH /user/memberships/orgs/{org}", s.ownMembership(ownMembershipWrite, s.handleUpdateOwnMembership))
+
+	// Teams: members may read the teams they can see; owners manage them.
+	s.mux.Handle("POST /orgs/{org}/teams", s.orgOwner(membersWrite, s.handleCreateTeam))
+	s.mux.Handle("GET /orgs/{org}/teams", s.orgMember(membersRead, s.handleListTeams))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}", s.orgMember(membersRead, s.handleGetTeam))
+	s.mux.Handle("PATCH /orgs/{org}/teams/{team_slug}", s.orgOwner(membersWrite, s.handleUpdateTeam))
+	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}", s.orgOwner(membersWrite, s.handleDeleteTeam))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/members", s.orgMember(membersRead, s.handleListTeamMembers))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgMember(membersRead, s.handleGetTeamMembership))
+	s.mux.Handle("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(membersWrite, s.handleSetTeamMembership))
+	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(membersWrite, s.handleRemoveTeamMembership))
+
+	// Enterprise teams: enterprise owners.
+	s.mux.Handle("GET /enterprises/{enterprise}/teams", s.enterpriseOwner(enterpriseTeamsRead, s.handleListEnterpriseTeams))
+	s.mux.Handle("POST /enterprises/{enterprise}/teams", s.enterpriseOwner(enterpriseTeamsWrite, s.handleCreateEnterpriseTeam))
+
+	// GitHub Enterprise Server's site administrator API.
+	s.mux.Handle("POST /admin/users", s.siteAdmin(s.handleAdminCreateUser))
+	s.mux.Handle("POST /admin/organizations", s.siteAdmin(s.handleAdminCreateOrg))
+	s.mux.Handle("POST /admin/users/{username}/authorizations", s.siteAdmin(s.handleAdminImpersonate))
+	s.mux.Handle("DELETE /admin/users/{username}/authorizations", s.siteAdmin(s.handleAdminRevokeImpersonation))
+
+	// Meta: anyone.
+	s.mux.Handle("GET /rate_limit", s.handle(s.handleRateLimit))
+	s.mux.Handle("GET /versions", s.handle(s.handleVersions))
+}

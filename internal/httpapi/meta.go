@@ -1,0 +1,35 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+)
+
+// handleRateLimit serves GET /rate_limit: the caller's primary rate limit
+// (per token, or per address without one). As on GitHub, asking does not
+// count against the limit. seatkeeper limits only the core REST API; the
+// search resource, which the schema requires, is reported untouched.
+func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
+	if rw, ok := w.(*responseWriter); ok {
+		rw.beforeHeader = nil // the rate headers already show the state before this request
+	}
+	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
+	if p, ok := principalFrom(r.Context()); ok {
+		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
+	}
+	st := s.limiter.peek(key, limit)
+	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
+	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
+	// API version 2026-03-10 drops the top-level rate, a copy of core;
+	// it is sent under every version, as the schema the tests check
+	// against (2022-11-28's) requires, and newer clients ignore it.
+	s.writeJSON(w, r, http.StatusOK, rateLimitOverview{Resources: map[string]rateLimit{"core": core, "search": search}, Rate: core})
+	return nil
+}
+
+// handleVersions serves GET /versions: the API versions served, newest
+// first.
+func (s *Server) handleVersions(w http.ResponseWriter, r *http.Request) error {
+	s.writeJSON(w, r, http.StatusOK, APIVersions)
+	return nil
+}

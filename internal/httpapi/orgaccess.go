@@ -1,0 +1,161 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/directory"
+)
+
+// Who may read an org's members, memberships, invitations and teams:
+// read:org (or a scope implying it), or the members or organization
+// administration permission at read.
+var membersRead = auth.Requirement{
+	Scopes: []string{"read:org"},
+	Permissions: []auth.Permission{
+		{Name: "members", Level: seatkeeper.PermissionRead},
+		{Name: "organization_administration", Level: seatkeeper.PermissionRead},
+	},
+}
+
+// Who may change them: admin:org (write:org is not enough, as for the
+// Copilot writes), or those permissions at write.
+var membersWrite = auth.Requirement{
+	Scopes: []string{"admin:org"},
+	Permissions: []auth.Permission{
+		{Name: "members", Level: seatkeeper.PermissionWrite},
+		{Name: "organization_administration", Level: seatkeeper.PermissionWrite},
+	},
+}
+
+// Who may read and accept their own membership: read:org and write:org,
+// or the members permission at read and write.
+var (
+	ownMembershipRead = auth.Requirement{
+		Scopes:      []string{"read:org"},
+		Permissions: []auth.Permission{{Name: "members", Level: seatkeeper.PermissionRead}},
+	}
+	ownMembershipWrite = auth.Requirement{
+		Scopes:      []string{"write:org"},
+		Permissions: []auth.Permission{{Name: "members", Level: seatkeeper.PermissionWrite}},
+	}
+)
+
+func (s *Server) dir() *directory.Service {
+	return &directory.Service{Store: s.store, Clock: s.clock}
+}
+
+func setAccepted(w http.ResponseWriter, req auth.Requirement) {
+	h := w.Header()
+	h.Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
+	h.Set("X-Accepted-GitHub-Permissions", req.AcceptedPermissions())
+}
+
+// viewerHandler serves an org route knowing what the caller is to the org.
+type viewerHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error
+
+// orgMember guards an org route for the org's members, owners and
+// installation, checking in GitHub's order: a credential; the org exists;
+// the token's scopes (404) or permissions (403); the token's user an
+// active member (404).
+func (s *Server) orgMember(req auth.Requirement, h viewerHandler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		setAccepted(w, req)
+		p, ok := principalFrom(r.Context())
+		if !ok {
+			return errRequiresAuth
+		}
+		org, err := s.orgFromPath(r)
+		if err != nil {
+			return err
+		}
+		if err := req.CheckOrgToken(p.Token, org.ID); err != nil {
+			return err
+		}
+		v, err := s.viewer(r.Context(), org, p)
+		if err != nil {
+			return err
+		}
+		if !v.Member() {
+			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+		}
+		return h(w, r, org, v)
+	})
+}
+
+// orgPublic serves an org route anyone may call, with or without a
+// credential. The caller is an outsider unless its token passes req for
+// the org, so a token that does not fit sees what the public sees.
+func (s *Server) orgPublic(req auth.Requirement, h viewerHandler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		setAccepted(w, req)
+		org, err := s.orgFromPath(r)
+		if err != nil {
+			return err
+		}
+		var v directory.Viewer
+		if p, ok := principalFrom(r.Context()); ok && req.CheckOrgToken(p.Token, org.ID) == nil {
+			if v, err = s.viewer(r.Context(), org, p); err != nil {
+				return err
+			}
+		}
+		return h(w, r, org, v)
+	})
+}
+
+// viewer finds what the principal is to org.
+func (s *Server) viewer(ctx context.Context, org seatkeeper.Organization, p seatkeeper.Principal) (directory.Viewer, error) {
+	if p.Token.Kind == seatkeeper.TokenInstallation {
+		return directory.Viewer{Installation: true}, nil
+	}
+	v := directory.Viewer{User: p.User}
+	if p.User == nil {
+		return v, nil
+	}
+	m, err := s.store.Membership(ctx, org.ID, p.User.ID)
+	if seatkeeper.IsNotFound(err) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Membership = &m
+	v.TeamIDs, err = s.store.UserTeamIDs(ctx, org.ID, p.User.ID)
+	return v, err
+}
+
+// userHandler serves a route about the authenticated user's own account.
+type userHandler func(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error
+
+// authenticatedUser guards a route under /user: it needs a credential
+// that acts as a user, which an installation token does not.
+func (s *Server) authenticatedUser(h userHandler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		p, ok := principalFrom(r.Context())
+		if !ok {
+			return errRequiresAuth
+		}
+		if p.User == nil {
+			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
+		}
+		return h(w, r, *p.User, p)
+	})
+}
+
+// ownMembership guards /user/memberships/orgs/{org}: the authenticated
+// user, the org, then the token's scopes (404) or permissions (403).
+func (s *Server) ownMembership(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error) http.Handler {
+	return s.authenticatedUser(func(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error {
+		setAccepted(w, req)
+		org, err := s.orgFromPath(r)
+		if err != nil {
+			return err
+		}
+		if err := req.CheckOrgToken(p.Token, org.ID); err != nil {
+			return err
+		}
+		return h(w, r, org, user)
+	})
+}

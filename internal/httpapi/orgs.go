@@ -1,0 +1,205 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/directory"
+)
+
+// handleGetOrg serves GET /orgs/{org}: the organization's public profile,
+// to any caller.
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
+	return nil
+}
+
+// queryEnum reads an optional query parameter that must be one of allowed
+// (the first is its default).
+func queryEnum(q url.Values, name string, allowed ...string) (string, error) {
+	v := q.Get(name)
+	if v == "" {
+		return allowed[0], nil
+	}
+	if !slices.Contains(allowed, v) {
+		return "", invalidRequest("For '%s', %q is not a member of %s.", name, v, quoteList(allowed))
+	}
+	return v, nil
+}
+
+// handleListMembers serves GET /orgs/{org}/members. Members of the org
+// (and its installation) see every active member; GitHub shows others only
+// the members who made their membership public, and seatkeeper has no
+// public memberships, so others get an empty list.
+func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
+	q := r.URL.Query()
+	filter, err := queryEnum(q, "filter", "all", "2fa_disabled", "2fa_insecure")
+	if err != nil {
+		return err
+	}
+	role, err := queryEnum(q, "role", "all", "admin", "member")
+	if err != nil {
+		return err
+	}
+	var out []simpleUser
+	// seatkeeper keeps no two-factor state: the 2FA filters match nobody.
+	if v.Member() && filter == "all" {
+		members, err := s.store.Members(r.Context(), org.ID, seatkeeper.StateActive, 0)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if role == "all" || role == m.Membership.Role {
+				out = append(out, s.urls.simpleUser(m.User))
+			}
+		}
+	}
+	writePage(s, w, r, out, 30)
+	return nil
+}
+
+// writePage answers one page (page, per_page, default perPage) of list,
+// with GitHub's Link header.
+func writePage[T any](s *Server, w http.ResponseWriter, r *http.Request, list []T, perPage int) {
+	p := pageOf(r, perPage)
+	lo, hi := p.bounds(len(list))
+	s.setLink(w, r, p, len(list))
+	page := list[lo:hi]
+	if page == nil {
+		page = []T{}
+	}
+	s.writeJSON(w, r, http.StatusOK, page)
+}
+
+// handleCheckMember serves GET /orgs/{org}/members/{username}: 204 when
+// the user is an active member and the caller may see the org's members,
+// 404 otherwise. (GitHub redirects callers outside the org to the public
+// membership check; seatkeeper has no public memberships, so it answers
+// 404 at once.)
+func (s *Server) handleCheckMember(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
+	missing := seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	if !v.Member() {
+		return missing
+	}
+	u, err := s.store.UserByLogin(r.Context(), r.PathValue("username"))
+	if err != nil {
+		return err
+	}
+	m, err := s.store.Membership(r.Context(), org.ID, u.ID)
+	if seatkeeper.IsNotFound(err) || err == nil && m.State != seatkeeper.StateActive {
+		return missing
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleRemoveMember serves DELETE /orgs/{org}/members/{username} and
+// DELETE /orgs/{org}/memberships/{username}.
+func (s *Server) handleRemoveMember(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
+	if err := s.dir().RemoveMember(r.Context(), org, r.PathValue("username")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleGetMembership serves GET /orgs/{org}/memberships/{username} to
+// the org's members: active memberships to all of them, invitations to
+// owners only.
+func (s *Server) handleGetMembership(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
+	u, err := s.store.UserByLogin(r.Context(), r.PathValue("username"))
+	if err != nil {
+		return err
+	}
+	m, err := s.store.Membership(r.Context(), org.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	if !v.CanSeeMembership(m) {
+		return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgMembership(org, u, m))
+	return nil
+}
+
+// handleSetMembership serves PUT /orgs/{org}/memberships/{username}:
+// invite a user, or change a member's role.
+func (s *Server) handleSetMembership(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, p seatkeeper.Principal) error {
+	obj, err := decodeOptionalObject(w, r)
+	if err != nil {
+		return err
+	}
+	role, err := readString(obj, "role", false, seatkeeper.RoleAdmin, seatkeeper.RoleMember)
+	if err != nil {
+		return err
+	}
+	m, err := s.dir().SetMembership(r.Context(), org, r.PathValue("username"), role.Value, p.User)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgMembership(org, m.User, m.Membership))
+	return nil
+}
+
+// handleGetOwnMembership serves GET /user/memberships/orgs/{org}.
+func (s *Server) handleGetOwnMembership(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error {
+	m, err := s.store.Membership(r.Context(), org.ID, user.ID)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgMembership(org, user, m))
+	return nil
+}
+
+// handleUpdateOwnMembership serves PATCH /user/memberships/orgs/{org}:
+// {"state": "active"} accepts a pending invitation.
+func (s *Server) handleUpdateOwnMembership(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error {
+	obj, err := decodeObject(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := requireString(obj, "state", seatkeeper.StateActive); err != nil {
+		return err
+	}
+	m, err := s.dir().AcceptInvitation(r.Context(), org, user)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgMembership(org, user, m.Membership))
+	return nil
+}
+
+// handleListInvitations serves GET /orgs/{org}/invitations to owners.
+func (s *Server) handleListInvitations(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
+	q := r.URL.Query()
+	role, err := queryEnum(q, "role", "all", "admin", "direct_member", "billing_manager", "hiring_manager")
+	if err != nil {
+		return err
+	}
+	source, err := queryEnum(q, "invitation_source", "all", "member", "scim")
+	if err != nil {
+		return err
+	}
+	invs, err := s.store.Invitations(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	var out []orgInvitation
+	for _, inv := range invs {
+		wire := s.urls.orgInvitation(org, inv)
+		if (role == "all" || role == wire.Role) && source != "scim" {
+			out = append(out, wire)
+		}
+	}
+	writePage(s, w, r, out, 30)
+	return nil
+}

@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+)
+
+// handleGetAuthenticatedUser serves GET /user. GitHub shows the private
+// view (private-user) to a token that may read the user's profile: a
+// classic or OAuth token with user or read:user, or a fine-grained token;
+// any other token gets the public view.
+func (s *Server) handleGetAuthenticatedUser(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error {
+	w.Header().Set("X-Accepted-OAuth-Scopes", "")
+	if p.Token.Kind.UsesScopes() && !auth.HasAnyScope(p.Token.Scopes, []string{"read:user"}) {
+		s.writeJSON(w, r, http.StatusOK, s.urls.publicUser(user, true))
+		return nil
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.privateUser(user))
+	return nil
+}
+
+// handleGetUser serves GET /users/{username}: a user's public profile, or
+// an organization's, as GitHub answers for an org's login. Email addresses
+// are shown to authenticated callers only.
+func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) error {
+	login := r.PathValue("username")
+	_, authed := principalFrom(r.Context())
+	u, err := s.store.UserByLogin(r.Context(), login)
+	if err == nil {
+		s.writeJSON(w, r, http.StatusOK, s.urls.publicUser(u, authed))
+		return nil
+	}
+	if !seatkeeper.IsNotFound(err) {
+		return err
+	}
+	org, err := s.store.OrgByLogin(r.Context(), login)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusOK, s.urls.orgAsUser(org))
+	return nil
+}

@@ -1,0 +1,90 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+)
+
+// Formats are the output formats Write knows.
+var Formats = []string{"table", "csv", "json"}
+
+// Write writes r in format: table (aligned columns and a total line), csv
+// (a header row, then one row per seat) or json.
+func Write(w io.Writer, r Report, format string) error {
+	switch format {
+	case "table":
+		return writeTable(w, r)
+	case "csv":
+		return writeCSV(w, r)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return fmt.Errorf("unknown format %q", format)
+}
+
+func lastActivity(row Row) string {
+	if row.LastActivityAt == nil {
+		return ""
+	}
+	return row.LastActivityAt.UTC().Format(time.RFC3339)
+}
+
+func pending(row Row) string {
+	if row.PendingCancellationDate == nil {
+		return ""
+	}
+	return *row.PendingCancellationDate
+}
+
+func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+func grant(row Row) string {
+	switch row.GrantType {
+	case GrantTeam:
+		return "team " + row.Grant
+	case GrantEnterpriseTeam:
+		return "enterprise team " + row.Grant
+	}
+	return row.Grant
+}
+
+func writeTable(w io.Writer, r Report) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "LOGIN\tLAST ACTIVITY\tDAYS IDLE\tGRANT\tPENDING CANCELLATION\tMONTHLY USD")
+	for _, row := range r.Seats {
+		last := lastActivity(row)
+		if last == "" {
+			last = "never"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", row.Login, last, row.DaysIdle, grant(row), pending(row), money(row.MonthlyCost))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	filter := ""
+	if r.InactiveDays > 0 {
+		filter = fmt.Sprintf(" idle for %d days or more", r.InactiveDays)
+	}
+	_, err := fmt.Fprintf(w, "\n%d seats%s in %s (%s) at %s: %s USD a month\n",
+		r.TotalSeats, filter, r.Organization, r.PlanType, r.At.Format(time.RFC3339), money(r.MonthlyCost))
+	return err
+}
+
+func writeCSV(w io.Writer, r Report) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
+		"created_at", "pending_cancellation_date", "monthly_cost_usd"})
+	for _, row := range r.Seats {
+		cw.Write([]string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
+			row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,51 @@
+package report_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/report"
+)
+
+func TestBuild(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	used := now.Add(-36 * time.Hour)
+	d := seatkeeper.DateOf(now.AddDate(0, 0, 10))
+	org := seatkeeper.Organization{Login: "acme"}
+	seats := []seatkeeper.Seat{
+		{User: seatkeeper.User{Login: "a"}, PlanType: "business", CreatedAt: now.AddDate(0, 0, -100), Activity: seatkeeper.Activity{LastActivityAt: &used}},
+		{User: seatkeeper.User{Login: "b"}, PlanType: "business", CreatedAt: now.AddDate(0, 0, -40), Team: &seatkeeper.Team{Slug: "web"}},
+		{User: seatkeeper.User{Login: "c"}, PlanType: "business", CreatedAt: now.Add(time.Hour), PendingCancellationDate: &d,
+			EnterpriseTeam: &seatkeeper.EnterpriseTeam{Slug: "pioneers"}},
+	}
+	r := report.Build(org, "business", seats, now, report.Options{Prices: report.DefaultPrices})
+	if r.TotalSeats != 3 || r.MonthlyCost != 57 {
+		t.Fatalf("report %+v", r)
+	}
+	for i, w := range []struct {
+		idle        int
+		kind, grant string
+	}{{1, "direct", "direct"}, {40, "team", "web"}, {0, "enterprise_team", "pioneers"}} {
+		if row := r.Seats[i]; row.DaysIdle != w.idle || row.GrantType != w.kind || row.Grant != w.grant {
+			t.Errorf("row %d = %+v, want %+v", i, row, w)
+		}
+	}
+	if p := r.Seats[2].PendingCancellationDate; p == nil || *p != "2026-03-30" {
+		t.Errorf("pending %v", p)
+	}
+
+	r = report.Build(org, "enterprise", seats, now, report.Options{InactiveDays: 30, Prices: report.Prices{Business: 10, Enterprise: 20}})
+	if r.TotalSeats != 1 || r.Seats[0].Login != "b" || r.MonthlyCost != 10 {
+		t.Errorf("inactive report %+v", r)
+	}
+	var b bytes.Buffer
+	if err := report.Write(&b, r, "table"); err != nil || !strings.Contains(b.String(), "1 seats idle for 30 days or more in acme") {
+		t.Errorf("table %q, %v", b.String(), err)
+	}
+	if err := report.Write(&b, r, "xml"); err == nil {
+		t.Error("unknown format accepted")
+	}
+}

@@ -1,0 +1,135 @@
+package seed_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// rich adds to full what only the newer keys say: times, ids of teams and
+// enterprises, team roles and joining times, residual seats, tokens by
+// hash.
+const rich = `
+users:
+  - {login: zed, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-02-01T00:00:00+01:00"}
+enterprises:
+  - slug: globex
+    id: 40
+    created_at: "2019-05-05T05:05:05Z"
+    teams:
+      - {name: Elite, id: 77, members: [{login: zed, joined_at: "2022-02-02T00:00:00Z"}]}
+organizations:
+  - login: globex-org
+    enterprise: globex
+    created_at: "2019-06-01T00:00:00Z"
+    copilot: {seat_management_setting: assign_all, public_code_suggestions: allow, created_at: "2024-01-01T00:00:00Z"}
+    members:
+      - {login: zed, role: admin, created_at: "2023-01-01T00:00:00Z", updated_at: "2023-06-01T00:00:00Z"}
+      - {login: hubot}
+    teams:
+      - name: Core
+        id: 500
+        members: [{login: zed, role: maintainer, joined_at: "2024-03-03T03:03:03Z"}, hubot]
+    seats:
+      - {team: core, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-02-01T00:00:00Z", pending_cancellation_date: "2026-07-01"}
+    residual_seats:
+      - {user: hubot, team: core, created_at: "2024-01-05T00:00:00Z", pending_cancellation_date: "2026-07-01"}
+tokens:
+  - {token_sha256: ` + "B1946AC92492D2347C6235B4D2611184E5D1B0A6A6B2B8C2CC8A3DDB4B96C1C3" + `, hint: ghp_…abcd, kind: classic, user: zed, scopes: [site_admin], note: ops, created_at: "2025-01-01T00:00:00Z"}
+  - {token: ghp_revoked_later, user: zed}
+`
+
+func TestExportRoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		mustLoad(t, st, full)
+		mustLoad(t, st, rich)
+		revoked, _ := st.TokenByHash(ctx, auth.Hash("ghp_revoked_later"))
+		if err := st.RevokeToken(ctx, revoked.ID, now); err != nil {
+			t.Fatal(err)
+		}
+
+		d, err := seed.Export(ctx, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := d.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			`"token_sha256": "b1946ac92492d2347c6235b4d2611184e5d1b0a6a6b2b8c2cc8a3ddb4b96c1c3"`,
+			`"token_sha256": "` + auth.Hash("ghp_example_owner_read_org") + `"`,
+			`"hint": "ghp_…abcd"`,
+			`"joined_at": "2024-03-03T03:03:03Z"`,
+			`"role": "maintainer"`,
+			`"residual_seats": [`,
+			`"updated_at": "2024-02-01T00:00:00Z"`,
+			`"id": 500`,
+		} {
+			if !strings.Contains(string(first), want) {
+				t.Errorf("export lacks %s", want)
+			}
+		}
+		if strings.Contains(string(first), auth.Hash("ghp_revoked_later")) {
+			t.Error("export holds a revoked token")
+		}
+		for _, lit := range literals {
+			if strings.Contains(string(first), `"`+lit+`"`) {
+				t.Errorf("export holds the literal %s", lit)
+			}
+		}
+
+		yml, err := d.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range map[string][]byte{"json": first, "yaml": yml} {
+			t.Run(name, func(t *testing.T) {
+				back, err := seed.Parse(data)
+				if err != nil {
+					t.Fatalf("parse the export: %v\n%s", err, data)
+				}
+				other := storetest.Open(t, st.Dialect())
+				// Loaded at another time: nothing may depend on it.
+				if err := back.Load(ctx, other, now.Add(72*time.Hour)); err != nil {
+					t.Fatalf("load the export: %v", err)
+				}
+				again, err := seed.Export(ctx, other)
+				if err != nil {
+					t.Fatal(err)
+				}
+				second, _ := again.JSON()
+				if string(second) != string(first) {
+					t.Errorf("export of the reloaded export differs:\n%s\n---\n%s", first, second)
+				}
+				tok, err := other.TokenByHash(ctx, auth.Hash("ghp_example_owner_read_org"))
+				if err != nil || tok.Hint != auth.Hint("ghp_example_owner_read_org") {
+					t.Errorf("reloaded token %+v, %v", tok, err)
+				}
+			})
+		}
+	})
+}
+
+func TestExportEmpty(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	d, err := seed.Export(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := d.JSON()
+	if strings.TrimSpace(string(b)) != "{}" {
+		t.Errorf("empty export = %s", b)
+	}
+	y, _ := d.YAML()
+	if strings.TrimSpace(string(y)) != "{}" {
+		t.Errorf("empty YAML export = %q", y)
+	}
+}
