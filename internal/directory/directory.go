@@ -56,7 +56,7 @@ type Membership struct {
 // recorded on a new invitation. Demoting the last active owner is refused.
 func (s *Service) SetMembership(ctx context.Context, org seatkeeper.Organization, login, role string, inviter *seatkeeper.User) (Membership, error) {
 	var out Membership
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		now := s.Clock.Now()
 		u, err := tx.UserByLogin(ctx, login)
 		if err != nil {
@@ -120,7 +120,7 @@ func keepAnOwner(ctx context.Context, tx *store.Tx, orgID int64, msg string) err
 // of theirs is listed or billed in the org any more. Removing the last
 // active owner is refused; a user with no membership is Not Found.
 func (s *Service) RemoveMember(ctx context.Context, org seatkeeper.Organization, login string) error {
-	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+	return s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		u, err := tx.UserByLogin(ctx, login)
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (s *Service) RemoveMember(ctx context.Context, org seatkeeper.Organization,
 // to take effect at once, seats included. No membership: Not Found.
 func (s *Service) AcceptInvitation(ctx context.Context, org seatkeeper.Organization, user seatkeeper.User) (Membership, error) {
 	var out Membership
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		m, err := member(ctx, tx, org.ID, user.ID)
 		if err != nil {
 			return err

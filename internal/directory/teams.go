@@ -66,7 +66,7 @@ func nameTaken(doc string) error {
 // closed for a nested team.
 func (s *Service) CreateTeam(ctx context.Context, org seatkeeper.Organization, spec TeamSpec, creator *seatkeeper.User) (seatkeeper.Team, error) {
 	var t seatkeeper.Team
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		now := s.Clock.Now()
 		t = seatkeeper.Team{OrgID: org.ID, NotificationSetting: DefaultNotificationSetting, Permission: DefaultPermission,
 			CreatedAt: now, UpdatedAt: now}
@@ -236,7 +236,7 @@ func parentTeam(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, 
 // the seats its members held only through the old parent's grant.
 func (s *Service) UpdateTeam(ctx context.Context, org seatkeeper.Organization, slug string, spec TeamSpec) (seatkeeper.Team, error) {
 	var t seatkeeper.Team
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		var err error
 		if t, err = tx.TeamBySlug(ctx, org.ID, slug); err != nil {
 			return err
@@ -269,7 +269,7 @@ func (s *Service) UpdateTeam(ctx context.Context, org seatkeeper.Organization, s
 // /orgs/{org}/teams/{team_slug} does. Their members keep the seats those
 // teams carried, pending cancellation, unless another grant remains.
 func (s *Service) DeleteTeam(ctx context.Context, org seatkeeper.Organization, slug string) error {
-	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+	return s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		t, err := tx.TeamBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return err
@@ -313,7 +313,7 @@ func TeamRole(stored string, m *seatkeeper.Membership) string {
 // seated at once.
 func (s *Service) SetTeamMembership(ctx context.Context, org seatkeeper.Organization, slug, login, role string, inviter *seatkeeper.User) (TeamMembership, error) {
 	var out TeamMembership
-	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
+	err := s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		now := s.Clock.Now()
 		t, err := tx.TeamBySlug(ctx, org.ID, slug)
 		if err != nil {
@@ -364,7 +364,7 @@ func (s *Service) SetTeamMembership(ctx context.Context, org seatkeeper.Organiza
 // unless another grant remains. A user who is not a direct member of the
 // team is Not Found.
 func (s *Service) RemoveTeamMembership(ctx context.Context, org seatkeeper.Organization, slug, login string) error {
-	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+	return s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
 		t, err := tx.TeamBySlug(ctx, org.ID, slug)
 		if err != nil {
 			return err

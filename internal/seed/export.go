@@ -177,7 +177,7 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (Enterprise, error) {
 
 func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
 	ctx, tx := x.ctx, x.tx
-	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.enterprises[o.EnterpriseID], Description: o.Description,
+	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.enterprises[o.EnterpriseID], Name: o.Name, Description: o.Description,
 		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt)}
 
 	sub, err := tx.Subscription(ctx, o.ID)

@@ -35,7 +35,7 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 		return orgPlan{}, err
 	}
 	out := orgPlan{ref: r, org: seatkeeper.Organization{
-		ID: o.ID, Login: o.Login, Description: o.Description, CreatedAt: created, UpdatedAt: updated,
+		ID: o.ID, Login: o.Login, Name: o.Name, Description: o.Description, CreatedAt: created, UpdatedAt: updated,
 	}}
 	if o.Enterprise != "" {
 		if s.enterprise, err = resolve(l, "enterprise", o.Enterprise, "enterprise", p.enterprise); err != nil {

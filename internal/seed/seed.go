@@ -91,6 +91,7 @@ type Organization struct {
 	Login         string         `yaml:"login" json:"login"`
 	ID            int64          `yaml:"id,omitempty" json:"id,omitempty"`
 	Enterprise    string         `yaml:"enterprise,omitempty" json:"enterprise,omitempty"`
+	Name          string         `yaml:"name,omitempty" json:"name,omitempty"` // display name (GitHub's profile name)
 	Description   string         `yaml:"description,omitempty" json:"description,omitempty"`
 	CreatedAt     string         `yaml:"created_at,omitempty" json:"created_at,omitempty"`
 	UpdatedAt     string         `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
