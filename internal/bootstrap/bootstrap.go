@@ -20,6 +20,11 @@ import (
 // Login is the bootstrap administrator's login.
 const Login = "seatkeeper-admin"
 
+// AdminID is the administrator's account id: far above any id the account
+// sequence hands out, so that seed documents loaded afterwards may still
+// use small explicit ids such as octocat's 1.
+const AdminID int64 = 10_000_000_000
+
 // Scopes are the bootstrap token's scopes.
 var Scopes = []string{"site_admin", "admin:org", "admin:enterprise", "manage_billing:copilot"}
 
@@ -51,8 +56,8 @@ func Admin(ctx context.Context, st *store.Store, token string, now time.Time) (R
 		u, err := tx.UserByLogin(ctx, Login)
 		switch {
 		case seatkeeper.IsNotFound(err):
-			u = seatkeeper.User{Login: Login, Name: "seatkeeper administrator", SiteAdmin: true, CreatedAt: now, UpdatedAt: now}
-			if err := tx.CreateUser(ctx, &u); err != nil {
+			u = seatkeeper.User{ID: AdminID, Login: Login, Name: "seatkeeper administrator", SiteAdmin: true, CreatedAt: now, UpdatedAt: now}
+			if err := tx.CreateUserWithReservedID(ctx, &u); err != nil {
 				return err
 			}
 			res.UserCreated = true

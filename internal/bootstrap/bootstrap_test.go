@@ -90,3 +90,27 @@ func TestStrip(t *testing.T) {
 		t.Errorf("stripped %+v", d)
 	}
 }
+
+// TestSeedAfterBootstrap loads the example seed, whose users carry small
+// explicit ids, into a database the administrator was made in first.
+func TestSeedAfterBootstrap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := bootstrap.Admin(ctx, st, "bootstrap-admin-token-0000", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := seed.LoadFile(ctx, st, "../../examples/seed.yaml", now); err != nil {
+			t.Fatalf("example seed after bootstrap: %v", err)
+		}
+		u, err := st.UserByLogin(ctx, bootstrap.Login)
+		if err != nil || u.ID != bootstrap.AdminID {
+			t.Errorf("admin %+v, %v", u, err)
+		}
+		// Ids handed out later still come from the low range.
+		nu := seatkeeper.User{Login: "later", CreatedAt: now, UpdatedAt: now}
+		if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, &nu) }); err != nil || nu.ID >= bootstrap.AdminID {
+			t.Errorf("later user id %d, %v", nu.ID, err)
+		}
+	})
+}

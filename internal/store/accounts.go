@@ -60,6 +60,23 @@ func (o ops) CreateUser(ctx context.Context, u *seatkeeper.User) error {
 	return o.insertErr("user", u.Login, err)
 }
 
+// CreateUserWithReservedID inserts u with its id as given, without
+// advancing the account id sequence: for ids from a range that sequence
+// never reaches (the bootstrap administrator's), so that seed documents
+// may still use small explicit ids.
+func (o ops) CreateUserWithReservedID(ctx context.Context, u *seatkeeper.User) error {
+	if u.ID <= 0 {
+		return fmt.Errorf("store: a reserved id must be positive")
+	}
+	if err := o.loginFree(ctx, u.Login); err != nil {
+		return err
+	}
+	_, err := o.exec(ctx, `INSERT INTO users (id, login, login_key, name, email, site_admin, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Login, seatkeeper.LoginKey(u.Login), u.Name, u.Email, u.SiteAdmin, unix(u.CreatedAt), unix(u.UpdatedAt))
+	return o.insertErr("user", u.Login, err)
+}
+
 // loginFree reports a conflict when login is taken by a user or an org.
 func (o ops) loginFree(ctx context.Context, login string) error {
 	var n int
