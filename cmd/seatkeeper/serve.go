@@ -35,6 +35,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	demoData := fs.Bool("demo", false, "load the built-in demo data set (in memory unless --database is given)")
 	rateLimit := fs.Int("rate-limit", 5000, "requests per hour per token")
 	rateLimitAnon := fs.Int("rate-limit-unauthenticated", 60, "requests per hour per client address without a token")
+	concurrent := fs.Int("rate-limit-concurrent", 100, "requests one token may have in progress at once; more get 429 (GitHub's secondary limit)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	allowClock := fs.Bool("allow-clock-control", false, "let site administrators set and release the service clock (PUT/DELETE /_seatkeeper/clock)")
 	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
@@ -102,7 +103,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		public = "http://" + ln.Addr().String()
 	}
 	api := httpapi.New(httpapi.Config{
-		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, Logger: logger,
+		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
 		AllowClockControl: *allowClock,
 	}, st, clk)
 	srv := &http.Server{

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -64,12 +65,19 @@ func (s *Server) authenticate(r *http.Request) (p seatkeeper.Principal, present 
 	if tok == "" || len(tok) > 255 {
 		return p, true, errBadCredentials
 	}
-	t, err := s.store.TokenByHash(r.Context(), auth.Hash(tok))
+	hash := auth.Hash(tok)
+	t, err := s.store.TokenByHash(r.Context(), hash)
 	if seatkeeper.IsNotFound(err) {
 		return p, true, errBadCredentials
 	}
 	if err != nil {
 		return p, true, err
+	}
+	// The lookup found it by an index on the hash; compare the hashes in
+	// constant time as well, so that no code path compares secrets by
+	// early-exit equality.
+	if subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash)) != 1 {
+		return p, true, errBadCredentials
 	}
 	if !t.Usable(s.clock.Now()) {
 		return p, true, errBadCredentials

@@ -71,3 +71,30 @@ func (l *limiter) bucket(key string) *bucket {
 	l.buckets[key] = b
 	return b
 }
+
+// inflight counts each token's requests in progress, for GitHub's
+// secondary limit on concurrent requests.
+type inflight struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func newInflight() *inflight { return &inflight{n: map[string]int{}} }
+
+// acquire takes a slot for key unless limit are already taken; release
+// gives it back.
+func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n[key] >= limit {
+		return nil, false
+	}
+	f.n[key]++
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.n[key]--; f.n[key] <= 0 {
+			delete(f.n, key)
+		}
+	}, true
+}

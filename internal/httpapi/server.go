@@ -35,6 +35,9 @@ type Config struct {
 	BaseURL string
 	// RateLimit is each token's requests per hour; default 5000.
 	RateLimit int
+	// ConcurrentLimit is how many requests one token may have in progress
+	// at once (GitHub's secondary limit); more are answered 429. Default 100.
+	ConcurrentLimit int
 	// RateLimitUnauthenticated is each client address's requests per hour
 	// without a token; default 60.
 	RateLimitUnauthenticated int
@@ -53,6 +56,7 @@ type Server struct {
 	copilot *copilot.Service
 	log     *slog.Logger
 	limiter *limiter
+	running *inflight
 	mux     *http.ServeMux
 	urls    urls
 	ctl     controlState // the control API and operations routes (control.go)
@@ -67,6 +71,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.RateLimit <= 0 {
 		cfg.RateLimit = 5000
 	}
+	if cfg.ConcurrentLimit <= 0 {
+		cfg.ConcurrentLimit = 100
+	}
 	if cfg.RateLimitUnauthenticated <= 0 {
 		cfg.RateLimitUnauthenticated = 60
 	}
@@ -80,6 +87,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		copilot: &copilot.Service{Store: st, Clock: clk},
 		log:     cfg.Logger,
 		limiter: newLimiter(),
+		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
 	}
@@ -181,6 +189,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if present {
+		release, ok := s.running.acquire(p.Token.Hash, s.cfg.ConcurrentLimit)
+		if !ok {
+			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
+			s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
+				Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
+					"If you reach out to GitHub Support for help, please include the request ID " + rid + ".",
+				DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+			})
+			return
+		}
+		defer release()
+	}
 	// The request counts once its status is known: 304s are free.
 	rw.beforeHeader = func(status int) {
 		if status != http.StatusNotModified {
@@ -196,6 +217,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mux.ServeHTTP(rw, r)
 }
+
+// secondaryRetryAfter is the Retry-After, in seconds, of a 429 for too
+// many concurrent requests: a slot frees as soon as one of them ends.
+const secondaryRetryAfter = 5
 
 type prefixKey struct{}
 
