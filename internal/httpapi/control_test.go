@@ -43,6 +43,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 	if cfg.RateLimitUnauthenticated == 0 {
 		cfg.RateLimitUnauthenticated = 10000
 	}
+	cfg.Logger = testLogger
 	srv := httptest.NewServer(httpapi.New(cfg, st, clk))
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}

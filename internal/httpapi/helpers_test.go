@@ -40,7 +40,7 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 			t.Fatalf("load seed: %v", err)
 		}
 	}
-	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000}, st, clk)
+	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Logger: testLogger}, st, clk)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}

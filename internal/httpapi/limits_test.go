@@ -33,7 +33,7 @@ func limitedEnv(t *testing.T, cfg httpapi.Config) (*env, *httpapi.Server) {
 	if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 		t.Fatal(err)
 	}
-	cfg.BaseURL = "http://seatkeeper.test"
+	cfg.BaseURL, cfg.Logger = "http://seatkeeper.test", testLogger
 	api := httpapi.New(cfg, st, clk)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
