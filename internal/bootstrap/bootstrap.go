@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -89,17 +90,22 @@ func Admin(ctx context.Context, st *store.Store, token string, now time.Time) (R
 				if err := tx.RevokeToken(ctx, old.ID, now); err != nil {
 					return err
 				}
+				if err := audit.Record(ctx, tx, audit.Event{At: now, Action: audit.TokenRevoked, Subject: fmt.Sprint(old.ID),
+					Details: map[string]any{"kind": string(old.Kind), "hint": old.Hint, "note": old.Note}}); err != nil {
+					return err
+				}
 				res.Revoked++
 			}
 		}
-		_, err = seed.CreateToken(ctx, tx, seed.Token{
+		tok, err := seed.CreateToken(ctx, tx, seed.Token{
 			Token: token, Kind: string(seatkeeper.TokenClassic), User: Login, Scopes: Scopes, Note: Note,
 		}, now)
 		if err != nil {
 			return fmt.Errorf("bootstrap: admin token: %w", err)
 		}
 		res.TokenCreated = true
-		return nil
+		return audit.Record(ctx, tx, audit.Event{At: now, Action: audit.TokenCreated, Subject: fmt.Sprint(tok.ID),
+			Details: map[string]any{"kind": string(tok.Kind), "hint": tok.Hint, "note": tok.Note, "user": Login}})
 	})
 	return res, err
 }

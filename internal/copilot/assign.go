@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -133,11 +134,31 @@ func grantTo(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, state grantS
 	return tx.PutGrant(ctx, &g)
 }
 
-// cancel marks a grant to end when the next billing cycle starts.
-func cancel(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, sub seatkeeper.Subscription, now time.Time) error {
+// cancel marks a grant to end when the next billing cycle starts, and
+// records it: the cancellation now, the end (action expired) at its date.
+func cancel(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, g seatkeeper.Grant, sub seatkeeper.Subscription,
+	now time.Time, cancelled, expired, subject string, details map[string]any) error {
 	d := seatkeeper.NextCycleStart(sub.BillingCycleDay, now)
 	g.UpdatedAt, g.PendingCancellationDate = now, &d
-	return tx.PutGrant(ctx, &g)
+	if err := tx.PutGrant(ctx, &g); err != nil {
+		return err
+	}
+	details["pending_cancellation_date"] = d.String()
+	if err := audit.Record(ctx, tx, audit.Event{At: now, Action: cancelled, Org: &org, Subject: subject, Details: details}); err != nil {
+		return err
+	}
+	return audit.Schedule(ctx, tx, expired, org, subject, d)
+}
+
+// assigned records a grant made or revived, and drops the end a revived
+// one had scheduled.
+func assigned(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, now time.Time, action, expired, subject string,
+	revived bool, details map[string]any) error {
+	details["revived"] = revived
+	if err := audit.Record(ctx, tx, audit.Event{At: now, Action: action, Org: &org, Subject: subject, Details: details}); err != nil {
+		return err
+	}
+	return audit.Unschedule(ctx, tx, expired, org, subject, now)
 }
 
 // AddUsers grants seats directly to org members, as POST
@@ -168,6 +189,9 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 			if err := grantTo(ctx, tx, g, st, now); err != nil {
 				return err
 			}
+			if err := assigned(ctx, tx, org, now, audit.SeatAssigned, audit.SeatExpired, u.Login, st == grantPending, map[string]any{}); err != nil {
+				return err
+			}
 			created++
 		}
 		return nil
@@ -192,7 +216,11 @@ func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, 
 		if err != nil {
 			return err
 		}
-		var firm []seatkeeper.Grant
+		type cancellation struct {
+			g     seatkeeper.Grant
+			login string
+		}
+		var firm []cancellation
 		for _, u := range users {
 			g, err := tx.UserGrant(ctx, org.ID, u.ID)
 			st, err := stateOf(g, err, now)
@@ -201,7 +229,7 @@ func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, 
 			}
 			switch st {
 			case grantFirm:
-				firm = append(firm, g)
+				firm = append(firm, cancellation{g, u.Login})
 			case grantNone:
 				if team, ok, err := teamHolding(ctx, tx, org.ID, u.ID, now); err != nil {
 					return err
@@ -211,8 +239,8 @@ func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, 
 				}
 			}
 		}
-		for _, g := range firm {
-			if err := cancel(ctx, tx, g, sub, now); err != nil {
+		for _, c := range firm {
+			if err := cancel(ctx, tx, org, c.g, sub, now, audit.SeatCancelled, audit.SeatExpired, c.login, map[string]any{}); err != nil {
 				return err
 			}
 		}
@@ -266,6 +294,7 @@ func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, nam
 			g       seatkeeper.Grant
 			st      grantState
 			members int
+			slug    string
 		}
 		var changes []change
 		for _, t := range teams {
@@ -285,10 +314,14 @@ func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, nam
 				continue
 			}
 			g.OrgID, g.Kind, g.TeamID = org.ID, seatkeeper.GrantTeam, t.ID
-			changes = append(changes, change{g, st, len(members)})
+			changes = append(changes, change{g, st, len(members), t.Slug})
 		}
 		for _, c := range changes {
 			if err := grantTo(ctx, tx, c.g, c.st, now); err != nil {
+				return err
+			}
+			if err := assigned(ctx, tx, org, now, audit.TeamAssigned, audit.TeamExpired, c.slug, c.st == grantPending,
+				map[string]any{"members": c.members}); err != nil {
 				return err
 			}
 			created += c.members
@@ -327,7 +360,8 @@ func (s *Service) CancelTeams(ctx context.Context, org seatkeeper.Organization, 
 			if err != nil {
 				return err
 			}
-			if err := cancel(ctx, tx, g, sub, now); err != nil {
+			if err := cancel(ctx, tx, org, g, sub, now, audit.TeamCancelled, audit.TeamExpired, t.Slug,
+				map[string]any{"members": len(members)}); err != nil {
 				return err
 			}
 			cancelled += len(members)

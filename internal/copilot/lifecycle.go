@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -67,6 +68,18 @@ func KeepSeats(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, u
 		}
 		if err := tx.PutResidualSeat(ctx, r); err != nil {
 			return err
+		}
+		if was.PendingCancellationDate == nil {
+			details := map[string]any{"pending_cancellation_date": pending.String(), "reason": "lost the team membership that carried the seat"}
+			if was.Team != nil {
+				details["team"] = was.Team.Slug
+			}
+			if err := audit.Record(ctx, tx, audit.Event{At: now, Action: audit.SeatCancelled, Org: &org, Subject: was.User.Login, Details: details}); err != nil {
+				return err
+			}
+			if err := audit.Schedule(ctx, tx, audit.SeatExpired, org, was.User.Login, pending); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

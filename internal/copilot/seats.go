@@ -137,7 +137,7 @@ func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatk
 	if err != nil {
 		return nil, err
 	}
-	var out []seatkeeper.Seat
+	out := make([]seatkeeper.Seat, 0, len(members))
 	for _, m := range members {
 		rs := reaches[m.User.ID]
 		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {

@@ -2,10 +2,12 @@ package directory
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -75,7 +77,10 @@ func (s *Service) CreateUser(ctx context.Context, login, email string) (seatkeep
 		if seatkeeper.KindOf(err) == seatkeeper.KindConflict {
 			return accountInvalid("User", "login", "already_exists", "Login is already taken")
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{At: now, Action: audit.UserCreated, Subject: u.Login})
 	})
 	return u, err
 }
@@ -105,8 +110,11 @@ func (s *Service) CreateOrg(ctx context.Context, login, admin, profileName strin
 		if err != nil {
 			return err
 		}
-		return tx.PutMembership(ctx, seatkeeper.Membership{OrgID: g.ID, UserID: owner.ID, Role: seatkeeper.RoleAdmin,
-			State: seatkeeper.StateActive, CreatedAt: now, UpdatedAt: now})
+		if err := tx.PutMembership(ctx, seatkeeper.Membership{OrgID: g.ID, UserID: owner.ID, Role: seatkeeper.RoleAdmin,
+			State: seatkeeper.StateActive, CreatedAt: now, UpdatedAt: now}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{At: now, Action: audit.OrgCreated, Org: &g, Subject: g.Login, Details: map[string]any{"admin": owner.Login}})
 	})
 	return g, err
 }
@@ -142,7 +150,8 @@ func (s *Service) Impersonate(ctx context.Context, login string, scopes []string
 			return err
 		}
 		out = Impersonation{Secret: secret, Token: t, User: u}
-		return nil
+		return audit.Record(ctx, tx, audit.Event{At: t.CreatedAt, Action: audit.TokenCreated, Subject: fmt.Sprint(t.ID),
+			Details: map[string]any{"kind": string(t.Kind), "user": u.Login, "hint": t.Hint, "note": t.Note}})
 	})
 	return out, err
 }
@@ -157,8 +166,12 @@ func (s *Service) RevokeImpersonation(ctx context.Context, login string) (int, e
 		if err != nil {
 			return err
 		}
-		n, err = tx.RevokeUserTokens(ctx, u.ID, seatkeeper.TokenOAuth, ImpersonationNote, s.Clock.Now())
-		return err
+		now := s.Clock.Now()
+		if n, err = tx.RevokeUserTokens(ctx, u.ID, seatkeeper.TokenOAuth, ImpersonationNote, now); err != nil || n == 0 {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{At: now, Action: audit.TokenRevoked, Subject: u.Login,
+			Details: map[string]any{"impersonation_tokens": n}})
 	})
 	return n, err
 }

@@ -11,8 +11,10 @@ package directory
 
 import (
 	"context"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -71,7 +73,10 @@ func (s *Service) SetMembership(ctx context.Context, org seatkeeper.Organization
 				role = seatkeeper.RoleMember
 			}
 			out = Membership{seatkeeper.Membership{OrgID: org.ID, UserID: u.ID, Role: role, State: seatkeeper.StatePending, CreatedAt: now, UpdatedAt: now}, u}
-			return invite(ctx, tx, out.Membership, inviter)
+			if err := invite(ctx, tx, out.Membership, inviter); err != nil {
+				return err
+			}
+			return record(ctx, tx, now, audit.MemberInvited, org, u.Login, map[string]any{"role": role})
 		}
 		out = Membership{*m, u}
 		if role == "" || role == m.Role {
@@ -83,9 +88,17 @@ func (s *Service) SetMembership(ctx context.Context, org seatkeeper.Organization
 			}
 		}
 		out.Role, out.UpdatedAt = role, now
-		return tx.PutMembership(ctx, out.Membership)
+		if err := tx.PutMembership(ctx, out.Membership); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, audit.MemberRole, org, u.Login, map[string]any{"from": m.Role, "to": role})
 	})
 	return out, err
+}
+
+// record appends an audit entry about org.
+func record(ctx context.Context, tx *store.Tx, now time.Time, action string, org seatkeeper.Organization, subject string, details map[string]any) error {
+	return audit.Record(ctx, tx, audit.Event{At: now, Action: action, Org: &org, Subject: subject, Details: details})
 }
 
 // invite stores a pending membership and who sent it.
@@ -142,7 +155,15 @@ func (s *Service) RemoveMember(ctx context.Context, org seatkeeper.Organization,
 		if err := tx.DeleteUserSeats(ctx, org.ID, u.ID); err != nil {
 			return err
 		}
-		return tx.DeleteMembership(ctx, org.ID, u.ID)
+		if err := tx.DeleteMembership(ctx, org.ID, u.ID); err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		// The seat ended now: an end scheduled for later will not come.
+		if err := audit.Unschedule(ctx, tx, audit.SeatExpired, org, u.Login, now); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, audit.MemberRemoved, org, u.Login, map[string]any{"state": m.State, "role": m.Role})
 	})
 }
 
@@ -165,7 +186,10 @@ func (s *Service) AcceptInvitation(ctx context.Context, org seatkeeper.Organizat
 			return nil
 		}
 		out.State, out.UpdatedAt = seatkeeper.StateActive, s.Clock.Now()
-		return tx.PutMembership(ctx, out.Membership)
+		if err := tx.PutMembership(ctx, out.Membership); err != nil {
+			return err
+		}
+		return record(ctx, tx, out.UpdatedAt, audit.MemberAccepted, org, user.Login, nil)
 	})
 	return out, err
 }

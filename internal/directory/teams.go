@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -91,7 +92,7 @@ func (s *Service) CreateTeam(ctx context.Context, org seatkeeper.Organization, s
 				return err
 			}
 		}
-		return nil
+		return record(ctx, tx, now, audit.TeamCreated, org, t.Slug, map[string]any{"name": t.Name, "parent_id": t.ParentID})
 	})
 	return t, err
 }
@@ -251,7 +252,11 @@ func (s *Service) UpdateTeam(ctx context.Context, org seatkeeper.Organization, s
 			if seatkeeper.KindOf(err) == seatkeeper.KindConflict {
 				return nameTaken(DocUpdateTeam)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			return record(ctx, tx, t.UpdatedAt, audit.TeamUpdated, org, t.Slug,
+				map[string]any{"name": t.Name, "parent_id": t.ParentID, "previous_slug": before.Slug})
 		}
 		if t.ParentID == before.ParentID {
 			return update()
@@ -282,7 +287,12 @@ func (s *Service) DeleteTeam(ctx context.Context, org seatkeeper.Organization, s
 		if err != nil {
 			return err
 		}
-		return s.keepSeats(ctx, tx, org, users, func() error { return tx.DeleteTeams(ctx, ids) })
+		return s.keepSeats(ctx, tx, org, users, func() error {
+			if err := tx.DeleteTeams(ctx, ids); err != nil {
+				return err
+			}
+			return record(ctx, tx, s.Clock.Now(), audit.TeamDeleted, org, t.Slug, map[string]any{"teams_deleted": len(ids)})
+		})
 	})
 }
 
@@ -353,7 +363,7 @@ func (s *Service) SetTeamMembership(ctx context.Context, org seatkeeper.Organiza
 			return err
 		}
 		out = TeamMembership{Team: t, User: u, Role: TeamRole(role, m), State: m.State}
-		return nil
+		return record(ctx, tx, now, audit.TeamMemberAdded, org, u.Login, map[string]any{"team": t.Slug, "role": role})
 	})
 	return out, err
 }
@@ -373,7 +383,12 @@ func (s *Service) RemoveTeamMembership(ctx context.Context, org seatkeeper.Organ
 		if err != nil {
 			return err
 		}
-		return s.keepSeats(ctx, tx, org, []int64{u.ID}, func() error { return tx.RemoveTeamMember(ctx, t.ID, u.ID) })
+		return s.keepSeats(ctx, tx, org, []int64{u.ID}, func() error {
+			if err := tx.RemoveTeamMember(ctx, t.ID, u.ID); err != nil {
+				return err
+			}
+			return record(ctx, tx, s.Clock.Now(), audit.TeamMemberRemoved, org, u.Login, map[string]any{"team": t.Slug})
+		})
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -54,6 +55,7 @@ func (s *Server) controlRoutes() {
 	admin("POST /_seatkeeper/reset", s.handleReset)
 	admin("POST /_seatkeeper/seed", s.handleSeed)
 	admin("GET /_seatkeeper/export", s.handleExport)
+	admin("GET /_seatkeeper/audit-log", s.handleAuditLog)
 	open("GET /_seatkeeper/openapi.json", s.handleControlOpenAPI)
 
 	open("GET /healthz", s.handleHealthz)
@@ -185,7 +187,13 @@ func (s *Server) handlePutCopilot(w http.ResponseWriter, r *http.Request, _ seat
 			sub.BillingCycleDay = *day
 		}
 		sub.UpdatedAt = now
-		return tx.PutSubscription(r.Context(), sub)
+		if err := tx.PutSubscription(r.Context(), sub); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.SettingsChange, Org: &org, Subject: org.Login,
+			Details: map[string]any{"enabled": created, "plan_type": sub.PlanType, "seat_management_setting": sub.SeatManagementSetting,
+				"public_code_suggestions": sub.PublicCodeSuggestions, "ide_chat": sub.IDEChat, "platform_chat": sub.PlatformChat,
+				"cli": sub.CLI, "billing_cycle_day": sub.BillingCycleDay}})
 	})
 	if err != nil {
 		return err
@@ -210,7 +218,12 @@ func (s *Server) handleDeleteCopilot(w http.ResponseWriter, r *http.Request, _ s
 	if err != nil {
 		return err
 	}
-	err = s.store.Tx(r.Context(), func(tx *store.Tx) error { return tx.DeleteSubscription(r.Context(), org.ID) })
+	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
+		if err := tx.DeleteSubscription(r.Context(), org.ID); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{At: s.clock.Now(), Action: audit.Disabled, Org: &org, Subject: org.Login})
+	})
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return err
 	}
@@ -274,7 +287,11 @@ func (s *Server) handlePutMembership(w http.ResponseWriter, r *http.Request, _ s
 			m.State = *state
 		}
 		m.UpdatedAt = now
-		return tx.PutMembership(r.Context(), m)
+		if err := tx.PutMembership(r.Context(), m); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.MemberSet, Org: &org, Subject: user.Login,
+			Details: map[string]any{"role": m.Role, "state": m.State}})
 	})
 	if err != nil {
 		return err

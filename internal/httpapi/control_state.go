@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -72,6 +73,9 @@ func (s *Server) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatke
 		return err
 	}
 	s.clock.Set(t)
+	if err := s.recordAudit(r, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": timestamp(t)}}); err != nil {
+		return err
+	}
 	s.writeJSON(w, r, http.StatusOK, s.clockState())
 	return nil
 }
@@ -83,6 +87,9 @@ func (s *Server) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ sea
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
 	s.clock.Release()
+	if err := s.recordAudit(r, audit.Event{At: s.clock.Now(), Action: audit.ClockReleased}); err != nil {
+		return err
+	}
 	s.writeJSON(w, r, http.StatusOK, s.clockState())
 	return nil
 }
@@ -95,7 +102,10 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request, _ seatkeepe
 		if err != nil {
 			return err
 		}
-		return tx.Reset(r.Context(), keep)
+		if err := tx.Reset(r.Context(), keep); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{At: s.clock.Now(), Action: audit.StateReset})
 	})
 	if err != nil {
 		return err
@@ -131,7 +141,15 @@ func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper
 	if err != nil {
 		return err
 	}
-	if err := d.Load(r.Context(), s.store, s.clock.Now()); err != nil {
+	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
+		now := s.clock.Now()
+		if err := d.LoadTx(r.Context(), tx, now); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.StateSeeded, Details: map[string]any{
+			"users": len(d.Users), "enterprises": len(d.Enterprises), "organizations": len(d.Organizations), "tokens": len(d.Tokens)}})
+	})
+	if err != nil {
 		return err
 	}
 	s.writeJSON(w, r, http.StatusCreated, seedResult{
@@ -178,4 +196,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeep
 		w.Write(data)
 	}
 	return nil
+}
+
+// recordAudit appends an entry in a transaction of its own, for changes
+// that live outside the database (the clock).
+func (s *Server) recordAudit(r *http.Request, ev audit.Event) error {
+	return s.store.Tx(r.Context(), func(tx *store.Tx) error { return audit.Record(r.Context(), tx, ev) })
 }

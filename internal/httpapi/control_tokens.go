@@ -4,8 +4,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -118,8 +120,10 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, _ sea
 	var tok seatkeeper.Token
 	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		tok, err = seed.CreateToken(r.Context(), tx, in, s.clock.Now())
-		return err
+		if tok, err = seed.CreateToken(r.Context(), tx, in, s.clock.Now()); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
 	})
 	if err != nil {
 		return err
@@ -179,11 +183,22 @@ func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, _ sea
 		case t.RevokedAt != nil:
 			return nil
 		}
-		return tx.RevokeToken(r.Context(), id, s.clock.Now())
+		now := s.clock.Now()
+		if err := tx.RevokeToken(r.Context(), id, now); err != nil {
+			return err
+		}
+		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenRevoked, t, now))
 	})
 	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// tokenEvent is the audit entry of a token minted or revoked: its id and
+// hint, never the secret.
+func tokenEvent(action string, t seatkeeper.Token, at time.Time) audit.Event {
+	return audit.Event{At: at, Action: action, Subject: strconv.FormatInt(t.ID, 10),
+		Details: map[string]any{"kind": string(t.Kind), "hint": t.Hint, "note": t.Note}}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -165,6 +166,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if p.Token.ExpiresAt != nil {
 			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
 		}
+		if p.User == nil {
+			actor = "installation"
+		}
+		r = r.WithContext(audit.WithActor(r.Context(), audit.Actor{Login: actor, TokenKind: kind, RequestID: rid}))
 	}
 
 	version := r.Header.Get("X-GitHub-Api-Version")

@@ -311,13 +311,17 @@ func yamlError(err error) error {
 // names the entry and field at fault; database failures are plain errors.
 func (d *Document) Load(ctx context.Context, st *store.Store, now time.Time) error {
 	now = now.UTC()
-	return st.Tx(ctx, func(tx *store.Tx) error {
-		p, err := newPlanner(ctx, tx, now).plan(d)
-		if err != nil {
-			return err
-		}
-		return p.write(ctx, tx)
-	})
+	return st.Tx(ctx, func(tx *store.Tx) error { return d.LoadTx(ctx, tx, now) })
+}
+
+// LoadTx is Load inside a transaction the caller owns, so the load can
+// commit together with other writes (its audit entry, say).
+func (d *Document) LoadTx(ctx context.Context, tx *store.Tx, now time.Time) error {
+	p, err := newPlanner(ctx, tx, now.UTC()).plan(d)
+	if err != nil {
+		return err
+	}
+	return p.write(ctx, tx)
 }
 
 // LoadFile reads, parses and loads the seed document at path. Errors name

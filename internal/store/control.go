@@ -58,6 +58,7 @@ func (o ops) Reset(ctx context.Context, keepUsers []int64) error {
 		{`DELETE FROM organizations`, nil}, // cascades to everything in them
 		{`DELETE FROM enterprises`, nil},
 		{users, args},
+		{`DELETE FROM audit_log`, nil},
 	} {
 		if _, err := o.exec(ctx, q.query, q.args...); err != nil {
 			return fmt.Errorf("store: reset: %w", err)

@@ -189,3 +189,23 @@ CREATE TABLE tokens (
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX tokens_user ON tokens (user_id);
+
+-- The audit log: every change, appended with who made it, when, and under
+-- which request. An entry whose time is still in the future is scheduled
+-- (a seat's expiry at its cancellation date) and is shown once that time
+-- has come. Ids come from the database, not id_sequences, so appending
+-- never contends with other writes.
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at               BIGINT NOT NULL,
+    action           TEXT NOT NULL,
+    actor            TEXT NOT NULL DEFAULT '',
+    actor_token_kind TEXT NOT NULL DEFAULT '',
+    request_id       TEXT NOT NULL DEFAULT '',
+    org_id           BIGINT,
+    org              TEXT NOT NULL DEFAULT '',
+    subject          TEXT NOT NULL DEFAULT '',
+    details          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_org ON audit_log (org_id, at);
+CREATE INDEX audit_log_at ON audit_log (at);
