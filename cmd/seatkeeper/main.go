@@ -41,6 +41,7 @@ var commands = []command{
 	{"export", "print the whole state as a seed document", runExport},
 	{"token", "create, list and revoke tokens", runToken},
 	{"seats", "report an organization's Copilot seats, idleness and cost", runSeats},
+	{"generate", "write a large synthetic data set, for benchmarks", runGenerate},
 }
 
 // run is the whole program; it returns the exit code: 0 on success, 1 on

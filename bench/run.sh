@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Load test: seatkeeper against a minimal static server, same route, same
+# load generator, over loopback, at 1 and 64 connections.
+#
+#   bench/run.sh                       # 100 orgs x 10,000 seats = 1,000,000 seats, 10 s a run
+#   ORGS=10 SEATS=1000 DUR=3s bench/run.sh
+#
+# Prints requests/s, p50 and p99 for each, the ratios, seatkeeper's
+# resident memory and its start-to-ready time. Only 127.0.0.1 is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ORGS=${ORGS:-100}
+SEATS=${SEATS:-10000}
+DUR=${DUR:-10s}
+PORT_SK=${PORT_SK:-18090}
+PORT_ST=${PORT_ST:-18091}
+out=bench/out
+mkdir -p "$out"
+
+go build -o "$out/seatkeeper" ./cmd/seatkeeper
+go build -o "$out/static" ./bench/static
+go build -o "$out/load" ./bench/load
+
+db="$out/bench-$ORGS-$SEATS.db"
+if [ ! -f "$db" ]; then
+  "$out/seatkeeper" generate --database "$db" --orgs "$ORGS" --seats-per-org "$SEATS" --tokens-per-org 10
+fi
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+start=$(date +%s%N)
+"$out/seatkeeper" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json 2>"$out/seatkeeper.log" &
+pids+=($!)
+sk_pid=$!
+until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do sleep 0.01; done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+"$out/static" --addr "127.0.0.1:$PORT_ST" --token ghp_static >/dev/null &
+pids+=($!)
+until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
+
+# 20,000 targets: varying orgs, users and tokens.
+awk -v orgs="$ORGS" -v seats="$SEATS" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) {
+  o = int(rand() * orgs); u = int(rand() * seats); k = int(rand() * 10);
+  printf "/orgs/gen-org-%04d/members/gen-%04d-u%07d/copilot ghp_gen%04dtoken%04d\n", o, o, u, o, k } }' > "$out/targets-sk.txt"
+awk '{ print $1, "ghp_static" }' "$out/targets-sk.txt" > "$out/targets-static.txt"
+
+results="$out/results.txt"
+: > "$results"
+for c in 1 64; do
+  "$out/load" -base "http://127.0.0.1:$PORT_ST" -targets "$out/targets-static.txt" -c "$c" -d "$DUR" -label static | tee -a "$results"
+  "$out/load" -base "http://127.0.0.1:$PORT_SK" -targets "$out/targets-sk.txt" -c "$c" -d "$DUR" -label seatkeeper | tee -a "$results"
+done
+rss_kb=$(ps -o rss= -p "$sk_pid" | tr -d ' ')
+
+awk -v rss="$rss_kb" -v ready="$ready_ms" '
+  { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[$1, $2, kv[1]] = kv[2] } }
+  function ms(d) { if (d ~ /ms$/) return d + 0; if (d ~ /µs$/) return d / 1000; if (d ~ /s$/) return d * 1000; return d }
+  END {
+    printf "\nratio rps  c=64: %.2f   (target >= 0.6)\n", v["seatkeeper", "c=64", "rps"] / v["static", "c=64", "rps"]
+    printf "ratio p50  c=1:  %.2f   (target <= 2)\n", ms(v["seatkeeper", "c=1", "p50"]) / ms(v["static", "c=1", "p50"])
+    printf "seatkeeper resident memory: %.0f MB (target <= 150)\n", rss / 1024
+    printf "seatkeeper start to ready: %d ms (target <= 1000)\n", ready
+  }' "$results"
