@@ -16,6 +16,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/dashboard"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
@@ -38,6 +39,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	concurrent := fs.Int("rate-limit-concurrent", 100, "requests one token may have in progress at once; more get 429 (GitHub's secondary limit)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	allowClock := fs.Bool("allow-clock-control", false, "let site administrators set and release the service clock (PUT/DELETE /_seatkeeper/clock)")
+	journalSize := fs.Int("journal-size", httpapi.DefaultJournalSize, "requests the request journal keeps in memory (GET /_seatkeeper/requests); 0 turns it off")
 	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -104,10 +106,12 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	api := httpapi.New(httpapi.Config{
 		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
-		AllowClockControl: *allowClock,
+		AllowClockControl: *allowClock, JournalSize: journalSizeConfig(*journalSize),
 	}, st, clk)
+	// The dashboard answers /ui and /ui/...; everything else is the API.
+	dash := dashboard.New(dashboard.Config{Logger: logger}, st, clk)
 	srv := &http.Server{
-		Handler:           api,
+		Handler:           dash.Wrap(api),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -118,8 +122,8 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	logger.Info("seatkeeper listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", public),
 		slog.String("database", string(st.Dialect())))
 	if *demoData {
-		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n",
-			public, demo.OwnerToken, demo.OwnerToken, public, demo.Org, demo.SeatUser)
+		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n  dashboard: %s/ui/ (sign in with the token)\n\n",
+			public, demo.OwnerToken, demo.OwnerToken, public, demo.Org, demo.SeatUser, public)
 	}
 	if serveReady != nil {
 		serveReady(ln.Addr().String())
@@ -180,4 +184,13 @@ func envOr(env func(string) string, key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// journalSizeConfig turns --journal-size into Config.JournalSize, where 0
+// means the default and a negative size turns the journal off.
+func journalSizeConfig(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }

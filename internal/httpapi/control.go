@@ -56,6 +56,8 @@ func (s *Server) controlRoutes() {
 	admin("POST /_seatkeeper/seed", s.handleSeed)
 	admin("GET /_seatkeeper/export", s.handleExport)
 	admin("GET /_seatkeeper/audit-log", s.handleAuditLog)
+	s.faultRoutes()   // control_faults.go
+	s.journalRoutes() // control_requests.go
 	open("GET /_seatkeeper/openapi.json", s.handleControlOpenAPI)
 
 	open("GET /healthz", s.handleHealthz)

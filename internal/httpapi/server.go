@@ -19,6 +19,8 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/faults"
+	"github.com/seatkeeper/seatkeeper/internal/journal"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -47,6 +49,9 @@ type Config struct {
 	// AllowClockControl lets site administrators set and release the
 	// service clock through /_seatkeeper/clock.
 	AllowClockControl bool
+	// JournalSize is how many requests the request journal
+	// (GET /_seatkeeper/requests) keeps; default 1000, negative turns it off.
+	JournalSize int
 }
 
 // Server is the API. It is an http.Handler.
@@ -60,7 +65,9 @@ type Server struct {
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
-	ctl     controlState // the control API and operations routes (control.go)
+	ctl     controlState  // the control API and operations routes (control.go)
+	faults  *faults.Set   // fault injection (control_faults.go)
+	journal *journal.Ring // the request journal; nil when off (control_requests.go)
 }
 
 // New returns the API over st, reading time from clk.
@@ -119,9 +126,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "origin-when-cross-origin, strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'")
 
+	r, jr := s.journalBegin(r) // the request journal's record (control_requests.go)
 	var actor, kind string
 	defer func() {
-		if v := recover(); v != nil {
+		v := recover()
+		if v == http.ErrAbortHandler {
+			// A deliberate abort (a drop_connection fault under HTTP/2):
+			// net/http resets the stream, after the lines below.
+			defer panic(v)
+			v = nil
+		}
+		if v != nil {
 			s.log.Error("panic", slog.String("request_id", rid), slog.Any("panic", v))
 			if !rw.wroteHeader {
 				s.writeBasicError(rw, r, http.StatusInternalServerError, basicError{
@@ -134,6 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("route", r.Pattern), slog.Int("status", rw.status),
 			slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
 		s.ctl.metrics.observe(r.Pattern, rw.status, time.Since(start))
+		s.journalEnd(jr, r, rw.status, rid, kind, actor)
 	}()
 
 	// GitHub Enterprise Server serves the API under /api/v3.
@@ -218,6 +234,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Unknown paths, trailing slashes and wrong methods: GitHub's JSON
 		// 404, never ServeMux's text 404 or 405.
 		s.notFound(rw, r)
+		return
+	}
+	if s.injectFault(rw, r) { // a fault answers instead (control_faults.go)
 		return
 	}
 	s.mux.ServeHTTP(rw, r)
