@@ -115,6 +115,8 @@ var matrixRoutes = []matrixRoute{
 	{"POST", "/orgs/acme/copilot/billing/selected_teams", `{"selected_teams":["crew"]}`, "copilot-write", 201},
 	{"DELETE", "/orgs/acme/copilot/billing/selected_teams", `{"selected_teams":["idle"]}`, "copilot-write", 200},
 	{"GET", "/enterprises/ent/copilot/billing/seats", "", "enterprise", 200},
+	{"GET", "/orgs/acme/invitations", "", "owner-read", 200},
+	{"PUT", "/orgs/acme/memberships/plain", `{"role":"member"}`, "owner-write", 200},
 	{"GET", "/_seatkeeper/tokens", "", "site-admin", 200},
 	{"GET", "/_seatkeeper/export", "", "site-admin", 200},
 }
@@ -139,6 +141,30 @@ func expect(rt matrixRoute, tok matrixToken) (int, string) {
 			}
 		case "fine_grained", "installation":
 			if tok.org != "acme" || !hasPerm(tok.perms, write) {
+				if tok.kind == "installation" {
+					return 403, "Resource not accessible by integration"
+				}
+				return 403, "Resource not accessible by personal access token"
+			}
+		}
+		if userBound && tok.caller != "owner" {
+			return 404, "Not Found"
+		}
+		return rt.success, ""
+	case "owner-read", "owner-write":
+		write := rt.policy == "owner-write"
+		switch tok.kind {
+		case "classic", "oauth":
+			want := "read:org"
+			if write {
+				want = "admin:org"
+			}
+			if !hasScope(tok.scopes, want) {
+				return 404, "Not Found"
+			}
+		case "fine_grained", "installation":
+			ok := func(level string) bool { return level == "write" || (!write && level == "read") }
+			if tok.org != "acme" || !(ok(tok.perms["members"]) || ok(tok.perms["organization_administration"])) {
 				if tok.kind == "installation" {
 					return 403, "Resource not accessible by integration"
 				}
