@@ -59,8 +59,10 @@ type querier interface {
 // ops holds every query; Store runs them on the pool, Tx inside a
 // transaction.
 type ops struct {
-	q querier
-	d Dialect
+	q     querier
+	d     Dialect
+	stmts *stmtCache // SQLite only: prepared statements, shared by the store and its transactions
+	tx    *sql.Tx    // set inside a transaction
 }
 
 // Tx is a write transaction.
@@ -91,6 +93,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, err
 	}
 	s.ops = ops{q: s.db, d: s.dialect}
+	if s.dialect == SQLite && dsn != ":memory:" {
+		// pgx caches prepared statements itself; modernc's driver parses
+		// every statement anew, which is most of a simple query's cost.
+		// (Not for :memory:, whose single connection a transaction holds:
+		// preparing on the pool would wait for it forever.)
+		s.ops.stmts = &stmtCache{db: s.db}
+	}
 	if err := s.connect(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
@@ -256,7 +265,7 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{ops{q: tx, d: s.dialect}}); err != nil {
+	if err := fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx}}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -337,15 +346,70 @@ func (o ops) rebind(query string) string {
 }
 
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := o.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return o.q.ExecContext(ctx, o.rebind(query), args...)
 }
 
 func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := o.prepared(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return o.q.QueryContext(ctx, o.rebind(query), args...)
 }
 
 func (o ops) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := o.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return o.q.QueryRowContext(ctx, o.rebind(query), args...)
+}
+
+// prepared returns the cached prepared statement for query, bound to the
+// transaction when there is one; nil when statements are not cached (on
+// PostgreSQL, or once the cache is full).
+func (o ops) prepared(ctx context.Context, query string) *sql.Stmt {
+	if o.stmts == nil {
+		return nil
+	}
+	st := o.stmts.get(ctx, query)
+	if st == nil || o.tx == nil {
+		return st
+	}
+	return o.tx.StmtContext(ctx, st)
+}
+
+// stmtCache holds a bounded number of prepared statements by query text.
+// Queries are constants of this package or built from a few variants, so
+// the bound is only a guard against a caller building unbounded text (bulk
+// inserts, which run unprepared once it is reached).
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+const stmtCacheSize = 256
+
+func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.stmts[query]; ok {
+		return st
+	}
+	if len(c.stmts) >= stmtCacheSize || strings.Count(query, "?") > 64 {
+		return nil
+	}
+	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // the unprepared path reports the error
+	}
+	if c.stmts == nil {
+		c.stmts = map[string]*sql.Stmt{}
+	}
+	c.stmts[query] = st
+	return st
 }
 
 // nextID allocates the next id of a named sequence. The UPDATE takes a row
