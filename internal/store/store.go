@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -155,6 +156,13 @@ func openSQLite(path string) (*sql.DB, error) {
 	if memory {
 		// Each connection to :memory: would be a separate, empty database.
 		db.SetMaxOpenConns(1)
+	} else {
+		// SQLite does its work on the calling goroutine: more connections
+		// than cores only add page caches to keep warm and locks to
+		// contend for. Readers queue for a connection instead.
+		n := max(4, 2*runtime.GOMAXPROCS(0))
+		db.SetMaxOpenConns(n)
+		db.SetMaxIdleConns(n)
 	}
 	return db, nil
 }
@@ -373,11 +381,16 @@ func (o ops) prepared(ctx context.Context, query string) *sql.Stmt {
 	if o.stmts == nil {
 		return nil
 	}
-	st := o.stmts.get(ctx, query)
-	if st == nil || o.tx == nil {
-		return st
+	if o.tx == nil {
+		return o.stmts.get(ctx, query, true)
 	}
-	return o.tx.StmtContext(ctx, st)
+	// Inside a transaction, use a statement prepared earlier but never
+	// prepare one: that would need a second connection from the pool while
+	// this one is held.
+	if st := o.stmts.get(ctx, query, false); st != nil {
+		return o.tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 // stmtCache holds a bounded number of prepared statements by query text.
@@ -392,10 +405,12 @@ type stmtCache struct {
 
 const stmtCacheSize = 256
 
-func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+// get returns query's statement, preparing it on the pool if prepare is
+// set and the cache has room.
+func (c *stmtCache) get(ctx context.Context, query string, prepare bool) *sql.Stmt {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if st, ok := c.stmts[query]; ok {
+	if st, ok := c.stmts[query]; ok || !prepare {
 		return st
 	}
 	if len(c.stmts) >= stmtCacheSize || strings.Count(query, "?") > 64 {
