@@ -20,7 +20,7 @@ func (s *Server) routes() {
 		s.seatWrite("selected_teams", "seats_created", http.StatusCreated, s.copilot.AddTeams)))
 	s.mux.Handle("DELETE /orgs/{org}/copilot/billing/selected_teams", s.orgOwner(copilotWrite,
 		s.seatWrite("selected_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelTeams)))
-	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.handle(s.handleEnterpriseSeats))
+	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseOwner(enterpriseSeatsRead, s.handleEnterpriseSeats))
 	s.githubRoutes()
 	s.controlRoutes()
 }
