@@ -125,13 +125,22 @@ func stateOf(g seatkeeper.Grant, err error, now time.Time) (grantState, error) {
 }
 
 // grantTo creates a grant at now, or revives a pending one (keeping when
-// it was first granted), as GitHub's "refresh".
-func grantTo(ctx context.Context, tx *store.Tx, g seatkeeper.Grant, state grantState, now time.Time) error {
+// it was first granted), as GitHub's "refresh", and records it: the
+// assignment now, and no end any more (action expired) for a revived one.
+func grantTo(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, g seatkeeper.Grant, state grantState, now time.Time,
+	action, expired, subject string, details map[string]any) error {
 	if state != grantPending {
 		g.CreatedAt = now
 	}
 	g.UpdatedAt, g.PendingCancellationDate = now, nil
-	return tx.PutGrant(ctx, &g)
+	if err := tx.PutGrant(ctx, &g); err != nil {
+		return err
+	}
+	details["revived"] = state == grantPending
+	if err := audit.Record(ctx, tx, audit.Event{At: now, Action: action, Org: &org, Subject: subject, Details: details}); err != nil {
+		return err
+	}
+	return audit.Unschedule(ctx, tx, expired, org, subject, now)
 }
 
 // cancel marks a grant to end when the next billing cycle starts, and
@@ -148,17 +157,6 @@ func cancel(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, g se
 		return err
 	}
 	return audit.Schedule(ctx, tx, expired, org, subject, d)
-}
-
-// assigned records a grant made or revived, and drops the end a revived
-// one had scheduled.
-func assigned(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, now time.Time, action, expired, subject string,
-	revived bool, details map[string]any) error {
-	details["revived"] = revived
-	if err := audit.Record(ctx, tx, audit.Event{At: now, Action: action, Org: &org, Subject: subject, Details: details}); err != nil {
-		return err
-	}
-	return audit.Unschedule(ctx, tx, expired, org, subject, now)
 }
 
 // AddUsers grants seats directly to org members, as POST
@@ -186,10 +184,7 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 				continue
 			}
 			g.OrgID, g.Kind, g.UserID = org.ID, seatkeeper.GrantUser, u.ID
-			if err := grantTo(ctx, tx, g, st, now); err != nil {
-				return err
-			}
-			if err := assigned(ctx, tx, org, now, audit.SeatAssigned, audit.SeatExpired, u.Login, st == grantPending, map[string]any{}); err != nil {
+			if err := grantTo(ctx, tx, org, g, st, now, audit.SeatAssigned, audit.SeatExpired, u.Login, map[string]any{}); err != nil {
 				return err
 			}
 			created++
@@ -317,10 +312,7 @@ func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, nam
 			changes = append(changes, change{g, st, len(members), t.Slug})
 		}
 		for _, c := range changes {
-			if err := grantTo(ctx, tx, c.g, c.st, now); err != nil {
-				return err
-			}
-			if err := assigned(ctx, tx, org, now, audit.TeamAssigned, audit.TeamExpired, c.slug, c.st == grantPending,
+			if err := grantTo(ctx, tx, org, c.g, c.st, now, audit.TeamAssigned, audit.TeamExpired, c.slug,
 				map[string]any{"members": c.members}); err != nil {
 				return err
 			}
