@@ -1,0 +1,329 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/faults"
+)
+
+// Fault injection (docs/control-api.md, "Faults"): site administrators
+// make chosen requests fail the way GitHub fails — a 5xx, a rate limit, a
+// slow answer, a dropped connection — to test a client's retries. The
+// model (matching, times, probability, expiry) is internal/faults; this
+// file serves the routes and applies the effects. A fault fires in
+// ServeHTTP after routing, authentication and the rate limits, before the
+// route's handler, so a faulted write changes nothing. Faults live in the
+// process's memory.
+
+// faultRoutes registers the fault routes of the control API.
+func (s *Server) faultRoutes() {
+	s.faults = faults.NewSet()
+	s.controlAdmin("POST /_seatkeeper/faults", s.handleCreateFault)
+	s.controlAdmin("GET /_seatkeeper/faults", s.handleListFaults)
+	s.controlAdmin("DELETE /_seatkeeper/faults", s.handleClearFaults)
+	s.controlAdmin("DELETE /_seatkeeper/faults/{id}", s.handleDeleteFault)
+}
+
+// controlAdmin registers a control route for site administrators.
+func (s *Server) controlAdmin(pattern string, h func(w http.ResponseWriter, r *http.Request, p seatkeeper.Principal) error) {
+	s.ctl.patterns = append(s.ctl.patterns, pattern)
+	s.mux.Handle(pattern, s.siteAdmin(h))
+}
+
+// faultMatchBody, faultEffectBody and faultBody are the control API's view
+// of a fault.
+type faultMatchBody struct {
+	Method      *string `json:"method"`
+	Path        *string `json:"path"`
+	TokenPrefix *string `json:"token_prefix"`
+}
+
+type faultEffectBody struct {
+	Status         *int              `json:"status,omitempty"`
+	Body           json.RawMessage   `json:"body,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+	DelayMS        *int64            `json:"delay_ms,omitempty"`
+	RateLimit      string            `json:"rate_limit,omitempty"`
+	RetryAfter     *int              `json:"retry_after,omitempty"`
+	DropConnection bool              `json:"drop_connection,omitempty"`
+}
+
+type faultBody struct {
+	ID          int64           `json:"id"`
+	Match       faultMatchBody  `json:"match"`
+	Effect      faultEffectBody `json:"effect"`
+	Times       *int            `json:"times"`
+	Remaining   *int            `json:"remaining"`
+	Probability *float64        `json:"probability"`
+	Seed        *int64          `json:"seed"`
+	ExpiresAt   *string         `json:"expires_at"`
+	CreatedAt   string          `json:"created_at"`
+	Fired       int             `json:"fired"`
+	State       string          `json:"state"`
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func newFaultBody(f faults.Fault) faultBody {
+	out := faultBody{
+		ID:          f.ID,
+		Match:       faultMatchBody{Method: nonEmpty(f.Match.Method), Path: nonEmpty(f.Match.Path), TokenPrefix: nonEmpty(f.Match.TokenPrefix)},
+		Times:       f.Times,
+		Remaining:   f.Remaining,
+		Probability: f.Probability,
+		Seed:        f.Seed,
+		ExpiresAt:   nullableTimestamp(f.ExpiresAt),
+		CreatedAt:   timestamp(f.CreatedAt),
+		Fired:       f.Fired,
+		State:       f.State,
+	}
+	e := f.Effect
+	switch e.Kind {
+	case faults.KindStatus:
+		out.Effect.Status, out.Effect.Body, out.Effect.Headers = &e.Status, e.Body, e.Headers
+	case faults.KindDelay:
+		ms := e.Delay.Milliseconds()
+		out.Effect.DelayMS = &ms
+	case faults.KindRateLimit:
+		out.Effect.RateLimit, out.Effect.RetryAfter = e.RateLimit, &e.RetryAfter
+	case faults.KindDropConnection:
+		out.Effect.DropConnection = true
+	}
+	return out
+}
+
+// handleCreateFault serves POST /_seatkeeper/faults (201, the fault).
+func (s *Server) handleCreateFault(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	obj, err := decodeObject(w, r)
+	if err != nil {
+		return err
+	}
+	spec, err := faults.Parse(obj)
+	var fe *faults.Error
+	if errors.As(err, &fe) {
+		return controlInvalid("%s", fe.Error())
+	}
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, http.StatusCreated, newFaultBody(s.faults.Add(spec, s.clock.Now())))
+	return nil
+}
+
+// handleListFaults serves GET /_seatkeeper/faults: every fault, oldest
+// first, spent and expired ones too.
+func (s *Server) handleListFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	list := s.faults.List(s.clock.Now())
+	out := make([]faultBody, len(list))
+	for i, f := range list {
+		out[i] = newFaultBody(f)
+	}
+	s.writeJSON(w, r, http.StatusOK, out)
+	return nil
+}
+
+// handleDeleteFault serves DELETE /_seatkeeper/faults/{id} (204; 404 for
+// an unknown id).
+func (s *Server) handleDeleteFault(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || !s.faults.Remove(id) {
+		return controlNotFound("No fault with id %q.", r.PathValue("id"))
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleClearFaults serves DELETE /_seatkeeper/faults: every fault goes.
+func (s *Server) handleClearFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	s.faults.Clear()
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// injectFault runs, in ServeHTTP, the fault that fires on r, if one does,
+// and reports whether it answered (or dropped) the request; false lets the
+// route's handler answer (no fault, or a delay that has passed).
+func (s *Server) injectFault(rw *responseWriter, r *http.Request) bool {
+	if s.faults == nil || s.faults.Empty() {
+		return false
+	}
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" {
+		return false // unknown routes are not faulted
+	}
+	tok, _ := credential(r)
+	f, ok := s.faults.Fire(faults.Request{Method: r.Method, Path: r.URL.Path, Token: tok, Now: s.clock.Now()})
+	if !ok {
+		return false
+	}
+	r.Pattern = pattern // for the log line, the metrics and the journal
+	if rec := journalRecordFrom(r); rec != nil {
+		rec.entry.Fault = &f.ID
+	}
+	rid := rw.Header().Get("X-GitHub-Request-Id")
+	s.log.Info("fault", slog.String("request_id", rid), slog.Int64("fault", f.ID), slog.String("effect", string(f.Effect.Kind)))
+	switch f.Effect.Kind {
+	case faults.KindDelay:
+		return !s.faultDelay(rw, r, f.Effect.Delay)
+	case faults.KindStatus:
+		s.faultStatus(rw, r, f.Effect)
+	case faults.KindRateLimit:
+		s.faultRateLimit(rw, r, f.Effect)
+	case faults.KindDropConnection:
+		faultDrop(rw)
+	}
+	return true
+}
+
+// faultDeadlineSlack is what the handler has left, after a delay, of the
+// server's read and write deadlines.
+const faultDeadlineSlack = 60 * time.Second
+
+// faultDelay waits d, then lets the handler answer; it reports false when
+// the client went away first (nothing is answered, nothing is done).
+func (s *Server) faultDelay(rw *responseWriter, r *http.Request, d time.Duration) bool {
+	// The server's read and write timeouts count from the request's
+	// arrival: a long delay must not use them up (a passed write deadline
+	// loses the answer, a passed read deadline the rest of a body the
+	// handler has yet to read).
+	rc := http.NewResponseController(rw)
+	deadline := time.Now().Add(d + faultDeadlineSlack)
+	_ = rc.SetReadDeadline(deadline)
+	_ = rc.SetWriteDeadline(deadline)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		rw.status = 0 // no answer
+		return false
+	}
+}
+
+// faultMessages are GitHub's messages for statuses a fault answers without
+// a body of its own; other statuses get their status text.
+var faultMessages = map[int]string{
+	http.StatusBadRequest:          "Bad Request",
+	http.StatusUnauthorized:        "Bad credentials",
+	http.StatusForbidden:           "Forbidden",
+	http.StatusNotFound:            "Not Found",
+	http.StatusUnprocessableEntity: "Validation Failed",
+	http.StatusBadGateway:          "Server Error",
+	http.StatusServiceUnavailable:  "Service Unavailable",
+	http.StatusGatewayTimeout: "We couldn't respond to your request in time. Sorry about that. " +
+		"Please try resubmitting your request and contact us if the problem persists.",
+}
+
+func faultMessage(status int, rid string) string {
+	if status == http.StatusInternalServerError {
+		return "Internal Server Error. If you reach out for help, please include the request ID " + rid + "."
+	}
+	if m, ok := faultMessages[status]; ok {
+		return m
+	}
+	if m := http.StatusText(status); m != "" {
+		return m
+	}
+	return "Error"
+}
+
+// faultStatus answers the effect's status, body and headers. A status of
+// 400 or more without a body gets GitHub's basic-error for it. A fault's
+// answer is not counted against the caller's rate limit.
+func (s *Server) faultStatus(rw *responseWriter, r *http.Request, e faults.Effect) {
+	rw.beforeHeader = nil
+	h := rw.Header()
+	body := e.Body
+	if body == nil && e.Status >= 400 {
+		body, _ = json.Marshal(basicError{
+			Message: faultMessage(e.Status, h.Get("X-GitHub-Request-Id")), DocumentationURL: DocREST, Status: strconv.Itoa(e.Status),
+		})
+	}
+	if body != nil {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	for k, v := range e.Headers {
+		h.Set(k, v)
+	}
+	if body != nil {
+		// A JSON string under a Content-Type that is not JSON (an HTML
+		// error page, say) is sent as the text it holds.
+		mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
+		var text string
+		if mt != "application/json" && !strings.HasSuffix(mt, "+json") && json.Unmarshal(body, &text) == nil {
+			body = []byte(text)
+		} else {
+			body = append(body, '\n')
+		}
+		h.Set("Content-Length", itoa(len(body)))
+	}
+	rw.WriteHeader(e.Status)
+	if body != nil && r.Method != http.MethodHead {
+		rw.Write(body)
+	}
+}
+
+// Rate-limit documentation, as GitHub links it; go-github tells a
+// secondary limit by the #...secondary-rate-limits suffix.
+const (
+	docRateLimits          = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+	docSecondaryRateLimits = docRateLimits + "#about-secondary-rate-limits"
+)
+
+// faultRateLimit answers as GitHub's primary rate limit (403, every
+// X-RateLimit header saying it is spent until retry_after seconds from now)
+// or its secondary limit (429 with Retry-After). Neither counts against
+// the caller's real limit.
+func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Effect) {
+	rw.beforeHeader = nil
+	h := rw.Header()
+	rid := h.Get("X-GitHub-Request-Id")
+	p, present := principalFrom(r.Context())
+	if e.RateLimit == faults.RateLimitPrimary {
+		limit := s.cfg.RateLimitUnauthenticated
+		if present {
+			limit = s.cfg.RateLimit
+		}
+		// Like the real limit, real time: clients compare the reset with
+		// their own clocks.
+		setRateHeaders(h, rateState{limit: limit, used: limit, reset: time.Now().Add(time.Duration(e.RetryAfter) * time.Second)})
+		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
+			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
+			DocumentationURL: docRateLimits,
+		})
+		return
+	}
+	h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
+		Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
+			"If you reach out to GitHub Support for help, please include the request ID " + rid + ".",
+		DocumentationURL: docSecondaryRateLimits,
+	})
+}
+
+// faultDrop closes the connection without an answer. Where the connection
+// cannot be taken over (HTTP/2), it aborts the response: net/http resets
+// the stream (ServeHTTP lets http.ErrAbortHandler through).
+func faultDrop(rw *responseWriter) {
+	rw.beforeHeader = nil
+	rw.status = 0 // no answer
+	conn, _, err := http.NewResponseController(rw).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	conn.Close()
+}

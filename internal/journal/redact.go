@@ -1,0 +1,231 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Redacted replaces a secret.
+const Redacted = "[REDACTED]"
+
+// tokenLike matches what looks like a GitHub token: a classic (ghp_), OAuth
+// (gho_), installation (ghs_), user-to-server (ghu_) or refresh (ghr_)
+// token, or a fine-grained PAT (github_pat_).
+var tokenLike = regexp.MustCompile(`\b(?:gh[pousr]|github_pat)_[A-Za-z0-9_]+`)
+
+// SecretName reports whether a field (or query parameter) of this name
+// holds a secret: token, password, secret, authorization, or a name ending
+// in _token, _secret or _password (access_token, client_secret, ...).
+func SecretName(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "token", "password", "secret", "authorization":
+		return true
+	}
+	return strings.HasSuffix(n, "_token") || strings.HasSuffix(n, "_secret") || strings.HasSuffix(n, "_password")
+}
+
+// RedactString replaces everything in s that looks like a GitHub token.
+func RedactString(s string) string {
+	return tokenLike.ReplaceAllString(s, Redacted)
+}
+
+// RedactQuery redacts a raw query string: the values of parameters with
+// secret names, and anything that looks like a token.
+func RedactQuery(q string) string {
+	if q == "" {
+		return ""
+	}
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		k, _, ok := strings.Cut(p, "=")
+		if name, err := url.QueryUnescape(k); ok && err == nil && SecretName(name) {
+			parts[i] = k + "=" + Redacted
+		}
+	}
+	return RedactString(strings.Join(parts, "&"))
+}
+
+// RedactBody returns a request body fit to keep: at most MaxBody bytes of
+// it (truncated reports a cut), as text, with secrets replaced. A complete
+// JSON body is re-encoded (compact, in its own order) with the values of
+// string fields with secret names replaced; a complete YAML body (a seed
+// document, say) likewise, re-encoded as YAML. A body that does not parse,
+// or was cut, has its "name: value" pairs with secret names replaced as
+// text. Then anything that looks like a GitHub token is replaced.
+func RedactBody(body []byte) (text string, truncated bool) {
+	if len(body) > MaxBody {
+		body, truncated = body[:MaxBody], true
+		// Do not leave half a character at the end.
+		for i := 0; i < utf8.UTFMax-1 && len(body) > 0; i++ {
+			if r, size := utf8.DecodeLastRune(body); r != utf8.RuneError || size != 1 {
+				break
+			}
+			body = body[:len(body)-1]
+		}
+	}
+	s, ok := "", false
+	if !truncated {
+		trimmed := bytes.TrimSpace(body)
+		if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed) {
+			s, ok = redactJSON(trimmed)
+		} else {
+			s, ok = redactYAML(body)
+		}
+	}
+	if !ok {
+		s = redactPairs(strings.ToValidUTF8(string(body), "\uFFFD"))
+	}
+	return RedactString(s), truncated
+}
+
+// redactJSON re-encodes a valid JSON document, in order, with the string
+// values of members with secret names replaced.
+func redactJSON(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	type frame struct {
+		object    bool
+		n         int    // members or items written
+		key       string // the member being read
+		expectKey bool
+	}
+	var stack []*frame
+	var out bytes.Buffer
+	str := func(s string) {
+		b, _ := json.Marshal(s)
+		out.Write(b)
+	}
+	done := func() { // a value ended
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			top.n++
+			top.expectKey = top.object
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", false
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			out.WriteByte(byte(d))
+			stack = stack[:len(stack)-1]
+			done()
+			continue
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+			if top.n > 0 && (!top.object || top.expectKey) {
+				out.WriteByte(',')
+			}
+			if top.object && top.expectKey {
+				top.key, _ = tok.(string)
+				top.expectKey = false
+				str(top.key)
+				out.WriteByte(':')
+				continue
+			}
+		}
+		switch v := tok.(type) {
+		case json.Delim: // { or [
+			out.WriteByte(byte(v))
+			stack = append(stack, &frame{object: v == '{', expectKey: v == '{'})
+			continue
+		case string:
+			if top != nil && top.object && SecretName(top.key) {
+				v = Redacted
+			}
+			str(v)
+		case json.Number:
+			out.WriteString(v.String())
+		case bool:
+			if v {
+				out.WriteString("true")
+			} else {
+				out.WriteString("false")
+			}
+		case nil:
+			out.WriteString("null")
+		}
+		done()
+	}
+	return out.String(), true
+}
+
+// redactYAML re-encodes a YAML document that is a mapping or a sequence,
+// with the scalar values of keys with secret names replaced.
+func redactYAML(data []byte) (string, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		return "", false
+	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return "", false // several documents, or a broken second one
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 ||
+		(doc.Content[0].Kind != yaml.MappingNode && doc.Content[0].Kind != yaml.SequenceNode) {
+		return "", false // text that happens to be a YAML scalar
+	}
+	redactNode(doc.Content[0])
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
+
+func redactNode(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && SecretName(k.Value) && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				v.Value, v.Tag, v.Style = Redacted, "!!str", yaml.DoubleQuotedStyle
+			}
+			redactNode(v)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			redactNode(c)
+		}
+	case yaml.ScalarNode:
+		if tokenLike.MatchString(n.Value) {
+			n.Value, n.Style = RedactString(n.Value), yaml.DoubleQuotedStyle
+		}
+	}
+}
+
+// secretKey is a key with a secret name, as text.
+const secretKey = `(?i:token|password|secret|authorization|[A-Za-z0-9_-]*_(?:token|secret|password))`
+
+var (
+	// blockPair: a key at the start of a line (YAML block style, pretty
+	// JSON); the value is a quoted string (perhaps cut) or runs to the end
+	// of the line.
+	blockPair = regexp.MustCompile(`(?m)^([ \t]*(?:-[ \t]+)?["']?` + secretKey + `["']?[ \t]*:[ \t]*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|\S.*)`)
+	// flowPair: a key after { or , (YAML flow style, compact JSON); the
+	// value is a quoted string (perhaps cut) or runs to the next , or }.
+	flowPair = regexp.MustCompile(`([{,][ \t]*["']?` + secretKey + `["']?[ \t]*:[ \t]*)("(?:[^"\\\n]|\\.)*"?|'[^'\n]*'?|[^,}\n]*)`)
+)
+
+// redactPairs replaces the values of "name: value" pairs with secret names
+// in text that could not be parsed.
+func redactPairs(s string) string {
+	s = blockPair.ReplaceAllString(s, `${1}"`+Redacted+`"`)
+	return flowPair.ReplaceAllString(s, `${1}"`+Redacted+`"`)
+}
