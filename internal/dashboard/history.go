@@ -1,0 +1,118 @@
+package dashboard
+
+import (
+	"context"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// cycleCount is the number of seats billed in one billing cycle.
+type cycleCount struct {
+	Start, End time.Time // [Start, End): 00:00 UTC on the billing cycle day
+	Seats      int
+	Current    bool
+}
+
+// interval is a span during which a user held a seat: [from, to), to
+// zero when the seat has no end yet.
+type interval struct{ from, to time.Time }
+
+// pastSeats reads what the store still knows of seats that have ended:
+// grants whose pending cancellation date has passed (a direct grant: its
+// user; a team or enterprise team grant: the team's members today) and
+// residual seats (kept after leaving a team) whose date has passed. By
+// user id.
+func pastSeats(ctx context.Context, st *store.Store, orgID int64, now time.Time) (map[int64][]interval, error) {
+	out := map[int64][]interval{}
+	grants, err := st.Grants(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		if !g.Lapsed(now) {
+			continue
+		}
+		span := interval{g.CreatedAt, g.PendingCancellationDate.Time}
+		var users []int64
+		switch g.Kind {
+		case seatkeeper.GrantUser:
+			users = []int64{g.UserID}
+		case seatkeeper.GrantTeam:
+			if users, err = st.TeamSubtreeUserIDs(ctx, g.TeamID); err != nil {
+				return nil, err
+			}
+		case seatkeeper.GrantEnterpriseTeam:
+			if users, err = st.EnterpriseTeamMemberIDs(ctx, g.EnterpriseTeamID); err != nil {
+				return nil, err
+			}
+		}
+		for _, u := range users {
+			out[u] = append(out[u], span)
+		}
+	}
+	residuals, err := st.ResidualSeatRows(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range residuals {
+		if !now.Before(r.PendingCancellationDate.Time) {
+			out[r.UserID] = append(out[r.UserID], interval{r.CreatedAt, r.PendingCancellationDate.Time})
+		}
+	}
+	return out, nil
+}
+
+// billedPerCycle counts, for each of the last n billing cycles (oldest
+// first, the current one last), the seats that existed at any moment of
+// the cycle: every current seat from its created_at to its pending
+// cancellation date (or on), and every ended seat the store remembers
+// (past). A user counts once per cycle however many spans they have.
+//
+// It is an approximation: the store keeps the current state, not a log.
+// A seat whose grant was given again after it ended shows only its latest
+// span; seats of members who have left the org, of teams that were
+// deleted, and of grants that were replaced are not remembered; an ended
+// team grant counts the team's members of today.
+func billedPerCycle(current []seatkeeper.Seat, past map[int64][]interval, cycleDay int, now time.Time, n int) []cycleCount {
+	n = min(max(n, 1), 64)
+	start := seatkeeper.CycleStart(cycleDay, now)
+	cycles := make([]cycleCount, n)
+	for i := range cycles {
+		s := start.AddDate(0, i-(n-1), 0)
+		cycles[i] = cycleCount{Start: s, End: s.AddDate(0, 1, 0), Current: i == n-1}
+	}
+	spans := make(map[int64][]interval, len(current)+len(past))
+	for _, seat := range current {
+		iv := interval{from: seat.CreatedAt}
+		if d := seat.PendingCancellationDate; d != nil {
+			iv.to = d.Time
+		}
+		spans[seat.User.ID] = append(spans[seat.User.ID], iv)
+	}
+	for u, ivs := range past {
+		spans[u] = append(spans[u], ivs...)
+	}
+	first := cycles[0].Start
+	for _, ivs := range spans {
+		var in [64]bool // n is small; cycles a user was seated in
+		for _, iv := range ivs {
+			if !iv.to.IsZero() && !iv.to.After(first) {
+				continue // ended before the first cycle shown
+			}
+			for i := range cycles {
+				c := cycles[i]
+				if iv.from.Before(c.End) && !iv.from.After(now) && (iv.to.IsZero() || iv.to.After(c.Start)) {
+					in[i] = true
+				}
+			}
+		}
+		for i := range cycles {
+			if in[i] {
+				cycles[i].Seats++
+			}
+		}
+	}
+	return cycles
+}

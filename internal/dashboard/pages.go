@@ -1,0 +1,344 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/report"
+)
+
+// historyCycles is how many billing cycles the billed-seats chart shows.
+const historyCycles = 12
+
+// orgHandler serves a page about one org the signed-in principal may read.
+type orgHandler func(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error
+
+// org finds the org a page names and refuses principals that may not
+// read its seats.
+func (d *Dashboard) org(h orgHandler) func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	return func(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+		org, err := d.store.OrgByLogin(r.Context(), r.PathValue("org"))
+		if seatkeeper.IsNotFound(err) {
+			return notFound("There is no organization named " + r.PathValue("org") + ".")
+		}
+		if err != nil {
+			return err
+		}
+		a, err := d.orgAccess(r.Context(), rc.p, org)
+		if err != nil {
+			return err
+		}
+		if !a.Read {
+			return forbidden(fmt.Sprintf("You cannot see %s's Copilot seats: only its owners can, with a token that may read them (and site administrators).", org.Login))
+		}
+		return h(w, r, rc, org, a)
+	}
+}
+
+// signedInLayout is the layout of a signed-in page, taking the session's
+// flash message.
+func (d *Dashboard) signedInLayout(rc *reqCtx, title string, page any, crumbs ...crumb) layout {
+	return layout{Title: title, Who: who(rc.p), CSRF: rc.sess.csrf, Flash: d.sessions.takeFlash(rc.sess.id), Crumbs: crumbs, Page: page}
+}
+
+// orgSummary is one org on the orgs page.
+type orgSummary struct {
+	Login       string
+	Name        string
+	Enabled     bool
+	Plan        string
+	Seats       int
+	Active      int
+	MonthlyCost float64
+	Pending     int
+	Write       bool
+}
+
+type orgsPage struct {
+	Orgs      []orgSummary
+	SiteAdmin bool
+	Total     orgSummary
+}
+
+// handleOrgs serves GET /ui/: the orgs the principal may read.
+func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	orgs, err := d.visibleOrgs(r.Context(), rc.p)
+	if err != nil {
+		return err
+	}
+	page := orgsPage{SiteAdmin: rc.p.User != nil && rc.p.User.SiteAdmin}
+	for _, org := range orgs {
+		s := orgSummary{Login: org.Login, Name: org.Name}
+		ov, err := d.copilot.Overview(r.Context(), org)
+		switch {
+		case seatkeeper.KindOf(err) == seatkeeper.KindInvalid:
+			// Copilot is not enabled.
+		case err != nil:
+			return err
+		default:
+			b := ov.Breakdown
+			s.Enabled, s.Plan, s.Seats, s.Active, s.Pending = true, ov.Subscription.PlanType, b.Total, b.ActiveThisCycle, b.PendingCancellation
+			s.MonthlyCost = float64(b.Total) * d.cfg.Prices.Of(ov.Subscription.PlanType)
+			page.Total.Seats += s.Seats
+			page.Total.Active += s.Active
+			page.Total.Pending += s.Pending
+			page.Total.MonthlyCost += s.MonthlyCost
+		}
+		page.Orgs = append(page.Orgs, s)
+	}
+	d.render(w, r, http.StatusOK, "orgs", d.signedInLayout(rc, "Organizations", page))
+	return nil
+}
+
+// orgData is everything the org page shows, read once.
+type orgData struct {
+	Overview copilot.Overview
+	Rows     []seatRow
+	Cycles   []cycleCount
+}
+
+// loadOrg reads an org's seats and billing history. The two reads run at
+// once; the seats are resolved a single time for the list, the cards and
+// the charts.
+func (d *Dashboard) loadOrg(ctx context.Context, org seatkeeper.Organization) (orgData, error) {
+	var (
+		data              orgData
+		past              map[int64][]interval
+		ovErr, pastErr    error
+		wg                sync.WaitGroup
+		now               = d.clock.Now()
+		ctxRun, cancelRun = context.WithCancel(ctx)
+	)
+	defer cancelRun()
+	wg.Go(func() {
+		data.Overview, ovErr = d.copilot.Overview(ctxRun, org)
+		if ovErr != nil {
+			cancelRun()
+		}
+	})
+	wg.Go(func() { past, pastErr = pastSeats(ctxRun, d.store, org.ID, now) })
+	wg.Wait()
+	if ovErr != nil {
+		return data, ovErr
+	}
+	if pastErr != nil {
+		return data, pastErr
+	}
+	ov := data.Overview
+	data.Rows = buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)
+	data.Cycles = billedPerCycle(ov.Seats, past, ov.Subscription.BillingCycleDay, ov.At, historyCycles)
+	return data, nil
+}
+
+// orgPage is the body of the org page.
+type orgPage struct {
+	Org        seatkeeper.Organization
+	Access     access
+	Enabled    bool
+	NotEnabled string
+	Sub        seatkeeper.Subscription
+	Breakdown  copilot.SeatBreakdown
+	Price      float64
+	Cost       float64 // of every seat
+	CycleStart time.Time
+	CycleEnd   time.Time // the start of the next cycle: when seats cancelled now end
+	IdleChart  barChart
+	CycleChart barChart
+	View       view
+	Page       page
+	Pages      []pageLink
+	PrevHref   string
+	NextHref   string
+	Grants     []grantOption
+	FilterCost float64 // of the filtered seats
+	PerPage    []int
+	Columns    []column
+	CSV        string // the download link for the filtered list
+	Back       string // this page's address, for the forms to return to
+}
+
+// column is a header of the seats table.
+type column struct {
+	Key, Label string
+	Href       string // sorts by this column (toggling the direction when it already does)
+	Sort       string // aria-sort: ascending, descending or none
+}
+
+// pageLink is one link of the pagination.
+type pageLink struct {
+	Number  int
+	Href    string
+	Current bool
+	Gap     bool // an ellipsis instead of a link
+}
+
+var columnLabels = map[string]string{
+	"login": "Login", "grant": "Grant", "created": "Created", "activity": "Last activity",
+	"idle": "Days idle", "editor": "Editor", "pending": "Pending cancellation",
+}
+
+// handleOrg serves GET /ui/orgs/{org}.
+func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	v := parseView(r.URL.Query())
+	base := Prefix + "/orgs/" + url.PathEscape(org.Login)
+	pg := orgPage{Org: org, Access: a, View: v, PerPage: perPageChoices}
+	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, ""}}
+	data, err := d.loadOrg(r.Context(), org)
+	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
+		pg.NotEnabled = err.Error()
+		d.render(w, r, http.StatusOK, "org", d.signedInLayout(rc, org.Login, pg, crumbs...))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ov := data.Overview
+	pg.Enabled, pg.Sub, pg.Breakdown = true, ov.Subscription, ov.Breakdown
+	pg.Price = d.cfg.Prices.Of(ov.Subscription.PlanType)
+	pg.Cost = float64(ov.Breakdown.Total) * pg.Price
+	pg.CycleStart = seatkeeper.CycleStart(ov.Subscription.BillingCycleDay, ov.At)
+	pg.CycleEnd = seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).Time
+	pg.IdleChart = idleChart(data.Rows)
+	pg.CycleChart = cycleChart(data.Cycles)
+	pg.Grants = grantOptions(data.Rows)
+
+	filtered := v.apply(data.Rows)
+	for _, row := range filtered {
+		pg.FilterCost += row.MonthlyCost
+	}
+	pg.Page = v.paginate(filtered)
+	pg.View.Page = pg.Page.Number
+	pg.Pages = pageLinks(base, pg.View, pg.Page)
+	if n := pg.Page.Number; n > 1 {
+		prev := pg.View
+		prev.Page = n - 1
+		pg.PrevHref = base + prev.Query()
+	}
+	if n := pg.Page.Number; n < pg.Page.Last {
+		next := pg.View
+		next.Page = n + 1
+		pg.NextHref = base + next.Query()
+	}
+	pg.Columns = columns(base, v)
+	csv := v
+	csv.Page, csv.PerPage = 1, defaultPerPage
+	pg.CSV = base + "/seats.csv" + csv.Query()
+	pg.Back = base + pg.View.Query()
+	d.render(w, r, http.StatusOK, "org", d.signedInLayout(rc, org.Login, pg, crumbs...))
+	return nil
+}
+
+// columns are the table's headers, each a link that sorts by it.
+func columns(base string, v view) []column {
+	out := make([]column, len(sortColumns))
+	for i, key := range sortColumns {
+		c := column{Key: key, Label: columnLabels[key], Sort: "none"}
+		next := v
+		next.Page = 1
+		if v.Sort == key {
+			c.Sort = map[bool]string{true: "descending", false: "ascending"}[v.Desc]
+			next.Desc = !v.Desc
+		} else {
+			next.Sort = key
+			// Numbers and dates read best largest or latest first.
+			next.Desc = key == "idle" || key == "created" || key == "activity"
+		}
+		c.Href = base + next.Query()
+		out[i] = c
+	}
+	return out
+}
+
+// pageLinks lists the pages around the current one, the first and the
+// last, with gaps.
+func pageLinks(base string, v view, p page) []pageLink {
+	if p.Last <= 1 {
+		return nil
+	}
+	var out []pageLink
+	gap := false
+	for n := 1; n <= p.Last; n++ {
+		if n != 1 && n != p.Last && (n < p.Number-2 || n > p.Number+2) {
+			if !gap {
+				out = append(out, pageLink{Gap: true})
+				gap = true
+			}
+			continue
+		}
+		gap = false
+		next := v
+		next.Page = n
+		out = append(out, pageLink{Number: n, Href: base + next.Query(), Current: n == p.Number})
+	}
+	return out
+}
+
+// idleChart is the chart of seats by days since their last activity.
+func idleChart(rows []seatRow) barChart {
+	b := idleBuckets(rows)
+	labels := make([]string, len(b))
+	longs := make([]string, len(b))
+	values := make([]int, len(b))
+	for i := range b {
+		labels[i] = idleBucketLabels[i]
+		longs[i] = idleBucketLabels[i] + " days"
+		values[i] = b[i]
+	}
+	labels[4], longs[4] = "never", "never active"
+	subs := []string{"days", "days", "days", "days", "active"}
+	c := newBarChart("idle", "Seats by days since last activity",
+		"Bar chart of the org's seats by whole days since their last Copilot activity: 0 to 7, 8 to 30, 31 to 90, over 90, and never active.",
+		labels, subs, longs, values, func(i int) bool { return i >= 3 })
+	c.LabelHeader, c.ValueHeader = "Days since last activity", "Seats"
+	return c
+}
+
+// cycleChart is the chart of billed seats per billing cycle.
+func cycleChart(cycles []cycleCount) barChart {
+	labels := make([]string, len(cycles))
+	subs := make([]string, len(cycles))
+	longs := make([]string, len(cycles))
+	values := make([]int, len(cycles))
+	for i, c := range cycles {
+		labels[i] = c.Start.Format("Jan")
+		subs[i] = c.Start.Format("2006")
+		longs[i] = c.Start.Format("2006-01-02") + " to " + c.End.AddDate(0, 0, -1).Format("2006-01-02")
+		if c.Current {
+			longs[i] += " (current cycle)"
+		}
+		values[i] = c.Seats
+	}
+	ch := newBarChart("cycles", "Billed seats per billing cycle",
+		fmt.Sprintf("Bar chart of the seats billed in each of the last %d billing cycles, oldest first; the last bar is the current cycle.", len(cycles)),
+		labels, subs, longs, values, func(i int) bool { return cycles[i].Current })
+	ch.LabelHeader, ch.ValueHeader = "Billing cycle", "Billed seats"
+	return ch
+}
+
+// handleCSV serves GET /ui/orgs/{org}/seats.csv: the filtered, sorted
+// list (every page), in the report's CSV.
+func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	v := parseView(r.URL.Query())
+	ov, err := d.copilot.Overview(r.Context(), org)
+	if err != nil {
+		return err
+	}
+	rows := v.apply(buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices))
+	rep := report.Report{Organization: org.Login, PlanType: ov.Subscription.PlanType, At: ov.At, InactiveDays: v.IdleMin,
+		Seats: make([]report.Row, len(rows)), TotalSeats: len(rows)}
+	for i, row := range rows {
+		rep.Seats[i] = row.Row
+		rep.MonthlyCost += row.MonthlyCost
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-seats-%s.csv"`, seatkeeper.Slugify(org.Login), ov.At.Format("2006-01-02")))
+	return report.Write(w, rep, "csv")
+}

@@ -1,0 +1,285 @@
+package dashboard
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/report"
+)
+
+// seatRow is one row of the seats table: the report's row (what the CSV
+// writes) and what the page shows besides.
+type seatRow struct {
+	report.Row
+	GrantKey   string // "direct", "team:<slug>" or "enterprise_team:<slug>": the grant filter's value
+	GrantLabel string // "direct", or the team's name
+}
+
+// Never reports whether the seat was never used.
+func (r seatRow) Never() bool { return r.LastActivityAt == nil }
+
+// Pending is the pending cancellation date, or "".
+func (r seatRow) Pending() string {
+	if r.PendingCancellationDate == nil {
+		return ""
+	}
+	return *r.PendingCancellationDate
+}
+
+// buildRows makes the rows of every listed seat at now, through the
+// report (the CLI's and the CSV's numbers).
+func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, prices report.Prices) []seatRow {
+	rep := report.Build(org, plan, seats, now, report.Options{Prices: prices})
+	rows := make([]seatRow, len(rep.Seats))
+	for i, row := range rep.Seats {
+		s := seats[i]
+		r := seatRow{Row: row, GrantKey: report.GrantDirect, GrantLabel: report.GrantDirect}
+		switch {
+		case s.Team != nil:
+			r.GrantKey, r.GrantLabel = report.GrantTeam+":"+s.Team.Slug, s.Team.Name
+		case s.EnterpriseTeam != nil:
+			r.GrantKey, r.GrantLabel = report.GrantEnterpriseTeam+":"+s.EnterpriseTeam.Slug, s.EnterpriseTeam.Name
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+// grantOption is one choice of the grant filter.
+type grantOption struct {
+	Key, Label string
+}
+
+// grantOptions lists the ways seats are held in rows: direct, then each
+// team and enterprise team by name.
+func grantOptions(rows []seatRow) []grantOption {
+	seen := map[string]string{}
+	for _, r := range rows {
+		if r.GrantKey != report.GrantDirect {
+			label := "team " + r.GrantLabel
+			if r.GrantType == report.GrantEnterpriseTeam {
+				label = "enterprise team " + r.GrantLabel
+			}
+			seen[r.GrantKey] = label
+		}
+	}
+	out := []grantOption{{report.GrantDirect, "direct"}}
+	var teams []grantOption
+	for k, l := range seen {
+		teams = append(teams, grantOption{k, l})
+	}
+	slices.SortFunc(teams, func(a, b grantOption) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)), strings.Compare(a.Key, b.Key))
+	})
+	return append(out, teams...)
+}
+
+// Sortable columns, in table order, and the default sort.
+var sortColumns = []string{"login", "grant", "created", "activity", "idle", "editor", "pending"}
+
+const (
+	defaultSort    = "idle"
+	defaultPerPage = 50
+)
+
+var perPageChoices = []int{25, 50, 100, 200}
+
+// view is the seats table's state, all of it in the query string: the
+// filter, the search, the sort and the page.
+type view struct {
+	Q       string // login contains, without case
+	IdleMin int    // days idle at least (0: no filter)
+	Never   bool   // never active
+	Pending bool   // pending cancellation
+	Grant   string // a grantOption key, or "" for any
+	Sort    string // one of sortColumns
+	Desc    bool
+	Page    int // from 1
+	PerPage int
+}
+
+// parseView reads a view from a query string, ignoring what does not
+// parse.
+func parseView(q url.Values) view {
+	v := view{
+		Q:       strings.TrimSpace(q.Get("q")),
+		Never:   q.Get("never") == "1",
+		Pending: q.Get("pending") == "1",
+		Grant:   q.Get("grant"),
+		Sort:    q.Get("sort"),
+		Desc:    q.Get("dir") == "desc",
+		PerPage: defaultPerPage,
+		Page:    1,
+	}
+	if n, err := strconv.Atoi(q.Get("idle")); err == nil && n > 0 {
+		v.IdleMin = min(n, 100000)
+	}
+	if !slices.Contains(sortColumns, v.Sort) {
+		v.Sort, v.Desc = defaultSort, true
+		if d := q.Get("dir"); d == "asc" {
+			v.Desc = false
+		}
+	}
+	if n, err := strconv.Atoi(q.Get("per_page")); err == nil && slices.Contains(perPageChoices, n) {
+		v.PerPage = n
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 0 {
+		v.Page = n
+	}
+	return v
+}
+
+// values is the query string of v, leaving out defaults.
+func (v view) values() url.Values {
+	q := url.Values{}
+	if v.Q != "" {
+		q.Set("q", v.Q)
+	}
+	if v.IdleMin > 0 {
+		q.Set("idle", strconv.Itoa(v.IdleMin))
+	}
+	if v.Never {
+		q.Set("never", "1")
+	}
+	if v.Pending {
+		q.Set("pending", "1")
+	}
+	if v.Grant != "" {
+		q.Set("grant", v.Grant)
+	}
+	if v.Sort != defaultSort || !v.Desc {
+		q.Set("sort", v.Sort)
+		q.Set("dir", map[bool]string{true: "desc", false: "asc"}[v.Desc])
+	}
+	if v.PerPage != defaultPerPage {
+		q.Set("per_page", strconv.Itoa(v.PerPage))
+	}
+	if v.Page > 1 {
+		q.Set("page", strconv.Itoa(v.Page))
+	}
+	return q
+}
+
+// Query is v's query string with a leading "?", or "".
+func (v view) Query() string {
+	if s := v.values().Encode(); s != "" {
+		return "?" + s
+	}
+	return ""
+}
+
+// Filtered reports whether any filter or search is on.
+func (v view) Filtered() bool {
+	return v.Q != "" || v.IdleMin > 0 || v.Never || v.Pending || v.Grant != ""
+}
+
+// keep reports whether a row passes the filter and search.
+func (v view) keep(r seatRow) bool {
+	switch {
+	case v.IdleMin > 0 && r.DaysIdle < v.IdleMin,
+		v.Never && !r.Never(),
+		v.Pending && r.PendingCancellationDate == nil,
+		v.Grant != "" && r.GrantKey != v.Grant,
+		v.Q != "" && !strings.Contains(strings.ToLower(r.Login), strings.ToLower(v.Q)):
+		return false
+	}
+	return true
+}
+
+// apply filters rows (a new slice; rows is untouched) and sorts them.
+func (v view) apply(rows []seatRow) []seatRow {
+	out := make([]seatRow, 0, len(rows))
+	for _, r := range rows {
+		if v.keep(r) {
+			out = append(out, r)
+		}
+	}
+	by := compareBy(v.Sort)
+	slices.SortStableFunc(out, func(a, b seatRow) int {
+		c := by(a, b)
+		if v.Desc {
+			c = -c
+		}
+		return cmp.Or(c, strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)))
+	})
+	return out
+}
+
+// compareBy orders rows by a column, ascending. Missing values (never
+// active, no editor, not pending) come first.
+func compareBy(col string) func(a, b seatRow) int {
+	switch col {
+	case "login":
+		return func(a, b seatRow) int { return strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) }
+	case "grant":
+		return func(a, b seatRow) int {
+			return cmp.Or(strings.Compare(strings.ToLower(a.GrantLabel), strings.ToLower(b.GrantLabel)), strings.Compare(a.GrantKey, b.GrantKey))
+		}
+	case "created":
+		return func(a, b seatRow) int { return a.CreatedAt.Compare(b.CreatedAt) }
+	case "activity":
+		return func(a, b seatRow) int { return cmp.Compare(unixOr0(a.LastActivityAt), unixOr0(b.LastActivityAt)) }
+	case "editor":
+		return func(a, b seatRow) int { return strings.Compare(a.LastActivityEditor, b.LastActivityEditor) }
+	case "pending":
+		return func(a, b seatRow) int { return strings.Compare(a.Pending(), b.Pending()) }
+	}
+	return func(a, b seatRow) int { return cmp.Compare(a.DaysIdle, b.DaysIdle) }
+}
+
+func unixOr0(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	return t.Unix()
+}
+
+// page is one page of a filtered list.
+type page struct {
+	Rows        []seatRow
+	Number      int // from 1, clamped to the last page
+	Last        int // the number of pages (at least 1)
+	First, Stop int // 1-based index of the first row shown, and of the last
+	Total       int // rows after filtering
+}
+
+// paginate cuts the view's page out of rows.
+func (v view) paginate(rows []seatRow) page {
+	p := page{Total: len(rows), Last: max(1, (len(rows)+v.PerPage-1)/v.PerPage)}
+	p.Number = min(v.Page, p.Last)
+	lo := (p.Number - 1) * v.PerPage
+	hi := min(lo+v.PerPage, len(rows))
+	p.Rows = rows[lo:hi]
+	if hi > lo {
+		p.First, p.Stop = lo+1, hi
+	}
+	return p
+}
+
+// idleBuckets counts seats by whole days since their last activity:
+// 0–7, 8–30, 31–90, over 90, and never active.
+func idleBuckets(rows []seatRow) [5]int {
+	var b [5]int
+	for _, r := range rows {
+		switch {
+		case r.Never():
+			b[4]++
+		case r.DaysIdle <= 7:
+			b[0]++
+		case r.DaysIdle <= 30:
+			b[1]++
+		case r.DaysIdle <= 90:
+			b[2]++
+		default:
+			b[3]++
+		}
+	}
+	return b
+}
+
+var idleBucketLabels = [5]string{"0–7", "8–30", "31–90", "over 90", "never"}
