@@ -107,18 +107,8 @@ type orgHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.Orga
 // or permissions (403); the token's user owns the org (404).
 func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		hdr := w.Header()
-		hdr.Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
-		hdr.Set("X-Accepted-GitHub-Permissions", req.AcceptedPermissions())
-		p, ok := principalFrom(r.Context())
-		if !ok {
-			return errRequiresAuth
-		}
-		org, err := s.orgFromPath(r)
+		org, p, err := s.orgToken(w, r, req)
 		if err != nil {
-			return err
-		}
-		if err := req.CheckOrgToken(p.Token, org.ID); err != nil {
 			return err
 		}
 		var m *seatkeeper.Membership
@@ -136,6 +126,22 @@ func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 		}
 		return h(w, r, org, p)
 	})
+}
+
+// orgToken runs the checks every org route shares, in GitHub's order: it
+// names the accepted scopes and permissions, then needs a credential, the
+// org the path names, and a token that passes req for that org.
+func (s *Server) orgToken(w http.ResponseWriter, r *http.Request, req auth.Requirement) (seatkeeper.Organization, seatkeeper.Principal, error) {
+	setAccepted(w, req)
+	p, ok := principalFrom(r.Context())
+	if !ok {
+		return seatkeeper.Organization{}, p, errRequiresAuth
+	}
+	org, err := s.orgFromPath(r)
+	if err != nil {
+		return org, p, err
+	}
+	return org, p, req.CheckOrgToken(p.Token, org.ID)
 }
 
 // orgFromPath finds the org a route names, by login ({org}) or by id

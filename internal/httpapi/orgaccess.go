@@ -62,16 +62,8 @@ type viewerHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.O
 // active member (404).
 func (s *Server) orgMember(req auth.Requirement, h viewerHandler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		setAccepted(w, req)
-		p, ok := principalFrom(r.Context())
-		if !ok {
-			return errRequiresAuth
-		}
-		org, err := s.orgFromPath(r)
+		org, p, err := s.orgToken(w, r, req)
 		if err != nil {
-			return err
-		}
-		if err := req.CheckOrgToken(p.Token, org.ID); err != nil {
 			return err
 		}
 		v, err := s.viewer(r.Context(), org, p)
