@@ -92,8 +92,10 @@ func (d *Dashboard) handleCancel(w http.ResponseWriter, r *http.Request, rc *req
 		if n == 0 {
 			return "No seat was cancelled: the selected seats were already pending cancellation, or held none.", nil
 		}
-		return fmt.Sprintf("Cancelled %d %s (seats_cancelled: %d). %s stay billed until %s, then end.",
-			n, plural(n, "seat", "seats"), n, plural(n, "It", "They"), cp.EndsOn), nil
+		if n == 1 {
+			return fmt.Sprintf("Cancelled 1 seat (seats_cancelled: 1). It stays billed until %s, then ends.", cp.EndsOn), nil
+		}
+		return fmt.Sprintf("Cancelled %d seats (seats_cancelled: %d). They stay billed until %s, then end.", n, n, cp.EndsOn), nil
 	})
 }
 
@@ -125,10 +127,15 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, cp c
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {cp.Org.Login, cp.Back}, {title, ""}}
 	n := len(cp.Logins)
 	cp.Verb = fmt.Sprintf("%s %d %s", cp.Verb, n, plural(n, "seat", "seats"))
-	if cp.Action == "cancel" {
-		cp.Question = fmt.Sprintf("Cancel the Copilot %s of these %s in %s?", plural(n, "seat", "seats"), plural(n, "member", "members"), cp.Org.Login)
-	} else {
-		cp.Question = fmt.Sprintf("Assign Copilot %s in %s to these %s?", plural(n, "a seat", "seats"), cp.Org.Login, plural(n, "member", "members"))
+	switch {
+	case cp.Action == "cancel" && n == 1:
+		cp.Question = "Cancel the Copilot seat of this member in " + cp.Org.Login + "?"
+	case cp.Action == "cancel":
+		cp.Question = fmt.Sprintf("Cancel the Copilot seats of these %d members in %s?", n, cp.Org.Login)
+	case n == 1:
+		cp.Question = "Assign a Copilot seat in " + cp.Org.Login + " to this member?"
+	default:
+		cp.Question = fmt.Sprintf("Assign Copilot seats in %s to these %d members?", cp.Org.Login, n)
 	}
 	switch {
 	case n == 0:

@@ -52,7 +52,8 @@ const (
 	plotRight   = 628
 )
 
-// niceCeiling rounds max up to a value that splits into four round steps.
+// niceCeiling rounds max up to a value that splits into four round
+// steps: 1, 2, 2.5, 3, 4 or 5 times a power of ten.
 func niceCeiling(max int) (top, step int) {
 	if max <= 4 {
 		return 4, 1
@@ -62,9 +63,10 @@ func niceCeiling(max int) (top, step int) {
 	for mag*10 <= raw {
 		mag *= 10
 	}
-	for _, m := range []int{1, 2, 5, 10} {
-		if m*mag >= raw {
-			step = m * mag
+	for _, m := range []float64{1, 2, 2.5, 3, 4, 5, 10} {
+		s := m * float64(mag)
+		if s == float64(int(s)) && int(s) >= raw {
+			step = int(s)
 			break
 		}
 	}

@@ -11,6 +11,8 @@
 package dashboard
 
 import (
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -117,8 +119,11 @@ func (d *Dashboard) routes() {
 // headers, logging it.
 func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	rid := newRequestID()
+	r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, rid))
 	rw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	h := rw.Header()
+	h.Set("X-Request-Id", rid)
 	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "+
 		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	h.Set("X-Frame-Options", "DENY")
@@ -126,12 +131,12 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "same-origin")
 	defer func() {
 		if v := recover(); v != nil {
-			d.log.Error("dashboard panic", slog.String("path", r.URL.Path), slog.Any("panic", v))
+			d.log.Error("dashboard panic", slog.String("request_id", rid), slog.String("path", r.URL.Path), slog.Any("panic", v))
 			if !rw.wrote {
 				d.renderError(rw, r, http.StatusInternalServerError, "Something went wrong", "An unexpected error happened. It has been logged.")
 			}
 		}
-		d.log.Info("ui request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		d.log.Info("ui request", slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rw.status), slog.Duration("duration", time.Since(start)))
 	}()
 	if _, pattern := d.mux.Handler(r); pattern == "" {
@@ -163,6 +168,22 @@ func staticVersion() string {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+type requestIDKey struct{}
+
+// newRequestID returns an id for one dashboard request, for the log and
+// the audit log: "UI-" and 16 hex digits.
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "UI-" + strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// requestID is the id of the request r belongs to.
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
 }
 
 // statusWriter records the status written, for the log.
@@ -236,7 +257,8 @@ func (d *Dashboard) writeError(w http.ResponseWriter, r *http.Request, err error
 	case errors.As(err, &se) && se.Kind != seatkeeper.KindInternal:
 		d.renderError(w, r, statusOf[se.Kind], http.StatusText(statusOf[se.Kind]), se.Message)
 	default:
-		d.log.ErrorContext(r.Context(), "dashboard error", slog.String("path", r.URL.Path), slog.String("error", err.Error()))
-		d.renderError(w, r, http.StatusInternalServerError, "Something went wrong", "An unexpected error happened. It has been logged.")
+		d.log.ErrorContext(r.Context(), "dashboard error", slog.String("request_id", requestID(r)), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
+		d.renderError(w, r, http.StatusInternalServerError, "Something went wrong",
+			"An unexpected error happened. It has been logged with the request id "+requestID(r)+".")
 	}
 }

@@ -26,13 +26,13 @@ type interval struct{ from, to time.Time }
 // user id.
 func pastSeats(ctx context.Context, st *store.Store, orgID int64, now time.Time) (map[int64][]interval, error) {
 	out := map[int64][]interval{}
-	grants, err := st.Grants(ctx, orgID)
+	grants, err := st.LapsedGrants(ctx, orgID, seatkeeper.DateOf(now))
 	if err != nil {
 		return nil, err
 	}
 	for _, g := range grants {
 		if !g.Lapsed(now) {
-			continue
+			continue // cannot happen: the store chose them by date
 		}
 		span := interval{g.CreatedAt, g.PendingCancellationDate.Time}
 		var users []int64
@@ -83,36 +83,51 @@ func billedPerCycle(current []seatkeeper.Seat, past map[int64][]interval, cycleD
 		s := start.AddDate(0, i-(n-1), 0)
 		cycles[i] = cycleCount{Start: s, End: s.AddDate(0, 1, 0), Current: i == n-1}
 	}
-	spans := make(map[int64][]interval, len(current)+len(past))
-	for _, seat := range current {
-		iv := interval{from: seat.CreatedAt}
-		if d := seat.PendingCancellationDate; d != nil {
-			iv.to = d.Time
-		}
-		spans[seat.User.ID] = append(spans[seat.User.ID], iv)
-	}
-	for u, ivs := range past {
-		spans[u] = append(spans[u], ivs...)
-	}
 	first := cycles[0].Start
-	for _, ivs := range spans {
-		var in [64]bool // n is small; cycles a user was seated in
-		for _, iv := range ivs {
-			if !iv.to.IsZero() && !iv.to.After(first) {
-				continue // ended before the first cycle shown
-			}
-			for i := range cycles {
-				c := cycles[i]
-				if iv.from.Before(c.End) && !iv.from.After(now) && (iv.to.IsZero() || iv.to.After(c.Start)) {
-					in[i] = true
-				}
+	// mark sets in the cycles the span iv overlaps.
+	mark := func(in *[64]bool, iv interval) {
+		if !iv.to.IsZero() && !iv.to.After(first) {
+			return // ended before the first cycle shown
+		}
+		for i := range cycles {
+			c := cycles[i]
+			if iv.from.Before(c.End) && !iv.from.After(now) && (iv.to.IsZero() || iv.to.After(c.Start)) {
+				in[i] = true
 			}
 		}
+	}
+	count := func(in *[64]bool) {
 		for i := range cycles {
 			if in[i] {
 				cycles[i].Seats++
 			}
 		}
+	}
+	seen := make(map[int64]bool, len(past))
+	for _, seat := range current {
+		var in [64]bool // the cycles this user was seated in
+		iv := interval{from: seat.CreatedAt}
+		if d := seat.PendingCancellationDate; d != nil {
+			iv.to = d.Time
+		}
+		mark(&in, iv)
+		if ivs, ok := past[seat.User.ID]; ok {
+			seen[seat.User.ID] = true
+			for _, iv := range ivs {
+				mark(&in, iv)
+			}
+		}
+		count(&in)
+	}
+	for u, ivs := range past {
+		if seen[u] {
+			continue
+		}
+		var in [64]bool
+		for _, iv := range ivs {
+			mark(&in, iv)
+		}
+		count(&in)
 	}
 	return cycles
 }

@@ -57,7 +57,6 @@ type orgSummary struct {
 	Active      int
 	MonthlyCost float64
 	Pending     int
-	Write       bool
 }
 
 type orgsPage struct {
@@ -307,7 +306,9 @@ func cycleChart(cycles []cycleCount) barChart {
 	values := make([]int, len(cycles))
 	for i, c := range cycles {
 		labels[i] = c.Start.Format("Jan")
-		subs[i] = c.Start.Format("2006")
+		if i == 0 || c.Start.Month() == time.January {
+			subs[i] = c.Start.Format("2006") // the year, where it changes
+		}
 		longs[i] = c.Start.Format("2006-01-02") + " to " + c.End.AddDate(0, 0, -1).Format("2006-01-02")
 		if c.Current {
 			longs[i] += " (current cycle)"
@@ -333,7 +334,7 @@ func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	rep := report.Report{Organization: org.Login, PlanType: ov.Subscription.PlanType, At: ov.At, InactiveDays: v.IdleMin,
 		Seats: make([]report.Row, len(rows)), TotalSeats: len(rows)}
 	for i, row := range rows {
-		rep.Seats[i] = row.Row
+		rep.Seats[i] = *row.Row
 		rep.MonthlyCost += row.MonthlyCost
 	}
 	h := w.Header()

@@ -15,9 +15,11 @@ import (
 // seatRow is one row of the seats table: the report's row (what the CSV
 // writes) and what the page shows besides.
 type seatRow struct {
-	report.Row
+	*report.Row
 	GrantKey   string // "direct", "team:<slug>" or "enterprise_team:<slug>": the grant filter's value
 	GrantLabel string // "direct", or the team's name
+	key        string // the login in lower case, for search and sort
+	grantKey   string // the grant label in lower case, for sort
 }
 
 // Never reports whether the seat was never used.
@@ -36,8 +38,8 @@ func (r seatRow) Pending() string {
 func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, prices report.Prices) []seatRow {
 	rep := report.Build(org, plan, seats, now, report.Options{Prices: prices})
 	rows := make([]seatRow, len(rep.Seats))
-	for i, row := range rep.Seats {
-		s := seats[i]
+	for i := range rep.Seats {
+		row, s := &rep.Seats[i], seats[i]
 		r := seatRow{Row: row, GrantKey: report.GrantDirect, GrantLabel: report.GrantDirect}
 		switch {
 		case s.Team != nil:
@@ -45,6 +47,7 @@ func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat
 		case s.EnterpriseTeam != nil:
 			r.GrantKey, r.GrantLabel = report.GrantEnterpriseTeam+":"+s.EnterpriseTeam.Slug, s.EnterpriseTeam.Name
 		}
+		r.key, r.grantKey = strings.ToLower(r.Login), strings.ToLower(r.GrantLabel)
 		rows[i] = r
 	}
 	return rows
@@ -178,58 +181,68 @@ func (v view) Filtered() bool {
 	return v.Q != "" || v.IdleMin > 0 || v.Never || v.Pending || v.Grant != ""
 }
 
-// keep reports whether a row passes the filter and search.
-func (v view) keep(r seatRow) bool {
+// keep reports whether a row passes the filter and the search, q being
+// the search in lower case.
+func (v view) keep(r *seatRow, q string) bool {
 	switch {
 	case v.IdleMin > 0 && r.DaysIdle < v.IdleMin,
 		v.Never && !r.Never(),
 		v.Pending && r.PendingCancellationDate == nil,
 		v.Grant != "" && r.GrantKey != v.Grant,
-		v.Q != "" && !strings.Contains(strings.ToLower(r.Login), strings.ToLower(v.Q)):
+		q != "" && !strings.Contains(r.key, q):
 		return false
 	}
 	return true
 }
 
-// apply filters rows (a new slice; rows is untouched) and sorts them.
+// apply filters rows and sorts them. The result shares nothing with rows
+// but the strings; sorting goes through an index, rows being large.
 func (v view) apply(rows []seatRow) []seatRow {
-	out := make([]seatRow, 0, len(rows))
-	for _, r := range rows {
-		if v.keep(r) {
-			out = append(out, r)
+	idx := make([]int32, 0, len(rows))
+	q := strings.ToLower(v.Q)
+	for i := range rows {
+		if v.keep(&rows[i], q) {
+			idx = append(idx, int32(i))
 		}
 	}
 	by := compareBy(v.Sort)
-	slices.SortStableFunc(out, func(a, b seatRow) int {
+	// Logins are unique in an org, so the order is total: no need for a
+	// stable sort.
+	slices.SortFunc(idx, func(i, j int32) int {
+		a, b := &rows[i], &rows[j]
 		c := by(a, b)
 		if v.Desc {
 			c = -c
 		}
-		return cmp.Or(c, strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)))
+		return cmp.Or(c, strings.Compare(a.key, b.key))
 	})
+	out := make([]seatRow, len(idx))
+	for k, i := range idx {
+		out[k] = rows[i]
+	}
 	return out
 }
 
 // compareBy orders rows by a column, ascending. Missing values (never
 // active, no editor, not pending) come first.
-func compareBy(col string) func(a, b seatRow) int {
+func compareBy(col string) func(a, b *seatRow) int {
 	switch col {
 	case "login":
-		return func(a, b seatRow) int { return strings.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) }
+		return func(a, b *seatRow) int { return strings.Compare(a.key, b.key) }
 	case "grant":
-		return func(a, b seatRow) int {
-			return cmp.Or(strings.Compare(strings.ToLower(a.GrantLabel), strings.ToLower(b.GrantLabel)), strings.Compare(a.GrantKey, b.GrantKey))
+		return func(a, b *seatRow) int {
+			return cmp.Or(strings.Compare(a.grantKey, b.grantKey), strings.Compare(a.GrantKey, b.GrantKey))
 		}
 	case "created":
-		return func(a, b seatRow) int { return a.CreatedAt.Compare(b.CreatedAt) }
+		return func(a, b *seatRow) int { return a.CreatedAt.Compare(b.CreatedAt) }
 	case "activity":
-		return func(a, b seatRow) int { return cmp.Compare(unixOr0(a.LastActivityAt), unixOr0(b.LastActivityAt)) }
+		return func(a, b *seatRow) int { return cmp.Compare(unixOr0(a.LastActivityAt), unixOr0(b.LastActivityAt)) }
 	case "editor":
-		return func(a, b seatRow) int { return strings.Compare(a.LastActivityEditor, b.LastActivityEditor) }
+		return func(a, b *seatRow) int { return strings.Compare(a.LastActivityEditor, b.LastActivityEditor) }
 	case "pending":
-		return func(a, b seatRow) int { return strings.Compare(a.Pending(), b.Pending()) }
+		return func(a, b *seatRow) int { return strings.Compare(a.Pending(), b.Pending()) }
 	}
-	return func(a, b seatRow) int { return cmp.Compare(a.DaysIdle, b.DaysIdle) }
+	return func(a, b *seatRow) int { return cmp.Compare(a.DaysIdle, b.DaysIdle) }
 }
 
 func unixOr0(t *time.Time) int64 {

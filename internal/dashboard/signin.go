@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 )
 
 // reqCtx is a signed-in request: its session and the principal its token
@@ -104,7 +105,14 @@ func (d *Dashboard) signedIn(h func(w http.ResponseWriter, r *http.Request, rc *
 			http.Redirect(w, r, signInURL(r, why), http.StatusSeeOther)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), reqKey{}, rc))
+		// Changes made from the dashboard are the token's, in the audit
+		// log as through the API.
+		actor := audit.Actor{Login: "installation", TokenKind: string(rc.p.Token.Kind), RequestID: requestID(r)}
+		if rc.p.User != nil {
+			actor.Login = rc.p.User.Login
+		}
+		ctx := audit.WithActor(context.WithValue(r.Context(), reqKey{}, rc), actor)
+		r = r.WithContext(ctx)
 		if r.Method == http.MethodPost {
 			err = checkForm(w, r, rc.sess.csrf)
 		}

@@ -74,7 +74,7 @@ type Report struct {
 // it was granted. Seats pending cancellation are billed until their date
 // and so are counted at full price.
 func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, opt Options) Report {
-	r := Report{Organization: org.Login, PlanType: plan, At: now.UTC(), InactiveDays: opt.InactiveDays, Seats: []Row{}}
+	r := Report{Organization: org.Login, PlanType: plan, At: now.UTC(), InactiveDays: opt.InactiveDays, Seats: make([]Row, 0, len(seats))}
 	for _, s := range seats {
 		row := Row{
 			Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),

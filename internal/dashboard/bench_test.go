@@ -1,0 +1,114 @@
+package dashboard
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/generate"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// The org page benchmarks run on one generated org of
+// SEATKEEPER_BENCH_SEATS seats (default 10,000) on SQLite, generated once
+// per run, signed in as its owner:
+//
+//	go test -run '^$' -bench . -benchtime 20x ./internal/dashboard
+var (
+	benchOnce   sync.Once
+	benchDash   *Dashboard
+	benchCookie *http.Cookie
+	benchErr    error
+)
+
+func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
+	benchOnce.Do(func() {
+		seats := 10000
+		if v, err := strconv.Atoi(os.Getenv("SEATKEEPER_BENCH_SEATS")); err == nil && v > 0 {
+			seats = v
+		}
+		dir, err := os.MkdirTemp("", "seatkeeper-dashboard-bench")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		st, err := store.Open(context.Background(), filepath.Join(dir, "bench.db"), store.Options{})
+		if err != nil {
+			benchErr = err
+			return
+		}
+		now := time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
+		if benchErr = generate.Generate(context.Background(), st, generate.Options{Orgs: 1, SeatsPerOrg: seats, Seed: 1}, now); benchErr != nil {
+			return
+		}
+		clk := &clock.Clock{}
+		clk.Set(now)
+		benchDash = New(Config{}, st, clk)
+		// Sign in through the form, as a browser would.
+		rec := httptest.NewRecorder()
+		benchDash.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ui/signin", nil))
+		signin := rec.Result().Cookies()[0]
+		m := csrfField.FindStringSubmatch(rec.Body.String())
+		form := url.Values{"csrf": {m[1]}, "token": {generate.Token(0, 0)}}
+		req := httptest.NewRequest(http.MethodPost, "/ui/signin", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(signin)
+		rec = httptest.NewRecorder()
+		benchDash.ServeHTTP(rec, req)
+		for _, c := range rec.Result().Cookies() {
+			if c.Name == sessionCookie {
+				benchCookie = c
+			}
+		}
+		if benchCookie == nil {
+			benchErr = os.ErrNotExist
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDash, benchCookie
+}
+
+func benchPage(b *testing.B, path string) {
+	d, cookie := benchSetup(b)
+	b.ReportAllocs()
+	var total time.Duration
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		d.ServeHTTP(rec, req)
+		total += time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, excerpt(rec.Body.String()))
+		}
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/page")
+}
+
+// BenchmarkOrgPage is the org page of the 10,000-seat org as it first
+// opens: cards, both charts, the first 50 seats, most idle first.
+func BenchmarkOrgPage(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)) }
+
+// BenchmarkOrgPageFiltered filters, searches, sorts by login and shows a
+// later page of 100.
+func BenchmarkOrgPageFiltered(b *testing.B) {
+	benchPage(b, "/ui/orgs/"+generate.Org(0)+"?idle=30&q=u00&sort=login&dir=asc&per_page=100&page=3")
+}
+
+// BenchmarkSeatsCSV is the CSV of every seat.
+func BenchmarkSeatsCSV(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+"/seats.csv") }
+
+// BenchmarkOrgsPage is the orgs page (one org of 10,000 seats).
+func BenchmarkOrgsPage(b *testing.B) { benchPage(b, "/ui/") }

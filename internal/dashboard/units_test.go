@@ -1,0 +1,147 @@
+package dashboard
+
+import (
+	"net/url"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+func TestBilledPerCycle(t *testing.T) {
+	day := func(s string) time.Time {
+		d, err := seatkeeper.ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Time
+	}
+	date := func(s string) *seatkeeper.Date { d := seatkeeper.Date{Time: day(s)}; return &d }
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	current := []seatkeeper.Seat{
+		{User: seatkeeper.User{ID: 1}, CreatedAt: day("2020-01-01")},                                              // always
+		{User: seatkeeper.User{ID: 2}, CreatedAt: day("2026-01-15").Add(time.Hour)},                               // from the Jan 15 cycle
+		{User: seatkeeper.User{ID: 3}, CreatedAt: day("2025-12-01"), PendingCancellationDate: date("2026-04-15")}, // pending
+	}
+	past := map[int64][]interval{
+		4: {{day("2025-05-01"), day("2025-07-15")}},                                         // two cycles: Apr 15 to Jul 15
+		1: {{day("2019-01-01"), day("2020-01-01")}},                                         // also seated now: counted once
+		5: {{day("2024-01-01"), day("2025-03-15")}},                                         // ended before the first cycle shown
+		6: {{day("2025-08-15"), day("2025-09-15")}, {day("2025-09-15"), day("2025-10-15")}}, // two spans, one per cycle
+	}
+	got := billedPerCycle(current, past, 15, now, 12)
+	if len(got) != 12 || !got[0].Start.Equal(day("2025-04-15")) || !got[11].Start.Equal(day("2026-03-15")) || !got[11].Current || got[10].Current {
+		t.Fatalf("cycles %+v", got)
+	}
+	want := []int{2, 2, 2, 1, 2, 2, 1, 2, 2, 3, 3, 3}
+	// Apr15 May15 Jun15: 1,4 · Jul15: 1 · Aug15, Sep15: 1,6 · Oct15: 1 · Nov15, Dec15: 1,3 · Jan15..Mar15: 1,2,3
+	for i, c := range got {
+		if c.Seats != want[i] {
+			t.Errorf("cycle %s: %d seats, want %d", c.Start.Format("2006-01-02"), c.Seats, want[i])
+		}
+	}
+	if !got[3].End.Equal(day("2025-08-15")) {
+		t.Errorf("end %v", got[3].End)
+	}
+}
+
+func TestNiceCeiling(t *testing.T) {
+	for max, want := range map[int]int{0: 4, 3: 4, 5: 8, 9: 12, 10: 12, 37: 40, 101: 120, 10000: 10000, 10001: 12000} {
+		top, step := niceCeiling(max)
+		if top != want || step*4 != top {
+			t.Errorf("niceCeiling(%d) = %d, %d; want top %d", max, top, step, want)
+		}
+	}
+	for v, want := range map[int]string{0: "0", 950: "950", 1000: "1k", 1250: "1.2k", 15000: "15k", 2500000: "2.5M"} {
+		if got := compact(v); got != want {
+			t.Errorf("compact(%d) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestBarChartLayout(t *testing.T) {
+	c := newBarChart("x", "T", "D", []string{"a", "b"}, nil, []string{"A", "B"}, []int{0, 7}, nil)
+	if len(c.Bars) != 2 || c.Bars[0].H != 0 || c.Bars[1].Y < plotTop || c.Bars[1].Y+c.Bars[1].H != plotBottom {
+		t.Errorf("bars %+v", c.Bars)
+	}
+	if c.Bars[0].X+c.Bars[0].W > c.Bars[1].X || c.Bars[1].X+c.Bars[1].W > plotRight {
+		t.Errorf("bars overlap or overflow: %+v", c.Bars)
+	}
+	if g := c.Grid; len(g) != 5 || g[0].Y != plotBottom || g[4].Y != plotTop || g[4].Label != "8" {
+		t.Errorf("grid %+v", g)
+	}
+}
+
+func TestViewQuery(t *testing.T) {
+	for _, q := range []string{
+		"", "idle=30&q=an", "never=1&pending=1", "grant=team%3Aweb", "dir=asc&sort=login", "dir=asc&sort=idle", "page=3&per_page=25",
+	} {
+		in, _ := url.ParseQuery(q)
+		v := parseView(in)
+		if got := v.values().Encode(); got != q {
+			t.Errorf("%q round-trips to %q", q, got)
+		}
+		if back := parseView(v.values()); !reflect.DeepEqual(back, v) {
+			t.Errorf("%q: %+v then %+v", q, v, back)
+		}
+	}
+	v := parseView(url.Values{"idle": {"-3"}, "per_page": {"7"}, "page": {"0"}, "sort": {"x"}})
+	if v.IdleMin != 0 || v.PerPage != defaultPerPage || v.Page != 1 || v.Sort != defaultSort || !v.Desc {
+		t.Errorf("bad values give %+v", v)
+	}
+}
+
+func TestPaginate(t *testing.T) {
+	rows := make([]seatRow, 120)
+	v := view{PerPage: 50, Page: 3}
+	p := v.paginate(rows)
+	if p.Number != 3 || p.Last != 3 || p.First != 101 || p.Stop != 120 || len(p.Rows) != 20 {
+		t.Errorf("%+v", p)
+	}
+	v.Page = 99
+	if p := v.paginate(rows); p.Number != 3 {
+		t.Errorf("past the end: %d", p.Number)
+	}
+	if p := v.paginate(nil); p.Number != 1 || p.Last != 1 || p.First != 0 || len(p.Rows) != 0 {
+		t.Errorf("empty: %+v", p)
+	}
+	links := pageLinks("/b", view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}, page{Number: 6, Last: 20})
+	var nums []int
+	for _, l := range links {
+		nums = append(nums, l.Number)
+	}
+	if want := []int{1, 0, 4, 5, 6, 7, 8, 0, 20}; !reflect.DeepEqual(nums, want) {
+		t.Errorf("links %v, want %v", nums, want)
+	}
+}
+
+func TestSafeNext(t *testing.T) {
+	for in, want := range map[string]string{
+		"/ui/orgs/acme?idle=3": "/ui/orgs/acme?idle=3",
+		"/ui/":                 "/ui/",
+		"":                     "/ui/",
+		"/orgs/acme":           "/ui/",
+		"https://evil/ui/":     "/ui/",
+		"//evil/ui/":           "/ui/",
+		"/ui\\evil":            "/ui/",
+		"/uix/":                "/ui/",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFormatting(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -4500: "-4,500"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q", n, got)
+		}
+	}
+	for v, want := range map[float64]string{0: "0 USD", 95: "95 USD", 190000: "190,000 USD", 19.5: "19.50 USD"} {
+		if got := money(v); got != want {
+			t.Errorf("money(%v) = %q", v, got)
+		}
+	}
+}
