@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -42,7 +43,9 @@ func TestMain(m *testing.M) {
 		if found := tokenMaterial.FindAllString(log, 5); len(found) > 0 {
 			fmt.Fprintf(os.Stderr, "FAIL: the server logged token material: %q\n", found)
 			code = 1
-		} else if len(log) == 0 {
+		} else if len(log) == 0 && flag.Lookup("test.run").Value.String() == "" && flag.Lookup("test.fuzz").Value.String() == "" {
+			// A full run starts servers; an empty log there means the scan
+			// was looking at nothing.
 			fmt.Fprintln(os.Stderr, "FAIL: the log scan saw no log at all")
 			code = 1
 		}
