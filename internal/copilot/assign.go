@@ -39,6 +39,19 @@ func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Sub
 	return sub, seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
 }
 
+// manage runs one of the seat-management writes: one transaction under
+// the org's lock, at the clock's time, after GitHub's setup checks.
+func (s *Service) manage(ctx context.Context, org seatkeeper.Organization,
+	fn func(tx *store.Tx, sub seatkeeper.Subscription, now time.Time) error) error {
+	return s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
+		sub, err := checkManageable(ctx, tx, org.ID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, sub, s.Clock.Now())
+	})
+}
+
 // dedupe drops repeated names, ignoring case, keeping the first spelling.
 func dedupe(names []string) []string {
 	seen := map[string]bool{}
@@ -164,12 +177,8 @@ func cancel(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, g se
 // seats_created: new grants and revived pending ones; a member who already
 // holds a firm direct grant is not counted. All or nothing.
 func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (created int, err error) {
-	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
+	err = s.manage(ctx, org, func(tx *store.Tx, _ seatkeeper.Subscription, now time.Time) error {
 		created = 0
-		now := s.Clock.Now()
-		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
-			return err
-		}
 		users, err := orgUsers(ctx, tx, org.ID, dedupe(logins))
 		if err != nil {
 			return err
@@ -200,13 +209,8 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 // this way (422); members already pending or holding no seat count 0. All
 // or nothing: every name is checked before anything changes.
 func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, logins []string) (cancelled int, err error) {
-	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
+	err = s.manage(ctx, org, func(tx *store.Tx, sub seatkeeper.Subscription, now time.Time) error {
 		cancelled = 0
-		now := s.Clock.Now()
-		sub, err := checkManageable(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
 		users, err := orgUsers(ctx, tx, org.ID, dedupe(logins))
 		if err != nil {
 			return err
@@ -275,12 +279,8 @@ func teamHolding(ctx context.Context, tx *store.Tx, orgID, userID int64, now tim
 // members, counted as GitHub counts them even if some already held seats.
 // A team with no members is refused (404). All or nothing.
 func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, names []string) (created int, err error) {
-	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
+	err = s.manage(ctx, org, func(tx *store.Tx, _ seatkeeper.Subscription, now time.Time) error {
 		created = 0
-		now := s.Clock.Now()
-		if _, err := checkManageable(ctx, tx, org.ID); err != nil {
-			return err
-		}
 		teams, err := orgTeams(ctx, tx, org.ID, names)
 		if err != nil {
 			return err
@@ -328,13 +328,8 @@ func (s *Service) AddTeams(ctx context.Context, org seatkeeper.Organization, nam
 // seats_cancelled: each cancelled team's number of members. Teams without
 // a firm grant count 0. All or nothing.
 func (s *Service) CancelTeams(ctx context.Context, org seatkeeper.Organization, names []string) (cancelled int, err error) {
-	err = s.Store.LockedTx(ctx, store.OrgLock(org.ID), func(tx *store.Tx) error {
+	err = s.manage(ctx, org, func(tx *store.Tx, sub seatkeeper.Subscription, now time.Time) error {
 		cancelled = 0
-		now := s.Clock.Now()
-		sub, err := checkManageable(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
 		teams, err := orgTeams(ctx, tx, org.ID, names)
 		if err != nil {
 			return err
