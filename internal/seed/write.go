@@ -100,11 +100,8 @@ type tokenPlan struct {
 // write creates everything the plan holds, each entry after those it
 // refers to.
 func (p *plan) write(ctx context.Context, tx *store.Tx) error {
-	for _, u := range p.users {
-		if err := tx.CreateUser(ctx, &u.user); err != nil {
-			return err
-		}
-		u.ref.id = u.user.ID
+	if err := p.writeUsers(ctx, tx); err != nil {
+		return err
 	}
 	for _, e := range p.enterprises {
 		if err := p.writeEnterprise(ctx, tx, e); err != nil {
@@ -163,11 +160,21 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			return err
 		}
 	}
+	// Active memberships go in bulk; an invitation is written one by one
+	// with the invitation record it carries.
+	var active []seatkeeper.Membership
 	for _, m := range o.members {
 		m.membership.OrgID, m.membership.UserID = id, m.user.id
+		if m.membership.State == seatkeeper.StateActive {
+			active = append(active, m.membership)
+			continue
+		}
 		if err := tx.PutMembership(ctx, m.membership); err != nil {
 			return err
 		}
+	}
+	if err := tx.BulkMemberships(ctx, active); err != nil {
+		return err
 	}
 	for _, t := range o.teams {
 		t.team.OrgID, t.team.ParentID = id, t.parent.ID()
@@ -181,8 +188,13 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			}
 		}
 	}
-	for _, g := range o.grants {
-		g.grant.OrgID = id
+	first, err := tx.ReserveIDs(ctx, store.SeqGrants, int64(len(o.grants)))
+	if err != nil {
+		return err
+	}
+	grants := make([]seatkeeper.Grant, len(o.grants))
+	for i, g := range o.grants {
+		g.grant.ID, g.grant.OrgID = first+int64(i), id
 		switch g.grant.Kind {
 		case seatkeeper.GrantUser:
 			g.grant.UserID = g.target.id
@@ -191,9 +203,10 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		case seatkeeper.GrantEnterpriseTeam:
 			g.grant.EnterpriseTeamID = g.target.id
 		}
-		if err := tx.PutGrant(ctx, &g.grant); err != nil {
-			return err
-		}
+		grants[i] = g.grant
+	}
+	if err := tx.BulkGrants(ctx, grants); err != nil {
+		return err
 	}
 	for _, r := range o.residuals {
 		r.seat.OrgID, r.seat.UserID = id, r.user.id
@@ -202,10 +215,44 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			return err
 		}
 	}
+	acts := make(map[int64]seatkeeper.Activity, len(o.activity))
 	for _, a := range o.activity {
-		if err := tx.PutActivity(ctx, id, a.user.id, a.activity); err != nil {
+		acts[a.user.id] = a.activity
+	}
+	return tx.BulkActivity(ctx, id, acts)
+}
+
+// writeUsers inserts the document's users in bulk: explicit ids as given
+// (the account sequence is moved past the largest), the others from one
+// reserved block. The planner has already checked that every login and
+// explicit id is free.
+func (p *plan) writeUsers(ctx context.Context, tx *store.Tx) error {
+	var maxID int64
+	unnumbered := 0
+	for _, u := range p.users {
+		if u.user.ID > 0 {
+			maxID = max(maxID, u.user.ID)
+		} else {
+			unnumbered++
+		}
+	}
+	if maxID > 0 {
+		if err := tx.ClaimIDs(ctx, store.SeqAccounts, maxID); err != nil {
 			return err
 		}
 	}
-	return nil
+	next, err := tx.ReserveIDs(ctx, store.SeqAccounts, int64(unnumbered))
+	if err != nil {
+		return err
+	}
+	users := make([]seatkeeper.User, len(p.users))
+	for i, u := range p.users {
+		if u.user.ID <= 0 {
+			u.user.ID = next
+			next++
+		}
+		u.ref.id = u.user.ID
+		users[i] = u.user
+	}
+	return tx.BulkUsers(ctx, users)
 }

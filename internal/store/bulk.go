@@ -16,8 +16,8 @@ import (
 // ReserveIDs reserves n consecutive ids of a sequence and returns the
 // first.
 func (o ops) ReserveIDs(ctx context.Context, seq string, n int64) (int64, error) {
-	if _, err := o.nextID(ctx, seq); err != nil { // makes sure the row exists
-		return 0, err
+	if _, err := o.exec(ctx, `INSERT INTO id_sequences (name, last_id) VALUES (?, 0) ON CONFLICT (name) DO NOTHING`, seq); err != nil {
+		return 0, fmt.Errorf("store: reserve ids: %w", err)
 	}
 	var last int64
 	if err := o.queryRow(ctx, `UPDATE id_sequences SET last_id = last_id + ? WHERE name = ? RETURNING last_id`, n, seq).Scan(&last); err != nil {
@@ -104,4 +104,10 @@ func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatk
 		rows = append(rows, []any{orgID, id, unix(*a.LastActivityAt), a.LastActivityEditor})
 	}
 	return o.insertRows(ctx, "copilot_activity", "org_id, user_id, last_activity_at, last_activity_editor", rows)
+}
+
+// ClaimIDs makes sure a sequence never hands out an id up to max, for
+// callers that insert explicit ids with the bulk methods.
+func (o ops) ClaimIDs(ctx context.Context, seq string, max int64) error {
+	return o.claimID(ctx, seq, max)
 }
