@@ -90,6 +90,23 @@ func Record(ctx context.Context, tx *store.Tx, ev Event) error {
 	return tx.AppendAudit(ctx, e)
 }
 
+// RecordAll appends events, attributed to ctx's actor, in as few
+// statements as it can: for changes of many seats at once.
+func RecordAll(ctx context.Context, tx *store.Tx, evs []Event) error {
+	a := ActorFrom(ctx)
+	es := make([]store.AuditEntry, len(evs))
+	for i, ev := range evs {
+		es[i] = store.AuditEntry{
+			At: ev.At, Action: ev.Action, Actor: a.Login, ActorTokenKind: a.TokenKind, RequestID: a.RequestID,
+			Subject: ev.Subject, Details: ev.Details,
+		}
+		if ev.Org != nil {
+			es[i].OrgID, es[i].Org = ev.Org.ID, ev.Org.Login
+		}
+	}
+	return tx.AppendAuditBatch(ctx, es)
+}
+
 // Schedule records that a seat or team grant ends at date: the entry
 // appears in the log once that time has come, unless Unschedule removes it
 // first (the seat is revived).

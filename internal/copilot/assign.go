@@ -238,10 +238,23 @@ func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, 
 				}
 			}
 		}
-		for _, c := range firm {
-			if err := cancel(ctx, tx, org, c.g, sub, now, audit.SeatCancelled, audit.SeatExpired, c.login, map[string]any{}); err != nil {
-				return err
-			}
+		// One update and one batch of audit entries, however many seats.
+		d := seatkeeper.NextCycleStart(sub.BillingCycleDay, now)
+		ids := make([]int64, len(firm))
+		events := make([]audit.Event, 0, 2*len(firm))
+		for i, c := range firm {
+			ids[i] = c.g.ID
+			events = append(events,
+				audit.Event{At: now, Action: audit.SeatCancelled, Org: &org, Subject: c.login,
+					Details: map[string]any{"pending_cancellation_date": d.String()}},
+				audit.Event{At: d.Time, Action: audit.SeatExpired, Org: &org, Subject: c.login,
+					Details: map[string]any{"pending_cancellation_date": d.String()}})
+		}
+		if err := tx.CancelGrants(ctx, ids, d, now); err != nil {
+			return err
+		}
+		if err := audit.RecordAll(ctx, tx, events); err != nil {
+			return err
 		}
 		cancelled = len(firm)
 		return nil

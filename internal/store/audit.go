@@ -89,3 +89,20 @@ func (o ops) AuditLog(ctx context.Context, f AuditFilter, offset, limit int) ([]
 		` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	return entries, total, err
 }
+
+// AppendAuditBatch appends entries with as few statements as the batch
+// size allows.
+func (o ops) AppendAuditBatch(ctx context.Context, es []AuditEntry) error {
+	rows := make([][]any, len(es))
+	for i, e := range es {
+		details := []byte("{}")
+		if e.Details != nil {
+			var err error
+			if details, err = json.Marshal(e.Details); err != nil {
+				return err
+			}
+		}
+		rows[i] = []any{unix(e.At), e.Action, e.Actor, e.ActorTokenKind, e.RequestID, nullID(e.OrgID), e.Org, e.Subject, string(details)}
+	}
+	return o.insertRows(ctx, "audit_log", "at, action, actor, actor_token_kind, request_id, org_id, org, subject, details", rows)
+}

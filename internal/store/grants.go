@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -95,4 +97,20 @@ func (o ops) TeamGrant(ctx context.Context, orgID, teamID int64) (seatkeeper.Gra
 		return g, notFound("grant", err)
 	}
 	return g, nil
+}
+
+// CancelGrants sets the given grants to end on date, as changed at.
+func (o ops) CancelGrants(ctx context.Context, ids []int64, date seatkeeper.Date, at time.Time) error {
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := []any{unix(at), date.String()}
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		if _, err := o.exec(ctx, `UPDATE copilot_grants SET updated_at = ?, pending_cancellation_date = ? WHERE id IN (`+in+`)`, args...); err != nil {
+			return fmt.Errorf("store: cancel grants: %w", err)
+		}
+	}
+	return nil
 }
