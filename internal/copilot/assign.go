@@ -183,22 +183,56 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 		if err != nil {
 			return err
 		}
+		// Sorted into three kinds of write, each done once for the request:
+		// new grants inserted, pending ones revived (keeping when they were
+		// first granted), ended ones renewed as of now.
+		var fresh []seatkeeper.Grant
+		var revive, renew []int64
+		var revived []string
+		var events []audit.Event
 		for _, u := range users {
-			g, err := tx.UserGrant(ctx, org.ID, u.ID)
-			st, err := stateOf(g, err, now)
+			g, lookupErr := tx.UserGrant(ctx, org.ID, u.ID)
+			st, err := stateOf(g, lookupErr, now)
 			if err != nil {
 				return err
 			}
-			if st == grantFirm {
+			switch {
+			case st == grantFirm:
 				continue
+			case st == grantPending:
+				revive = append(revive, g.ID)
+				revived = append(revived, u.Login)
+			case lookupErr == nil: // a grant whose cancellation took effect
+				renew = append(renew, g.ID)
+			default:
+				fresh = append(fresh, seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: u.ID, CreatedAt: now, UpdatedAt: now})
 			}
-			g.OrgID, g.Kind, g.UserID = org.ID, seatkeeper.GrantUser, u.ID
-			if err := grantTo(ctx, tx, org, g, st, now, audit.SeatAssigned, audit.SeatExpired, u.Login, map[string]any{}); err != nil {
-				return err
-			}
+			events = append(events, audit.Event{At: now, Action: audit.SeatAssigned, Org: &org, Subject: u.Login,
+				Details: map[string]any{"revived": st == grantPending}})
 			created++
 		}
-		return nil
+		if len(fresh) > 0 {
+			first, err := tx.ReserveIDs(ctx, store.SeqGrants, int64(len(fresh)))
+			if err != nil {
+				return err
+			}
+			for i := range fresh {
+				fresh[i].ID = first + int64(i)
+			}
+			if err := tx.BulkGrants(ctx, fresh); err != nil {
+				return err
+			}
+		}
+		if err := tx.ReviveGrants(ctx, revive, now, false); err != nil {
+			return err
+		}
+		if err := tx.ReviveGrants(ctx, renew, now, true); err != nil {
+			return err
+		}
+		if err := tx.UnscheduleAll(ctx, org.ID, audit.SeatExpired, revived, now); err != nil {
+			return err
+		}
+		return audit.RecordAll(ctx, tx, events)
 	})
 	return created, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -105,4 +106,20 @@ func (o ops) AppendAuditBatch(ctx context.Context, es []AuditEntry) error {
 		rows[i] = []any{unix(e.At), e.Action, e.Actor, e.ActorTokenKind, e.RequestID, nullID(e.OrgID), e.Org, e.Subject, string(details)}
 	}
 	return o.insertRows(ctx, "audit_log", "at, action, actor, actor_token_kind, request_id, org_id, org, subject, details", rows)
+}
+
+// UnscheduleAll is Unschedule for many subjects at once.
+func (o ops) UnscheduleAll(ctx context.Context, orgID int64, action string, subjects []string, now time.Time) error {
+	for start := 0; start < len(subjects); start += 500 {
+		batch := subjects[start:min(start+500, len(subjects))]
+		args := []any{orgID, action, unix(now)}
+		for _, s := range batch {
+			args = append(args, s)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		if _, err := o.exec(ctx, `DELETE FROM audit_log WHERE org_id = ? AND action = ? AND at > ? AND subject IN (`+in+`)`, args...); err != nil {
+			return fmt.Errorf("store: audit: %w", err)
+		}
+	}
+	return nil
 }

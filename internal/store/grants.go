@@ -114,3 +114,28 @@ func (o ops) CancelGrants(ctx context.Context, ids []int64, date seatkeeper.Date
 	}
 	return nil
 }
+
+// ReviveGrants clears the given grants' cancellation dates as of at; with
+// renew, they also count as granted at at (their cancellation had taken
+// effect, so this is a new grant in the same row).
+func (o ops) ReviveGrants(ctx context.Context, ids []int64, at time.Time, renew bool) error {
+	set := `updated_at = ?, pending_cancellation_date = NULL`
+	if renew {
+		set += `, created_at = ?`
+	}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		args := []any{unix(at)}
+		if renew {
+			args = append(args, unix(at))
+		}
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
+		if _, err := o.exec(ctx, `UPDATE copilot_grants SET `+set+` WHERE id IN (`+in+`)`, args...); err != nil {
+			return fmt.Errorf("store: revive grants: %w", err)
+		}
+	}
+	return nil
+}
