@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -24,6 +26,20 @@ func (f *dbFlags) register(fs *flag.FlagSet, env func(string) string) {
 	fs.IntVar(&f.maxConns, "db-max-conns", 10, "PostgreSQL connection pool size")
 	fs.DurationVar(&f.statementTimeout, "db-statement-timeout", 0, "PostgreSQL statement timeout (0: the server's)")
 	fs.IntVar(&f.maxRetries, "db-max-retries", 5, "retries of a transaction after a serialization failure")
+}
+
+// newDBCommand returns the flag set of a command that works on the
+// database: the shared database flags registered, and a usage message of
+// usage followed by the flags.
+func newDBCommand(name, usage string, env func(string) string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
+	fs := newFlags(name, stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage+"\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	db := &dbFlags{}
+	db.register(fs, env)
+	return fs, db
 }
 
 // defaultDatabasePath is $XDG_DATA_HOME/seatkeeper/seatkeeper.db, or

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
@@ -10,16 +9,10 @@ import (
 )
 
 func runExport(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("export", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper export [--database DB] [--format json|yaml]\n\n"+
-			"Prints the whole state as a seed document that \"seatkeeper seed\" (or POST /_seatkeeper/seed)\n"+
-			"loads back to the same state. Tokens appear as token_sha256; revoked tokens and the bootstrap\n"+
-			"administrator are left out.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("export", "Usage: seatkeeper export [--database DB] [--format json|yaml]\n\n"+
+		"Prints the whole state as a seed document that \"seatkeeper seed\" (or POST /_seatkeeper/seed)\n"+
+		"loads back to the same state. Tokens appear as token_sha256; revoked tokens and the bootstrap\n"+
+		"administrator are left out.", env, stderr)
 	format := fs.String("format", "json", "output format: json or yaml")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -11,15 +11,9 @@ import (
 )
 
 func runGenerate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("generate", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper generate [--database DB] [flags]\n\n"+
-			"Writes orgs gen-org-0000..., each with an owner gen-NNNN-owner, members gen-NNNN-uNNNNNNN holding seats\n"+
-			"(10% through a team), activity, and owner tokens ghp_genNNNNtokenNNNN (read:org, manage_billing:copilot).\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("generate", "Usage: seatkeeper generate [--database DB] [flags]\n\n"+
+		"Writes orgs gen-org-0000..., each with an owner gen-NNNN-owner, members gen-NNNN-uNNNNNNN holding seats\n"+
+		"(10% through a team), activity, and owner tokens ghp_genNNNNtokenNNNN (read:org, manage_billing:copilot).", env, stderr)
 	orgs := fs.Int("orgs", 100, "organizations")
 	seats := fs.Int("seats-per-org", 10000, "seats in each organization")
 	tokens := fs.Int("tokens-per-org", 10, "owner tokens in each organization")

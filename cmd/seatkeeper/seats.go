@@ -15,17 +15,11 @@ import (
 )
 
 func runSeats(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("seats", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper seats --org ORG [--inactive-days N] [--format table|csv|json]\n"+
-			"                       [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
-			"Reports each Copilot seat of the organization: login, last activity, days idle (since the\n"+
-			"seat was granted when never used), grant (direct or team), pending cancellation and monthly\n"+
-			"cost. Seats pending cancellation are billed until their date.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("seats", "Usage: seatkeeper seats --org ORG [--inactive-days N] [--format table|csv|json]\n"+
+		"                       [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
+		"Reports each Copilot seat of the organization: login, last activity, days idle (since the\n"+
+		"seat was granted when never used), grant (direct or team), pending cancellation and monthly\n"+
+		"cost. Seats pending cancellation are billed until their date.", env, stderr)
 	org := fs.String("org", "", "organization login (required)")
 	inactive := fs.Int("inactive-days", 0, "only seats idle for at least N days (0: all)")
 	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))

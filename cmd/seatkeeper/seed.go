@@ -10,13 +10,7 @@ import (
 )
 
 func runSeed(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("seed", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper seed [--database DB] FILE\n\nLoads a seed document (YAML or JSON) in one transaction: all of it, or nothing.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("seed", "Usage: seatkeeper seed [--database DB] FILE\n\nLoads a seed document (YAML or JSON) in one transaction: all of it, or nothing.", env, stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -48,17 +48,11 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdou
 }
 
 func runTokenCreate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("token create", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper token create --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
-			"                              [--permissions name=level,...] [--expires-at TIME] [--note TEXT]\n\n"+
-			"Mints a token and prints it on stdout, this once: only its SHA-256 is stored. Classic and oauth\n"+
-			"tokens have a user and scopes; fine_grained tokens a user, an org and permissions; installation\n"+
-			"tokens an org and permissions (levels read, write, admin).\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("token create", "Usage: seatkeeper token create --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
+		"                              [--permissions name=level,...] [--expires-at TIME] [--note TEXT]\n\n"+
+		"Mints a token and prints it on stdout, this once: only its SHA-256 is stored. Classic and oauth\n"+
+		"tokens have a user and scopes; fine_grained tokens a user, an org and permissions; installation\n"+
+		"tokens an org and permissions (levels read, write, admin).", env, stderr)
 	kind := fs.String("kind", "", "classic, oauth, fine_grained or installation (required)")
 	user := fs.String("user", "", "login of the token's user")
 	org := fs.String("org", "", "login of the organization a fine_grained or installation token acts on")
@@ -145,13 +139,7 @@ func fmtTime(t *time.Time) string {
 }
 
 func runTokenList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("token list", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper token list [--database DB] [--format table|json]\n\nLists every token, revoked ones included, without secrets.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("token list", "Usage: seatkeeper token list [--database DB] [--format table|json]\n\nLists every token, revoked ones included, without secrets.", env, stderr)
 	format := fs.String("format", "table", "output format: table or json")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -226,13 +214,7 @@ func dash(s string) string {
 }
 
 func runTokenRevoke(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("token revoke", stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: seatkeeper token revoke [--database DB] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	var db dbFlags
-	db.register(fs, env)
+	fs, db := newDBCommand("token revoke", "Usage: seatkeeper token revoke [--database DB] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").", env, stderr)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
