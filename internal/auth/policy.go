@@ -23,15 +23,6 @@ var implied = map[string][]string{
 	"user":             {"read:user", "user:email", "user:follow"},
 }
 
-// KnownScopes are the scopes seatkeeper understands when minting tokens.
-var KnownScopes = []string{
-	"admin:org", "write:org", "read:org",
-	"copilot", "manage_billing:copilot",
-	"admin:enterprise", "read:enterprise", "manage_billing:enterprise",
-	"user", "read:user", "user:email", "user:follow",
-	"site_admin", "repo",
-}
-
 // Expand returns scopes with every implied scope added.
 func Expand(scopes []string) []string {
 	out := slices.Clone(scopes)
