@@ -66,6 +66,12 @@ func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, 
 	return seatOf(ctx, s.Store, org, username, s.Clock.Now())
 }
 
+// SeatDetailsAt is SeatDetails at the given time (the clock's, read once by
+// a caller that also keys a cache by it).
+func (s *Service) SeatDetailsAt(ctx context.Context, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
+	return seatOf(ctx, s.Store, org, username, now)
+}
+
 // seatReader is a Reader that also finds users and memberships.
 type seatReader interface {
 	Reader

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 )
 
 type principalKey struct{}
@@ -66,34 +67,60 @@ func (s *Server) authenticate(r *http.Request) (p seatkeeper.Principal, present 
 		return p, true, errBadCredentials
 	}
 	hash := auth.Hash(tok)
-	t, err := s.store.TokenByHash(r.Context(), hash)
-	if seatkeeper.IsNotFound(err) {
-		return p, true, errBadCredentials
-	}
+	found, err := readcache.Get(r.Context(), tokenKey(hash), func() (tokenFound, error) {
+		return s.tokenByHash(r.Context(), hash)
+	})
 	if err != nil {
 		return p, true, err
 	}
 	// The lookup found it by an index on the hash; compare the hashes in
 	// constant time as well, so that no code path compares secrets by
 	// early-exit equality.
-	if subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(found.token.Hash), []byte(hash)) != 1 {
 		return p, true, errBadCredentials
 	}
-	if !t.Usable(s.clock.Now()) {
+	if !found.token.Usable(s.clock.Now()) {
 		return p, true, errBadCredentials
 	}
-	p.Token = t
-	if t.UserID != 0 {
-		u, err := s.store.UserByID(r.Context(), t.UserID)
-		if seatkeeper.IsNotFound(err) {
-			return p, true, errBadCredentials
-		}
-		if err != nil {
-			return p, true, err
-		}
+	p.Token = found.token
+	if found.user != nil {
+		u := *found.user // the cached user is shared: hand out a copy
 		p.User = &u
 	}
 	return p, true, nil
+}
+
+// tokenKey is the read cache's key for a token, by hash.
+type tokenKey string
+
+// tokenFound is a token and its user, as the read cache keeps them.
+type tokenFound struct {
+	token seatkeeper.Token
+	user  *seatkeeper.User
+}
+
+// tokenByHash finds a token and its user; an unknown token, or one whose
+// user is gone, is Bad credentials.
+func (s *Server) tokenByHash(ctx context.Context, hash string) (tokenFound, error) {
+	t, err := s.store.TokenByHash(ctx, hash)
+	if seatkeeper.IsNotFound(err) {
+		return tokenFound{}, errBadCredentials
+	}
+	if err != nil {
+		return tokenFound{}, err
+	}
+	found := tokenFound{token: t}
+	if t.UserID != 0 {
+		u, err := s.store.UserByID(ctx, t.UserID)
+		if seatkeeper.IsNotFound(err) {
+			return tokenFound{}, errBadCredentials
+		}
+		if err != nil {
+			return tokenFound{}, err
+		}
+		found.user = &u
+	}
+	return found, nil
 }
 
 var errRequiresAuth = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Requires authentication"}
@@ -113,12 +140,9 @@ func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 		}
 		var m *seatkeeper.Membership
 		if p.User != nil {
-			mm, err := s.store.Membership(r.Context(), org.ID, p.User.ID)
-			if err != nil && !seatkeeper.IsNotFound(err) {
+			var err error
+			if m, err = s.membership(r.Context(), org.ID, p.User.ID); err != nil {
 				return err
-			}
-			if err == nil {
-				m = &mm
 			}
 		}
 		if err := auth.CheckOrgOwner(p, m); err != nil {
@@ -126,6 +150,26 @@ func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
 		}
 		return h(w, r, org, p)
 	})
+}
+
+// membershipKey is the read cache's key for a membership.
+type membershipKey struct{ org, user int64 }
+
+// membership returns the user's membership of the org, or nil if there is
+// none, through the read cache.
+func (s *Server) membership(ctx context.Context, orgID, userID int64) (*seatkeeper.Membership, error) {
+	m, err := readcache.Get(ctx, membershipKey{orgID, userID}, func() (*seatkeeper.Membership, error) {
+		m, err := s.store.Membership(ctx, orgID, userID)
+		if seatkeeper.IsNotFound(err) {
+			return nil, nil
+		}
+		return &m, err
+	})
+	if m != nil {
+		c := *m // shared with other requests: hand out a copy
+		m = &c
+	}
+	return m, err
 }
 
 // orgToken runs the checks every org route shares, in GitHub's order: it
@@ -152,10 +196,21 @@ func (s *Server) orgFromPath(r *http.Request) (seatkeeper.Organization, error) {
 		if err != nil || id <= 0 {
 			return seatkeeper.Organization{}, seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
 		}
-		return s.store.OrgByID(r.Context(), id)
+		return readcache.Get(r.Context(), orgIDKey(id), func() (seatkeeper.Organization, error) {
+			return s.store.OrgByID(r.Context(), id)
+		})
 	}
-	return s.store.OrgByLogin(r.Context(), r.PathValue("org"))
+	login := r.PathValue("org")
+	return readcache.Get(r.Context(), orgLoginKey(login), func() (seatkeeper.Organization, error) {
+		return s.store.OrgByLogin(r.Context(), login)
+	})
 }
+
+// Read cache keys for organizations, by id and by login as given.
+type (
+	orgIDKey    int64
+	orgLoginKey string
+)
 
 // handle adapts a handler that returns an error to http.Handler.
 func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {

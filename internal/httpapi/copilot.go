@@ -6,6 +6,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 )
 
 // Who may read Copilot seats: owners, with manage_billing:copilot or
@@ -30,17 +31,38 @@ var copilotWrite = auth.Requirement{
 }
 
 // handleSeatDetails serves GET /orgs/{org}/members/{username}/copilot.
+//
+// The encoded answer (or GitHub's error) is kept in the read cache for the
+// rest of the UTC day: a seat changes with the time only at 00:00 UTC,
+// when a pending cancellation takes effect.
 func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
-	seat, err := s.copilot.SeatDetails(r.Context(), org, r.PathValue("username"))
+	username := r.PathValue("username")
+	now := s.clock.Now()
+	key := seatKey{org: org.ID, username: username, day: now.Unix() / 86400}
+	body, err := readcache.Get(r.Context(), key, func() (encodedJSON, error) {
+		seat, err := s.copilot.SeatDetailsAt(r.Context(), org, username, now)
+		if err != nil {
+			return encodedJSON{}, err
+		}
+		body, err := s.seatBodies(r, []seatkeeper.Seat{seat})
+		if err != nil {
+			return encodedJSON{}, err
+		}
+		return encodeJSON(body[0])
+	})
 	if err != nil {
 		return err
 	}
-	body, err := s.seatBodies(r, []seatkeeper.Seat{seat})
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, r, http.StatusOK, body[0])
+	s.writeEncoded(w, r, http.StatusOK, body)
 	return nil
+}
+
+// seatKey is the read cache's key for a seat's encoded details: the org,
+// the user name as the path gave it, and the UTC day (days since 1970).
+type seatKey struct {
+	org      int64
+	username string
+	day      int64
 }
 
 // seatList is the body of the seat lists.

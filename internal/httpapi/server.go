@@ -21,6 +21,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -52,6 +53,11 @@ type Config struct {
 	// JournalSize is how many requests the request journal
 	// (GET /_seatkeeper/requests) keeps; default 1000, negative turns it off.
 	JournalSize int
+	// ReadCacheEntries bounds the read cache (internal/readcache): tokens,
+	// organizations, memberships and seat details kept in memory while the
+	// data is unchanged. Default readcache.DefaultLimit; negative turns it
+	// off.
+	ReadCacheEntries int
 }
 
 // Server is the API. It is an http.Handler.
@@ -65,9 +71,10 @@ type Server struct {
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
-	ctl     controlState  // the control API and operations routes (control.go)
-	faults  *faults.Set   // fault injection (control_faults.go)
-	journal *journal.Ring // the request journal; nil when off (control_requests.go)
+	ctl     controlState     // the control API and operations routes (control.go)
+	faults  *faults.Set      // fault injection (control_faults.go)
+	journal *journal.Ring    // the request journal; nil when off (control_requests.go)
+	cache   *readcache.Cache // nil when off
 }
 
 // New returns the API over st, reading time from clk.
@@ -98,6 +105,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
+	}
+	if cfg.ReadCacheEntries >= 0 {
+		s.cache = readcache.New(st, cfg.ReadCacheEntries)
 	}
 	s.routes()
 	return s
@@ -165,6 +175,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.serveOps(rw, r) { // probes and scrapers: no credential, no rate limit
 		return
 	}
+	// Reads from here on may be answered by the read cache, which checks
+	// the data version now, so every write committed before this request
+	// began is seen.
+	r = r.WithContext(s.cache.Begin(r.Context()))
 	p, present, err := s.authenticate(r)
 	if err != nil {
 		s.writeError(rw, r, err)

@@ -48,6 +48,8 @@ type Store struct {
 	// SQLite allows one writer; a mutex queues writers in the process
 	// instead of spinning on SQLITE_BUSY.
 	writeMu sync.Mutex
+	commits commitCounter // committed writes (version.go)
+	probe   versionProbe  // DataVersion's own connection (version.go)
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -62,8 +64,9 @@ type querier interface {
 type ops struct {
 	q     querier
 	d     Dialect
-	stmts *stmtCache // SQLite only: prepared statements, shared by the store and its transactions
-	tx    *sql.Tx    // set inside a transaction
+	stmts   *stmtCache     // SQLite only: prepared statements, shared by the store and its transactions
+	tx      *sql.Tx        // set inside a transaction
+	commits *commitCounter // the store's count of committed writes (version.go)
 }
 
 // Tx is a write transaction.
@@ -93,7 +96,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.ops = ops{q: s.db, d: s.dialect}
+	s.ops = ops{q: s.db, d: s.dialect, commits: &s.commits}
 	if s.dialect == SQLite && dsn != ":memory:" {
 		// pgx caches prepared statements itself; modernc's driver parses
 		// every statement anew, which is most of a simple query's cost.
@@ -106,6 +109,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	if err := s.openVersionProbe(dsn); err != nil {
 		s.db.Close()
 		return nil, err
 	}
@@ -198,7 +205,12 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.probe.db != nil {
+		s.probe.db.Close()
+	}
+	return s.db.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -273,11 +285,15 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx}}); err != nil {
+	if err := fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits}}); err != nil {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	// Count even a failed commit: whether it took effect is unknown, and
+	// a spurious count only costs readers a cache refill.
+	s.commits.Add(1)
+	if err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
@@ -353,7 +369,39 @@ func (o ops) rebind(query string) string {
 	return out
 }
 
+// countWrite counts a statement run outside a transaction that may
+// write, since it commits on its own: once before it runs and once after
+// (the deferred func it returns), so a reader that loads the count while
+// the statement is in flight cannot file what it reads under the final
+// count.
+func (o ops) countWrite(query string) func() {
+	if o.tx != nil || o.commits == nil || !mayWrite(query) {
+		return func() {}
+	}
+	o.commits.Add(1)
+	return func() { o.commits.Add(1) }
+}
+
+// mayWrite reports whether a statement can change data: anything but a
+// SELECT or PRAGMA, or a WITH that names no INSERT, UPDATE or DELETE.
+func mayWrite(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n")
+	word := q
+	if i := strings.IndexAny(q, " \t\r\n("); i >= 0 {
+		word = q[:i]
+	}
+	switch {
+	case strings.EqualFold(word, "SELECT"), strings.EqualFold(word, "PRAGMA"):
+		return false
+	case strings.EqualFold(word, "WITH"):
+		u := strings.ToUpper(q)
+		return strings.Contains(u, "INSERT") || strings.Contains(u, "UPDATE") || strings.Contains(u, "DELETE")
+	}
+	return true
+}
+
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -361,6 +409,7 @@ func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -368,6 +417,7 @@ func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (o ops) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

@@ -1,0 +1,199 @@
+// Package readcache keeps answers read from the store in memory for as
+// long as the data they were read from is unchanged, so that a hot read
+// (a token, an organization, a seat) costs a map lookup instead of a
+// dozen SQL statements, and a change is still visible to the very next
+// request.
+//
+// A request begins a view (Begin), which reads the database's data
+// version once. Every lookup through the view (Get) also reads the
+// store's count of its own commits, so a write made earlier in the same
+// request, or by any request of this process, is seen at once; a write by
+// another process is seen by every request that begins after it
+// committed. Entries live in a generation tagged with both versions; when
+// either moves on, the next lookup starts an empty generation and the old
+// one is dropped whole. Nothing is ever updated in place, so no entry can
+// outlive the data it was read from.
+//
+// Answers that depend on the time as well as the data must put what they
+// depend on (a UTC day, say) in their key.
+package readcache
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// Source is what the cache watches: internal/store.Store.
+type Source interface {
+	// DataVersion changes whenever any process commits a change.
+	DataVersion(ctx context.Context) (string, error)
+	// LocalCommits grows after each of this process's commits.
+	LocalCommits() uint64
+}
+
+// DefaultLimit is how many entries a generation holds before it is
+// dropped and started afresh.
+const DefaultLimit = 1 << 16
+
+// Cache is safe for concurrent use. A nil *Cache caches nothing.
+type Cache struct {
+	src   Source
+	limit int
+	cur   atomic.Pointer[generation]
+	seq   atomic.Uint64 // orders views and generations by when they began
+
+	hits, misses, bypasses atomic.Uint64
+}
+
+// New returns a cache over src holding up to limit entries at a time
+// (DefaultLimit when limit <= 0).
+func New(src Source, limit int) *Cache {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	return &Cache{src: src, limit: limit}
+}
+
+// generation is the set of entries read at one pair of versions.
+type generation struct {
+	external string // Source.DataVersion
+	local    uint64 // Source.LocalCommits
+	seq      uint64 // the seq of the view that started it
+
+	mu      sync.RWMutex
+	entries map[any]entry
+}
+
+type entry struct {
+	value any
+	err   error
+}
+
+type view struct {
+	c        *Cache
+	external string
+	seq      uint64
+}
+
+type viewKey struct{}
+
+// Begin starts a view for one request: lookups through the returned
+// context may be answered from memory. It reads the data version; if that
+// fails, the context is returned unchanged and lookups read the store.
+func (c *Cache) Begin(ctx context.Context) context.Context {
+	if c == nil {
+		return ctx
+	}
+	seq := c.seq.Add(1) // taken before the version is read: see install
+	ext, err := c.src.DataVersion(ctx)
+	if err != nil {
+		return ctx
+	}
+	return context.WithValue(ctx, viewKey{}, &view{c: c, external: ext, seq: seq})
+}
+
+// Without returns ctx with no view: lookups through it read the store.
+func Without(ctx context.Context) context.Context {
+	if ctx.Value(viewKey{}) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, viewKey{}, (*view)(nil))
+}
+
+// Get returns the answer cached under key in ctx's view, or calls fill,
+// caches what it returns and returns that. key must be comparable and
+// should be a type of the caller's own, so callers cannot collide. Errors
+// are cached only when they are seatkeeper errors (a 404, a 422): answers,
+// not failures. Without a view, Get just calls fill.
+func Get[T any](ctx context.Context, key any, fill func() (T, error)) (T, error) {
+	v, _ := ctx.Value(viewKey{}).(*view)
+	if v == nil {
+		return fill()
+	}
+	c := v.c
+	// Read the local count before fill reads the store: what fill reads
+	// is then at least as new as the generation it is filed in.
+	g := c.generationFor(v, c.src.LocalCommits())
+	if g == nil {
+		c.bypasses.Add(1)
+		return fill()
+	}
+	g.mu.RLock()
+	e, ok := g.entries[key]
+	g.mu.RUnlock()
+	if ok {
+		c.hits.Add(1)
+		val, _ := e.value.(T)
+		return val, e.err
+	}
+	c.misses.Add(1)
+	val, err := fill()
+	if err != nil && !cacheable(err) {
+		return val, err
+	}
+	g.mu.Lock()
+	if len(g.entries) < c.limit {
+		g.entries[key] = entry{value: val, err: err}
+		g.mu.Unlock()
+	} else {
+		g.mu.Unlock()
+		// Full: start over rather than track recency on every hit.
+		c.cur.CompareAndSwap(g, &generation{external: g.external, local: g.local, seq: g.seq, entries: map[any]entry{}})
+	}
+	return val, err
+}
+
+// generationFor returns the generation for a view at local, starting one
+// if the current one is older. It returns nil when the current generation
+// is newer than the view (a request that began before another process's
+// write, still running after a later request saw it): that view reads
+// the store.
+func (c *Cache) generationFor(v *view, local uint64) *generation {
+	for {
+		g := c.cur.Load()
+		if g != nil && g.external == v.external && g.local == local {
+			return g
+		}
+		if g != nil && (g.local > local || (g.external != v.external && g.seq > v.seq)) {
+			return nil
+		}
+		ng := &generation{external: v.external, local: local, seq: v.seq, entries: map[any]entry{}}
+		if g != nil && g.seq > ng.seq {
+			ng.seq = g.seq
+		}
+		if c.cur.CompareAndSwap(g, ng) {
+			return ng
+		}
+	}
+}
+
+// cacheable reports whether err is an answer (GitHub's 404 or 422, say)
+// rather than a failure to read.
+func cacheable(err error) bool {
+	var e *seatkeeper.Error
+	return errors.As(err, &e)
+}
+
+// Stats are the cache's counters since it was made.
+type Stats struct {
+	Hits, Misses, Bypasses uint64
+	Entries                int
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() Stats {
+	if c == nil {
+		return Stats{}
+	}
+	st := Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bypasses: c.bypasses.Load()}
+	if g := c.cur.Load(); g != nil {
+		g.mu.RLock()
+		st.Entries = len(g.entries)
+		g.mu.RUnlock()
+	}
+	return st
+}
