@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 ORGS=${ORGS:-100}
 SEATS=${SEATS:-10000}
 DUR=${DUR:-10s}
+# Each run first sends every target once, untimed (WARM= measures cold).
+WARM=${WARM--warmup}
 PORT_SK=${PORT_SK:-18090}
 PORT_ST=${PORT_ST:-18091}
 out=bench/out
@@ -49,8 +51,8 @@ awk '{ print $1, "ghp_static" }' "$out/targets-sk.txt" > "$out/targets-static.tx
 results="$out/results.txt"
 : > "$results"
 for c in 1 64; do
-  "$out/load" -base "http://127.0.0.1:$PORT_ST" -targets "$out/targets-static.txt" -c "$c" -d "$DUR" -label static | tee -a "$results"
-  "$out/load" -base "http://127.0.0.1:$PORT_SK" -targets "$out/targets-sk.txt" -c "$c" -d "$DUR" -label seatkeeper | tee -a "$results"
+  "$out/load" -base "http://127.0.0.1:$PORT_ST" -targets "$out/targets-static.txt" -c "$c" -d "$DUR" $WARM -label static | tee -a "$results"
+  "$out/load" -base "http://127.0.0.1:$PORT_SK" -targets "$out/targets-sk.txt" -c "$c" -d "$DUR" $WARM -label seatkeeper | tee -a "$results"
 done
 rss_kb=$(ps -o rss= -p "$sk_pid" | tr -d ' ')
 

@@ -30,6 +30,7 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	maxReq := flag.Int64("n", 10_000_000, "stop after this many requests")
 	label := flag.String("label", "", "label for the output line")
+	warmup := flag.Bool("warmup", false, "send every target once, untimed, before the timed run")
 	flag.Parse()
 	if !strings.HasPrefix(*base, "http://127.") && !strings.HasPrefix(*base, "http://localhost") && !strings.HasPrefix(*base, "http://[::1]") {
 		log.Fatal("load only targets loopback addresses")
@@ -39,6 +40,12 @@ func main() {
 		log.Fatal(err)
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns, DisableCompression: true}}
+
+	if *warmup {
+		// Steady state: whatever either server keeps warm (SQLite's page
+		// cache, seatkeeper's read cache) is warmed the same way for both.
+		warm(client, *base, targets, *conns)
+	}
 
 	var sent, failed atomic.Int64
 	lat := make([][]time.Duration, *conns)
@@ -87,6 +94,31 @@ func main() {
 	if failed.Load() > 0 {
 		os.Exit(1)
 	}
+}
+
+// warm sends every target once over conns connections, ignoring answers.
+func warm(client *http.Client, base string, targets []target, conns int) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(len(targets)) {
+					return
+				}
+				req, _ := http.NewRequest("GET", base+targets[i].path, nil)
+				req.Header.Set("Authorization", "Bearer "+targets[i].token)
+				if resp, err := client.Do(req); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func readTargets(path string) ([]target, error) {

@@ -180,6 +180,15 @@ func (m *reqMetrics) write(b *bytes.Buffer) {
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	var b bytes.Buffer
 	s.ctl.metrics.write(&b)
+	cs := s.cache.Stats()
+	b.WriteString("# HELP seatkeeper_read_cache_lookups_total Read cache lookups, by result: hit, miss (read the store and kept the answer) or bypass (a request older than the cached data read the store).\n")
+	b.WriteString("# TYPE seatkeeper_read_cache_lookups_total counter\n")
+	fmt.Fprintf(&b, "seatkeeper_read_cache_lookups_total{result=\"hit\"} %d\n", cs.Hits)
+	fmt.Fprintf(&b, "seatkeeper_read_cache_lookups_total{result=\"miss\"} %d\n", cs.Misses)
+	fmt.Fprintf(&b, "seatkeeper_read_cache_lookups_total{result=\"bypass\"} %d\n", cs.Bypasses)
+	b.WriteString("# HELP seatkeeper_read_cache_entries Answers the read cache holds now.\n")
+	b.WriteString("# TYPE seatkeeper_read_cache_entries gauge\n")
+	fmt.Fprintf(&b, "seatkeeper_read_cache_entries %d\n", cs.Entries)
 	b.WriteString("# HELP seatkeeper_copilot_seats Copilot seats billed now, by organization and state (active or pending_cancellation).\n")
 	b.WriteString("# TYPE seatkeeper_copilot_seats gauge\n")
 	orgs, err := s.store.CopilotOrgs(r.Context())

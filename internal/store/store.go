@@ -383,21 +383,46 @@ func (o ops) countWrite(query string) func() {
 }
 
 // mayWrite reports whether a statement can change data: anything but a
-// SELECT or PRAGMA, or a WITH that names no INSERT, UPDATE or DELETE.
+// SELECT or PRAGMA, or a WITH whose words include no INSERT, UPDATE or
+// DELETE (as words: updated_at is not one).
 func mayWrite(query string) bool {
-	q := strings.TrimLeft(query, " \t\r\n")
-	word := q
-	if i := strings.IndexAny(q, " \t\r\n("); i >= 0 {
-		word = q[:i]
+	first := true
+	for rest := query; ; {
+		var w string
+		if w, rest = nextWord(rest); w == "" {
+			return false
+		}
+		if first {
+			first = false
+			switch {
+			case strings.EqualFold(w, "SELECT"), strings.EqualFold(w, "PRAGMA"):
+				return false
+			case !strings.EqualFold(w, "WITH"):
+				return true
+			}
+			continue
+		}
+		if strings.EqualFold(w, "INSERT") || strings.EqualFold(w, "UPDATE") || strings.EqualFold(w, "DELETE") {
+			return true
+		}
 	}
-	switch {
-	case strings.EqualFold(word, "SELECT"), strings.EqualFold(word, "PRAGMA"):
-		return false
-	case strings.EqualFold(word, "WITH"):
-		u := strings.ToUpper(q)
-		return strings.Contains(u, "INSERT") || strings.Contains(u, "UPDATE") || strings.Contains(u, "DELETE")
+}
+
+// nextWord returns the first SQL word (letters, digits, underscores) of s
+// and what follows it.
+func nextWord(s string) (word, rest string) {
+	isWord := func(c byte) bool {
+		return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 	}
-	return true
+	i := 0
+	for i < len(s) && !isWord(s[i]) {
+		i++
+	}
+	j := i
+	for j < len(s) && isWord(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
 }
 
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
