@@ -62,8 +62,8 @@ type querier interface {
 // ops holds every query; Store runs them on the pool, Tx inside a
 // transaction.
 type ops struct {
-	q     querier
-	d     Dialect
+	q       querier
+	d       Dialect
 	stmts   *stmtCache     // SQLite only: prepared statements, shared by the store and its transactions
 	tx      *sql.Tx        // set inside a transaction
 	commits *commitCounter // the store's count of committed writes (version.go)
