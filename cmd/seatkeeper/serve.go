@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/dashboard"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -40,6 +42,8 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	allowClock := fs.Bool("allow-clock-control", false, "let site administrators set and release the service clock (PUT/DELETE /_seatkeeper/clock)")
 	journalSize := fs.Int("journal-size", httpapi.DefaultJournalSize, "requests the request journal keeps in memory (GET /_seatkeeper/requests); 0 turns it off")
+	readCache := fs.Int("read-cache", readcache.DefaultLimit, "answers the read cache may hold (tokens, orgs, memberships, seat details; dropped whenever the data changes); 0 turns it off")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
 	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -50,7 +54,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if *demoData && *seedFile != "" {
 		return usageErr("--demo and --seed cannot be used together")
 	}
-	logger, err := newLogger(*logFormat, stderr)
+	logOut := newLogWriter(stderr)
+	defer logOut.Close()
+	logger, err := newLogger(*logFormat, logOut)
 	if err != nil {
 		return err
 	}
@@ -106,8 +112,15 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	api := httpapi.New(httpapi.Config{
 		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
-		AllowClockControl: *allowClock, JournalSize: journalSizeConfig(*journalSize),
+		AllowClockControl: *allowClock, JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	// The dashboard answers /ui and /ui/...; everything else is the API.
 	dash := dashboard.New(dashboard.Config{Logger: logger}, st, clk)
 	srv := &http.Server{
@@ -184,6 +197,38 @@ func envOr(env func(string) string, key, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// readCacheConfig turns --read-cache into Config.ReadCacheEntries, where 0
+// means the default and a negative size turns the cache off.
+func readCacheConfig(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// servePprof serves net/http/pprof's handlers on addr, which must be a
+// loopback address: profiles reveal memory contents.
+func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return nil, usageErr("--pprof must be a loopback address such as 127.0.0.1:6060, not %q", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	logger.Info("profiler listening", slog.String("addr", ln.Addr().String()))
+	return func() { srv.Close() }, nil
 }
 
 // journalSizeConfig turns --journal-size into Config.JournalSize, where 0

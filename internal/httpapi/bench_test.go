@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ import (
 // org (default 1000) in 10 orgs, on SQLite, generated once per run.
 var (
 	benchOnce  sync.Once
-	benchAPI   http.Handler
+	benchAPI   http.Handler // with the read cache
+	benchCold  http.Handler // the same store, no read cache
 	benchSeats int
 )
 
@@ -49,11 +51,28 @@ func benchHandler(b *testing.B) http.Handler {
 		clk := &clock.Clock{}
 		clk.Set(now)
 		benchAPI = httpapi.New(httpapi.Config{RateLimit: 1 << 30}, st, clk)
+		benchCold = httpapi.New(httpapi.Config{RateLimit: 1 << 30, ReadCacheEntries: -1}, st, clk)
 	})
 	return benchAPI
 }
 
-func benchGet(b *testing.B, h http.Handler, path, token string) {
+// seatTarget is the i-th seat-details request of the benchmarks: orgs,
+// users and tokens vary.
+func seatTarget(i int) (path, token string) {
+	org, user := i%benchOrgs, (i*7919)%benchSeats
+	return fmt.Sprintf("/orgs/%s/members/%s/copilot", generate.Org(org), generate.Member(org, user)), generate.Token(org, i%4)
+}
+
+func benchSeat(b testing.TB, h http.Handler, i int) {
+	path, token := seatTarget(i)
+	benchGet(b, h, path, token)
+}
+
+// benchHot is how many distinct seat requests the cached benchmarks cycle
+// through (all warm after the first pass).
+const benchHot = 1000
+
+func benchGet(b testing.TB, h http.Handler, path, token string) {
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	rec := httptest.NewRecorder()
@@ -64,14 +83,48 @@ func benchGet(b *testing.B, h http.Handler, path, token string) {
 }
 
 // BenchmarkSeatDetails is the seed endpoint: authenticate, authorize,
-// resolve and encode one seat, varying users, orgs and tokens.
+// resolve and encode one seat, varying users, orgs and tokens, with the
+// read cache warm (the steady state of a server whose data is not
+// changing).
 func BenchmarkSeatDetails(b *testing.B) {
 	h := benchHandler(b)
+	for i := range benchHot {
+		benchSeat(b, h, i)
+	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		org, user := i%benchOrgs, (i*7919)%benchSeats
-		benchGet(b, h, fmt.Sprintf("/orgs/%s/members/%s/copilot", generate.Org(org), generate.Member(org, user)), generate.Token(org, i%4))
+		benchSeat(b, h, i%benchHot)
+		i++
+	}
+}
+
+// BenchmarkSeatDetailsParallel is BenchmarkSeatDetails from GOMAXPROCS
+// goroutines at once.
+func BenchmarkSeatDetailsParallel(b *testing.B) {
+	h := benchHandler(b)
+	for i := range benchHot {
+		benchSeat(b, h, i)
+	}
+	b.ReportAllocs()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			benchSeat(b, h, int(next.Add(1))%benchHot)
+		}
+	})
+}
+
+// BenchmarkSeatDetailsUncached is every request a miss: the cost of the
+// SQL lookups behind one answer (after a write, or for a seat not asked
+// for since).
+func BenchmarkSeatDetailsUncached(b *testing.B) {
+	benchHandler(b)
+	h := benchCold
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		benchSeat(b, h, i)
 		i++
 	}
 }

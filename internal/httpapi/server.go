@@ -118,15 +118,12 @@ const exposedHeaders = "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateL
 	"X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, " +
 	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset, Warning"
 
-// ServeHTTP runs every request through GitHub's order of checks: an
-// unresolvable credential (401), an unsupported API version (400), the
-// primary rate limit (403), the route (404), then the route's own checks.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rid := newRequestID()
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
-	h := rw.Header()
-	h.Set("X-GitHub-Request-Id", rid)
+// fixedHeaders are GitHub's headers on every response, keyed in canonical
+// form and assigned directly: http.Header.Set would canonicalize and
+// allocate each of them on every request. The value slices are shared, so
+// nothing may append to them in place (Header.Add copies: len == cap).
+var fixedHeaders = func() http.Header {
+	h := http.Header{}
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("Access-Control-Expose-Headers", exposedHeaders)
 	h.Set("Access-Control-Allow-Origin", "*")
@@ -135,6 +132,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-XSS-Protection", "0")
 	h.Set("Referrer-Policy", "origin-when-cross-origin, strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'")
+	for k, v := range h {
+		h[k] = v[:len(v):len(v)]
+	}
+	return h
+}()
+
+// ServeHTTP runs every request through GitHub's order of checks: an
+// unresolvable credential (401), an unsupported API version (400), the
+// primary rate limit (403), the route (404), then the route's own checks.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rid := newRequestID()
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
+	h := rw.Header()
+	h["X-Github-Request-Id"] = []string{rid}
+	for k, v := range fixedHeaders {
+		h[k] = v
+	}
 
 	r, jr := s.journalBegin(r) // the request journal's record (control_requests.go)
 	var actor, kind string
@@ -301,12 +316,15 @@ func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now
 }
 
 func setRateHeaders(h http.Header, st rateState) {
-	h.Set("X-RateLimit-Limit", strconv.Itoa(st.limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(st.remaining()))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(st.reset.Unix(), 10))
-	h.Set("X-RateLimit-Used", strconv.Itoa(st.used))
-	h.Set("X-RateLimit-Resource", "core")
+	// Canonical keys, assigned directly (see fixedHeaders).
+	h["X-Ratelimit-Limit"] = []string{strconv.Itoa(st.limit)}
+	h["X-Ratelimit-Remaining"] = []string{strconv.Itoa(st.remaining())}
+	h["X-Ratelimit-Reset"] = []string{strconv.FormatInt(st.reset.Unix(), 10)}
+	h["X-Ratelimit-Used"] = []string{strconv.Itoa(st.used)}
+	h["X-Ratelimit-Resource"] = rateResourceCore
 }
+
+var rateResourceCore = []string{"core"}
 
 // clientAddr is the request's remote host, without the port.
 func clientAddr(r *http.Request) string {

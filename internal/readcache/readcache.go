@@ -44,7 +44,12 @@ type Cache struct {
 	src   Source
 	limit int
 	cur   atomic.Pointer[generation]
-	seq   atomic.Uint64 // orders views and generations by when they began
+	seq   atomic.Uint64 // tickets: orders views and generations by when they began
+
+	// Concurrent requests share data-version reads (see dataVersion).
+	vmu     sync.Mutex
+	last    versionRead  // the newest finished read
+	running *versionCall // the read in progress, if any
 
 	hits, misses, bypasses atomic.Uint64
 }
@@ -88,12 +93,68 @@ func (c *Cache) Begin(ctx context.Context) context.Context {
 	if c == nil {
 		return ctx
 	}
-	seq := c.seq.Add(1) // taken before the version is read: see install
-	ext, err := c.src.DataVersion(ctx)
+	seq := c.seq.Add(1)
+	ext, err := c.dataVersion(ctx, seq)
 	if err != nil {
 		return ctx
 	}
 	return context.WithValue(ctx, viewKey{}, &view{c: c, external: ext, seq: seq})
+}
+
+// versionRead is the outcome of one Source.DataVersion call that began
+// after every ticket up to covers had been taken.
+type versionRead struct {
+	covers   uint64
+	external string
+	err      error
+}
+
+type versionCall struct {
+	versionRead
+	done chan struct{}
+}
+
+// dataVersion returns a data version read after ticket was taken, so that
+// it reflects every commit that finished before then. Requests that
+// arrive while a read is in flight wait for the next one, which starts
+// as soon as that read ends and serves all of them: under load the cost
+// of the read is shared, and no request uses a read that began before it
+// did.
+func (c *Cache) dataVersion(ctx context.Context, ticket uint64) (string, error) {
+	for {
+		c.vmu.Lock()
+		if c.last.covers >= ticket {
+			r := c.last
+			c.vmu.Unlock()
+			return r.external, r.err
+		}
+		if call := c.running; call != nil {
+			c.vmu.Unlock()
+			select {
+			case <-call.done:
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+			if call.covers >= ticket {
+				return call.external, call.err
+			}
+			continue
+		}
+		call := &versionCall{versionRead: versionRead{covers: c.seq.Load()}, done: make(chan struct{})}
+		c.running = call
+		c.vmu.Unlock()
+		// Others may be waiting on this read: a cancelled request must
+		// not fail it for them.
+		call.external, call.err = c.src.DataVersion(context.WithoutCancel(ctx))
+		c.vmu.Lock()
+		c.running = nil
+		if call.err == nil && call.covers > c.last.covers {
+			c.last = call.versionRead
+		}
+		c.vmu.Unlock()
+		close(call.done)
+		return call.external, call.err
+	}
 }
 
 // Without returns ctx with no view: lookups through it read the store.
