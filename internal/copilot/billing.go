@@ -32,11 +32,11 @@ func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Bil
 		return Billing{}, err
 	}
 	now := s.Clock.Now()
-	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, 0, now)
+	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
 	if err != nil {
 		return Billing{}, err
 	}
-	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, 0, now)
+	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, nil, now)
 	if err != nil {
 		return Billing{}, err
 	}

@@ -30,7 +30,7 @@ func (s *Service) Overview(ctx context.Context, org seatkeeper.Organization) (Ov
 		return Overview{}, err
 	}
 	now := s.Clock.Now()
-	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, 0, now)
+	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
 	if err != nil {
 		return Overview{}, err
 	}
@@ -42,14 +42,14 @@ func (s *Service) Overview(ctx context.Context, org seatkeeper.Organization) (Ov
 	}
 	invited := 0
 	if len(invitees) > invitedOneByOne {
-		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, 0, now)
+		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, nil, now)
 		if err != nil {
 			return Overview{}, err
 		}
 		invited = len(all)
 	} else {
 		for _, m := range invitees {
-			one, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, m.User.ID, now)
+			one, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, []int64{m.User.ID}, now)
 			if err != nil {
 				return Overview{}, err
 			}

@@ -40,9 +40,9 @@ type Service struct {
 // Reader is what seat resolution reads: a Store, or a Tx inside a write.
 type Reader interface {
 	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
-	Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]store.Member, error)
-	OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][]seatkeeper.Reach, error)
-	OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]seatkeeper.Activity, error)
+	MembersOf(ctx context.Context, orgID int64, state string, users []int64) ([]store.Member, error)
+	OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[int64][]seatkeeper.Reach, error)
+	OrgActivityOf(ctx context.Context, orgID int64, users []int64) (map[int64]seatkeeper.Activity, error)
 }
 
 func errNotEnabled() error {
@@ -98,7 +98,7 @@ func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, user
 	case m.State == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
 	}
-	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, user.ID, now)
+	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, []int64{user.ID}, now)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
@@ -118,28 +118,28 @@ func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]
 	if err != nil {
 		return nil, err
 	}
-	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, 0, s.Clock.Now())
+	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, s.Clock.Now())
 }
 
-// seats resolves the seats of the org's members in the given state (one
-// member when onlyUser is not 0) at now, in list order: oldest grant
+// seats resolves the seats of the org's members in the given state (of
+// the given users only, unless users is nil) at now, in list order: oldest grant
 // first, ties by user id. Under "disabled" nobody holds a seat; under
 // "assign_all" every member does, from when both they and the
 // subscription existed; otherwise whoever a live grant reaches.
 func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	state string, onlyUser int64, now time.Time) ([]seatkeeper.Seat, error) {
+	state string, users []int64, now time.Time) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
 	}
-	members, err := r.Members(ctx, org.ID, state, onlyUser)
+	members, err := r.MembersOf(ctx, org.ID, state, users)
 	if err != nil || len(members) == 0 {
 		return nil, err
 	}
-	reaches, err := r.OrgReaches(ctx, org.ID, onlyUser)
+	reaches, err := r.OrgReachesOf(ctx, org.ID, users)
 	if err != nil {
 		return nil, err
 	}
-	activity, err := r.OrgActivity(ctx, org.ID, onlyUser)
+	activity, err := r.OrgActivityOf(ctx, org.ID, users)
 	if err != nil {
 		return nil, err
 	}

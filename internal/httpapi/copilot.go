@@ -74,18 +74,17 @@ type seatList struct {
 // handleListSeats serves GET /orgs/{org}/copilot/billing/seats (and the
 // same under /organizations/{org_id}).
 func (s *Server) handleListSeats(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
-	seats, err := s.copilot.OrgSeats(r.Context(), org)
-	if err != nil {
-		return err
-	}
 	p := pageOf(r, 50)
-	lo, hi := p.bounds(len(seats))
-	body, err := s.seatBodies(r, seats[lo:hi])
+	total, seats, err := s.copilot.SeatPage(r.Context(), org, p.bounds)
 	if err != nil {
 		return err
 	}
-	s.setLink(w, r, p, len(seats))
-	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: len(seats), Seats: body})
+	body, err := s.seatBodies(r, seats)
+	if err != nil {
+		return err
+	}
+	s.setLink(w, r, p, total)
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: total, Seats: body})
 	return nil
 }
 

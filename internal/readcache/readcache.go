@@ -157,6 +157,13 @@ func (c *Cache) dataVersion(ctx context.Context, ticket uint64) (string, error) 
 	}
 }
 
+// Active reports whether ctx carries a view, so that Get may answer from
+// memory.
+func Active(ctx context.Context) bool {
+	v, _ := ctx.Value(viewKey{}).(*view)
+	return v != nil
+}
+
 // Without returns ctx with no view: lookups through it read the store.
 func Without(ctx context.Context) context.Context {
 	if ctx.Value(viewKey{}) == nil {

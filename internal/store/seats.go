@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -15,17 +16,55 @@ type Member struct {
 	Membership seatkeeper.Membership
 }
 
-// userFilter narrows a per-org query to one user when userID is not 0.
-func userFilter(col string, userID int64, args []any) (string, []any) {
-	if userID == 0 {
+// userFilter narrows a per-org query to the given users; none means
+// every user. Sets are padded to a multiple of userBatch placeholders
+// (with 0, which is no user's id), so that each query has few shapes and
+// stays prepared.
+func userFilter(col string, users []int64, args []any) (string, []any) {
+	if len(users) == 0 {
 		return "", args
 	}
-	return " AND " + col + " = ?", append(args, userID)
+	if len(users) == 1 {
+		return " AND " + col + " = ?", append(args, users[0])
+	}
+	n := (len(users) + userBatch - 1) / userBatch * userBatch
+	for i := range n {
+		var id int64
+		if i < len(users) {
+			id = users[i]
+		}
+		args = append(args, id)
+	}
+	return " AND " + col + " IN (?" + strings.Repeat(", ?", n-1) + ")", args
+}
+
+// userBatch is the placeholder granularity of userFilter; MaxUsers is
+// the most users one call may name.
+const (
+	userBatch = 50
+	MaxUsers  = 200
+)
+
+// only turns a single-user argument (0 for all) into a user set.
+func only(userID int64) []int64 {
+	if userID == 0 {
+		return nil
+	}
+	return []int64{userID}
 }
 
 // Members lists an org's members in the given state ("" for any), with
 // their users, in user id order; onlyUser, when not 0, narrows it to one.
 func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]Member, error) {
+	return o.MembersOf(ctx, orgID, state, only(onlyUser))
+}
+
+// MembersOf is Members narrowed to a set of users (nil for all; at most
+// MaxUsers).
+func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users []int64) ([]Member, error) {
+	if len(users) > MaxUsers {
+		return nil, fmt.Errorf("store: members of %d users: at most %d", len(users), MaxUsers)
+	}
 	query := `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
 		FROM org_memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ?`
 	args := []any{orgID}
@@ -33,7 +72,7 @@ func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser in
 		query += ` AND m.state = ?`
 		args = append(args, state)
 	}
-	f, args := userFilter("m.user_id", onlyUser, args)
+	f, args := userFilter("m.user_id", users, args)
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
 		var m Member
 		var uc, uu, mc, mu int64
@@ -52,10 +91,19 @@ func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser in
 // membership. onlyUser, when not 0, narrows it to one user. Membership of
 // the org is not checked here.
 func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][]seatkeeper.Reach, error) {
+	return o.OrgReachesOf(ctx, orgID, only(onlyUser))
+}
+
+// OrgReachesOf is OrgReaches narrowed to a set of users (nil for all; at
+// most MaxUsers).
+func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[int64][]seatkeeper.Reach, error) {
+	if len(users) > MaxUsers {
+		return nil, fmt.Errorf("store: reaches of %d users: at most %d", len(users), MaxUsers)
+	}
 	out := map[int64][]seatkeeper.Reach{}
 	add := func(userID int64, r seatkeeper.Reach) { out[userID] = append(out[userID], r) }
 
-	f, args := userFilter("g.user_id", onlyUser, []any{orgID})
+	f, args := userFilter("g.user_id", users, []any{orgID})
 	direct, err := queryAll(ctx, o, scanGrant, `SELECT `+prefixCols("g", grantCols)+` FROM copilot_grants g
 		WHERE g.org_id = ? AND g.user_id IS NOT NULL`+f, args...)
 	if err != nil {
@@ -71,7 +119,7 @@ func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][
 	}
 	// Each team grant covers its team's subtree. UNION (not UNION ALL) ends
 	// the recursion even if a parent cycle slipped in.
-	f, args = userFilter("tm.user_id", onlyUser, []any{orgID})
+	f, args = userFilter("tm.user_id", users, []any{orgID})
 	rows, err := o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
 			SELECT id, team_id FROM copilot_grants WHERE org_id = ? AND team_id IS NOT NULL
 			UNION
@@ -98,7 +146,7 @@ func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][
 		return nil, fmt.Errorf("store: team reaches: %w", err)
 	}
 
-	f, args = userFilter("m.user_id", onlyUser, []any{orgID})
+	f, args = userFilter("m.user_id", users, []any{orgID})
 	rows, err = o.query(ctx, `SELECT `+prefixCols("g", grantCols)+`, m.user_id, m.created_at, `+prefixCols("et", eteamCols)+`
 		FROM copilot_grants g
 		JOIN enterprise_team_members m ON m.team_id = g.enterprise_team_id
@@ -122,7 +170,7 @@ func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][
 		return nil, fmt.Errorf("store: enterprise team reaches: %w", err)
 	}
 
-	residuals, err := o.residualSeats(ctx, orgID, onlyUser)
+	residuals, err := o.residualSeats(ctx, orgID, users)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +227,16 @@ func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
 // OrgActivity returns, by user id, the last Copilot activity recorded in an
 // org; onlyUser, when not 0, narrows it to one user.
 func (o ops) OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]seatkeeper.Activity, error) {
-	f, args := userFilter("user_id", onlyUser, []any{orgID})
+	return o.OrgActivityOf(ctx, orgID, only(onlyUser))
+}
+
+// OrgActivityOf is OrgActivity narrowed to a set of users (nil for all; at
+// most MaxUsers).
+func (o ops) OrgActivityOf(ctx context.Context, orgID int64, users []int64) (map[int64]seatkeeper.Activity, error) {
+	if len(users) > MaxUsers {
+		return nil, fmt.Errorf("store: activity of %d users: at most %d", len(users), MaxUsers)
+	}
+	f, args := userFilter("user_id", users, []any{orgID})
 	rows, err := o.query(ctx, `SELECT user_id, last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ?`+f, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: activity: %w", err)
@@ -212,8 +269,8 @@ type ResidualSeat struct {
 	PendingCancellationDate seatkeeper.Date
 }
 
-func (o ops) residualSeats(ctx context.Context, orgID, onlyUser int64) ([]ResidualSeat, error) {
-	f, args := userFilter("user_id", onlyUser, []any{orgID})
+func (o ops) residualSeats(ctx context.Context, orgID int64, users []int64) ([]ResidualSeat, error) {
+	f, args := userFilter("user_id", users, []any{orgID})
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (ResidualSeat, error) {
 		var r ResidualSeat
 		var team, eteam sql.NullInt64

@@ -1,0 +1,90 @@
+package copilot
+
+import (
+	"context"
+	"slices"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// SeatPage returns one page of the org's seat list at the clock's time:
+// the seats between the bounds pick for the list's total, in list order
+// (as OrgSeats), and the total.
+//
+// Through a read cache view (internal/readcache) the list's order (its
+// user ids, 8 bytes a seat) is kept while the data and the UTC day are
+// unchanged, and each page resolves only its own seats: a page costs the
+// same wherever it falls in the list, and a list of a million seats is
+// resolved in full once, not once a page. Without a view every call
+// resolves the whole list.
+func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
+	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
+	sub, err := s.Store.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) {
+		return 0, nil, nil // GitHub lists no seats rather than failing
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	now := s.Clock.Now()
+	whole := func(ctx context.Context) (int, []seatkeeper.Seat, error) {
+		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		lo, hi := bounds(len(all))
+		return len(all), all[lo:hi], nil
+	}
+	if !readcache.Active(ctx) {
+		return whole(ctx)
+	}
+	order, err := readcache.Get(ctx, seatOrderKey{org: org.ID, day: now.Unix() / 86400}, func() ([]int64, error) {
+		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]int64, len(all))
+		for i, seat := range all {
+			ids[i] = seat.User.ID
+		}
+		return ids, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	lo, hi := bounds(len(order))
+	want := order[lo:hi]
+	for chunk := range slices.Chunk(want, store.MaxUsers) {
+		part, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, chunk, now)
+		if err != nil {
+			return 0, nil, err
+		}
+		page = append(page, part...)
+	}
+	// The page is read after the order was: a write committed in between
+	// (by a request running alongside this one) can make them disagree.
+	// Then answer from one reading of the whole list instead.
+	if !sameUsers(page, want) {
+		return whole(readcache.Without(ctx))
+	}
+	return len(order), page, nil
+}
+
+// seatOrderKey is the read cache's key for an org's seat list order.
+type seatOrderKey struct{ org, day int64 }
+
+// sameUsers reports whether page holds the seats of want's users, in
+// want's order.
+func sameUsers(page []seatkeeper.Seat, want []int64) bool {
+	if len(page) != len(want) {
+		return false
+	}
+	for i, seat := range page {
+		if seat.User.ID != want[i] {
+			return false
+		}
+	}
+	return true
+}
