@@ -40,6 +40,7 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	if !readcache.Active(ctx) {
 		return whole(ctx)
 	}
+	local := s.Store.LocalCommits()
 	order, err := readcache.Get(ctx, seatOrderKey{org: org.ID, day: now.Unix() / 86400}, func() ([]int64, error) {
 		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
 		if err != nil {
@@ -63,10 +64,11 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 		}
 		page = append(page, part...)
 	}
-	// The page is read after the order was: a write committed in between
-	// (by a request running alongside this one) can make them disagree.
-	// Then answer from one reading of the whole list instead.
-	if !sameUsers(page, want) {
+	// The order may have been read before a write that the page's seats,
+	// read now, reflect (a write by another process after this request
+	// began, or by a request running alongside it). Then answer from one
+	// reading of the whole list instead.
+	if !sameUsers(page, want) || !readcache.Unchanged(ctx, local) {
 		return whole(readcache.Without(ctx))
 	}
 	return len(order), page, nil

@@ -164,6 +164,20 @@ func Active(ctx context.Context) bool {
 	return v != nil
 }
 
+// Unchanged reports whether nothing has been committed since ctx's view
+// began (by any process) and since the store's LocalCommits read local
+// (by this one). A caller that combines cached answers with fresh reads
+// checks it after the fresh reads: if true, they all describe one state.
+// It reads the data version afresh; without a view it reports false.
+func Unchanged(ctx context.Context, local uint64) bool {
+	v, _ := ctx.Value(viewKey{}).(*view)
+	if v == nil {
+		return false
+	}
+	ext, err := v.c.src.DataVersion(ctx)
+	return err == nil && ext == v.external && v.c.src.LocalCommits() == local
+}
+
 // Without returns ctx with no view: lookups through it read the store.
 func Without(ctx context.Context) context.Context {
 	if ctx.Value(viewKey{}) == nil {

@@ -1,0 +1,248 @@
+package copilot_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// pagesSeed is an org of n members with seats of every kind: direct, via
+// a nested team, pending cancellation, and created at the same second (so
+// that the user id breaks ties); every fifth member has none.
+func pagesSeed(n int) string {
+	var b strings.Builder
+	b.WriteString("users: [{login: owner}")
+	for i := range n {
+		fmt.Fprintf(&b, ", {login: u%03d}", i)
+	}
+	b.WriteString("]\norganizations:\n  - login: acme\n    copilot: {public_code_suggestions: allow, billing_cycle_day: 10}\n    members: [{login: owner, role: admin}")
+	for i := range n {
+		fmt.Fprintf(&b, ", {login: u%03d}", i)
+	}
+	b.WriteString("]\n    teams: [{name: Parent, members: [")
+	for i := 0; i < n; i += 7 {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "u%03d", i)
+	}
+	b.WriteString("]}, {name: Child, parent: parent, members: [")
+	for i := 3; i < n; i += 11 {
+		if i > 3 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "u%03d", i)
+	}
+	b.WriteString("]}]\n    seats: [{team: parent}")
+	for i := range n {
+		switch {
+		case i%5 == 4:
+			continue
+		case i%9 == 0:
+			fmt.Fprintf(&b, ", {user: u%03d, pending_cancellation_date: \"2026-04-10\"}", i)
+		case i%2 == 0:
+			fmt.Fprintf(&b, ", {user: u%03d, created_at: \"2026-01-%02dT00:00:00Z\"}", i, 1+i%28)
+		default:
+			fmt.Fprintf(&b, ", {user: u%03d, created_at: \"2026-02-01T00:00:00Z\"}", i)
+		}
+	}
+	b.WriteString("]\n")
+	return b.String()
+}
+
+func bounds(page, perPage int) func(int) (int, int) {
+	return func(n int) (int, int) {
+		lo := min((page-1)*perPage, n)
+		return lo, min(lo+perPage, n)
+	}
+}
+
+// TestSeatPageAgreesWithOrgSeats checks that every page, through a read
+// cache view or not, is the matching slice of the whole list, and that a
+// write is seen by the next page read.
+func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clk := &clock.Clock{}
+		clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
+		doc, err := seed.Parse([]byte(pagesSeed(230)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Load(ctx, st, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		svc := &copilot.Service{Store: st, Clock: clk}
+		cache := readcache.New(st, 0)
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		check := func(t *testing.T) {
+			t.Helper()
+			all, err := svc.OrgSeats(ctx, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) < 150 {
+				t.Fatalf("the seed gave only %d seats", len(all))
+			}
+			for _, perPage := range []int{1, 7, 50, 100} {
+				for page := 1; page <= len(all)/perPage+2; page++ {
+					want := all[min((page-1)*perPage, len(all)):min(page*perPage, len(all))]
+					for _, view := range []struct {
+						name string
+						ctx  context.Context
+					}{{"no view", ctx}, {"view", cache.Begin(ctx)}} {
+						total, got, err := svc.SeatPage(view.ctx, org, bounds(page, perPage))
+						if err != nil {
+							t.Fatal(err)
+						}
+						if total != len(all) || len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+							t.Fatalf("%s, page %d of %d: total %d (want %d), %d seats, want %d", view.name, page, perPage, total, len(all), len(got), len(want))
+						}
+					}
+				}
+			}
+		}
+		check(t)
+		before := cache.Stats()
+		if before.Hits == 0 {
+			t.Fatalf("the list order was never served from the cache: %+v", before)
+		}
+
+		// Cancel one seat, seat a member who had none, and move a seat to
+		// the front: the next pages show all three.
+		if _, err := svc.CancelUsers(ctx, org, []string{"u002"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddUsers(ctx, org, []string{"u004"}); err != nil {
+			t.Fatal(err)
+		}
+		check(t)
+		_, page, err := svc.SeatPage(cache.Begin(ctx), org, bounds(1, 300))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sawPending, sawNew bool
+		for _, s := range page {
+			switch s.User.Login {
+			case "u002":
+				sawPending = s.PendingCancellationDate != nil
+			case "u004":
+				sawNew = true
+			}
+		}
+		if !sawPending || !sawNew {
+			t.Errorf("after the writes: u002 pending %v, u004 seated %v", sawPending, sawNew)
+		}
+
+		// The day turns past the pending date: those seats leave the list.
+		clk.Set(time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC))
+		check(t)
+		total, _, err := svc.SeatPage(cache.Begin(ctx), org, bounds(1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, _ := svc.OrgSeats(ctx, org)
+		if total != len(all) {
+			t.Errorf("after the pending date: total %d, want %d", total, len(all))
+		}
+		for _, s := range all {
+			if s.PendingCancellationDate != nil && !s.PendingCancellationDate.After(clk.Now()) {
+				t.Errorf("seat of %s still listed on its cancellation date", s.User.Login)
+			}
+		}
+	})
+}
+
+// TestSeatPageWithoutSubscription lists nothing, as GitHub does.
+func TestSeatPageWithoutSubscription(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clk := &clock.Clock{}
+		doc, err := seed.Parse([]byte("users: [{login: a}]\norganizations:\n  - login: plain\n    members: [{login: a, role: admin}]\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := doc.Load(ctx, st, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "plain")
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := &copilot.Service{Store: st, Clock: clk}
+		total, page, err := svc.SeatPage(readcache.New(st, 0).Begin(ctx), org, bounds(1, 50))
+		if err != nil || total != 0 || len(page) != 0 {
+			t.Errorf("got %d, %v, %v; want 0, [], nil", total, page, err)
+		}
+	})
+}
+
+// TestSeatPageSeesWriteAfterItsOrder covers a request whose view began
+// before another process's write: its cached order is older than what its
+// page reads, and the page must still be one consistent reading (here,
+// the current one: the order alone would miss the new seat while the
+// page's seats were read after the write).
+func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			open := func() *store.Store {
+				st, err := store.Open(ctx, dsn, store.Options{MaxOpenConns: 4})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				return st
+			}
+			st, other := open(), open()
+			clk := &clock.Clock{}
+			clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
+			doc, err := seed.Parse([]byte(pagesSeed(40)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := doc.Load(ctx, st, clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+			org, err := st.OrgByLogin(ctx, "acme")
+			if err != nil {
+				t.Fatal(err)
+			}
+			svc := &copilot.Service{Store: st, Clock: clk}
+			view := readcache.New(st, 0).Begin(ctx)
+			if _, _, err := svc.SeatPage(view, org, bounds(1, 100)); err != nil { // caches the order
+				t.Fatal(err)
+			}
+			// Another process seats a member who had none.
+			if _, err := (&copilot.Service{Store: other, Clock: clk}).AddUsers(ctx, org, []string{"u004"}); err != nil {
+				t.Fatal(err)
+			}
+			all, err := svc.OrgSeats(ctx, org)
+			if err != nil {
+				t.Fatal(err)
+			}
+			total, page, err := svc.SeatPage(view, org, bounds(1, 100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total != len(all) || !reflect.DeepEqual(page, all) {
+				t.Errorf("old view after the write: total %d, %d seats; want the current %d", total, len(page), len(all))
+			}
+		})
+	}
+}
