@@ -257,7 +257,7 @@ func (c *Cache) generationFor(v *view, local uint64) *generation {
 // rather than a failure to read.
 func cacheable(err error) bool {
 	var e *seatkeeper.Error
-	return errors.As(err, &e)
+	return errors.As(err, &e) && e.Kind != seatkeeper.KindInternal
 }
 
 // Stats are the cache's counters since it was made.

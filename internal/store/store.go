@@ -384,8 +384,12 @@ func (o ops) countWrite(query string) func() {
 
 // mayWrite reports whether a statement can change data: anything but a
 // SELECT or PRAGMA, or a WITH whose words include no INSERT, UPDATE or
-// DELETE (as words: updated_at is not one).
+// DELETE (as words: updated_at is not one). A statement with a comment
+// counts as a write.
 func mayWrite(query string) bool {
+	if strings.Contains(query, "/*") || strings.Contains(query, "--") {
+		return true // a comment could hide the first word: assume the worst
+	}
 	first := true
 	for rest := query; ; {
 		var w string
