@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // SeatBreakdown is GitHub's copilot-organization-seat-breakdown, counted
@@ -32,11 +33,11 @@ func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Bil
 		return Billing{}, err
 	}
 	now := s.Clock.Now()
-	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
+	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, now)
 	if err != nil {
 		return Billing{}, err
 	}
-	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, nil, now)
+	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, store.Users{}, now)
 	if err != nil {
 		return Billing{}, err
 	}

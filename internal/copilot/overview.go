@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // Overview is what Billing and OrgSeats report together, resolved once at
@@ -30,7 +31,7 @@ func (s *Service) Overview(ctx context.Context, org seatkeeper.Organization) (Ov
 		return Overview{}, err
 	}
 	now := s.Clock.Now()
-	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
+	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, now)
 	if err != nil {
 		return Overview{}, err
 	}
@@ -42,14 +43,14 @@ func (s *Service) Overview(ctx context.Context, org seatkeeper.Organization) (Ov
 	}
 	invited := 0
 	if len(invitees) > invitedOneByOne {
-		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, nil, now)
+		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, store.Users{}, now)
 		if err != nil {
 			return Overview{}, err
 		}
 		invited = len(all)
 	} else {
 		for _, m := range invitees {
-			one, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, []int64{m.User.ID}, now)
+			one, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, store.OnlyUsers(m.User.ID), now)
 			if err != nil {
 				return Overview{}, err
 			}

@@ -1,8 +1,10 @@
 package copilot
 
 import (
+	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
@@ -30,7 +32,7 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	}
 	now := s.Clock.Now()
 	whole := func(ctx context.Context) (int, []seatkeeper.Seat, error) {
-		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
+		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, now)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -42,15 +44,7 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	}
 	local := s.Store.LocalCommits()
 	order, err := readcache.Get(ctx, seatOrderKey{org: org.ID, day: now.Unix() / 86400}, func() ([]int64, error) {
-		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, now)
-		if err != nil {
-			return nil, err
-		}
-		ids := make([]int64, len(all))
-		for i, seat := range all {
-			ids[i] = seat.User.ID
-		}
-		return ids, nil
+		return seatOrder(ctx, s.Store, org, sub, now)
 	})
 	if err != nil {
 		return 0, nil, err
@@ -58,7 +52,7 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	lo, hi := bounds(len(order))
 	want := order[lo:hi]
 	for chunk := range slices.Chunk(want, store.MaxUsers) {
-		part, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, chunk, now)
+		part, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.OnlyUsers(chunk...), now)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -72,6 +66,42 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 		return whole(readcache.Without(ctx))
 	}
 	return len(order), page, nil
+}
+
+// orderChunk is how many members seatOrder resolves at a time.
+var orderChunk = 5000
+
+// seatOrder returns the user ids of the org's seats at now, in list order.
+// It resolves the members a range of user ids at a time and keeps only
+// each seat's sort key, so that ordering a million seats holds a few
+// thousand resolved seats at once, not a million.
+func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time) ([]int64, error) {
+	type sortKey struct{ since, user int64 }
+	var keys []sortKey
+	for after := int64(0); ; {
+		ids, err := st.MemberIDs(ctx, org.ID, seatkeeper.StateActive, after, orderChunk)
+		if err != nil || len(ids) == 0 {
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		after = ids[len(ids)-1]
+		part, err := resolve(ctx, st, org, sub, seatkeeper.StateActive, store.UserRange(ids[0], after), now, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, seat := range part {
+			keys = append(keys, sortKey{seat.CreatedAt.Unix(), seat.User.ID})
+		}
+	}
+	// seats' order: oldest first, ties by user id.
+	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user)) })
+	order := make([]int64, len(keys))
+	for i, k := range keys {
+		order[i] = k.user
+	}
+	return order, nil
 }
 
 // seatOrderKey is the read cache's key for an org's seat list order.

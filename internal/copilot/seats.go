@@ -40,9 +40,9 @@ type Service struct {
 // Reader is what seat resolution reads: a Store, or a Tx inside a write.
 type Reader interface {
 	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
-	MembersOf(ctx context.Context, orgID int64, state string, users []int64) ([]store.Member, error)
-	OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[int64][]seatkeeper.Reach, error)
-	OrgActivityOf(ctx context.Context, orgID int64, users []int64) (map[int64]seatkeeper.Activity, error)
+	MembersOf(ctx context.Context, orgID int64, state string, users store.Users) ([]store.Member, error)
+	OrgReachesOf(ctx context.Context, orgID int64, users store.Users) (map[int64][]seatkeeper.Reach, error)
+	OrgActivityOf(ctx context.Context, orgID int64, users store.Users) (map[int64]seatkeeper.Activity, error)
 }
 
 func errNotEnabled() error {
@@ -98,7 +98,7 @@ func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, user
 	case m.State == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
 	}
-	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, []int64{user.ID}, now)
+	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, store.OnlyUsers(user.ID), now)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
@@ -118,16 +118,23 @@ func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]
 	if err != nil {
 		return nil, err
 	}
-	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, nil, s.Clock.Now())
+	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, s.Clock.Now())
 }
 
 // seats resolves the seats of the org's members in the given state (of
-// the given users only, unless users is nil) at now, in list order: oldest grant
+// the given users only) at now, in list order: oldest grant
 // first, ties by user id. Under "disabled" nobody holds a seat; under
 // "assign_all" every member does, from when both they and the
 // subscription existed; otherwise whoever a live grant reaches.
 func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	state string, users []int64, now time.Time) ([]seatkeeper.Seat, error) {
+	state string, users store.Users, now time.Time) ([]seatkeeper.Seat, error) {
+	return resolve(ctx, r, org, sub, state, users, now, true)
+}
+
+// resolve is seats; without withActivity the seats carry no activity (it
+// is not read), for callers that only order them.
+func resolve(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+	state string, users store.Users, now time.Time, withActivity bool) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
 	}
@@ -139,9 +146,11 @@ func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatk
 	if err != nil {
 		return nil, err
 	}
-	activity, err := r.OrgActivityOf(ctx, org.ID, users)
-	if err != nil {
-		return nil, err
+	var activity map[int64]seatkeeper.Activity
+	if withActivity {
+		if activity, err = r.OrgActivityOf(ctx, org.ID, users); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]seatkeeper.Seat, 0, len(members))
 	for _, m := range members {

@@ -111,7 +111,7 @@ func (o ops) EnterpriseTeamMemberRows(ctx context.Context, teamID int64) ([]Team
 
 // ResidualSeatRows lists an org's residual seats in user id order.
 func (o ops) ResidualSeatRows(ctx context.Context, orgID int64) ([]ResidualSeat, error) {
-	rs, err := o.residualSeats(ctx, orgID, nil)
+	rs, err := o.residualSeats(ctx, orgID, Users{})
 	// residualSeats has no ORDER BY; sort here to keep its query shared.
 	slices.SortFunc(rs, func(a, b ResidualSeat) int { return cmp.Compare(a.UserID, b.UserID) })
 	return rs, err

@@ -171,7 +171,7 @@ func (o ops) teamMembers(ctx context.Context, teamID, onlyUser int64, subtree bo
 	if subtree {
 		recurse = ` UNION SELECT t.id FROM sub JOIN teams t ON t.parent_id = sub.team_id`
 	}
-	f, args := userFilter("tm.user_id", only(onlyUser), []any{teamID, teamID})
+	f, args, _ := userFilter("tm.user_id", only(onlyUser), []any{teamID, teamID})
 	return queryAll(ctx, o, func(r interface{ Scan(...any) error }) (TeamMember, error) {
 		var m TeamMember
 		var role sql.NullString

@@ -16,41 +16,74 @@ type Member struct {
 	Membership seatkeeper.Membership
 }
 
-// userFilter narrows a per-org query to the given users; none means
-// every user. Sets are padded to a multiple of userBatch placeholders
-// (with 0, which is no user's id), so that each query has few shapes and
-// stays prepared.
-func userFilter(col string, users []int64, args []any) (string, []any) {
-	if len(users) == 0 {
-		return "", args
+// Users narrows a per-org read to some users: the listed IDs (at most
+// MaxUsers), or else the ids from From to To inclusive when To is not 0.
+// The zero value is everyone.
+type Users struct {
+	IDs      []int64
+	From, To int64
+}
+
+// OnlyUsers narrows a read to the given users.
+func OnlyUsers(ids ...int64) Users { return Users{IDs: ids} }
+
+// UserRange narrows a read to the users whose ids are from..to.
+func UserRange(from, to int64) Users { return Users{From: from, To: to} }
+
+// only turns a single-user argument (0 for all) into Users.
+func only(userID int64) Users {
+	if userID == 0 {
+		return Users{}
 	}
-	if len(users) == 1 {
-		return " AND " + col + " = ?", append(args, users[0])
-	}
-	n := (len(users) + userBatch - 1) / userBatch * userBatch
-	for i := range n {
-		var id int64
-		if i < len(users) {
-			id = users[i]
-		}
-		args = append(args, id)
-	}
-	return " AND " + col + " IN (?" + strings.Repeat(", ?", n-1) + ")", args
+	return OnlyUsers(userID)
 }
 
 // userBatch is the placeholder granularity of userFilter; MaxUsers is
-// the most users one call may name.
+// the most users a Users list may name.
 const (
 	userBatch = 50
 	MaxUsers  = 200
 )
 
-// only turns a single-user argument (0 for all) into a user set.
-func only(userID int64) []int64 {
-	if userID == 0 {
-		return nil
+// userFilter narrows a per-org query to u. Id lists are padded to a
+// multiple of userBatch placeholders (with 0, which is no user's id), so
+// that each query has few shapes and stays prepared.
+func userFilter(col string, u Users, args []any) (string, []any, error) {
+	switch {
+	case len(u.IDs) > MaxUsers:
+		return "", nil, fmt.Errorf("store: a read of %d users: at most %d", len(u.IDs), MaxUsers)
+	case len(u.IDs) == 1:
+		return " AND " + col + " = ?", append(args, u.IDs[0]), nil
+	case len(u.IDs) > 1:
+		n := (len(u.IDs) + userBatch - 1) / userBatch * userBatch
+		for i := range n {
+			var id int64
+			if i < len(u.IDs) {
+				id = u.IDs[i]
+			}
+			args = append(args, id)
+		}
+		return " AND " + col + " IN (?" + strings.Repeat(", ?", n-1) + ")", args, nil
+	case u.To != 0:
+		return " AND " + col + " BETWEEN ? AND ?", append(args, u.From, u.To), nil
 	}
-	return []int64{userID}
+	return "", args, nil
+}
+
+// MemberIDs returns up to limit ids of an org's members in the given
+// state ("" for any) greater than after, in order: the keys to walk a
+// large org in ranges.
+func (o ops) MemberIDs(ctx context.Context, orgID int64, state string, after int64, limit int) ([]int64, error) {
+	query := `SELECT user_id FROM org_memberships WHERE org_id = ? AND user_id > ?`
+	args := []any{orgID, after}
+	if state != "" {
+		query += ` AND state = ?`
+		args = append(args, state)
+	}
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	}, query+` ORDER BY user_id LIMIT ?`, append(args, limit)...)
 }
 
 // Members lists an org's members in the given state ("" for any), with
@@ -59,12 +92,8 @@ func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser in
 	return o.MembersOf(ctx, orgID, state, only(onlyUser))
 }
 
-// MembersOf is Members narrowed to a set of users (nil for all; at most
-// MaxUsers).
-func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users []int64) ([]Member, error) {
-	if len(users) > MaxUsers {
-		return nil, fmt.Errorf("store: members of %d users: at most %d", len(users), MaxUsers)
-	}
+// MembersOf is Members narrowed to some users.
+func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
 	query := `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
 		FROM org_memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ?`
 	args := []any{orgID}
@@ -72,7 +101,10 @@ func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users []i
 		query += ` AND m.state = ?`
 		args = append(args, state)
 	}
-	f, args := userFilter("m.user_id", users, args)
+	f, args, err := userFilter("m.user_id", users, args)
+	if err != nil {
+		return nil, err
+	}
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
 		var m Member
 		var uc, uu, mc, mu int64
@@ -94,16 +126,15 @@ func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][
 	return o.OrgReachesOf(ctx, orgID, only(onlyUser))
 }
 
-// OrgReachesOf is OrgReaches narrowed to a set of users (nil for all; at
-// most MaxUsers).
-func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[int64][]seatkeeper.Reach, error) {
-	if len(users) > MaxUsers {
-		return nil, fmt.Errorf("store: reaches of %d users: at most %d", len(users), MaxUsers)
-	}
+// OrgReachesOf is OrgReaches narrowed to some users.
+func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[int64][]seatkeeper.Reach, error) {
 	out := map[int64][]seatkeeper.Reach{}
 	add := func(userID int64, r seatkeeper.Reach) { out[userID] = append(out[userID], r) }
 
-	f, args := userFilter("g.user_id", users, []any{orgID})
+	f, args, err := userFilter("g.user_id", users, []any{orgID})
+	if err != nil {
+		return nil, err
+	}
 	direct, err := queryAll(ctx, o, scanGrant, `SELECT `+prefixCols("g", grantCols)+` FROM copilot_grants g
 		WHERE g.org_id = ? AND g.user_id IS NOT NULL`+f, args...)
 	if err != nil {
@@ -119,7 +150,7 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[
 	}
 	// Each team grant covers its team's subtree. UNION (not UNION ALL) ends
 	// the recursion even if a parent cycle slipped in.
-	f, args = userFilter("tm.user_id", users, []any{orgID})
+	f, args, _ = userFilter("tm.user_id", users, []any{orgID})
 	rows, err := o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
 			SELECT id, team_id FROM copilot_grants WHERE org_id = ? AND team_id IS NOT NULL
 			UNION
@@ -146,7 +177,7 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users []int64) (map[
 		return nil, fmt.Errorf("store: team reaches: %w", err)
 	}
 
-	f, args = userFilter("m.user_id", users, []any{orgID})
+	f, args, _ = userFilter("m.user_id", users, []any{orgID})
 	rows, err = o.query(ctx, `SELECT `+prefixCols("g", grantCols)+`, m.user_id, m.created_at, `+prefixCols("et", eteamCols)+`
 		FROM copilot_grants g
 		JOIN enterprise_team_members m ON m.team_id = g.enterprise_team_id
@@ -230,13 +261,12 @@ func (o ops) OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]
 	return o.OrgActivityOf(ctx, orgID, only(onlyUser))
 }
 
-// OrgActivityOf is OrgActivity narrowed to a set of users (nil for all; at
-// most MaxUsers).
-func (o ops) OrgActivityOf(ctx context.Context, orgID int64, users []int64) (map[int64]seatkeeper.Activity, error) {
-	if len(users) > MaxUsers {
-		return nil, fmt.Errorf("store: activity of %d users: at most %d", len(users), MaxUsers)
+// OrgActivityOf is OrgActivity narrowed to some users.
+func (o ops) OrgActivityOf(ctx context.Context, orgID int64, users Users) (map[int64]seatkeeper.Activity, error) {
+	f, args, err := userFilter("user_id", users, []any{orgID})
+	if err != nil {
+		return nil, err
 	}
-	f, args := userFilter("user_id", users, []any{orgID})
 	rows, err := o.query(ctx, `SELECT user_id, last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ?`+f, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: activity: %w", err)
@@ -269,8 +299,11 @@ type ResidualSeat struct {
 	PendingCancellationDate seatkeeper.Date
 }
 
-func (o ops) residualSeats(ctx context.Context, orgID int64, users []int64) ([]ResidualSeat, error) {
-	f, args := userFilter("user_id", users, []any{orgID})
+func (o ops) residualSeats(ctx context.Context, orgID int64, users Users) ([]ResidualSeat, error) {
+	f, args, err := userFilter("user_id", users, []any{orgID})
+	if err != nil {
+		return nil, err
+	}
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (ResidualSeat, error) {
 		var r ResidualSeat
 		var team, eteam sql.NullInt64
