@@ -209,6 +209,9 @@ func (s *Store) Close() error {
 	if s.probe.db != nil {
 		s.probe.db.Close()
 	}
+	if s.probe.wal != nil {
+		s.probe.wal.close()
+	}
 	return s.db.Close()
 }
 

@@ -18,9 +18,11 @@ import (
 //   - DataVersion names the database's committed state as every process
 //     sees it, so that writes by another process (a second replica on
 //     PostgreSQL, `seatkeeper seed` on the same SQLite file) count too.
-//     On SQLite it is PRAGMA data_version read on a connection of its own
-//     that never writes: the value changes whenever any other connection,
-//     in this process or another, commits. On PostgreSQL it is
+//     On SQLite it is the header of the WAL index, read from shared
+//     memory (walindex_unix.go), which every commit rewrites; while a
+//     commit is rewriting it, PRAGMA data_version read on a connection of
+//     its own that never writes, whose value changes whenever any other
+//     connection, in this process or another, commits. On PostgreSQL it is
 //     pg_current_snapshot(), whose xmax (one past the newest finished
 //     transaction) and in-progress list change whenever any transaction
 //     commits or aborts.
@@ -33,6 +35,7 @@ import (
 type versionProbe struct {
 	db   *sql.DB   // SQLite: a one-connection pool that only reads the pragma
 	stmt *sql.Stmt // its prepared PRAGMA data_version
+	wal  *walIndex // the WAL index header, mapped; nil where it is not
 }
 
 func (s *Store) openVersionProbe(dsn string) error {
@@ -54,7 +57,18 @@ func (s *Store) openVersionProbe(dsn string) error {
 		db.Close()
 		return fmt.Errorf("store: version probe: %w", err)
 	}
+	// The probe's connection keeps the WAL index (the -shm file) in
+	// existence for as long as the store is open; reading the pragma once
+	// makes sure it is initialized before it is mapped.
+	var v int64
+	if err := st.QueryRow().Scan(&v); err != nil {
+		db.Close()
+		return fmt.Errorf("store: version probe: %w", err)
+	}
 	s.probe = versionProbe{db: db, stmt: st}
+	if w, err := openWALIndex(dsn); err == nil {
+		s.probe.wal = w
+	}
 	return nil
 }
 
@@ -71,11 +85,16 @@ func (s *Store) DataVersion(ctx context.Context) (string, error) {
 		}
 		return snap, nil
 	case s.probe.stmt != nil:
+		if s.probe.wal != nil {
+			if h, ok := s.probe.wal.header(); ok {
+				return h, nil
+			}
+		}
 		var v int64
 		if err := s.probe.stmt.QueryRowContext(ctx).Scan(&v); err != nil {
 			return "", fmt.Errorf("store: data version: %w", err)
 		}
-		return strconv.FormatInt(v, 10), nil
+		return "p:" + strconv.FormatInt(v, 10), nil
 	}
 	return "", nil
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -308,6 +309,54 @@ func TestMayWrite(t *testing.T) {
 	} {
 		if got := store.MayWrite(c.query); got != c.want {
 			t.Errorf("mayWrite(%q) = %v, want %v", c.query, got, c.want)
+		}
+	}
+}
+
+// TestDataVersionSeesEveryCommit commits many times, alternately through
+// two stores on one SQLite file, small and large transactions, and
+// checkpoints that restart the WAL in between: after each commit, both
+// stores' DataVersion differ from what they read before it. On unix the
+// version comes from the mapped WAL index header.
+func TestDataVersionSeesEveryCommit(t *testing.T) {
+	ctx := context.Background()
+	a, b := openPair(t, store.SQLite)
+	if runtime.GOOS != "windows" && !store.VersionFromWALIndex(a) {
+		t.Fatal("DataVersion does not read the WAL index header")
+	}
+	seen := map[string]bool{}
+	prevA, prevB := dataVersion(t, a), dataVersion(t, b)
+	for i := range 120 {
+		writer := a
+		if i%2 == 1 {
+			writer = b
+		}
+		n := 1
+		if i%10 == 0 {
+			n = 200 // a transaction of many pages
+		}
+		mustTx(t, writer, func(tx *store.Tx) error {
+			for j := range n {
+				if err := tx.CreateUser(ctx, &seatkeeper.User{Login: fmt.Sprintf("u%d-%d", i, j), CreatedAt: t0, UpdatedAt: t0}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		va, vb := dataVersion(t, a), dataVersion(t, b)
+		if va == prevA || vb == prevB {
+			t.Fatalf("commit %d: version unchanged (a %q -> %q, b %q -> %q)", i, prevA, va, prevB, vb)
+		}
+		if seen[va] {
+			t.Fatalf("commit %d: version %q seen before", i, va)
+		}
+		seen[va] = true
+		prevA, prevB = va, vb
+		if i%15 == 14 {
+			// Restart the WAL: the next commit writes from its start again.
+			if _, err := writer.DB().ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
