@@ -8,7 +8,9 @@ import "errors"
 // (PRAGMA data_version) every time.
 type walIndex struct{}
 
-func openWALIndex(string) (*walIndex, error) { return nil, errors.New("store: WAL index not mapped on this platform") }
+func openWALIndex(string) (*walIndex, error) {
+	return nil, errors.New("store: WAL index not mapped on this platform")
+}
 
 func (*walIndex) header() (string, bool) { return "", false }
 
