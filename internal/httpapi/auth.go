@@ -58,7 +58,7 @@ var errBadCredentials = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, 
 // authenticate resolves the request's token to a principal. present is
 // false when there is no Authorization header; err is Bad credentials for
 // a token that is malformed, unknown, revoked or expired.
-func (s *Server) authenticate(r *http.Request) (p seatkeeper.Principal, present bool, err error) {
+func (s *Server) authenticate(ctx context.Context, r *http.Request) (p seatkeeper.Principal, present bool, err error) {
 	tok, present := credential(r)
 	if !present {
 		return p, false, nil
@@ -67,8 +67,8 @@ func (s *Server) authenticate(r *http.Request) (p seatkeeper.Principal, present 
 		return p, true, errBadCredentials
 	}
 	hash := auth.Hash(tok)
-	found, err := readcache.Get(r.Context(), tokenKey(hash), func() (tokenFound, error) {
-		return s.tokenByHash(r.Context(), hash)
+	found, err := readcache.Get(ctx, tokenKey(hash), func() (tokenFound, error) {
+		return s.tokenByHash(ctx, hash)
 	})
 	if err != nil {
 		return p, true, err

@@ -169,10 +169,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				})
 			}
 		}
-		s.log.Info("request",
-			slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.String("route", r.Pattern), slog.Int("status", rw.status),
-			slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
+		if s.log.Enabled(r.Context(), slog.LevelInfo) {
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("route", r.Pattern), slog.Int("status", rw.status),
+				slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
+		}
 		s.ctl.metrics.observe(r.Pattern, rw.status, time.Since(start))
 		s.journalEnd(jr, r, rw.status, rid, kind, actor)
 	}()
@@ -193,14 +195,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Reads from here on may be answered by the read cache, which checks
 	// the data version now, so every write committed before this request
 	// began is seen.
-	r = r.WithContext(s.cache.Begin(r.Context()))
-	p, present, err := s.authenticate(r)
+	ctx := s.cache.Begin(r.Context())
+	p, present, err := s.authenticate(ctx, r)
 	if err != nil {
 		s.writeError(rw, r, err)
 		return
 	}
 	if present {
-		r = r.WithContext(withPrincipal(r.Context(), p))
+		ctx = withPrincipal(ctx, p)
 		kind = string(p.Token.Kind)
 		if p.User != nil {
 			actor = p.User.Login
@@ -214,8 +216,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if p.User == nil {
 			actor = "installation"
 		}
-		r = r.WithContext(audit.WithActor(r.Context(), audit.Actor{Login: actor, TokenKind: kind, RequestID: rid}))
+		ctx = audit.WithActor(ctx, audit.Actor{Login: actor, TokenKind: kind, RequestID: rid})
 	}
+	r = r.WithContext(ctx) // once: each WithContext copies the request
 
 	version := r.Header.Get("X-GitHub-Api-Version")
 	if version == "" {
@@ -340,9 +343,29 @@ func clientAddr(r *http.Request) string {
 func newRequestID() string {
 	var b [16]byte
 	rand.Read(b[:])
-	return fmt.Sprintf("%X:%X:%X:%X:%X",
-		binary.BigEndian.Uint16(b[0:])&0xFFFF, binary.BigEndian.Uint32(b[2:])&0xFFFFF,
-		binary.BigEndian.Uint32(b[6:])&0xFFFFFFF, binary.BigEndian.Uint32(b[10:])&0xFFFFFFF, uint32(time.Now().Unix()))
+	out := make([]byte, 0, 40)
+	for i, v := range []uint64{
+		uint64(binary.BigEndian.Uint16(b[0:])), uint64(binary.BigEndian.Uint32(b[2:]) & 0xFFFFF),
+		uint64(binary.BigEndian.Uint32(b[6:]) & 0xFFFFFFF), uint64(binary.BigEndian.Uint32(b[10:]) & 0xFFFFFFF), uint64(uint32(time.Now().Unix())),
+	} {
+		if i > 0 {
+			out = append(out, ':')
+		}
+		out = appendUpperHex(out, v)
+	}
+	return string(out)
+}
+
+// appendUpperHex appends v in upper-case hexadecimal, as %X does.
+func appendUpperHex(b []byte, v uint64) []byte {
+	start := len(b)
+	b = strconv.AppendUint(b, v, 16)
+	for i := start; i < len(b); i++ {
+		if c := b[i]; c >= 'a' && c <= 'f' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return b
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
