@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"bytes"
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -48,7 +49,21 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 		if err != nil {
 			return encodedJSON{}, err
 		}
-		return encodeJSON(body[0])
+		e, err := encodeJSON(body[0])
+		if err != nil {
+			return e, err
+		}
+		// The organization and team objects are the same in every seat of
+		// the org: cached bodies share one copy of each.
+		var segs [][]byte
+		for _, v := range []any{body[0].Organization, body[0].AssigningTeam} {
+			if v != nil {
+				if e, err := encodeJSON(v); err == nil {
+					segs = append(segs, bytes.TrimSuffix(e.bytes(), []byte("\n")))
+				}
+			}
+		}
+		return e.share(&s.segments, segs...), nil
 	})
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // writeJSON encodes v as the response. A successful GET carries a weak ETag
@@ -22,10 +23,12 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 }
 
 // encodedJSON is a response body encoded once, with its ETag, so that a
-// cached answer is written without encoding or hashing it again.
+// cached answer is written without encoding or hashing it again. The body
+// may be in pieces, some shared with other cached bodies (see share).
 type encodedJSON struct {
-	body []byte
-	etag string
+	parts [][]byte
+	size  int
+	etag  string
 }
 
 func encodeJSON(v any) (encodedJSON, error) {
@@ -36,7 +39,59 @@ func encodeJSON(v any) (encodedJSON, error) {
 		return encodedJSON{}, err
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	return encodedJSON{body: buf.Bytes(), etag: `W/"` + hex.EncodeToString(sum[:]) + `"`}, nil
+	// An exact copy: the buffer's spare capacity (up to half of it) would
+	// otherwise live as long as a cached body does.
+	return encodedJSON{parts: [][]byte{bytes.Clone(buf.Bytes())}, size: buf.Len(), etag: `W/"` + hex.EncodeToString(sum[:]) + `"`}, nil
+}
+
+// bytes returns the whole body.
+func (e encodedJSON) bytes() []byte {
+	if len(e.parts) == 1 {
+		return e.parts[0]
+	}
+	return bytes.Join(e.parts, nil)
+}
+
+// share returns e with each of segments found in its body, in order, cut
+// out and replaced by the segments table's copy, so that cached bodies
+// repeating the same object (a seat's organization and team, the same in
+// every seat of an org) hold it once. The body's bytes do not change.
+func (e encodedJSON) share(table *segments, segs ...[]byte) encodedJSON {
+	body := e.bytes()
+	out := encodedJSON{size: e.size, etag: e.etag}
+	for _, seg := range segs {
+		i := bytes.Index(body, seg)
+		if len(seg) < 64 || i < 0 {
+			continue // not worth a piece, or (unexpectedly) absent
+		}
+		out.parts = append(out.parts, bytes.Clone(body[:i]), table.intern(seg))
+		body = body[i+len(seg):]
+	}
+	out.parts = append(out.parts, bytes.Clone(body))
+	return out
+}
+
+// segments interns body pieces by content. It is bounded: when full, it
+// starts afresh (bodies keep the pieces they hold).
+type segments struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+const maxSegments = 4096
+
+func (t *segments) intern(seg []byte) []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if s, ok := t.m[string(seg)]; ok {
+		return s
+	}
+	if t.m == nil || len(t.m) >= maxSegments {
+		t.m = map[string][]byte{}
+	}
+	s := bytes.Clone(seg)
+	t.m[string(s)] = s
+	return s
 }
 
 // writeEncoded writes an encoded body as writeJSON does.
@@ -58,10 +113,12 @@ func (s *Server) writeEncoded(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 	}
-	h.Set("Content-Length", itoa(len(e.body)))
+	h.Set("Content-Length", itoa(e.size))
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(e.body)
+		for _, p := range e.parts {
+			w.Write(p)
+		}
 	}
 }
 

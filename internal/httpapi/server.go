@@ -75,6 +75,8 @@ type Server struct {
 	faults  *faults.Set      // fault injection (control_faults.go)
 	journal *journal.Ring    // the request journal; nil when off (control_requests.go)
 	cache   *readcache.Cache // nil when off
+	// segments holds the body pieces cached answers share (respond.go).
+	segments segments
 }
 
 // New returns the API over st, reading time from clk.

@@ -36,8 +36,9 @@ type Source interface {
 }
 
 // DefaultLimit is how many entries a generation holds before it is
-// dropped and started afresh.
-const DefaultLimit = 1 << 16
+// dropped and started afresh. An encoded seat is about 1.2 KB: the
+// default bounds the cache near 40 MB of answers.
+const DefaultLimit = 1 << 15
 
 // Cache is safe for concurrent use. A nil *Cache caches nothing.
 type Cache struct {
