@@ -1,8 +1,8 @@
 package httpapi
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
