@@ -245,7 +245,7 @@ func faultMessage(status int, rid string) string {
 // 400 or more without a body gets GitHub's basic-error for it. A fault's
 // answer is not counted against the caller's rate limit.
 func (s *Server) faultStatus(rw *responseWriter, r *http.Request, e faults.Effect) {
-	rw.beforeHeader = nil
+	rw.uncounted()
 	h := rw.Header()
 	body := e.Body
 	if body == nil && e.Status >= 400 {
@@ -307,6 +307,7 @@ func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Ef
 		})
 		return
 	}
+	rw.uncounted()
 	h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
 		Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +

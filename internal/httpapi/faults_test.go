@@ -302,7 +302,16 @@ func TestFaultBodiesAndHeaders(t *testing.T) {
 	// A faulted answer does not count against the caller's rate limit.
 	before := e.do("GET", "/orgs/acme/copilot/billing", "ghp_readorg").header.Get("X-RateLimit-Used")
 	e.fault(`{"match": {"token_prefix": "ghp_readorg"}, "effect": {"status": 502}, "times": 1}`)
-	e.do("GET", "/orgs/acme/copilot/billing", "ghp_readorg")
+	if faulted := e.do("GET", "/orgs/acme/copilot/billing", "ghp_readorg").header; faulted.Get("X-RateLimit-Used") != "1" ||
+		faulted.Get("X-RateLimit-Remaining") == "" || faulted.Get("X-RateLimit-Resource") != "core" {
+		t.Errorf("faulted answer's rate headers: used %q remaining %q resource %q, want the state before it (used 1)",
+			faulted.Get("X-RateLimit-Used"), faulted.Get("X-RateLimit-Remaining"), faulted.Get("X-RateLimit-Resource"))
+	}
+	// A fault's own rate-limit headers win over the real ones.
+	e.fault(`{"match": {"token_prefix": "ghp_readorg"}, "effect": {"status": 503, "headers": {"X-RateLimit-Remaining": "7"}}, "times": 1}`)
+	if got := e.do("GET", "/orgs/acme/copilot/billing", "ghp_readorg").header.Get("X-RateLimit-Remaining"); got != "7" {
+		t.Errorf("a fault's X-RateLimit-Remaining: got %q, want 7", got)
+	}
 	if after := e.do("GET", "/orgs/acme/copilot/billing", "ghp_readorg").header.Get("X-RateLimit-Used"); before != "1" || after != "2" {
 		t.Errorf("used before %s, after a faulted and a real request %s, want 1 and 2", before, after)
 	}

@@ -10,14 +10,14 @@ import (
 // count against the limit. seatkeeper limits only the core REST API; the
 // search resource, which the schema requires, is reported untouched.
 func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
-	if rw, ok := w.(*responseWriter); ok {
-		rw.beforeHeader = nil // the rate headers already show the state before this request
-	}
 	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
 	if p, ok := principalFrom(r.Context()); ok {
 		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
 	}
 	st := s.limiter.peek(key, limit)
+	if rw, ok := w.(*responseWriter); ok {
+		rw.uncounted() // asking is free
+	}
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
 	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
 	// API version 2026-03-10 drops the top-level rate, a copy of core;

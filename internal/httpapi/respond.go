@@ -94,26 +94,34 @@ func (t *segments) intern(seg []byte) []byte {
 	return s
 }
 
+// Constant response headers, shared (see fixedHeaders in server.go): keys
+// canonical, values never appended to in place.
+var (
+	hdrJSON         = []string{"application/json; charset=utf-8"}
+	hdrCachePrivate = []string{"private, max-age=60, s-maxage=60"}
+	hdrCachePublic  = []string{"public, max-age=60, s-maxage=60"}
+	hdrVary         = []string{"Accept, Authorization, Cookie, X-GitHub-OTP", "Accept-Encoding, Accept, X-Requested-With"}
+)
+
 // writeEncoded writes an encoded body as writeJSON does.
 func (s *Server) writeEncoded(w http.ResponseWriter, r *http.Request, status int, e encodedJSON) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
+	h["Content-Type"] = hdrJSON
 	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		h.Set("ETag", e.etag)
+		h["Etag"] = []string{e.etag}
 		if _, ok := principalFrom(r.Context()); ok {
-			h.Set("Cache-Control", "private, max-age=60, s-maxage=60")
+			h["Cache-Control"] = hdrCachePrivate
 		} else {
-			h.Set("Cache-Control", "public, max-age=60, s-maxage=60")
+			h["Cache-Control"] = hdrCachePublic
 		}
-		h.Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP")
-		h.Add("Vary", "Accept-Encoding, Accept, X-Requested-With")
+		h["Vary"] = hdrVary
 		if etagMatches(r.Header.Get("If-None-Match"), e.etag) {
-			h.Del("Content-Type")
+			delete(h, "Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h.Set("Content-Length", itoa(e.size))
+	h["Content-Length"] = []string{itoa(e.size)}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		for _, p := range e.parts {

@@ -236,8 +236,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
 	}
 	rate := s.limiter.peek(key, limit)
-	setRateHeaders(h, rate)
 	if rate.remaining() == 0 {
+		setRateHeaders(h, rate)
 		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
 			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
 			DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
@@ -247,6 +247,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if present {
 		release, ok := s.running.acquire(p.Token.Hash, s.cfg.ConcurrentLimit)
 		if !ok {
+			setRateHeaders(h, rate)
 			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
 			s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
 				Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
@@ -258,10 +259,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer release()
 	}
 	// The request counts once its status is known: 304s are free.
+	rw.rate = rate
 	rw.beforeHeader = func(status int) {
-		if status != http.StatusNotModified {
-			setRateHeaders(h, s.limiter.take(key, limit))
+		if status == http.StatusNotModified {
+			setRateHeaders(h, rate)
+			return
 		}
+		setRateHeaders(h, s.limiter.take(key, limit))
 	}
 
 	if _, pattern := s.mux.Handler(r); pattern == "" {
@@ -321,11 +325,14 @@ func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now
 }
 
 func setRateHeaders(h http.Header, st rateState) {
-	// Canonical keys, assigned directly (see fixedHeaders).
-	h["X-Ratelimit-Limit"] = []string{strconv.Itoa(st.limit)}
-	h["X-Ratelimit-Remaining"] = []string{strconv.Itoa(st.remaining())}
-	h["X-Ratelimit-Reset"] = []string{strconv.FormatInt(st.reset.Unix(), 10)}
-	h["X-Ratelimit-Used"] = []string{strconv.Itoa(st.used)}
+	// Canonical keys, assigned directly (see fixedHeaders), the values in
+	// one array, each a full slice of its own so that an Add copies.
+	v := [...]string{strconv.Itoa(st.limit), strconv.Itoa(st.remaining()), strconv.FormatInt(st.reset.Unix(), 10), strconv.Itoa(st.used)}
+	vals := v[:]
+	h["X-Ratelimit-Limit"] = vals[0:1:1]
+	h["X-Ratelimit-Remaining"] = vals[1:2:2]
+	h["X-Ratelimit-Reset"] = vals[2:3:3]
+	h["X-Ratelimit-Used"] = vals[3:4:4]
 	h["X-Ratelimit-Resource"] = rateResourceCore
 }
 
@@ -380,6 +387,15 @@ type responseWriter struct {
 	status       int
 	wroteHeader  bool
 	beforeHeader func(status int)
+	rate         rateState // the caller's rate limit before this request
+}
+
+// uncounted makes the response free: its rate-limit headers, set now,
+// show the state before the request, which does not count. Headers set
+// after it (a fault's own) take their place.
+func (w *responseWriter) uncounted() {
+	w.beforeHeader = nil
+	setRateHeaders(w.Header(), w.rate)
 }
 
 func (w *responseWriter) WriteHeader(status int) {
