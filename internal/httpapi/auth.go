@@ -133,8 +133,9 @@ type orgHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.Orga
 // in GitHub's order: a credential; the org exists; the token's scopes (404)
 // or permissions (403); the token's user owns the org (404).
 func (s *Server) orgOwner(req auth.Requirement, h orgHandler) http.Handler {
+	acc := acceptedOf(req)
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		org, p, err := s.orgToken(w, r, req)
+		org, p, err := s.orgToken(w, r, req, acc)
 		if err != nil {
 			return err
 		}
@@ -175,8 +176,8 @@ func (s *Server) membership(ctx context.Context, orgID, userID int64) (*seatkeep
 // orgToken runs the checks every org route shares, in GitHub's order: it
 // names the accepted scopes and permissions, then needs a credential, the
 // org the path names, and a token that passes req for that org.
-func (s *Server) orgToken(w http.ResponseWriter, r *http.Request, req auth.Requirement) (seatkeeper.Organization, seatkeeper.Principal, error) {
-	setAccepted(w, req)
+func (s *Server) orgToken(w http.ResponseWriter, r *http.Request, req auth.Requirement, acc accepted) (seatkeeper.Organization, seatkeeper.Principal, error) {
+	setAccepted(w, acc)
 	p, ok := principalFrom(r.Context())
 	if !ok {
 		return seatkeeper.Organization{}, p, errRequiresAuth

@@ -47,10 +47,18 @@ func (s *Server) dir() *directory.Service {
 	return &directory.Service{Store: s.store, Clock: s.clock}
 }
 
-func setAccepted(w http.ResponseWriter, req auth.Requirement) {
+func setAccepted(w http.ResponseWriter, acc accepted) {
 	h := w.Header()
-	h.Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
-	h.Set("X-Accepted-GitHub-Permissions", req.AcceptedPermissions())
+	h["X-Accepted-Oauth-Scopes"] = acc.scopes // canonical keys, shared values (see fixedHeaders)
+	h["X-Accepted-Github-Permissions"] = acc.permissions
+}
+
+// accepted is a requirement's X-Accepted-* header values, made once when
+// a route is declared rather than on every request.
+type accepted struct{ scopes, permissions []string }
+
+func acceptedOf(req auth.Requirement) accepted {
+	return accepted{scopes: []string{req.AcceptedScopes()}, permissions: []string{req.AcceptedPermissions()}}
 }
 
 // viewerHandler serves an org route knowing what the caller is to the org.
@@ -61,8 +69,9 @@ type viewerHandler func(w http.ResponseWriter, r *http.Request, org seatkeeper.O
 // the token's scopes (404) or permissions (403); the token's user an
 // active member (404).
 func (s *Server) orgMember(req auth.Requirement, h viewerHandler) http.Handler {
+	acc := acceptedOf(req)
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		org, p, err := s.orgToken(w, r, req)
+		org, p, err := s.orgToken(w, r, req, acc)
 		if err != nil {
 			return err
 		}
@@ -81,8 +90,9 @@ func (s *Server) orgMember(req auth.Requirement, h viewerHandler) http.Handler {
 // credential. The caller is an outsider unless its token passes req for
 // the org, so a token that does not fit sees what the public sees.
 func (s *Server) orgPublic(req auth.Requirement, h viewerHandler) http.Handler {
+	acc := acceptedOf(req)
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		setAccepted(w, req)
+		setAccepted(w, acc)
 		org, err := s.orgFromPath(r)
 		if err != nil {
 			return err
@@ -139,8 +149,9 @@ func (s *Server) authenticatedUser(h userHandler) http.Handler {
 // ownMembership guards /user/memberships/orgs/{org}: the authenticated
 // user, the org, then the token's scopes (404) or permissions (403).
 func (s *Server) ownMembership(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error) http.Handler {
+	acc := acceptedOf(req)
 	return s.authenticatedUser(func(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error {
-		setAccepted(w, req)
+		setAccepted(w, acc)
 		org, err := s.orgFromPath(r)
 		if err != nil {
 			return err

@@ -210,7 +210,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			actor = p.User.Login
 		}
 		if p.Token.Kind.UsesScopes() {
-			h.Set("X-OAuth-Scopes", strings.Join(p.Token.Scopes, ", "))
+			h["X-Oauth-Scopes"] = []string{strings.Join(p.Token.Scopes, ", ")}
 		}
 		if p.Token.ExpiresAt != nil {
 			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
@@ -222,14 +222,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(ctx) // once: each WithContext copies the request
 
-	version := r.Header.Get("X-GitHub-Api-Version")
+	var version string
+	if v := r.Header["X-Github-Api-Version"]; len(v) > 0 { // the canonical key: Get would canonicalize anew
+		version = v[0]
+	}
 	if version == "" {
 		version = DefaultAPIVersion
 	} else if !supportedVersion(version) {
 		s.writeBasicError(rw, r, http.StatusBadRequest, basicError{Message: "Bad Request", Errors: unsupportedVersionMessage(version)})
 		return
 	}
-	h.Set("X-GitHub-Api-Version-Selected", version)
+	h["X-Github-Api-Version-Selected"] = []string{version}
 
 	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
 	if present {
