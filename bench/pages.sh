@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Seat list pages of one large org: the first request after start (which
+# orders the whole list), then page 1 and the last page, warm.
+#
+#   bench/pages.sh                 # one org of 1,000,000 seats
+#   SEATS=100000 bench/pages.sh
+#
+# Prints each request's time (curl's time_total) and seatkeeper's
+# resident memory after them. Only 127.0.0.1 is used.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SEATS=${SEATS:-1000000}
+PER_PAGE=${PER_PAGE:-50}
+PORT=${PORT:-18092}
+out=bench/out
+mkdir -p "$out"
+go build -o "$out/seatkeeper" ./cmd/seatkeeper
+
+db="$out/pages-1-$SEATS.db"
+if [ ! -f "$db" ]; then
+  "$out/seatkeeper" generate --database "$db" --orgs 1 --seats-per-org "$SEATS" --tokens-per-org 1
+fi
+"$out/seatkeeper" serve --database "$db" --addr "127.0.0.1:$PORT" --rate-limit 1000000000 2>"$out/pages.log" &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.01; done
+
+last=$(( (SEATS + PER_PAGE - 1) / PER_PAGE ))
+get() {
+  curl -sf -o /dev/null -w "$1: %{http_code} %{time_total}s\n" -H "Authorization: Bearer ghp_gen0000token0000" \
+    "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/seats?per_page=$PER_PAGE&page=$2"
+}
+echo "org of $SEATS seats, per_page=$PER_PAGE, last page $last"
+get "first request (orders the list)" 1
+for i in 1 2 3; do
+  get "page 1" 1
+  get "page $last" "$last"
+  get "page of 100 in the middle" "$(( last / 2 ))&per_page=100"
+done
+echo "resident memory: $(( $(ps -o rss= -p $pid) / 1024 )) MB"
