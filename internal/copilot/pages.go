@@ -87,7 +87,7 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 			break
 		}
 		after = ids[len(ids)-1]
-		part, err := resolve(ctx, st, org, sub, seatkeeper.StateActive, store.UserRange(ids[0], after), now, false)
+		part, err := resolve(ctx, st, org, sub, seatkeeper.StateActive, store.UserRange(ids[0], after), now, true)
 		if err != nil {
 			return nil, err
 		}

@@ -41,6 +41,7 @@ type Service struct {
 type Reader interface {
 	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
 	MembersOf(ctx context.Context, orgID int64, state string, users store.Users) ([]store.Member, error)
+	MemberKeysOf(ctx context.Context, orgID int64, state string, users store.Users) ([]store.Member, error)
 	OrgReachesOf(ctx context.Context, orgID int64, users store.Users) (map[int64][]seatkeeper.Reach, error)
 	OrgActivityOf(ctx context.Context, orgID int64, users store.Users) (map[int64]seatkeeper.Activity, error)
 }
@@ -128,18 +129,25 @@ func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]
 // subscription existed; otherwise whoever a live grant reaches.
 func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
 	state string, users store.Users, now time.Time) ([]seatkeeper.Seat, error) {
-	return resolve(ctx, r, org, sub, state, users, now, true)
+	return resolve(ctx, r, org, sub, state, users, now, false)
 }
 
-// resolve is seats; without withActivity the seats carry no activity (it
-// is not read), for callers that only order them.
+// resolve is seats. With keysOnly it reads only what orders the seats:
+// they carry their user's id but no other user field and no activity, and
+// come unsorted, for a caller that sorts their keys itself.
 func resolve(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	state string, users store.Users, now time.Time, withActivity bool) ([]seatkeeper.Seat, error) {
+	state string, users store.Users, now time.Time, keysOnly bool) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
 	}
-	members, err := r.MembersOf(ctx, org.ID, state, users)
-	if err != nil || len(members) == 0 {
+	var ms []store.Member
+	var err error
+	if keysOnly {
+		ms, err = r.MemberKeysOf(ctx, org.ID, state, users)
+	} else {
+		ms, err = r.MembersOf(ctx, org.ID, state, users)
+	}
+	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
 	reaches, err := r.OrgReachesOf(ctx, org.ID, users)
@@ -147,13 +155,13 @@ func resolve(ctx context.Context, r Reader, org seatkeeper.Organization, sub sea
 		return nil, err
 	}
 	var activity map[int64]seatkeeper.Activity
-	if withActivity {
+	if !keysOnly {
 		if activity, err = r.OrgActivityOf(ctx, org.ID, users); err != nil {
 			return nil, err
 		}
 	}
-	out := make([]seatkeeper.Seat, 0, len(members))
-	for _, m := range members {
+	out := make([]seatkeeper.Seat, 0, len(ms))
+	for _, m := range ms {
 		rs := reaches[m.User.ID]
 		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
 			since := max(sub.CreatedAt.Unix(), m.Membership.CreatedAt.Unix())
@@ -183,8 +191,10 @@ func resolve(ctx context.Context, r Reader, org seatkeeper.Organization, sub sea
 			Activity:                activity[m.User.ID],
 		})
 	}
-	slices.SortStableFunc(out, func(a, b seatkeeper.Seat) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.User.ID, b.User.ID))
-	})
+	if !keysOnly {
+		slices.SortStableFunc(out, func(a, b seatkeeper.Seat) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.User.ID, b.User.ID))
+		})
+	}
 	return out, nil
 }

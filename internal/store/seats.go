@@ -116,6 +116,30 @@ func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Use
 	}, query+f+` ORDER BY m.user_id`, args...)
 }
 
+// MemberKeysOf is MembersOf reading only what orders a seat list: each
+// member's user id and membership (the user's other fields are empty),
+// without reading the users table.
+func (o ops) MemberKeysOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
+	query := `SELECT ` + prefixCols("m", membershipCols) + ` FROM org_memberships m WHERE m.org_id = ?`
+	args := []any{orgID}
+	if state != "" {
+		query += ` AND m.state = ?`
+		args = append(args, state)
+	}
+	f, args, err := userFilter("m.user_id", users, args)
+	if err != nil {
+		return nil, err
+	}
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
+		var m Member
+		var mc, mu int64
+		err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
+		m.User.ID = m.Membership.UserID
+		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
+		return m, err
+	}, query+f+` ORDER BY m.user_id`, args...)
+}
+
 // OrgReaches returns, by user id, every way a grant in the org reaches a
 // user: a direct grant; a grant to a team the user belongs to directly or
 // through a child team (with the earliest joining); a grant to an

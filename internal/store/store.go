@@ -112,7 +112,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
-	if err := s.openVersionProbe(dsn); err != nil {
+	if err := s.openVersionProbe(ctx, dsn); err != nil {
 		s.db.Close()
 		return nil, err
 	}

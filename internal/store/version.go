@@ -36,10 +36,25 @@ type versionProbe struct {
 	db   *sql.DB   // SQLite: a one-connection pool that only reads the pragma
 	stmt *sql.Stmt // its prepared PRAGMA data_version
 	wal  *walIndex // the WAL index header, mapped; nil where it is not
+
+	snapshot string // PostgreSQL: the query that reads the current snapshot
 }
 
-func (s *Store) openVersionProbe(dsn string) error {
-	if s.dialect != SQLite || dsn == ":memory:" {
+func (s *Store) openVersionProbe(ctx context.Context, dsn string) error {
+	if s.dialect == Postgres {
+		// pg_current_snapshot() is PostgreSQL 13's name for what 12 and
+		// older call txid_current_snapshot().
+		var version int
+		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('server_version_num')::int`).Scan(&version); err != nil {
+			return fmt.Errorf("store: server version: %w", err)
+		}
+		s.probe.snapshot = `SELECT pg_current_snapshot()::text`
+		if version < 130000 {
+			s.probe.snapshot = `SELECT txid_current_snapshot()::text`
+		}
+		return nil
+	}
+	if dsn == ":memory:" {
 		// PostgreSQL asks the main pool; an in-memory SQLite database is
 		// this process's alone, so LocalCommits says everything.
 		return nil
@@ -80,7 +95,7 @@ func (s *Store) DataVersion(ctx context.Context) (string, error) {
 	switch {
 	case s.dialect == Postgres:
 		var snap string
-		if err := s.db.QueryRowContext(ctx, `SELECT pg_current_snapshot()::text`).Scan(&snap); err != nil {
+		if err := s.db.QueryRowContext(ctx, s.probe.snapshot).Scan(&snap); err != nil {
 			return "", fmt.Errorf("store: data version: %w", err)
 		}
 		return snap, nil
