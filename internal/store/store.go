@@ -209,10 +209,12 @@ func (s *Store) Close() error {
 	if s.probe.db != nil {
 		s.probe.db.Close()
 	}
+	err := s.db.Close()
+	// After the connections: see walIndex.
 	if s.probe.wal != nil {
 		s.probe.wal.close()
 	}
-	return s.db.Close()
+	return err
 }
 
 // Ping checks that the database answers.

@@ -81,9 +81,9 @@ func (s *Store) openVersionProbe(ctx context.Context, dsn string) error {
 		return fmt.Errorf("store: version probe: %w", err)
 	}
 	s.probe = versionProbe{db: db, stmt: st}
-	if w, err := openWALIndex(dsn); err == nil {
-		s.probe.wal = w
-	}
+	// Without a mapping (or on platforms without one) the pragma answers.
+	// A reference taken but not mapped is still held until Close.
+	s.probe.wal, _ = openWALIndex(dsn)
 	return nil
 }
 

@@ -3,7 +3,7 @@
 package store
 
 import (
-	"os"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -24,30 +24,71 @@ import (
 // way. header does the same with atomic loads: two copies that agree are
 // the committed state; copies that differ mean a commit is being written,
 // and the caller falls back to PRAGMA data_version, which takes the locks.
+//
+// One mapping serves every store of the process on the same file, and its
+// file descriptor is closed only when the last of them has closed its
+// SQLite connections: closing any descriptor of a file drops every POSIX
+// lock the process holds on it, SQLite's included (the locks that keep
+// the WAL index from being reset, and checkpointers from overwriting what
+// a reader reads).
 type walIndex struct {
-	mu    sync.RWMutex // close waits for readers: the mapping must outlive them
+	key  walKey
+	refs int // under walIndexes.mu
+	fd   int
+
+	mu    sync.RWMutex // unmapping waits for readers
 	mem   []byte
-	words *[24]uint32 // the two copies, 12 words each; nil once closed
+	words *[24]uint32 // the two copies, 12 words each; nil once unmapped
 }
+
+type walKey struct{ dev, ino uint64 }
+
+var walIndexes = struct {
+	sync.Mutex
+	m map[walKey]*walIndex
+}{m: map[walKey]*walIndex{}}
 
 // walIndexVersion is the iVersion field SQLite writes into the header.
 const walIndexVersion = 3007000
 
+// openWALIndex maps dbPath's WAL index, or takes another reference to the
+// process's mapping of it. The database must be open (and in WAL mode),
+// so that the -shm file exists and SQLite holds its locks.
 func openWALIndex(dbPath string) (*walIndex, error) {
-	f, err := os.Open(dbPath + "-shm")
+	path := dbPath + "-shm"
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		return nil, err
+	}
+	key := walKey{uint64(st.Dev), uint64(st.Ino)}
+	walIndexes.Lock()
+	defer walIndexes.Unlock()
+	if w := walIndexes.m[key]; w != nil {
+		w.refs++
+		return w, nil
+	}
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	mem, err := syscall.Mmap(int(f.Fd()), 0, 4096, syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, err
+	// From here fd stays open until the last reference goes (see above),
+	// even when mapping fails: closing it now would drop SQLite's locks.
+	w := &walIndex{key: key, refs: 1, fd: fd}
+	walIndexes.m[key] = w
+	var fst syscall.Stat_t
+	if err := syscall.Fstat(fd, &fst); err != nil || uint64(fst.Dev) != key.dev || uint64(fst.Ino) != key.ino {
+		return w, nil // replaced between stat and open: never read; header reports false
 	}
-	return &walIndex{mem: mem, words: (*[24]uint32)(unsafe.Pointer(&mem[0]))}, nil
+	mem, err := syscall.Mmap(fd, 0, 4096, syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return w, fmt.Errorf("store: map the WAL index: %w", err)
+	}
+	w.mem, w.words = mem, (*[24]uint32)(unsafe.Pointer(&mem[0]))
+	return w, nil
 }
 
 // header returns the header as a version string, or false when the two
-// copies disagree or the header is not initialized.
+// copies disagree, the header is not initialized, or nothing is mapped.
 func (w *walIndex) header() (string, bool) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
@@ -75,12 +116,24 @@ func (w *walIndex) header() (string, bool) {
 	return string(buf), true
 }
 
+// close drops a reference; the last one unmaps the header and closes the
+// descriptor. Call it only after the store's SQLite connections are closed.
 func (w *walIndex) close() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.words == nil {
+	walIndexes.Lock()
+	defer walIndexes.Unlock()
+	if w.refs--; w.refs > 0 {
 		return nil
 	}
-	w.words = nil
-	return syscall.Munmap(w.mem)
+	delete(walIndexes.m, w.key)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var err error
+	if w.words != nil {
+		w.words = nil
+		err = syscall.Munmap(w.mem)
+	}
+	if cerr := syscall.Close(w.fd); err == nil {
+		err = cerr
+	}
+	return err
 }
