@@ -94,18 +94,7 @@ func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser in
 
 // MembersOf is Members narrowed to some users.
 func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
-	query := `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
-		FROM org_memberships m JOIN users u ON u.id = m.user_id WHERE m.org_id = ?`
-	args := []any{orgID}
-	if state != "" {
-		query += ` AND m.state = ?`
-		args = append(args, state)
-	}
-	f, args, err := userFilter("m.user_id", users, args)
-	if err != nil {
-		return nil, err
-	}
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
+	return o.memberRows(ctx, membersFrom, func(row interface{ Scan(...any) error }) (Member, error) {
 		var m Member
 		var uc, uu, mc, mu int64
 		err := row.Scan(&m.User.ID, &m.User.Login, &m.User.Name, &m.User.Email, &m.User.SiteAdmin, &uc, &uu,
@@ -113,14 +102,35 @@ func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Use
 		m.User.CreatedAt, m.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
 		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
 		return m, err
-	}, query+f+` ORDER BY m.user_id`, args...)
+	}, orgID, state, users)
 }
 
 // MemberKeysOf is MembersOf reading only what orders a seat list: each
 // member's user id and membership (the user's other fields are empty),
 // without reading the users table.
 func (o ops) MemberKeysOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
-	query := `SELECT ` + prefixCols("m", membershipCols) + ` FROM org_memberships m WHERE m.org_id = ?`
+	return o.memberRows(ctx, memberKeysFrom, func(row interface{ Scan(...any) error }) (Member, error) {
+		var m Member
+		var mc, mu int64
+		err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
+		m.User.ID = m.Membership.UserID
+		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
+		return m, err
+	}, orgID, state, users)
+}
+
+// The SELECT ... FROM of MembersOf and MemberKeysOf (m is the membership).
+var (
+	membersFrom = `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
+		FROM org_memberships m JOIN users u ON u.id = m.user_id`
+	memberKeysFrom = `SELECT ` + prefixCols("m", membershipCols) + ` FROM org_memberships m`
+)
+
+// memberRows runs selectFrom for an org's members in a state ("" for any),
+// narrowed to users, in user id order.
+func (o ops) memberRows(ctx context.Context, selectFrom string, scan func(interface{ Scan(...any) error }) (Member, error),
+	orgID int64, state string, users Users) ([]Member, error) {
+	query := selectFrom + ` WHERE m.org_id = ?`
 	args := []any{orgID}
 	if state != "" {
 		query += ` AND m.state = ?`
@@ -130,14 +140,7 @@ func (o ops) MemberKeysOf(ctx context.Context, orgID int64, state string, users 
 	if err != nil {
 		return nil, err
 	}
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (Member, error) {
-		var m Member
-		var mc, mu int64
-		err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
-		m.User.ID = m.Membership.UserID
-		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
-		return m, err
-	}, query+f+` ORDER BY m.user_id`, args...)
+	return queryAll(ctx, o, scan, query+f+` ORDER BY m.user_id`, args...)
 }
 
 // OrgReaches returns, by user id, every way a grant in the org reaches a
