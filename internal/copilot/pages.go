@@ -3,7 +3,9 @@ package copilot
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -72,28 +74,62 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 var orderChunk = 5000
 
 // seatOrder returns the user ids of the org's seats at now, in list order.
-// It resolves the members a range of user ids at a time and keeps only
-// each seat's sort key, so that ordering a million seats holds a few
-// thousand resolved seats at once, not a million.
+// It walks the members a range of user ids at a time, resolving each
+// range's seats from memberships and grants alone and keeping only their
+// sort keys, so that ordering a million seats holds a few thousand
+// resolved seats at once, not a million. Ranges are resolved by as many
+// workers as there are cores (at most 4) while the next are read.
 func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time) ([]int64, error) {
+	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
+		return nil, nil
+	}
 	type sortKey struct{ since, user int64 }
-	var keys []sortKey
-	for after := int64(0); ; {
-		ids, err := st.MemberIDs(ctx, org.ID, seatkeeper.StateActive, after, orderChunk)
-		if err != nil || len(ids) == 0 {
-			if err != nil {
-				return nil, err
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ranges := make(chan []store.Member)
+	var (
+		mu   sync.Mutex
+		keys []sortKey
+		wg   sync.WaitGroup
+	)
+	for range min(4, max(1, runtime.GOMAXPROCS(0))) {
+		wg.Go(func() {
+			for ms := range ranges {
+				users := store.UserRange(ms[0].User.ID, ms[len(ms)-1].User.ID)
+				part, err := resolveMembers(ctx, st, org, sub, ms, users, now, true)
+				if err != nil {
+					cancel(err)
+					continue // drain
+				}
+				mu.Lock()
+				for _, seat := range part {
+					keys = append(keys, sortKey{seat.CreatedAt.Unix(), seat.User.ID})
+				}
+				mu.Unlock()
 			}
-			break
+		})
+	}
+	err := func() error {
+		defer close(ranges)
+		for after := int64(0); ; {
+			ms, err := st.MemberKeysAfter(ctx, org.ID, seatkeeper.StateActive, after, orderChunk)
+			if err != nil || len(ms) == 0 {
+				return err
+			}
+			after = ms[len(ms)-1].User.ID
+			select {
+			case ranges <- ms:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
 		}
-		after = ids[len(ids)-1]
-		part, err := resolve(ctx, st, org, sub, seatkeeper.StateActive, store.UserRange(ids[0], after), now, true)
-		if err != nil {
-			return nil, err
-		}
-		for _, seat := range part {
-			keys = append(keys, sortKey{seat.CreatedAt.Unix(), seat.User.ID})
-		}
+	}()
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil {
+		return nil, cause
+	}
+	if err != nil {
+		return nil, err
 	}
 	// seats' order: oldest first, ties by user id.
 	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user)) })

@@ -41,7 +41,6 @@ type Service struct {
 type Reader interface {
 	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
 	MembersOf(ctx context.Context, orgID int64, state string, users store.Users) ([]store.Member, error)
-	MemberKeysOf(ctx context.Context, orgID int64, state string, users store.Users) ([]store.Member, error)
 	OrgReachesOf(ctx context.Context, orgID int64, users store.Users) (map[int64][]seatkeeper.Reach, error)
 	OrgActivityOf(ctx context.Context, orgID int64, users store.Users) (map[int64]seatkeeper.Activity, error)
 }
@@ -129,26 +128,24 @@ func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]
 // subscription existed; otherwise whoever a live grant reaches.
 func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
 	state string, users store.Users, now time.Time) ([]seatkeeper.Seat, error) {
-	return resolve(ctx, r, org, sub, state, users, now, false)
-}
-
-// resolve is seats. With keysOnly it reads only what orders the seats:
-// they carry their user's id but no other user field and no activity, and
-// come unsorted, for a caller that sorts their keys itself.
-func resolve(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	state string, users store.Users, now time.Time, keysOnly bool) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
 	}
-	var ms []store.Member
-	var err error
-	if keysOnly {
-		ms, err = r.MemberKeysOf(ctx, org.ID, state, users)
-	} else {
-		ms, err = r.MembersOf(ctx, org.ID, state, users)
-	}
+	ms, err := r.MembersOf(ctx, org.ID, state, users)
 	if err != nil || len(ms) == 0 {
 		return nil, err
+	}
+	return resolveMembers(ctx, r, org, sub, ms, users, now, false)
+}
+
+// resolveMembers is seats for members already read (users narrows the
+// grants read to theirs). With keysOnly the members may carry only their
+// ids and memberships (store.MemberKeysAfter), no activity is read, and
+// the seats come unsorted: for a caller that sorts their keys itself.
+func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+	ms []store.Member, users store.Users, now time.Time, keysOnly bool) ([]seatkeeper.Seat, error) {
+	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled || len(ms) == 0 {
+		return nil, nil
 	}
 	reaches, err := r.OrgReachesOf(ctx, org.ID, users)
 	if err != nil {

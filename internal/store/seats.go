@@ -70,22 +70,6 @@ func userFilter(col string, u Users, args []any) (string, []any, error) {
 	return "", args, nil
 }
 
-// MemberIDs returns up to limit ids of an org's members in the given
-// state ("" for any) greater than after, in order: the keys to walk a
-// large org in ranges.
-func (o ops) MemberIDs(ctx context.Context, orgID int64, state string, after int64, limit int) ([]int64, error) {
-	query := `SELECT user_id FROM org_memberships WHERE org_id = ? AND user_id > ?`
-	args := []any{orgID, after}
-	if state != "" {
-		query += ` AND state = ?`
-		args = append(args, state)
-	}
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (int64, error) {
-		var id int64
-		return id, row.Scan(&id)
-	}, query+` ORDER BY user_id LIMIT ?`, append(args, limit)...)
-}
-
 // Members lists an org's members in the given state ("" for any), with
 // their users, in user id order; onlyUser, when not 0, narrows it to one.
 func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]Member, error) {
@@ -105,21 +89,31 @@ func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Use
 	}, orgID, state, users)
 }
 
-// MemberKeysOf is MembersOf reading only what orders a seat list: each
-// member's user id and membership (the user's other fields are empty),
-// without reading the users table.
-func (o ops) MemberKeysOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
-	return o.memberRows(ctx, memberKeysFrom, func(row interface{ Scan(...any) error }) (Member, error) {
-		var m Member
-		var mc, mu int64
-		err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
-		m.User.ID = m.Membership.UserID
-		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
-		return m, err
-	}, orgID, state, users)
+// MemberKeysAfter returns up to limit of an org's members in a state (""
+// for any) whose user ids follow after, in order, reading only what orders
+// a seat list: each member's user id and membership (the user's other
+// fields are empty), without the users table. It walks a large org a range
+// at a time.
+func (o ops) MemberKeysAfter(ctx context.Context, orgID int64, state string, after int64, limit int) ([]Member, error) {
+	query := memberKeysFrom + ` WHERE m.org_id = ? AND m.user_id > ?`
+	args := []any{orgID, after}
+	if state != "" {
+		query += ` AND m.state = ?`
+		args = append(args, state)
+	}
+	return queryAll(ctx, o, scanMemberKey, query+` ORDER BY m.user_id LIMIT ?`, append(args, limit)...)
 }
 
-// The SELECT ... FROM of MembersOf and MemberKeysOf (m is the membership).
+func scanMemberKey(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var mc, mu int64
+	err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
+	m.User.ID = m.Membership.UserID
+	m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
+	return m, err
+}
+
+// The SELECT ... FROM of MembersOf and MemberKeysAfter (m is the membership).
 var (
 	membersFrom = `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
 		FROM org_memberships m JOIN users u ON u.id = m.user_id`
