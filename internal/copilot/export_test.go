@@ -8,3 +8,6 @@ func SetOrderChunk(n int) int {
 	orderChunk = n
 	return old
 }
+
+// SeatOrder exposes seatOrder.
+var SeatOrder = seatOrder

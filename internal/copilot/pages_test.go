@@ -2,7 +2,9 @@ package copilot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -246,5 +248,55 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 				t.Errorf("old view after the write: total %d, %d seats; want the current %d", total, len(page), len(all))
 			}
 		})
+	}
+}
+
+// TestSeatPageCancelled stops ordering a list whose request is gone: the
+// workers and the walk end, and the error says why.
+func TestSeatPageCancelled(t *testing.T) {
+	defer copilot.SetOrderChunk(copilot.SetOrderChunk(3))
+	st := storetest.Open(t, store.SQLite)
+	clk := &clock.Clock{}
+	clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
+	doc, err := seed.Parse([]byte(pagesSeed(60)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Load(context.Background(), st, clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	org, err := st.OrgByLogin(context.Background(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &copilot.Service{Store: st, Clock: clk}
+	ctx, cancel := context.WithCancel(readcache.New(st, 0).Begin(context.Background()))
+	cancel()
+	if _, _, err := svc.SeatPage(ctx, org, bounds(1, 50)); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled request: %v, want context.Canceled", err)
+	}
+	// The order itself, cancelled before and while it walks.
+	sub, err := st.Subscription(context.Background(), org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := copilot.SeatOrder(ctx, st, org, sub, clk.Now()); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled order: %v, want context.Canceled", err)
+	}
+	for range 20 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(200+rand.IntN(3000))*time.Microsecond)
+		order, err := copilot.SeatOrder(ctx, st, org, sub, clk.Now())
+		cancel()
+		if err == nil && len(order) == 0 {
+			t.Error("an order that finished is empty")
+		}
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("order cut short: %v, want context.DeadlineExceeded", err)
+		}
+	}
+	order, err := copilot.SeatOrder(context.Background(), st, org, sub, clk.Now())
+	all, _ := svc.OrgSeats(context.Background(), org)
+	if err != nil || len(order) != len(all) {
+		t.Errorf("order of %d seats (%v), want %d", len(order), err, len(all))
 	}
 }
