@@ -38,15 +38,25 @@ pids+=($!)
 sk_pid=$!
 until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do sleep 0.01; done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-"$out/static" --addr "127.0.0.1:$PORT_ST" --token ghp_static >/dev/null &
-pids+=($!)
-until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
-
 # 20,000 targets: varying orgs, users and tokens.
 awk -v orgs="$ORGS" -v seats="$SEATS" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) {
   o = int(rand() * orgs); u = int(rand() * seats); k = int(rand() * 10);
   printf "/orgs/gen-org-%04d/members/gen-%04d-u%07d/copilot ghp_gen%04dtoken%04d\n", o, o, u, o, k } }' > "$out/targets-sk.txt"
 awk '{ print $1, "ghp_static" }' "$out/targets-sk.txt" > "$out/targets-static.txt"
+
+# The static server answers with the very body seatkeeper gives for one
+# of the targets (STATIC_BODY=example: GitHub's documented example, 1.3 KB).
+static_body=()
+if [ "${STATIC_BODY:-seat}" = seat ]; then
+  read -r path tok < <(head -1 "$out/targets-sk.txt")
+  curl -sf -H "Authorization: Bearer $tok" "http://127.0.0.1:$PORT_SK$path" > "$out/static-body.json"
+  static_body=(--body "$out/static-body.json")
+  echo "static body: $(wc -c < "$out/static-body.json") bytes, seatkeeper's answer to $path"
+fi
+"$out/static" --addr "127.0.0.1:$PORT_ST" --token ghp_static "${static_body[@]}" >/dev/null &
+pids+=($!)
+until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
+
 
 results="$out/results.txt"
 : > "$results"

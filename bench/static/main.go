@@ -15,7 +15,8 @@ import (
 	"strconv"
 )
 
-const body = `{"created_at":"2021-08-04T00:00:00Z","assignee":{"login":"octocat","id":1,"node_id":"MDQ6VXNlcjE=",` +
+// defaultBody is GitHub's documented example of a seat.
+const defaultBody = `{"created_at":"2021-08-04T00:00:00Z","assignee":{"login":"octocat","id":1,"node_id":"MDQ6VXNlcjE=",` +
 	`"avatar_url":"http://127.0.0.1/avatars/u/1?v=4","gravatar_id":"","url":"http://127.0.0.1/users/octocat",` +
 	`"html_url":"http://127.0.0.1/octocat","followers_url":"http://127.0.0.1/users/octocat/followers",` +
 	`"following_url":"http://127.0.0.1/users/octocat/following{/other_user}","gists_url":"http://127.0.0.1/users/octocat/gists{/gist_id}",` +
@@ -28,7 +29,16 @@ const body = `{"created_at":"2021-08-04T00:00:00Z","assignee":{"login":"octocat"
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
 	token := flag.String("token", "ghp_static", "the one token accepted")
+	bodyFile := flag.String("body", "", "file whose content is the body (default: GitHub's example seat, 1.3 KB)")
 	flag.Parse()
+	body := defaultBody
+	if *bodyFile != "" {
+		b, err := os.ReadFile(*bodyFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body = string(b)
+	}
 	want := []byte("Bearer " + *token)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /orgs/{org}/members/{username}/copilot", func(w http.ResponseWriter, r *http.Request) {
