@@ -53,6 +53,12 @@ if [ "${STATIC_BODY:-seat}" = seat ]; then
   static_body=(--body "$out/static-body.json")
   echo "static body: $(wc -c < "$out/static-body.json") bytes, seatkeeper's answer to $path"
 fi
+# STATIC_HEADERS=github: the static server also sends GitHub's 21 other
+# headers, as seatkeeper does (informational: the targets are against the
+# minimal server).
+if [ "${STATIC_HEADERS:-}" = github ]; then
+  static_body+=(--github-headers)
+fi
 "$out/static" --addr "127.0.0.1:$PORT_ST" --token ghp_static "${static_body[@]}" >/dev/null &
 pids+=($!)
 until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
