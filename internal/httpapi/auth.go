@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,6 +71,9 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request) (p seatkeepe
 	found, err := readcache.Get(ctx, tokenKey(hash), func() (tokenFound, error) {
 		return s.tokenByHash(ctx, hash)
 	})
+	if errors.Is(err, errUnknownToken) {
+		return p, true, errBadCredentials
+	}
 	if err != nil {
 		return p, true, err
 	}
@@ -101,10 +105,14 @@ type tokenFound struct {
 
 // tokenByHash finds a token and its user; an unknown token, or one whose
 // user is gone, is Bad credentials.
+//
+// An unknown token is errUnknownToken, which the read cache does not keep:
+// anyone can send endless made-up tokens, and keeping an answer for each
+// would push out the answers worth keeping.
 func (s *Server) tokenByHash(ctx context.Context, hash string) (tokenFound, error) {
 	t, err := s.store.TokenByHash(ctx, hash)
 	if seatkeeper.IsNotFound(err) {
-		return tokenFound{}, errBadCredentials
+		return tokenFound{}, errUnknownToken
 	}
 	if err != nil {
 		return tokenFound{}, err
@@ -122,6 +130,10 @@ func (s *Server) tokenByHash(ctx context.Context, hash string) (tokenFound, erro
 	}
 	return found, nil
 }
+
+// errUnknownToken is tokenByHash's answer for a hash no token has: not a
+// seatkeeper error, so the read cache does not keep it (see readcache.Get).
+var errUnknownToken = errors.New("unknown token")
 
 var errRequiresAuth = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Requires authentication"}
 
