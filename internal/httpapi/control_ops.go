@@ -181,7 +181,7 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	var b bytes.Buffer
 	s.ctl.metrics.write(&b)
 	cs := s.cache.Stats()
-	b.WriteString("# HELP seatkeeper_read_cache_lookups_total Read cache lookups, by result: hit, miss (read the store and kept the answer) or bypass (a request older than the cached data read the store).\n")
+	b.WriteString("# HELP seatkeeper_read_cache_lookups_total Read cache lookups, by result: hit, miss (read the store, and kept the answer unless it was a failure or an unknown token) or bypass (a request older than the cached data read the store).\n")
 	b.WriteString("# TYPE seatkeeper_read_cache_lookups_total counter\n")
 	fmt.Fprintf(&b, "seatkeeper_read_cache_lookups_total{result=\"hit\"} %d\n", cs.Hits)
 	fmt.Fprintf(&b, "seatkeeper_read_cache_lookups_total{result=\"miss\"} %d\n", cs.Misses)
