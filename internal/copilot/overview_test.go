@@ -10,7 +10,6 @@ import (
 
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
-	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -51,18 +50,8 @@ func TestOverviewAgreesWithBillingAndOrgSeats(t *testing.T) {
 				ctx := context.Background()
 				clk := &clock.Clock{}
 				clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
-				doc, err := seed.Parse([]byte(overviewSeed(invitees)))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := doc.Load(ctx, st, clk.Now()); err != nil {
-					t.Fatal(err)
-				}
+				org := loadOrg(t, st, clk.Now(), overviewSeed(invitees), "acme")
 				svc := &copilot.Service{Store: st, Clock: clk}
-				org, err := st.OrgByLogin(ctx, "acme")
-				if err != nil {
-					t.Fatal(err)
-				}
 				ov, err := svc.Overview(ctx, org)
 				if err != nil {
 					t.Fatal(err)

@@ -13,7 +13,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
-	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -79,19 +78,9 @@ func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
 		ctx := context.Background()
 		clk := &clock.Clock{}
 		clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
-		doc, err := seed.Parse([]byte(pagesSeed(230)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := doc.Load(ctx, st, clk.Now()); err != nil {
-			t.Fatal(err)
-		}
+		org := loadOrg(t, st, clk.Now(), pagesSeed(230), "acme")
 		svc := &copilot.Service{Store: st, Clock: clk}
 		cache := readcache.New(st, 0)
-		org, err := st.OrgByLogin(ctx, "acme")
-		if err != nil {
-			t.Fatal(err)
-		}
 
 		check := func(t *testing.T) {
 			t.Helper()
@@ -176,17 +165,7 @@ func TestSeatPageWithoutSubscription(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		clk := &clock.Clock{}
-		doc, err := seed.Parse([]byte("users: [{login: a}]\norganizations:\n  - login: plain\n    members: [{login: a, role: admin}]\n"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := doc.Load(ctx, st, clk.Now()); err != nil {
-			t.Fatal(err)
-		}
-		org, err := st.OrgByLogin(ctx, "plain")
-		if err != nil {
-			t.Fatal(err)
-		}
+		org := loadOrg(t, st, clk.Now(), "users: [{login: a}]\norganizations:\n  - login: plain\n    members: [{login: a, role: admin}]\n", "plain")
 		svc := &copilot.Service{Store: st, Clock: clk}
 		total, page, err := svc.SeatPage(readcache.New(st, 0).Begin(ctx), org, bounds(1, 50))
 		if err != nil || total != 0 || len(page) != 0 {
@@ -216,17 +195,7 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 			st, other := open(), open()
 			clk := &clock.Clock{}
 			clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
-			doc, err := seed.Parse([]byte(pagesSeed(40)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := doc.Load(ctx, st, clk.Now()); err != nil {
-				t.Fatal(err)
-			}
-			org, err := st.OrgByLogin(ctx, "acme")
-			if err != nil {
-				t.Fatal(err)
-			}
+			org := loadOrg(t, st, clk.Now(), pagesSeed(40), "acme")
 			svc := &copilot.Service{Store: st, Clock: clk}
 			view := readcache.New(st, 0).Begin(ctx)
 			if _, _, err := svc.SeatPage(view, org, bounds(1, 100)); err != nil { // caches the order
@@ -258,17 +227,7 @@ func TestSeatPageCancelled(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
 	clk := &clock.Clock{}
 	clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
-	doc, err := seed.Parse([]byte(pagesSeed(60)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := doc.Load(context.Background(), st, clk.Now()); err != nil {
-		t.Fatal(err)
-	}
-	org, err := st.OrgByLogin(context.Background(), "acme")
-	if err != nil {
-		t.Fatal(err)
-	}
+	org := loadOrg(t, st, clk.Now(), pagesSeed(60), "acme")
 	svc := &copilot.Service{Store: st, Clock: clk}
 	ctx, cancel := context.WithCancel(readcache.New(st, 0).Begin(context.Background()))
 	cancel()
