@@ -58,8 +58,8 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 		var segs [][]byte
 		for _, v := range []any{body[0].Organization, body[0].AssigningTeam} {
 			if v != nil {
-				if e, err := encodeJSON(v); err == nil {
-					segs = append(segs, bytes.TrimSuffix(e.bytes(), []byte("\n")))
+				if b, err := marshalJSON(v); err == nil {
+					segs = append(segs, bytes.TrimSuffix(b, []byte("\n")))
 				}
 			}
 		}

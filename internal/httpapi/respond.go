@@ -32,16 +32,26 @@ type encodedJSON struct {
 }
 
 func encodeJSON(v any) (encodedJSON, error) {
+	body, err := marshalJSON(v)
+	if err != nil {
+		return encodedJSON{}, err
+	}
+	sum := sha256.Sum256(body)
+	return encodedJSON{parts: [][]byte{body}, size: len(body), etag: `W/"` + hex.EncodeToString(sum[:]) + `"`}, nil
+}
+
+// marshalJSON encodes v as every response body is: HTML characters left
+// as they are, a newline at the end. The result is an exact-size copy: a
+// buffer's spare capacity (up to half of it) would otherwise live as long
+// as a cached body does.
+func marshalJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return encodedJSON{}, err
+		return nil, err
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	// An exact copy: the buffer's spare capacity (up to half of it) would
-	// otherwise live as long as a cached body does.
-	return encodedJSON{parts: [][]byte{bytes.Clone(buf.Bytes())}, size: buf.Len(), etag: `W/"` + hex.EncodeToString(sum[:]) + `"`}, nil
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // bytes returns the whole body.

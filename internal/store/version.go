@@ -55,8 +55,8 @@ func (s *Store) openVersionProbe(ctx context.Context, dsn string) error {
 		return nil
 	}
 	if dsn == ":memory:" {
-		// PostgreSQL asks the main pool; an in-memory SQLite database is
-		// this process's alone, so LocalCommits says everything.
+		// An in-memory database is this process's alone: LocalCommits
+		// says everything.
 		return nil
 	}
 	db, err := openSQLite(dsn)
