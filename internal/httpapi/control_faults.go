@@ -160,7 +160,7 @@ func (s *Server) injectFault(rw *responseWriter, r *http.Request) bool {
 	if s.faults == nil || s.faults.Empty() {
 		return false
 	}
-	_, pattern := s.mux.Handler(r)
+	pattern := s.route(r)
 	if pattern == "" {
 		return false // unknown routes are not faulted
 	}

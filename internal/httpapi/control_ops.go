@@ -27,7 +27,7 @@ func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) bool {
 	if !opsPaths[r.URL.Path] {
 		return false
 	}
-	if _, pattern := s.mux.Handler(r); pattern == "" {
+	if s.route(r) == "" {
 		s.notFound(w, r)
 		return true
 	}

@@ -104,7 +104,7 @@ func (s *Server) journalEnd(rec *journalRecord, r *http.Request, status int, rid
 	e.Route = r.Pattern
 	if e.Route == "" {
 		// Answered before routing (a 401, a rate limit): the route it was for.
-		_, e.Route = s.mux.Handler(r)
+		e.Route = s.route(r)
 	}
 	s.journal.Add(*e)
 }

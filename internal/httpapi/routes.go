@@ -23,4 +23,5 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseOwner(enterpriseSeatsRead, s.handleEnterpriseSeats))
 	s.githubRoutes()
 	s.controlRoutes()
+	s.mux.HandleFunc(catchAll, s.serveUnknown)
 }

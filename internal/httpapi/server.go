@@ -6,11 +6,12 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -271,16 +272,50 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		setRateHeaders(h, s.limiter.take(key, limit))
 	}
 
-	if _, pattern := s.mux.Handler(r); pattern == "" {
-		// Unknown paths, trailing slashes and wrong methods: GitHub's JSON
-		// 404, never ServeMux's text 404 or 405.
+	if needsCleaning(r) && s.route(r) == "" {
+		// ServeMux would redirect to the cleaned path, where no route is.
 		s.notFound(rw, r)
 		return
 	}
 	if s.injectFault(rw, r) { // a fault answers instead (control_faults.go)
 		return
 	}
-	s.mux.ServeHTTP(rw, r)
+	s.mux.ServeHTTP(rw, r) // unknown routes reach catchAll: one match a request
+}
+
+// catchAll is the pattern of the handler for what no route serves:
+// unknown paths, trailing slashes and wrong methods get GitHub's JSON 404,
+// never ServeMux's text 404 or 405.
+const catchAll = "/"
+
+func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
+	r.Pattern = "" // no route: the log line, the metrics and the journal say so
+	s.notFound(w, r)
+}
+
+// route is the pattern of the route serving r, "" when none does.
+func (s *Server) route(r *http.Request) string {
+	if _, p := s.mux.Handler(r); p != catchAll {
+		return p
+	}
+	return ""
+}
+
+// needsCleaning reports whether ServeMux redirects r to a cleaned path
+// (as net/http's cleanPath does: CONNECT requests are not cleaned).
+func needsCleaning(r *http.Request) bool {
+	if r.Method == http.MethodConnect {
+		return false
+	}
+	p := r.URL.EscapedPath()
+	if p == "" || p[0] != '/' {
+		return true
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np != p
 }
 
 // secondaryRetryAfter is the Retry-After, in seconds, of a 429 for too
@@ -351,10 +386,13 @@ func clientAddr(r *http.Request) string {
 }
 
 // newRequestID returns an id in GitHub's form: colon-separated upper-case
-// hex groups.
+// hex groups. Ids name requests, they guard nothing: math/rand/v2's
+// generator (ChaCha8, seeded by the runtime) is random enough, and a
+// fraction of crypto/rand's cost.
 func newRequestID() string {
 	var b [16]byte
-	rand.Read(b[:])
+	binary.LittleEndian.PutUint64(b[0:], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
 	out := make([]byte, 0, 40)
 	for i, v := range []uint64{
 		uint64(binary.BigEndian.Uint16(b[0:])), uint64(binary.BigEndian.Uint32(b[2:]) & 0xFFFFF),
