@@ -10,10 +10,8 @@ import (
 // count against the limit. seatkeeper limits only the core REST API; the
 // search resource, which the schema requires, is reported untouched.
 func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
-	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
-	if p, ok := principalFrom(r.Context()); ok {
-		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
-	}
+	p, ok := principalFrom(r.Context())
+	key, limit := s.rateKey(r, p, ok)
 	st := s.limiter.peek(key, limit)
 	if rw, ok := w.(*responseWriter); ok {
 		rw.uncounted() // asking is free

@@ -27,8 +27,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 // may be in pieces, some shared with other cached bodies (see share).
 type encodedJSON struct {
 	parts [][]byte
-	size  int
-	etag  string
+	// The ETag and Content-Length header values, built once and shared by
+	// every response (len == cap: an append copies).
+	etag, length []string
 }
 
 func encodeJSON(v any) (encodedJSON, error) {
@@ -37,7 +38,8 @@ func encodeJSON(v any) (encodedJSON, error) {
 		return encodedJSON{}, err
 	}
 	sum := sha256.Sum256(body)
-	return encodedJSON{parts: [][]byte{body}, size: len(body), etag: `W/"` + hex.EncodeToString(sum[:]) + `"`}, nil
+	return encodedJSON{parts: [][]byte{body},
+		etag: []string{`W/"` + hex.EncodeToString(sum[:]) + `"`}, length: []string{itoa(len(body))}}, nil
 }
 
 // marshalJSON encodes v as every response body is: HTML characters left
@@ -68,7 +70,7 @@ func (e encodedJSON) bytes() []byte {
 // every seat of an org) hold it once. The body's bytes do not change.
 func (e encodedJSON) share(table *segments, segs ...[]byte) encodedJSON {
 	body := e.bytes()
-	out := encodedJSON{size: e.size, etag: e.etag}
+	out := encodedJSON{etag: e.etag, length: e.length}
 	for _, seg := range segs {
 		i := bytes.Index(body, seg)
 		if len(seg) < 64 || i < 0 {
@@ -118,20 +120,20 @@ func (s *Server) writeEncoded(w http.ResponseWriter, r *http.Request, status int
 	h := w.Header()
 	h["Content-Type"] = hdrJSON
 	if status == http.StatusOK && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		h["Etag"] = []string{e.etag}
+		h["Etag"] = e.etag
 		if _, ok := principalFrom(r.Context()); ok {
 			h["Cache-Control"] = hdrCachePrivate
 		} else {
 			h["Cache-Control"] = hdrCachePublic
 		}
 		h["Vary"] = hdrVary
-		if etagMatches(r.Header.Get("If-None-Match"), e.etag) {
+		if etagMatches(r.Header.Get("If-None-Match"), e.etag[0]) {
 			delete(h, "Content-Type")
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
 	}
-	h["Content-Length"] = []string{itoa(e.size)}
+	h["Content-Length"] = e.length
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		for _, p := range e.parts {

@@ -229,16 +229,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if version == "" {
 		version = DefaultAPIVersion
-	} else if !supportedVersion(version) {
+	}
+	selected, ok := versionSelected[version]
+	if !ok {
 		s.writeBasicError(rw, r, http.StatusBadRequest, basicError{Message: "Bad Request", Errors: unsupportedVersionMessage(version)})
 		return
 	}
-	h["X-Github-Api-Version-Selected"] = []string{version}
+	h["X-Github-Api-Version-Selected"] = selected
 
-	key, limit := "ip:"+clientAddr(r), s.cfg.RateLimitUnauthenticated
-	if present {
-		key, limit = "token:"+p.Token.Hash, s.cfg.RateLimit
-	}
+	key, limit := s.rateKey(r, p, present)
 	rate := s.limiter.peek(key, limit)
 	if rate.remaining() == 0 {
 		setRateHeaders(h, rate)
@@ -331,14 +330,16 @@ func apiPrefix(r *http.Request) string {
 	return p
 }
 
-func supportedVersion(v string) bool {
-	for _, s := range APIVersions {
-		if v == s {
-			return true
-		}
+// versionSelected holds, for each supported version, its
+// X-GitHub-Api-Version-Selected value, shared by every response (len ==
+// cap: an append copies).
+var versionSelected = func() map[string][]string {
+	m := map[string][]string{}
+	for _, v := range APIVersions {
+		m[v] = []string{v}
 	}
-	return false
-}
+	return m
+}()
 
 func unsupportedVersionMessage(v string) string {
 	quoted := make([]string, len(APIVersions))
@@ -363,14 +364,15 @@ func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now
 }
 
 func setRateHeaders(h http.Header, st rateState) {
-	// Canonical keys, assigned directly (see fixedHeaders), the values in
-	// one array, each a full slice of its own so that an Add copies.
-	v := [...]string{strconv.Itoa(st.limit), strconv.Itoa(st.remaining()), strconv.FormatInt(st.reset.Unix(), 10), strconv.Itoa(st.used)}
+	// Canonical keys, assigned directly (see fixedHeaders). The limit and
+	// reset values are the window's own; the two counts share one array,
+	// each a full slice of its own so that an Add copies.
+	v := [...]string{strconv.Itoa(st.remaining()), strconv.Itoa(st.used)}
 	vals := v[:]
-	h["X-Ratelimit-Limit"] = vals[0:1:1]
-	h["X-Ratelimit-Remaining"] = vals[1:2:2]
-	h["X-Ratelimit-Reset"] = vals[2:3:3]
-	h["X-Ratelimit-Used"] = vals[3:4:4]
+	h["X-Ratelimit-Limit"] = st.limitValue
+	h["X-Ratelimit-Remaining"] = vals[0:1:1]
+	h["X-Ratelimit-Reset"] = st.resetValue
+	h["X-Ratelimit-Used"] = vals[1:2:2]
 	h["X-Ratelimit-Resource"] = rateResourceCore
 }
 
