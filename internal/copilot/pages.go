@@ -102,6 +102,14 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 					continue // drain
 				}
 				mu.Lock()
+				if need := len(keys) + len(part); need > cap(keys) {
+					// Doubling: append grows a large slice by a quarter at a
+					// time, which for a million keys allocates (and copies)
+					// five times their size.
+					grown := make([]sortKey, len(keys), max(2*cap(keys), need, 4096))
+					copy(grown, keys)
+					keys = grown
+				}
 				for _, seat := range part {
 					keys = append(keys, sortKey{seat.CreatedAt.Unix(), seat.User.ID})
 				}

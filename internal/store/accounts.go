@@ -221,12 +221,21 @@ func (o ops) EnterpriseOwners(ctx context.Context, enterpriseID int64) ([]seatke
 
 // queryAll runs a query and scans every row with scan.
 func queryAll[T any](ctx context.Context, o ops, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	return queryAllCap(ctx, o, 0, scan, query, args...)
+}
+
+// queryAllCap is queryAll for a query whose rows are expected to number
+// about n (a LIMIT): the result is allocated once, not grown row by row.
+func queryAllCap[T any](ctx context.Context, o ops, n int, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := o.query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query: %w", err)
 	}
 	defer rows.Close()
 	var out []T
+	if n > 0 {
+		out = make([]T, 0, n)
+	}
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {

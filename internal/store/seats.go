@@ -101,7 +101,7 @@ func (o ops) MemberKeysAfter(ctx context.Context, orgID int64, state string, aft
 		query += ` AND m.state = ?`
 		args = append(args, state)
 	}
-	return queryAll(ctx, o, scanMemberKey, query+` ORDER BY m.user_id LIMIT ?`, append(args, limit)...)
+	return queryAllCap(ctx, o, limit, scanMemberKey, query+` ORDER BY m.user_id LIMIT ?`, append(args, limit)...)
 }
 
 func scanMemberKey(row interface{ Scan(...any) error }) (Member, error) {
