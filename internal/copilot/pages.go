@@ -87,10 +87,13 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	ranges := make(chan []store.Member)
+	// Each range's keys are kept apart and joined once at the end: one
+	// growing slice of a million keys would be allocated, and copied, about
+	// five times over (append grows a large slice by a quarter at a time).
 	var (
-		mu   sync.Mutex
-		keys []sortKey
-		wg   sync.WaitGroup
+		mu     sync.Mutex
+		chunks [][]sortKey
+		wg     sync.WaitGroup
 	)
 	for range min(4, max(1, runtime.GOMAXPROCS(0))) {
 		wg.Go(func() {
@@ -101,18 +104,12 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 					cancel(err)
 					continue // drain
 				}
+				chunk := make([]sortKey, len(part))
+				for i, seat := range part {
+					chunk[i] = sortKey{seat.CreatedAt.Unix(), seat.User.ID}
+				}
 				mu.Lock()
-				if need := len(keys) + len(part); need > cap(keys) {
-					// Doubling: append grows a large slice by a quarter at a
-					// time, which for a million keys allocates (and copies)
-					// five times their size.
-					grown := make([]sortKey, len(keys), max(2*cap(keys), need, 4096))
-					copy(grown, keys)
-					keys = grown
-				}
-				for _, seat := range part {
-					keys = append(keys, sortKey{seat.CreatedAt.Unix(), seat.User.ID})
-				}
+				chunks = append(chunks, chunk)
 				mu.Unlock()
 			}
 		})
@@ -139,6 +136,8 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 	if err != nil {
 		return nil, err
 	}
+	keys := slices.Concat(chunks...)
+	chunks = nil
 	// seats' order: oldest first, ties by user id.
 	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user)) })
 	order := make([]int64, len(keys))
