@@ -91,34 +91,38 @@ func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Use
 
 // MemberKeysAfter returns up to limit of an org's members in a state (""
 // for any) whose user ids follow after, in order, reading only what orders
-// a seat list: each member's user id and membership (the user's other
-// fields are empty), without the users table. It walks a large org a range
-// at a time.
+// a seat list, without the users table: each member's user id, state and
+// membership creation time. The role, the membership's update time and
+// the user's other fields are left empty. It walks a large org a range at
+// a time.
 func (o ops) MemberKeysAfter(ctx context.Context, orgID int64, state string, after int64, limit int) ([]Member, error) {
-	query := memberKeysFrom + ` WHERE m.org_id = ? AND m.user_id > ?`
+	cols, where := `m.user_id, m.created_at, m.state`, ``
 	args := []any{orgID, after}
 	if state != "" {
-		query += ` AND m.state = ?`
+		cols, where = `m.user_id, m.created_at`, ` AND m.state = ?` // the state is known: not read
 		args = append(args, state)
 	}
-	return queryAllCap(ctx, o, limit, scanMemberKey, query+` ORDER BY m.user_id LIMIT ?`, append(args, limit)...)
+	query := `SELECT ` + cols + ` FROM org_memberships m WHERE m.org_id = ? AND m.user_id > ?` + where + ` ORDER BY m.user_id LIMIT ?`
+	return queryAllCap(ctx, o, limit, func(row interface{ Scan(...any) error }) (Member, error) {
+		// Scanned into locals: pointers into m would move the whole
+		// Member to the heap, a row at a time.
+		var userID, created int64
+		st := state
+		var err error
+		if state == "" {
+			err = row.Scan(&userID, &created, &st)
+		} else {
+			err = row.Scan(&userID, &created)
+		}
+		m := Member{Membership: seatkeeper.Membership{OrgID: orgID, UserID: userID, State: st, CreatedAt: fromUnix(created)}}
+		m.User.ID = userID
+		return m, err
+	}, query, append(args, limit)...)
 }
 
-func scanMemberKey(row interface{ Scan(...any) error }) (Member, error) {
-	var m Member
-	var mc, mu int64
-	err := row.Scan(&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
-	m.User.ID = m.Membership.UserID
-	m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
-	return m, err
-}
-
-// The SELECT ... FROM of MembersOf and MemberKeysAfter (m is the membership).
-var (
-	membersFrom = `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
+// membersFrom is the SELECT ... FROM of MembersOf (m is the membership).
+var membersFrom = `SELECT ` + prefixCols("u", userCols) + `, ` + prefixCols("m", membershipCols) + `
 		FROM org_memberships m JOIN users u ON u.id = m.user_id`
-	memberKeysFrom = `SELECT ` + prefixCols("m", membershipCols) + ` FROM org_memberships m`
-)
 
 // memberRows runs selectFrom for an org's members in a state ("" for any),
 // narrowed to users, in user id order.

@@ -1,0 +1,98 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// TestMemberKeysAfter walks an org's members a range at a time, as a seat
+// list's order is built, and checks what each member carries.
+func TestMemberKeysAfter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		var org, other seatkeeper.Organization
+		want := map[int64]seatkeeper.Membership{} // acme's, by user id
+		mustTx(t, st, func(tx *store.Tx) error {
+			org = seatkeeper.Organization{Login: "acme", CreatedAt: t0, UpdatedAt: t0}
+			other = seatkeeper.Organization{Login: "other", CreatedAt: t0, UpdatedAt: t0}
+			for _, g := range []*seatkeeper.Organization{&org, &other} {
+				if err := tx.CreateOrg(ctx, g); err != nil {
+					return err
+				}
+			}
+			for i := range 7 {
+				u := seatkeeper.User{Login: fmt.Sprintf("u%d", i), CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+				state := seatkeeper.StateActive
+				if i%3 == 2 {
+					state = seatkeeper.StatePending
+				}
+				joined := t0.Add(time.Duration(7-i) * time.Hour)
+				m := seatkeeper.Membership{OrgID: org.ID, UserID: u.ID, Role: "member", State: state, CreatedAt: joined, UpdatedAt: joined.Add(time.Minute)}
+				if err := tx.PutMembership(ctx, m); err != nil {
+					return err
+				}
+				want[u.ID] = m
+				// A membership elsewhere is never walked.
+				if err := tx.PutMembership(ctx, seatkeeper.Membership{OrgID: other.ID, UserID: u.ID, Role: "admin", State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		tests := []struct {
+			name  string
+			state string
+			limit int
+			n     int // members walked
+		}{
+			{"active, two at a time", seatkeeper.StateActive, 2, 5},
+			{"pending, one at a time", seatkeeper.StatePending, 1, 2},
+			{"any state, three at a time", "", 3, 7},
+			{"any state, all at once", "", 100, 7},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				var walked []store.Member
+				for after := int64(0); ; {
+					ms, err := st.MemberKeysAfter(ctx, org.ID, tt.state, after, tt.limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(ms) > tt.limit {
+						t.Fatalf("%d members, limit %d", len(ms), tt.limit)
+					}
+					if len(ms) == 0 {
+						break
+					}
+					walked = append(walked, ms...)
+					after = ms[len(ms)-1].User.ID
+				}
+				if len(walked) != tt.n {
+					t.Fatalf("walked %d members, want %d", len(walked), tt.n)
+				}
+				for i, m := range walked {
+					w := want[m.User.ID]
+					if i > 0 && m.User.ID <= walked[i-1].User.ID {
+						t.Errorf("not in user id order: %d after %d", m.User.ID, walked[i-1].User.ID)
+					}
+					if m.Membership.UserID != w.UserID || m.Membership.OrgID != org.ID || m.Membership.State != w.State ||
+						!m.Membership.CreatedAt.Equal(w.CreatedAt) || (tt.state != "" && w.State != tt.state) {
+						t.Errorf("member %d: %+v, want %+v", m.User.ID, m.Membership, w)
+					}
+					if m.User.Login != "" || m.Membership.Role != "" {
+						t.Errorf("member %d carries more than its keys: %+v", m.User.ID, m)
+					}
+				}
+			})
+		}
+	})
+}
