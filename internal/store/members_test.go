@@ -96,3 +96,87 @@ func TestMemberKeysAfter(t *testing.T) {
 		}
 	})
 }
+
+// TestOrgReaches: each grant kind reaches its users with every field the
+// seat rules read, whether asked for one user, an id range or the org.
+func TestOrgReaches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		var org seatkeeper.Organization
+		var ann, bob, cy seatkeeper.User
+		var team seatkeeper.Team
+		var direct, pending, viaTeam seatkeeper.Grant
+		t1, t2 := t0.Add(time.Hour), t0.Add(2*time.Hour)
+		cancel := seatkeeper.DateOf(t0.AddDate(0, 1, 0))
+		mustTx(t, st, func(tx *store.Tx) error {
+			org = seatkeeper.Organization{Login: "acme", CreatedAt: t0, UpdatedAt: t0}
+			if err := tx.CreateOrg(ctx, &org); err != nil {
+				return err
+			}
+			for i, u := range []*seatkeeper.User{&ann, &bob, &cy} {
+				*u = seatkeeper.User{Login: fmt.Sprintf("u%d", i), CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateUser(ctx, u); err != nil {
+					return err
+				}
+				m := seatkeeper.Membership{OrgID: org.ID, UserID: u.ID, Role: "member", State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.PutMembership(ctx, m); err != nil {
+					return err
+				}
+			}
+			team = seatkeeper.Team{OrgID: org.ID, Name: "T", Privacy: "closed", NotificationSetting: "notifications_enabled", Permission: "pull", CreatedAt: t0, UpdatedAt: t0}
+			if err := tx.CreateTeam(ctx, &team); err != nil {
+				return err
+			}
+			if err := tx.AddTeamMember(ctx, team.ID, cy.ID, "member", t2); err != nil {
+				return err
+			}
+			direct = seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: ann.ID, CreatedAt: t0, UpdatedAt: t1}
+			pending = seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: bob.ID, CreatedAt: t1, UpdatedAt: t2, PendingCancellationDate: &cancel}
+			viaTeam = seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantTeam, TeamID: team.ID, CreatedAt: t1, UpdatedAt: t1}
+			for _, g := range []*seatkeeper.Grant{&direct, &pending, &viaTeam} {
+				if err := tx.PutGrant(ctx, g); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		same := func(got, want seatkeeper.Grant) bool {
+			samePending := (got.PendingCancellationDate == nil) == (want.PendingCancellationDate == nil) &&
+				(got.PendingCancellationDate == nil || got.PendingCancellationDate.String() == want.PendingCancellationDate.String())
+			return got.ID == want.ID && got.OrgID == want.OrgID && got.Kind == want.Kind && got.UserID == want.UserID &&
+				got.TeamID == want.TeamID && got.CreatedAt.Equal(want.CreatedAt) && got.UpdatedAt.Equal(want.UpdatedAt) && samePending
+		}
+		tests := []struct {
+			name  string
+			users store.Users
+			want  map[int64]seatkeeper.Grant
+		}{
+			{"the org", store.Users{}, map[int64]seatkeeper.Grant{ann.ID: direct, bob.ID: pending, cy.ID: viaTeam}},
+			{"one user", store.OnlyUsers(bob.ID), map[int64]seatkeeper.Grant{bob.ID: pending}},
+			{"a range", store.UserRange(ann.ID, bob.ID), map[int64]seatkeeper.Grant{ann.ID: direct, bob.ID: pending}},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				reaches, err := st.OrgReachesOf(ctx, org.ID, tt.users)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(reaches) != len(tt.want) {
+					t.Fatalf("reaches for %d users, want %d: %+v", len(reaches), len(tt.want), reaches)
+				}
+				for userID, want := range tt.want {
+					rs := reaches[userID]
+					if len(rs) != 1 || !same(rs[0].Grant, want) {
+						t.Fatalf("user %d: %+v, want %+v", userID, rs, want)
+					}
+					if want.Kind == seatkeeper.GrantTeam && (rs[0].Team == nil || rs[0].Team.ID != team.ID || !rs[0].JoinedAt.Equal(t2)) {
+						t.Errorf("team reach %+v", rs[0])
+					}
+					if want.Kind == seatkeeper.GrantUser && (rs[0].Team != nil || !rs[0].JoinedAt.IsZero()) {
+						t.Errorf("direct reach %+v", rs[0])
+					}
+				}
+			})
+		}
+	})
+}

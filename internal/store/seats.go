@@ -160,13 +160,29 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[in
 	if err != nil {
 		return nil, err
 	}
-	direct, err := queryAll(ctx, o, scanGrant, `SELECT `+prefixCols("g", grantCols)+` FROM copilot_grants g
-		WHERE g.org_id = ? AND g.user_id IS NOT NULL`+f, args...)
+	// Direct grants, most of an org's: only the columns a user grant can
+	// fill, each row straight into out.
+	rows, err := o.query(ctx, `SELECT g.id, g.user_id, g.created_at, g.updated_at, g.pending_cancellation_date
+		FROM copilot_grants g WHERE g.org_id = ? AND g.user_id IS NOT NULL`+f, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: direct grants: %w", err)
 	}
-	for _, g := range direct {
-		add(g.UserID, seatkeeper.Reach{Grant: g})
+	err = eachRow(rows, func(row *sql.Rows) error {
+		g := seatkeeper.Grant{OrgID: orgID, Kind: seatkeeper.GrantUser}
+		var id, userID, created, updated int64
+		var pending sql.NullString
+		if err := row.Scan(&id, &userID, &created, &updated, &pending); err != nil {
+			return err
+		}
+		g.ID, g.UserID, g.CreatedAt, g.UpdatedAt = id, userID, fromUnix(created), fromUnix(updated)
+		if g.PendingCancellationDate, err = fromNullDate(pending); err != nil {
+			return err
+		}
+		add(userID, seatkeeper.Reach{Grant: g})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: direct grants: %w", err)
 	}
 
 	teams, err := o.teamMap(ctx, orgID)
@@ -176,7 +192,7 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[in
 	// Each team grant covers its team's subtree. UNION (not UNION ALL) ends
 	// the recursion even if a parent cycle slipped in.
 	f, args, _ = userFilter("tm.user_id", users, []any{orgID})
-	rows, err := o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
+	rows, err = o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
 			SELECT id, team_id FROM copilot_grants WHERE org_id = ? AND team_id IS NOT NULL
 			UNION
 			SELECT sub.grant_id, t.id FROM sub JOIN teams t ON t.parent_id = sub.team_id
