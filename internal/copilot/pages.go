@@ -2,6 +2,7 @@ package copilot
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"runtime"
 	"slices"
@@ -83,13 +84,12 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
 	}
-	type sortKey struct{ since, user int64 }
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	ranges := make(chan []store.Member)
-	// Each range's keys are kept apart and joined once at the end: one
-	// growing slice of a million keys would be allocated, and copied, about
-	// five times over (append grows a large slice by a quarter at a time).
+	// Each range's keys are sorted by the worker that resolved them and
+	// merged once at the end, straight into the order: no slice of all the
+	// keys is ever built, and the sorting runs on every core.
 	var (
 		mu     sync.Mutex
 		chunks [][]sortKey
@@ -108,6 +108,7 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 				for i, seat := range part {
 					chunk[i] = sortKey{seat.CreatedAt.Unix(), seat.User.ID}
 				}
+				slices.SortFunc(chunk, sortKey.compare)
 				mu.Lock()
 				chunks = append(chunks, chunk)
 				mu.Unlock()
@@ -136,15 +137,53 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 	if err != nil {
 		return nil, err
 	}
-	keys := slices.Concat(chunks...)
-	chunks = nil
-	// seats' order: oldest first, ties by user id.
-	slices.SortFunc(keys, func(a, b sortKey) int { return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user)) })
-	order := make([]int64, len(keys))
-	for i, k := range keys {
-		order[i] = k.user
+	return mergeOrder(chunks), nil
+}
+
+// sortKey places a seat in its list: oldest first, ties by user id.
+type sortKey struct{ since, user int64 }
+
+func (a sortKey) compare(b sortKey) int {
+	return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user))
+}
+
+// mergeOrder merges sorted chunks of keys into their user ids, in order.
+func mergeOrder(chunks [][]sortKey) []int64 {
+	n := 0
+	h := make(chunkHeap, 0, len(chunks))
+	for _, c := range chunks {
+		if len(c) > 0 {
+			n += len(c)
+			h = append(h, c)
+		}
 	}
-	return order, nil
+	heap.Init(&h)
+	order := make([]int64, 0, n)
+	for len(h) > 0 {
+		c := h[0]
+		order = append(order, c[0].user)
+		if len(c) == 1 {
+			heap.Pop(&h)
+			continue
+		}
+		h[0] = c[1:]
+		heap.Fix(&h, 0)
+	}
+	return order
+}
+
+// chunkHeap is a min-heap of sorted chunks by their first key.
+type chunkHeap [][]sortKey
+
+func (h chunkHeap) Len() int           { return len(h) }
+func (h chunkHeap) Less(i, j int) bool { return h[i][0].compare(h[j][0]) < 0 }
+func (h chunkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *chunkHeap) Push(x any)        { *h = append(*h, x.([]sortKey)) }
+func (h *chunkHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
 
 // seatOrderKey is the read cache's key for an org's seat list order.
