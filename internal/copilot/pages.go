@@ -99,14 +99,10 @@ func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization
 		wg.Go(func() {
 			for ms := range ranges {
 				users := store.UserRange(ms[0].User.ID, ms[len(ms)-1].User.ID)
-				part, err := resolveMembers(ctx, st, org, sub, ms, users, now, true)
+				chunk, err := seatKeys(ctx, st, org, sub, ms, users, now)
 				if err != nil {
 					cancel(err)
 					continue // drain
-				}
-				chunk := make([]sortKey, len(part))
-				for i, seat := range part {
-					chunk[i] = sortKey{seat.CreatedAt.Unix(), seat.User.ID}
 				}
 				slices.SortFunc(chunk, sortKey.compare)
 				mu.Lock()

@@ -135,15 +135,13 @@ func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatk
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
-	return resolveMembers(ctx, r, org, sub, ms, users, now, false)
+	return resolveMembers(ctx, r, org, sub, ms, users, now)
 }
 
 // resolveMembers is seats for members already read (users narrows the
-// grants read to theirs). With keysOnly the members may carry only their
-// ids and memberships (store.MemberKeysAfter), no activity is read, and
-// the seats come unsorted: for a caller that sorts their keys itself.
+// grants read to theirs).
 func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	ms []store.Member, users store.Users, now time.Time, keysOnly bool) ([]seatkeeper.Seat, error) {
+	ms []store.Member, users store.Users, now time.Time) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled || len(ms) == 0 {
 		return nil, nil
 	}
@@ -151,26 +149,12 @@ func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, 
 	if err != nil {
 		return nil, err
 	}
-	var activity map[int64]seatkeeper.Activity
-	if !keysOnly {
-		if activity, err = r.OrgActivityOf(ctx, org.ID, users); err != nil {
-			return nil, err
-		}
+	activity, err := r.OrgActivityOf(ctx, org.ID, users)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]seatkeeper.Seat, 0, len(ms))
-	for _, m := range ms {
-		rs := reaches[m.User.ID]
-		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
-			since := max(sub.CreatedAt.Unix(), m.Membership.CreatedAt.Unix())
-			at := time.Unix(since, 0).UTC()
-			rs = append(rs, seatkeeper.Reach{Grant: seatkeeper.Grant{
-				OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: m.User.ID, CreatedAt: at, UpdatedAt: at,
-			}})
-		}
-		chosen, pending, ok := seatkeeper.ResolveSeat(rs, now)
-		if !ok {
-			continue
-		}
+	eachSeat(org, sub, ms, reaches, now, func(m store.Member, chosen seatkeeper.Reach, pending *seatkeeper.Date) {
 		since := chosen.Since()
 		updated := chosen.Grant.UpdatedAt
 		if since.After(updated) {
@@ -187,11 +171,47 @@ func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, 
 			PendingCancellationDate: pending,
 			Activity:                activity[m.User.ID],
 		})
-	}
-	if !keysOnly {
-		slices.SortStableFunc(out, func(a, b seatkeeper.Seat) int {
-			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.User.ID, b.User.ID))
-		})
-	}
+	})
+	slices.SortStableFunc(out, func(a, b seatkeeper.Seat) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.User.ID, b.User.ID))
+	})
 	return out, nil
+}
+
+// seatKeys returns, unsorted, the list keys of the seats members hold: a
+// seat list's order without building its seats. The members may carry
+// only their ids and memberships (store.MemberKeysAfter).
+func seatKeys(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+	ms []store.Member, users store.Users, now time.Time) ([]sortKey, error) {
+	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled || len(ms) == 0 {
+		return nil, nil
+	}
+	reaches, err := r.OrgReachesOf(ctx, org.ID, users)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]sortKey, 0, len(ms))
+	eachSeat(org, sub, ms, reaches, now, func(m store.Member, chosen seatkeeper.Reach, _ *seatkeeper.Date) {
+		keys = append(keys, sortKey{chosen.Since().Unix(), m.User.ID})
+	})
+	return keys, nil
+}
+
+// eachSeat calls seat, in ms's order, for each member who holds a seat at
+// now, with the reach that gives it and its pending cancellation date.
+func eachSeat(org seatkeeper.Organization, sub seatkeeper.Subscription, ms []store.Member,
+	reaches map[int64][]seatkeeper.Reach, now time.Time, seat func(store.Member, seatkeeper.Reach, *seatkeeper.Date)) {
+	for _, m := range ms {
+		rs := reaches[m.User.ID]
+		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
+			since := max(sub.CreatedAt.Unix(), m.Membership.CreatedAt.Unix())
+			at := time.Unix(since, 0).UTC()
+			rs = append(rs, seatkeeper.Reach{Grant: seatkeeper.Grant{
+				OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: m.User.ID, CreatedAt: at, UpdatedAt: at,
+			}})
+		}
+		if chosen, pending, ok := seatkeeper.ResolveSeat(rs, now); ok {
+			seat(m, chosen, pending)
+		}
+	}
 }
