@@ -9,6 +9,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/generate"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -42,5 +43,38 @@ func BenchmarkResolveSeat(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkSeatListOrder is the first list request after a write: the
+// whole order of a generated org's seats, then one page of 50, through a
+// read cache that has nothing yet (bench/pages.sh measures the same
+// through HTTP, on larger orgs).
+func BenchmarkSeatListOrder(b *testing.B) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	const seats = 20000
+	if err := generate.Generate(ctx, st, generate.Options{Orgs: 1, SeatsPerOrg: seats, TokensPerOrg: 1, Seed: 1}, now); err != nil {
+		b.Fatal(err)
+	}
+	clk := &clock.Clock{}
+	clk.Set(now)
+	svc := &copilot.Service{Store: st, Clock: clk}
+	org, err := st.OrgByLogin(ctx, generate.Org(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		view := readcache.New(st, 0).Begin(ctx) // a fresh cache: the order is built anew
+		total, page, err := svc.SeatPage(view, org, func(int) (int, int) { return 0, 50 })
+		if err != nil || total < seats/2 || len(page) != 50 {
+			b.Fatalf("%d seats, a page of %d: %v", total, len(page), err)
+		}
 	}
 }
