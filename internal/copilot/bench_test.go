@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/generate"
@@ -18,24 +19,9 @@ import (
 // authentication and encoding), on a generated org of 1,000 seats on
 // SQLite, varying users.
 func BenchmarkResolveSeat(b *testing.B) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	const seats = 1000
-	if err := generate.Generate(ctx, st, generate.Options{Orgs: 1, SeatsPerOrg: seats, TokensPerOrg: 1, Seed: 1}, now); err != nil {
-		b.Fatal(err)
-	}
-	clk := &clock.Clock{}
-	clk.Set(now)
-	svc := &copilot.Service{Store: st, Clock: clk}
-	org, err := st.OrgByLogin(ctx, generate.Org(0))
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx := context.Background()
+	_, svc, org := benchOrg(b, seats)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -51,24 +37,9 @@ func BenchmarkResolveSeat(b *testing.B) {
 // read cache that has nothing yet (bench/pages.sh measures the same
 // through HTTP, on larger orgs).
 func BenchmarkSeatListOrder(b *testing.B) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	const seats = 20000
-	if err := generate.Generate(ctx, st, generate.Options{Orgs: 1, SeatsPerOrg: seats, TokensPerOrg: 1, Seed: 1}, now); err != nil {
-		b.Fatal(err)
-	}
-	clk := &clock.Clock{}
-	clk.Set(now)
-	svc := &copilot.Service{Store: st, Clock: clk}
-	org, err := st.OrgByLogin(ctx, generate.Org(0))
-	if err != nil {
-		b.Fatal(err)
-	}
+	ctx := context.Background()
+	st, svc, org := benchOrg(b, seats)
 	b.ReportAllocs()
 	for b.Loop() {
 		view := readcache.New(st, 0).Begin(ctx) // a fresh cache: the order is built anew
@@ -77,4 +48,27 @@ func BenchmarkSeatListOrder(b *testing.B) {
 			b.Fatalf("%d seats, a page of %d: %v", total, len(page), err)
 		}
 	}
+}
+
+// benchOrg generates one org of seats on a SQLite store in a temporary
+// directory, with a service whose clock is the generator's day.
+func benchOrg(b *testing.B, seats int) (*store.Store, *copilot.Service, seatkeeper.Organization) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	if err := generate.Generate(ctx, st, generate.Options{Orgs: 1, SeatsPerOrg: seats, TokensPerOrg: 1, Seed: 1}, now); err != nil {
+		b.Fatal(err)
+	}
+	clk := &clock.Clock{}
+	clk.Set(now)
+	org, err := st.OrgByLogin(ctx, generate.Org(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st, &copilot.Service{Store: st, Clock: clk}, org
 }
