@@ -183,16 +183,7 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, d)
-			open := func() *store.Store {
-				st, err := store.Open(ctx, dsn, store.Options{MaxOpenConns: 4})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-			st, other := open(), open()
+			st, other := storetest.Pair(t, d)
 			clk := &clock.Clock{}
 			clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
 			org := loadOrg(t, st, clk.Now(), pagesSeed(40), "acme")

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -256,17 +255,9 @@ func TestReadCacheFreshness(t *testing.T) {
 func TestReadCacheAcrossReplicas(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
-			dsn := storetest.DSN(t, d)
-			open := func() *store.Store {
-				st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
-			a := newControlEnv(t, open(), cacheNow, cacheScenario, httpapi.Config{})
-			b := newControlEnv(t, open(), cacheNow, "", httpapi.Config{})
+			sa, sb := storetest.Pair(t, d)
+			a := newControlEnv(t, sa, cacheNow, cacheScenario, httpapi.Config{})
+			b := newControlEnv(t, sb, cacheNow, "", httpapi.Config{})
 			ta, tb := &transcript{e: a}, &transcript{e: b}
 
 			warm := func(token, user string, status int, want string) {

@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -72,14 +71,7 @@ func TestReplicasAgreeWithSerialReplay(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			dsn := storetest.DSN(t, d)
-			open := func() *store.Store {
-				st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4, MaxRetries: 5})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return st
-			}
+			open := func() *store.Store { return storetest.OpenOn(t, dsn, store.Options{MaxRetries: 5}) }
 			a := newEnv(t, open(), manageNow, doc)
 			b := newEnv(t, open(), manageNow, "")
 			replicas := []*env{a, b}

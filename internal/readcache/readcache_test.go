@@ -65,27 +65,11 @@ func addUser(t testing.TB, st *store.Store) {
 	}
 }
 
-// pair opens two stores on one fresh database of dialect d: this process's
-// and another process's (or replica's).
-func pair(t *testing.T, d store.Dialect) (mine, other *store.Store) {
-	t.Helper()
-	dsn := storetest.DSN(t, d)
-	open := func() *store.Store {
-		st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4})
-		if err != nil {
-			t.Fatalf("open %s: %v", d, err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
-	return open(), open()
-}
-
 // eachPair runs fn once per dialect with two stores on one database.
 func eachPair(t *testing.T, fn func(t *testing.T, mine, other *store.Store)) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
-			mine, other := pair(t, d)
+			mine, other := storetest.Pair(t, d) // this process's and another's
 			fn(t, mine, other)
 		})
 	}

@@ -39,16 +39,7 @@ tokens:
 // processes (or replicas) would, with versionWorld loaded through the first.
 func openPair(t *testing.T, d store.Dialect) (*store.Store, *store.Store) {
 	t.Helper()
-	dsn := storetest.DSN(t, d)
-	open := func() *store.Store {
-		st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4})
-		if err != nil {
-			t.Fatalf("open %s: %v", d, err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}
-	a := open()
+	a, b := storetest.Pair(t, d)
 	doc, err := seed.Parse([]byte(versionWorld))
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +47,7 @@ func openPair(t *testing.T, d store.Dialect) (*store.Store, *store.Store) {
 	if err := doc.Load(context.Background(), a, t0); err != nil {
 		t.Fatal(err)
 	}
-	return a, open()
+	return a, b
 }
 
 func dataVersion(t *testing.T, st *store.Store) string {

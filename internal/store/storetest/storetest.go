@@ -42,10 +42,27 @@ func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 // PostgreSQL, dropped) when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
+	return OpenOn(t, DSN(t, d), store.Options{})
+}
+
+// Pair returns two stores on one fresh database of dialect d, as two
+// processes (or replicas) would open it.
+func Pair(t testing.TB, d store.Dialect) (a, b *store.Store) {
+	t.Helper()
 	dsn := DSN(t, d)
-	st, err := store.Open(context.Background(), dsn, store.Options{MaxOpenConns: 4})
+	return OpenOn(t, dsn, store.Options{}), OpenOn(t, dsn, store.Options{})
+}
+
+// OpenOn opens a store on dsn (from DSN), closed when the test ends; opts
+// default to 4 connections.
+func OpenOn(t testing.TB, dsn string, opts store.Options) *store.Store {
+	t.Helper()
+	if opts.MaxOpenConns == 0 {
+		opts.MaxOpenConns = 4
+	}
+	st, err := store.Open(context.Background(), dsn, opts)
 	if err != nil {
-		t.Fatalf("open %s store: %v", d, err)
+		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
