@@ -54,9 +54,6 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler { return h.std.WithA
 // WithGroup returns slog's own handler with the group.
 func (h *Handler) WithGroup(name string) slog.Handler { return h.std.WithGroup(name) }
 
-// maxFastAttrs bounds the attributes the fast path checks up front.
-const maxFastAttrs = 16
-
 // Handle writes r as one line.
 func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	bp := bufPool.Get().(*[]byte)
@@ -95,7 +92,7 @@ func bare(s string) bool {
 // appendRecord appends r as slog would, or reports false if it cannot
 // vouch for the bytes (see the package comment).
 func (h *Handler) appendRecord(b []byte, r slog.Record) ([]byte, bool) {
-	if r.NumAttrs() > maxFastAttrs || !plain(r.Message) {
+	if !plain(r.Message) {
 		return b, false
 	}
 	if h.json {
