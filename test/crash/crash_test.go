@@ -95,6 +95,8 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		stop := make(chan struct{})
+		firstAck := make(chan struct{}) // closed by the round's first acknowledgment
+		var once sync.Once
 		for range writersPerRound {
 			wg.Add(1)
 			go func() {
@@ -127,11 +129,19 @@ func TestSIGKILLLosesNothingAcknowledged(t *testing.T) {
 						mu.Lock()
 						acked[p] = true
 						mu.Unlock()
+						once.Do(func() { close(firstAck) })
 					}
 				}
 			}()
 		}
-		time.Sleep(time.Duration(10+rand.IntN(150)) * time.Millisecond)
+		// Kill at a random moment while writes are in flight: after the
+		// round's first acknowledgment (so a slow, loaded machine still
+		// tests something), or after 10 s if none comes.
+		select {
+		case <-firstAck:
+		case <-time.After(10 * time.Second):
+		}
+		time.Sleep(time.Duration(rand.IntN(150)) * time.Millisecond)
 		child.Process.Signal(syscall.SIGKILL)
 		child.Wait()
 		close(stop)
