@@ -68,8 +68,10 @@ func TestTxKeepsNothingOfAFailure(t *testing.T) {
 		})
 		storetest.FailWrites(t, st, "users", "login", "boom")
 		run := map[string]func(context.Context, func(*store.Tx) error) error{
-			"Tx":       st.Tx,
-			"LockedTx": func(ctx context.Context, fn func(*store.Tx) error) error { return st.LockedTx(ctx, store.OrgLock(1), fn) },
+			"Tx": st.Tx,
+			"LockedTx": func(ctx context.Context, fn func(*store.Tx) error) error {
+				return st.LockedTx(ctx, store.OrgLock(1), fn)
+			},
 		}
 		for _, c := range cases {
 			for how, tx := range run {
