@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Seat list pages of one large org: the first request after start (which
-# orders the whole list), then page 1 and the last page, warm.
+# orders the whole list), then page 1 and the last page (of PER_PAGE), and
+# the middle page of 100, three times each. The list order is then in the
+# read cache; each page's seats are read from the database.
 #
 #   bench/pages.sh                 # one org of 1,000,000 seats
 #   SEATS=100000 bench/pages.sh
@@ -26,15 +28,20 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.01; done
 
 last=$(( (SEATS + PER_PAGE - 1) / PER_PAGE ))
+middle=$(( (SEATS + 99) / 100 / 2 ))
+# get LABEL PER_PAGE PAGE: one request, with that one per_page.
 get() {
   curl -sf -o /dev/null -w "$1: %{http_code} %{time_total}s\n" -H "Authorization: Bearer ghp_gen0000token0000" \
-    "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/seats?per_page=$PER_PAGE&page=$2"
+    "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/seats?per_page=$2&page=$3"
 }
 echo "org of $SEATS seats, per_page=$PER_PAGE, last page $last"
-get "first request (orders the list)" 1
+get "first request (orders the list)" "$PER_PAGE" 1
 for i in 1 2 3; do
-  get "page 1" 1
-  get "page $last" "$last"
-  get "page of 100 in the middle" "$(( last / 2 ))&per_page=100"
+  get "page 1 of $PER_PAGE" "$PER_PAGE" 1
+  get "page $last of $PER_PAGE" "$PER_PAGE" "$last"
+  get "page $middle of 100 (the middle)" 100 "$middle"
 done
+rows=$(curl -sf -H "Authorization: Bearer ghp_gen0000token0000" \
+  "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/seats?per_page=100&page=$middle" | grep -o '"assignee":' | wc -l)
+echo "page $middle of 100 holds $rows seats"
 echo "resident memory: $(( $(ps -o rss= -p $pid) / 1024 )) MB"

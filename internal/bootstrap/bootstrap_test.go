@@ -41,8 +41,10 @@ func TestAdmin(t *testing.T) {
 		if err != nil || res.UserCreated || !res.TokenCreated || res.Revoked != 1 {
 			t.Errorf("changed token: %+v, %v", res, err)
 		}
-		if old, _ := st.TokenByHash(ctx, auth.Hash(first)); old.Usable(now.Add(2 * time.Hour)) {
-			t.Error("the old admin token still works")
+		if old, err := st.TokenByHash(ctx, auth.Hash(first)); err != nil {
+			t.Errorf("the old admin token is gone rather than revoked: %v", err)
+		} else if old.RevokedAt == nil || old.Usable(now.Add(2*time.Hour)) {
+			t.Errorf("the old admin token still works: %+v", old)
 		}
 
 		for _, c := range []struct{ token, want string }{

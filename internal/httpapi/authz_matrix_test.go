@@ -17,8 +17,9 @@ import (
 // caller, each answer checked against an oracle written from GitHub's
 // rules (not from the implementation's), and no refusal carrying data.
 
-// matrixCaller is who a user-bound token belongs to.
-var matrixCallers = []string{"owner", "member", "invitee", "outsider", "rivalowner", "admin"}
+// matrixCallers is who a user-bound token belongs to: pendingowner was
+// invited as an owner (role admin) and has not accepted, so it owns nothing.
+var matrixCallers = []string{"owner", "pendingowner", "member", "invitee", "outsider", "rivalowner", "admin"}
 
 var matrixScopeSets = [][]string{
 	{}, {"read:org"}, {"write:org"}, {"admin:org"}, {"manage_billing:copilot"}, {"copilot"},
@@ -211,6 +212,7 @@ func matrixScenario(tokens []matrixToken) string {
   - {login: member}
   - {login: plain}
   - {login: invitee}
+  - {login: pendingowner}
   - {login: outsider}
   - {login: rivalowner}
   - {login: admin, site_admin: true}
@@ -220,7 +222,7 @@ organizations:
   - login: acme
     enterprise: ent
     copilot: {public_code_suggestions: allow}
-    members: [{login: owner, role: admin}, {login: member}, {login: plain}, {login: invitee, state: pending}]
+    members: [{login: owner, role: admin}, {login: member}, {login: plain}, {login: invitee, state: pending}, {login: pendingowner, role: admin, state: pending}]
     teams: [{name: crew, members: [member]}, {name: idle, members: [plain]}]
     seats: [{user: member}, {team: crew}]
   - login: rival

@@ -338,7 +338,7 @@ func TestControlTokens(t *testing.T) {
 		e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_owner", users("ann"), 201)
 
 		var tok tokenJSON
-		json.Unmarshal(e.want("POST", "/_seatkeeper/tokens", adminToken,
+		mustDecode(t, e.want("POST", "/_seatkeeper/tokens", adminToken,
 			`{"kind": "classic", "user": "owner", "scopes": ["read:org"], "note": "ci", "expires_at": "2026-04-01T00:00:00+02:00"}`, 201), &tok)
 		if !auth.WellFormed(tok.Token) || tok.Kind != "classic" || tok.Hint != auth.Hint(tok.Token) || *tok.User != "owner" ||
 			tok.Organization != nil || tok.Note != "ci" || *tok.ExpiresAt != "2026-03-31T22:00:00Z" {
@@ -352,14 +352,14 @@ func TestControlTokens(t *testing.T) {
 		getSeatAs(t, e, "acme", "ann", tok.Token)
 
 		var pat tokenJSON
-		json.Unmarshal(e.want("POST", "/_seatkeeper/tokens", adminToken,
+		mustDecode(t, e.want("POST", "/_seatkeeper/tokens", adminToken,
 			`{"kind": "fine_grained", "user": "owner", "organization": "ACME", "permissions": {"organization_copilot_seat_management": "read"}}`, 201), &pat)
 		if !strings.HasPrefix(pat.Token, "github_pat_") || *pat.Organization != "acme" || pat.Permissions["organization_copilot_seat_management"] != "read" {
 			t.Errorf("fine-grained %+v", pat)
 		}
 		getSeatAs(t, e, "acme", "ann", pat.Token)
 		var inst tokenJSON
-		json.Unmarshal(e.want("POST", "/_seatkeeper/tokens", adminToken,
+		mustDecode(t, e.want("POST", "/_seatkeeper/tokens", adminToken,
 			`{"kind": "installation", "organization": "acme", "permissions": {"organization_copilot_seat_management": "write"}}`, 201), &inst)
 		if !strings.HasPrefix(inst.Token, "ghs_") || inst.User != nil {
 			t.Errorf("installation %+v", inst)
@@ -385,7 +385,7 @@ func TestControlTokens(t *testing.T) {
 
 		var list []tokenJSON
 		body := e.want("GET", "/_seatkeeper/tokens", adminToken, "", 200)
-		json.Unmarshal(body, &list)
+		mustDecode(t, body, &list)
 		if strings.Contains(string(body), tok.Token) || strings.Contains(string(body), `"token"`) {
 			t.Errorf("the list shows secrets: %s", body)
 		}
@@ -398,11 +398,18 @@ func TestControlTokens(t *testing.T) {
 			t.Errorf("revoked: %s", m)
 		}
 		e.want("DELETE", "/_seatkeeper/tokens/"+itoa(int(tok.ID)), adminToken, "", 204)
-		json.Unmarshal(e.want("GET", "/_seatkeeper/tokens", adminToken, "", 200), &list)
+		mustDecode(t, e.want("GET", "/_seatkeeper/tokens", adminToken, "", 200), &list)
+		listed := false
 		for _, l := range list {
-			if l.ID == tok.ID && (l.RevokedAt == nil || *l.RevokedAt != "2026-03-20T12:00:00Z") {
-				t.Errorf("revoked token listed as %+v", l)
+			if l.ID == tok.ID {
+				listed = true
+				if l.RevokedAt == nil || *l.RevokedAt != "2026-03-20T12:00:00Z" {
+					t.Errorf("revoked token listed as %+v", l)
+				}
 			}
+		}
+		if !listed {
+			t.Errorf("the revoked token %d is not listed: %+v", tok.ID, list)
 		}
 		if m := message(t, e.want("DELETE", "/_seatkeeper/tokens/9999", adminToken, "", 404)); m != "No token with id 9999." {
 			t.Errorf("unknown id: %s", m)
@@ -503,7 +510,7 @@ func TestControlSeedExportReset(t *testing.T) {
 		}
 		e.want("GET", "/orgs/acme/copilot/billing", "ghp_owner", "", 401)
 		var list []tokenJSON
-		json.Unmarshal(e.want("GET", "/_seatkeeper/tokens", adminToken, "", 200), &list)
+		mustDecode(t, e.want("GET", "/_seatkeeper/tokens", adminToken, "", 200), &list)
 		if len(list) != 1 || *list[0].User != bootstrap.Login {
 			t.Errorf("tokens after reset %+v", list)
 		}
@@ -566,4 +573,12 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 		e.want("GET", "/healthz", "", "", 200)
 	})
+}
+
+// mustDecode decodes a JSON body into v, failing the test when it cannot.
+func mustDecode(t *testing.T, body []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
 }

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,14 +15,16 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
 
 // fuzzServer is one API over the manage scenario, shared by a fuzz run's
 // inputs; writes that fuzzing manages to make only change seats, which no
 // invariant below depends on.
 var (
-	fuzzOnce sync.Once
-	fuzzAPI  http.Handler
+	fuzzOnce  sync.Once
+	fuzzAPI   http.Handler
+	fuzzStore *store.Store
 )
 
 func fuzzHandler(t testing.TB) http.Handler {
@@ -42,6 +45,7 @@ func fuzzHandler(t testing.TB) http.Handler {
 		if _, err := bootstrap.Admin(context.Background(), st, adminToken, clk.Now()); err != nil {
 			t.Fatal(err)
 		}
+		fuzzStore = st
 		fuzzAPI = httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}, st, clk)
 	})
 	return fuzzAPI
@@ -95,9 +99,25 @@ var writeRoutes = []struct{ method, path, token string }{
 	{"POST", "/_seatkeeper/seed", adminToken},
 }
 
+// serveFuzz serves req and checks the answer (checkAnswer), and that the
+// stored state is unchanged after a refused request, or after any request
+// when readOnly: no partial write.
+func serveFuzz(t *testing.T, req *http.Request, readOnly bool) *httptest.ResponseRecorder {
+	t.Helper()
+	h := fuzzHandler(t)
+	before := storetest.Take(t, fuzzStore)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if readOnly || rec.Code >= 400 {
+		storetest.Unchanged(t, fuzzStore, before, fmt.Sprintf("%s %s answered %d", req.Method, req.URL, rec.Code))
+	}
+	return rec
+}
+
 // FuzzWriteBody sends arbitrary bodies to every route that reads one. The
 // corpus in testdata/fuzz/FuzzWriteBody starts it with a valid body for
 // each. (Faults are left out: a fuzzed fault may rightly answer 5xx later.)
+// A refused body leaves the stored state as it was.
 func FuzzWriteBody(f *testing.F) {
 	for _, s := range []string{
 		`{"selected_usernames":["ann"]}`, `{"selected_teams":["platform"]}`, `{"selected_usernames":[]}`,
@@ -106,17 +126,21 @@ func FuzzWriteBody(f *testing.F) {
 	} {
 		f.Add(s, uint8(0))
 	}
+	// A late item that fails, on each Copilot write (routes 0-3).
+	f.Add(`{"selected_usernames":["ann","stranger"]}`, uint8(0))
+	f.Add(`{"selected_usernames":["ann","stranger"]}`, uint8(1))
+	f.Add(`{"selected_teams":["platform","Empty Team"]}`, uint8(2))
+	f.Add(`{"selected_teams":["platform","nope"]}`, uint8(3))
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		rt := writeRoutes[int(which)%len(writeRoutes)]
 		req := httptest.NewRequest(rt.method, rt.path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+rt.token)
-		rec := httptest.NewRecorder()
-		fuzzHandler(t).ServeHTTP(rec, req)
-		checkAnswer(t, rec)
+		checkAnswer(t, serveFuzz(t, req, false))
 	})
 }
 
-// FuzzRequestLine sends arbitrary paths, queries and headers.
+// FuzzRequestLine sends arbitrary paths, queries and headers to GET, which
+// never changes the stored state.
 func FuzzRequestLine(f *testing.F) {
 	for _, s := range []struct{ path, auth, version, inm string }{
 		{"/orgs/acme/members/ann/copilot", "Bearer ghp_billing", "", ""},
@@ -140,8 +164,7 @@ func FuzzRequestLine(f *testing.F) {
 				req.Header.Set(k, v)
 			}
 		}
-		rec := httptest.NewRecorder()
-		fuzzHandler(t).ServeHTTP(rec, req)
+		rec := serveFuzz(t, req, true)
 		if strings.TrimPrefix(req.URL.Path, "/api/v3") == "/metrics" && rec.Code == http.StatusOK {
 			return // Prometheus's text format, not JSON
 		}

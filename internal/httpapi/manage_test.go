@@ -260,29 +260,30 @@ func TestCancellationDates(t *testing.T) {
 		{28, "2026-12-28T00:00:00Z", "2027-01-28"},
 	} {
 		t.Run(fmt.Sprintf("day %d at %s", c.day, c.now), func(t *testing.T) {
-			st := storetest.Open(t, store.SQLite)
-			now, _ := time.Parse(time.RFC3339, c.now)
-			doc := strings.Replace(manageScenario, "billing_cycle_day: 15", fmt.Sprintf("billing_cycle_day: %d", c.day), 1)
-			e := newEnv(t, st, now.Add(-time.Hour), doc)
-			e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 201)
-			e.clock.Set(now)
-			e.json("DELETE", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 200)
-			s := getSeatAs(t, e, "acme", "ann", "ghp_billing")
-			if s.PendingCancellationDate == nil || *s.PendingCancellationDate != c.want {
-				t.Fatalf("pending_cancellation_date %v, want %s", s.PendingCancellationDate, c.want)
-			}
-			cut, _ := time.Parse("2006-01-02", c.want)
-			e.clock.Set(cut.Add(-time.Second))
-			getSeatAs(t, e, "acme", "ann", "ghp_billing")
-			e.clock.Set(cut)
-			if r := e.do("GET", "/orgs/acme/members/ann/copilot", "ghp_billing"); r.status != 404 {
-				t.Errorf("at the cancellation date: %d", r.status)
-			}
-			// Re-adding after the seat ended is a new grant, dated now.
-			e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 201)
-			if s := getSeatAs(t, e, "acme", "ann", "ghp_billing"); s.CreatedAt != cut.Format(time.RFC3339) {
-				t.Errorf("re-added created_at %s", s.CreatedAt)
-			}
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				now, _ := time.Parse(time.RFC3339, c.now)
+				doc := strings.Replace(manageScenario, "billing_cycle_day: 15", fmt.Sprintf("billing_cycle_day: %d", c.day), 1)
+				e := newEnv(t, st, now.Add(-time.Hour), doc)
+				e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 201)
+				e.clock.Set(now)
+				e.json("DELETE", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 200)
+				s := getSeatAs(t, e, "acme", "ann", "ghp_billing")
+				if s.PendingCancellationDate == nil || *s.PendingCancellationDate != c.want {
+					t.Fatalf("pending_cancellation_date %v, want %s", s.PendingCancellationDate, c.want)
+				}
+				cut, _ := time.Parse("2006-01-02", c.want)
+				e.clock.Set(cut.Add(-time.Second))
+				getSeatAs(t, e, "acme", "ann", "ghp_billing")
+				e.clock.Set(cut)
+				if r := e.do("GET", "/orgs/acme/members/ann/copilot", "ghp_billing"); r.status != 404 {
+					t.Errorf("at the cancellation date: %d", r.status)
+				}
+				// Re-adding after the seat ended is a new grant, dated now.
+				e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_billing", users("ann"), 201)
+				if s := getSeatAs(t, e, "acme", "ann", "ghp_billing"); s.CreatedAt != cut.Format(time.RFC3339) {
+					t.Errorf("re-added created_at %s", s.CreatedAt)
+				}
+			})
 		})
 	}
 }

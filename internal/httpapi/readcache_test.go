@@ -310,13 +310,15 @@ func TestReadCacheAcrossReplicas(t *testing.T) {
 // TestReadCacheKeepsNoUnknownTokens: made-up tokens are answered 401 each
 // time without filling the read cache, which keeps its room for answers.
 func TestReadCacheKeepsNoUnknownTokens(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, store.SQLite), time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC), "")
-	for i := range 50 {
-		if r := e.do("GET", "/user", fmt.Sprintf("ghp_madeUp%036d", i)); r.status != http.StatusUnauthorized {
-			t.Fatalf("made-up token %d: %d, want 401", i, r.status)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC), "")
+		for i := range 50 {
+			if r := e.do("GET", "/user", fmt.Sprintf("ghp_madeUp%036d", i)); r.status != http.StatusUnauthorized {
+				t.Fatalf("made-up token %d: %d, want 401", i, r.status)
+			}
 		}
-	}
-	if body := string(e.do("GET", "/metrics", "").body); !strings.Contains(body, "seatkeeper_read_cache_entries 0\n") {
-		t.Errorf("the read cache kept answers for made-up tokens:\n%s", body)
-	}
+		if body := string(e.do("GET", "/metrics", "").body); !strings.Contains(body, "seatkeeper_read_cache_entries 0\n") {
+			t.Errorf("the read cache kept answers for made-up tokens:\n%s", body)
+		}
+	})
 }

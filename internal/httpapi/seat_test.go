@@ -446,14 +446,14 @@ func basic(user, pass string) string {
 // TestInternalError checks that a failure inside the service answers a
 // basic-error 500 carrying the request id, and nothing more.
 func TestInternalError(t *testing.T) {
-	st := storetest.Open(t, store.SQLite)
-	e := newEnv(t, st, scenarioNow, scenario)
-	st.Close()
-	r := e.do("GET", "/orgs/github/members/octocat/copilot", "ghp_owner_readorg")
-	var be basicError
-	json.Unmarshal(r.body, &be)
-	rid := r.header.Get("X-GitHub-Request-Id")
-	if r.status != 500 || be.Status != "500" || rid == "" || !strings.Contains(be.Message, rid) || strings.Contains(be.Message, "sql") {
-		t.Errorf("%d %s (request id %s)", r.status, r.body, rid)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, scenarioNow, scenario)
+		st.Close()
+		r := e.do("GET", "/orgs/github/members/octocat/copilot", "ghp_owner_readorg")
+		be := decodeAs[basicError](t, r)
+		rid := r.header.Get("X-GitHub-Request-Id")
+		if r.status != 500 || be.Status != "500" || rid == "" || !strings.Contains(be.Message, rid) || strings.Contains(be.Message, "sql") {
+			t.Errorf("%d %s (request id %s)", r.status, r.body, rid)
+		}
+	})
 }

@@ -119,17 +119,18 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 func TestExportEmpty(t *testing.T) {
-	st := storetest.Open(t, store.SQLite)
-	d, err := seed.Export(context.Background(), st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := d.JSON()
-	if strings.TrimSpace(string(b)) != "{}" {
-		t.Errorf("empty export = %s", b)
-	}
-	y, _ := d.YAML()
-	if strings.TrimSpace(string(y)) != "{}" {
-		t.Errorf("empty YAML export = %q", y)
-	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		d, err := seed.Export(context.Background(), st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := d.JSON()
+		if strings.TrimSpace(string(b)) != "{}" {
+			t.Errorf("empty export = %s", b)
+		}
+		y, _ := d.YAML()
+		if strings.TrimSpace(string(y)) != "{}" {
+			t.Errorf("empty YAML export = %q", y)
+		}
+	})
 }

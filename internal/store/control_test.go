@@ -91,8 +91,8 @@ func TestDeleteSubscription(t *testing.T) {
 		if err != nil || len(reaches) != 0 {
 			t.Errorf("reaches after delete %+v, %v", reaches, err)
 		}
-		if a, _ := st.Activity(ctx, org.ID, gone.ID); a.LastActivityAt != nil {
-			t.Errorf("activity after delete %+v", a)
+		if a, err := st.Activity(ctx, org.ID, gone.ID); err != nil || a.LastActivityAt != nil {
+			t.Errorf("activity after delete %+v, %v", a, err)
 		}
 		if _, err := st.Membership(ctx, org.ID, gone.ID); err != nil {
 			t.Errorf("membership went with Copilot: %v", err)
@@ -109,9 +109,9 @@ func TestReset(t *testing.T) {
 		ctx := context.Background()
 		keep, _, _, _ := world(t, st)
 		mustTx(t, st, func(tx *store.Tx) error { return tx.Reset(ctx, []int64{keep.ID}) })
-		users, _ := st.Users(ctx)
-		if len(users) != 1 || users[0].ID != keep.ID {
-			t.Errorf("users after reset %+v", users)
+		users, err := st.Users(ctx)
+		if err != nil || len(users) != 1 || users[0].ID != keep.ID {
+			t.Fatalf("users after reset %+v, %v", users, err)
 		}
 		for _, table := range []string{"organizations", "enterprises", "teams", "team_members", "org_memberships", "copilot_subscriptions",
 			"copilot_grants", "copilot_residual_seats", "copilot_activity", "enterprise_teams"} {
@@ -134,8 +134,8 @@ func TestReset(t *testing.T) {
 			t.Errorf("new user id %d reuses an id", u.ID)
 		}
 		mustTx(t, st, func(tx *store.Tx) error { return tx.Reset(ctx, nil) })
-		if users, _ := st.Users(ctx); len(users) != 0 {
-			t.Errorf("users after a full reset %+v", users)
+		if users, err := st.Users(ctx); err != nil || len(users) != 0 {
+			t.Errorf("users after a full reset %+v, %v", users, err)
 		}
 	})
 }
