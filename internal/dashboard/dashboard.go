@@ -207,18 +207,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// statusOf maps an error kind to the status of the page that shows it.
-var statusOf = map[seatkeeper.ErrorKind]int{
-	seatkeeper.KindInternal:        http.StatusInternalServerError,
-	seatkeeper.KindInvalid:         http.StatusUnprocessableEntity,
-	seatkeeper.KindBadRequest:      http.StatusBadRequest,
-	seatkeeper.KindNotFound:        http.StatusNotFound,
-	seatkeeper.KindForbidden:       http.StatusForbidden,
-	seatkeeper.KindUnauthenticated: http.StatusUnauthorized,
-	seatkeeper.KindConflict:        http.StatusConflict,
-	seatkeeper.KindTooLarge:        http.StatusRequestEntityTooLarge,
-}
-
 // pageError is a refusal or failure a handler returns: the status and the
 // message of the page that shows it.
 type pageError struct {
@@ -255,7 +243,7 @@ func (d *Dashboard) writeError(w http.ResponseWriter, r *http.Request, err error
 	case errors.As(err, &pe):
 		d.renderError(w, r, pe.Status, pe.Title, pe.Message)
 	case errors.As(err, &se) && se.Kind != seatkeeper.KindInternal:
-		d.renderError(w, r, statusOf[se.Kind], http.StatusText(statusOf[se.Kind]), se.Message)
+		d.renderError(w, r, se.Kind.Status(), http.StatusText(se.Kind.Status()), se.Message)
 	default:
 		d.log.ErrorContext(r.Context(), "dashboard error", slog.String("request_id", requestID(r)), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		d.renderError(w, r, http.StatusInternalServerError, "Something went wrong",

@@ -6,30 +6,8 @@ import (
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 )
-
-// Who may read Copilot seats: owners, with manage_billing:copilot or
-// read:org (or a scope implying one), or the Copilot seat management or
-// administration permission at read.
-var copilotRead = auth.Requirement{
-	Scopes: []string{"manage_billing:copilot", "read:org"},
-	Permissions: []auth.Permission{
-		{Name: "organization_copilot_seat_management", Level: seatkeeper.PermissionRead},
-		{Name: "organization_administration", Level: seatkeeper.PermissionRead},
-	},
-}
-
-// Who may assign and cancel seats: owners, with manage_billing:copilot or
-// admin:org (write:org is not enough), or those permissions at write.
-var copilotWrite = auth.Requirement{
-	Scopes: []string{"manage_billing:copilot", "admin:org"},
-	Permissions: []auth.Permission{
-		{Name: "organization_copilot_seat_management", Level: seatkeeper.PermissionWrite},
-		{Name: "organization_administration", Level: seatkeeper.PermissionWrite},
-	},
-}
 
 // handleSeatDetails serves GET /orgs/{org}/members/{username}/copilot.
 //
