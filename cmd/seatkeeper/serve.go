@@ -17,6 +17,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/control"
 	"github.com/seatkeeper/seatkeeper/internal/dashboard"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
@@ -113,8 +114,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	api := httpapi.New(httpapi.Config{
 		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
-		AllowClockControl: *allowClock, JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
+		JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: *allowClock}, st, clk)
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, logger)
 		if err != nil {

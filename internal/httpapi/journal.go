@@ -3,17 +3,10 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
-	"maps"
-	"math"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
 )
@@ -29,19 +22,6 @@ import (
 
 // DefaultJournalSize is the journal's size when Config.JournalSize is 0.
 const DefaultJournalSize = 1000
-
-// journalRoutes registers the journal routes of the control API and makes
-// the journal.
-func (s *Server) journalRoutes() {
-	switch n := s.cfg.JournalSize; {
-	case n == 0:
-		s.journal = journal.New(DefaultJournalSize)
-	case n > 0:
-		s.journal = journal.New(n)
-	}
-	s.controlAdmin("GET /_seatkeeper/requests", s.handleListRequests)
-	s.controlAdmin("DELETE /_seatkeeper/requests", s.handleClearRequests)
-}
 
 // journalRecord is a request's entry while it is served.
 type journalRecord struct {
@@ -107,101 +87,4 @@ func (s *Server) journalEnd(rec *journalRecord, r *http.Request, status int, rid
 		e.Route = s.route(r)
 	}
 	s.journal.Add(*e)
-}
-
-// requestEntryBody is the control API's view of a journal entry.
-type requestEntryBody struct {
-	ID            uint64  `json:"id"`
-	Time          string  `json:"time"`
-	Method        string  `json:"method"`
-	Path          string  `json:"path"`
-	Query         string  `json:"query"`
-	Status        *int    `json:"status"`
-	DurationMS    float64 `json:"duration_ms"`
-	RequestID     string  `json:"request_id"`
-	TokenKind     *string `json:"token_kind"`
-	Actor         *string `json:"actor"`
-	Route         *string `json:"route"`
-	Body          *string `json:"body"`
-	BodyTruncated bool    `json:"body_truncated"`
-	Fault         *int64  `json:"fault"`
-}
-
-func newRequestEntryBody(e journal.Entry) requestEntryBody {
-	out := requestEntryBody{
-		ID: e.Seq, Time: e.Time.UTC().Format("2006-01-02T15:04:05.000Z07:00"), Method: e.Method, Path: e.Path, Query: e.Query,
-		DurationMS: math.Round(float64(e.Duration.Microseconds())) / 1000, RequestID: e.RequestID,
-		TokenKind: nonEmpty(e.TokenKind), Actor: nonEmpty(e.Actor), Route: nonEmpty(e.Route),
-		Body: e.Body, BodyTruncated: e.BodyTruncated, Fault: e.Fault,
-	}
-	if e.Status != 0 {
-		out.Status = &e.Status
-	}
-	return out
-}
-
-// defaultRequestsLimit is how many entries GET /_seatkeeper/requests
-// returns unless limit says otherwise.
-const defaultRequestsLimit = 100
-
-// handleListRequests serves GET /_seatkeeper/requests?method&path&status&limit:
-// the most recent requests first, filtered (path: a template or a literal
-// path, as a fault's; status exact), at most limit (default 100, at most
-// the journal's size).
-func (s *Server) handleListRequests(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	q := r.URL.Query()
-	params := []string{"limit", "method", "path", "status"}
-	for _, k := range slices.Sorted(maps.Keys(q)) {
-		if !slices.Contains(params, k) {
-			return controlInvalid("unknown parameter %q: this route takes %s", k, strings.Join(params, ", "))
-		}
-	}
-	limit := defaultRequestsLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return controlInvalid("limit: %q is not a positive integer", v)
-		}
-		limit = n
-	}
-	status := 0
-	if v := q.Get("status"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 100 || n > 599 {
-			return controlInvalid("status: %q is not an HTTP status", v)
-		}
-		status = n
-	}
-	method := strings.ToUpper(q.Get("method"))
-	path := q.Get("path")
-	if path != "" {
-		var err error
-		if path, err = faults.CheckFilter("path", path); err != nil {
-			var fe *faults.Error
-			errors.As(err, &fe)
-			return controlInvalid("%s", fe.Error())
-		}
-	}
-	out := []requestEntryBody{}
-	if s.journal != nil {
-		keep := func(e *journal.Entry) bool {
-			return (method == "" || e.Method == method) && (status == 0 || e.Status == status) &&
-				(path == "" || faults.MatchPath(path, e.Path))
-		}
-		for _, e := range s.journal.Recent(min(limit, s.journal.Cap()), keep) {
-			out = append(out, newRequestEntryBody(e))
-		}
-	}
-	s.writeJSON(w, r, http.StatusOK, out)
-	return nil
-}
-
-// handleClearRequests serves DELETE /_seatkeeper/requests: the journal is
-// emptied (204).
-func (s *Server) handleClearRequests(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	if s.journal != nil {
-		s.journal.Clear()
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

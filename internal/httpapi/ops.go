@@ -18,8 +18,23 @@ import (
 // answer before authentication and rate limiting (see serveOps), so that
 // probes and scrapers need no token and are never limited.
 
+// OpsRoutes are the operations routes, in the order opsHandlers serves
+// them; internal/control's OpenAPI document describes them.
+var OpsRoutes = []string{"GET /healthz", "GET /readyz", "GET /metrics"}
+
+func (s *Server) opsHandlers() []func(w http.ResponseWriter, r *http.Request) error {
+	return []func(w http.ResponseWriter, r *http.Request) error{s.handleHealthz, s.handleReadyz, s.handleMetrics}
+}
+
 // opsPaths are the paths serveOps answers.
-var opsPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+var opsPaths = func() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range OpsRoutes {
+		_, path, _ := strings.Cut(p, " ")
+		m[path] = true
+	}
+	return m
+}()
 
 // serveOps answers a request for an operations path and reports whether it
 // did; other requests go through the API's pipeline.
@@ -179,7 +194,7 @@ func (m *reqMetrics) write(b *bytes.Buffer) {
 // every organization at the clock's time, computed now.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	var b bytes.Buffer
-	s.ctl.metrics.write(&b)
+	s.metrics.write(&b)
 	cs := s.cache.Stats()
 	b.WriteString("# HELP seatkeeper_read_cache_lookups_total Read cache lookups, by result: hit, miss (read the store, and kept the answer unless it was a failure or an unknown token) or bypass (a request older than the cached data read the store).\n")
 	b.WriteString("# TYPE seatkeeper_read_cache_lookups_total counter\n")

@@ -6,8 +6,10 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
-// routes registers every route; each names who may call it. The same
-// routes answer under /api/v3 (see ServeHTTP).
+// routes registers GitHub's routes, each naming who may call it, and the
+// operations routes (ops.go). The same routes answer under /api/v3 (see
+// ServeHTTP). seatkeeper's own API under /_seatkeeper is
+// internal/control's, registered on the Server by its caller.
 func (s *Server) routes() {
 	// Copilot user management.
 	s.mux.Handle("GET /orgs/{org}/members/{username}/copilot", s.orgOwner(auth.CopilotRead, s.handleSeatDetails))
@@ -24,6 +26,8 @@ func (s *Server) routes() {
 		s.seatWrite("selected_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelTeams)))
 	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseOwner(auth.EnterpriseSeatsRead, s.handleEnterpriseSeats))
 	s.githubRoutes()
-	s.controlRoutes()
+	for i, h := range s.opsHandlers() {
+		s.HandleOpen(OpsRoutes[i], h)
+	}
 	s.mux.HandleFunc(catchAll, s.serveUnknown)
 }

@@ -48,9 +48,6 @@ type Config struct {
 	RateLimitUnauthenticated int
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
-	// AllowClockControl lets site administrators set and release the
-	// service clock through /_seatkeeper/clock.
-	AllowClockControl bool
 	// JournalSize is how many requests the request journal
 	// (GET /_seatkeeper/requests) keeps; default 1000, negative turns it off.
 	JournalSize int
@@ -72,9 +69,9 @@ type Server struct {
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
-	ctl     controlState     // the control API and operations routes (control.go)
-	faults  *faults.Set      // fault injection (control_faults.go)
-	journal *journal.Ring    // the request journal; nil when off (control_requests.go)
+	metrics *reqMetrics      // request counts and latencies (ops.go)
+	faults  *faults.Set      // fault injection (faults.go)
+	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	// segments holds the body pieces cached answers share (respond.go).
 	segments segments
@@ -108,6 +105,14 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
+		metrics: newReqMetrics(),
+		faults:  faults.NewSet(),
+	}
+	switch n := cfg.JournalSize; {
+	case n == 0:
+		s.journal = journal.New(DefaultJournalSize)
+	case n > 0:
+		s.journal = journal.New(n)
 	}
 	if cfg.ReadCacheEntries >= 0 {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)
@@ -178,7 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				slog.String("route", r.Pattern), slog.Int("status", rw.status),
 				slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
 		}
-		s.ctl.metrics.observe(r.Pattern, rw.status, time.Since(start))
+		s.metrics.observe(r.Pattern, rw.status, time.Since(start))
 		s.journalEnd(jr, r, rw.status, rid, kind, actor)
 	}()
 
