@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -52,6 +53,39 @@ func credential(r *http.Request) (tok string, ok bool) {
 		return pass, true
 	}
 	return "", true
+}
+
+// authenticateStep resolves the request's credential, if it has one, and
+// puts the principal in the request's context (and the audit log's actor);
+// a credential that does not resolve is answered 401. Reads from here on
+// may be answered by the read cache, which checks the data version now, so
+// every write committed before this request began is seen.
+func (s *Server) authenticateStep(x *exchange) bool {
+	ctx := s.cache.Begin(x.r.Context())
+	p, present, err := s.authenticate(ctx, x.r)
+	if err != nil {
+		s.writeError(x.rw, x.r, err)
+		return false
+	}
+	x.principal, x.present = p, present
+	if present {
+		h := x.rw.Header()
+		ctx = withPrincipal(ctx, p)
+		x.kind = string(p.Token.Kind)
+		x.actor = "installation"
+		if p.User != nil {
+			x.actor = p.User.Login
+		}
+		if p.Token.Kind.UsesScopes() {
+			h["X-Oauth-Scopes"] = []string{strings.Join(p.Token.Scopes, ", ")}
+		}
+		if p.Token.ExpiresAt != nil {
+			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{Login: x.actor, TokenKind: x.kind, RequestID: x.rid})
+	}
+	x.r = x.r.WithContext(ctx) // once: each WithContext copies the request
+	return true
 }
 
 // authenticate resolves the request's token to a principal (auth.Resolve,

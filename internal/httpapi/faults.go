@@ -25,7 +25,8 @@ import (
 // injectFault runs, in ServeHTTP, the fault that fires on r, if one does,
 // and reports whether it answered (or dropped) the request; false lets the
 // route's handler answer (no fault, or a delay that has passed).
-func (s *Server) injectFault(rw *responseWriter, r *http.Request) bool {
+func (s *Server) injectFault(x *exchange) bool {
+	rw, r := x.rw, x.r
 	if s.faults == nil || s.faults.Empty() {
 		return false
 	}

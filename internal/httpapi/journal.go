@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper/internal/faults"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
 )
 
@@ -44,7 +43,7 @@ func (s *Server) journalBegin(r *http.Request) (_ *http.Request, rec *journalRec
 	if s.journal == nil {
 		return r, nil
 	}
-	if p := faults.TrimPrefix(r.URL.Path); p == "/_seatkeeper/requests" || opsPaths[p] {
+	if p, _ := cutAPIPrefix(r.URL.Path); p == "/_seatkeeper/requests" || opsPaths[p] {
 		return r, nil
 	}
 	now := time.Now()
@@ -75,16 +74,17 @@ type readCloser struct {
 }
 
 // journalEnd adds the record of a request served (status 0: no answer).
-func (s *Server) journalEnd(rec *journalRecord, r *http.Request, status int, rid, kind, actor string) {
+func (s *Server) journalEnd(x *exchange) {
+	rec := x.journal
 	if rec == nil {
 		return
 	}
 	e := &rec.entry
-	e.Status, e.Duration, e.RequestID, e.TokenKind, e.Actor = status, time.Since(rec.start), rid, kind, actor
-	e.Route = r.Pattern
+	e.Status, e.Duration, e.RequestID, e.TokenKind, e.Actor = x.rw.status, time.Since(rec.start), x.rid, x.kind, x.actor
+	e.Route = x.r.Pattern
 	if e.Route == "" {
 		// Answered before routing (a 401, a rate limit): the route it was for.
-		e.Route = s.route(r)
+		e.Route = s.route(x.r)
 	}
 	s.journal.Add(*e)
 }

@@ -38,7 +38,8 @@ var opsPaths = func() map[string]bool {
 
 // serveOps answers a request for an operations path and reports whether it
 // did; other requests go through the API's pipeline.
-func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) bool {
+func (s *Server) serveOps(x *exchange) bool {
+	w, r := x.rw, x.r
 	if !opsPaths[r.URL.Path] {
 		return false
 	}

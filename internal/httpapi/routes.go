@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"path"
 
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
@@ -30,4 +31,49 @@ func (s *Server) routes() {
 		s.HandleOpen(OpsRoutes[i], h)
 	}
 	s.mux.HandleFunc(catchAll, s.serveUnknown)
+}
+
+// catchAll is the pattern of the handler for what no route serves:
+// unknown paths, trailing slashes and wrong methods get GitHub's JSON 404,
+// never ServeMux's text 404 or 405.
+const catchAll = "/"
+
+func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
+	r.Pattern = "" // no route: the log line, the metrics and the journal say so
+	s.notFound(w, r)
+}
+
+// route is the pattern of the route serving r, "" when none does.
+func (s *Server) route(r *http.Request) string {
+	if _, p := s.mux.Handler(r); p != catchAll {
+		return p
+	}
+	return ""
+}
+
+// needsCleaning reports whether ServeMux redirects r to a cleaned path
+// (as net/http's cleanPath does: CONNECT requests are not cleaned).
+func needsCleaning(r *http.Request) bool {
+	if r.Method == http.MethodConnect {
+		return false
+	}
+	p := r.URL.EscapedPath()
+	if p == "" || p[0] != '/' {
+		return true
+	}
+	np := path.Clean(p)
+	if p[len(p)-1] == '/' && np != "/" {
+		np += "/"
+	}
+	return np != p
+}
+
+// checkPath answers 404 for a path ServeMux would redirect to its cleaned
+// form when no route is there.
+func (s *Server) checkPath(x *exchange) bool {
+	if needsCleaning(x.r) && s.route(x.r) == "" {
+		s.notFound(x.rw, x.r)
+		return false
+	}
+	return true
 }
