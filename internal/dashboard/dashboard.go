@@ -60,6 +60,9 @@ type Dashboard struct {
 	mux      *http.ServeMux
 	static   http.Handler
 	version  string // of the static files, for cache busting
+	// crossOrigin refuses writes a browser says come from another origin,
+	// in front of the forms' CSRF tokens.
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns the dashboard over st, reading time from clk.
@@ -78,6 +81,8 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		log:      cfg.Logger,
 		sessions: newSessions(),
 		mux:      http.NewServeMux(),
+
+		crossOrigin: http.NewCrossOriginProtection(),
 	}
 	d.pages = parsePages()
 	sub, _ := fs.Sub(staticFS, "static")
@@ -139,6 +144,10 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.log.Info("ui request", slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rw.status), slog.Duration("duration", time.Since(start)))
 	}()
+	if err := d.crossOrigin.Check(r); err != nil {
+		d.writeError(rw, r, errBadCSRF)
+		return
+	}
 	if _, pattern := d.mux.Handler(r); pattern == "" {
 		d.renderError(rw, r, http.StatusNotFound, "Page not found", "There is no page at "+r.URL.Path+".")
 		return

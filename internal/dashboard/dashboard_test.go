@@ -644,6 +644,7 @@ func TestCSRF(t *testing.T) {
 			"wrong":         {url.Values{"csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}, nil},
 			"other session": {url.Values{"csrf": {other.csrf}}, nil},
 			"cross-site":    {url.Values{}, []string{"Sec-Fetch-Site: cross-site"}},
+			"other origin":  {url.Values{}, []string{"Origin: http://elsewhere.test"}},
 		} {
 			for _, action := range []string{"cancel", "assign"} {
 				b.get("/ui/orgs/acme")
