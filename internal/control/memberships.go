@@ -4,9 +4,8 @@ import (
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/audit"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // copilotSettings is the control API's view of a subscription.
@@ -31,49 +30,15 @@ func (c *API) handlePutCopilot(w http.ResponseWriter, r *http.Request, _ seatkee
 	if err != nil {
 		return err
 	}
-	var plan, seats, suggestions, ideChat, platformChat, cli *string
-	var day *int
+	var set copilot.Settings
 	if err := bind(w, r, map[string]any{
-		"plan_type": &plan, "seat_management_setting": &seats, "public_code_suggestions": &suggestions,
-		"ide_chat": &ideChat, "platform_chat": &platformChat, "cli": &cli, "billing_cycle_day": &day,
+		"plan_type": &set.PlanType, "seat_management_setting": &set.SeatManagementSetting,
+		"public_code_suggestions": &set.PublicCodeSuggestions, "ide_chat": &set.IDEChat, "platform_chat": &set.PlatformChat,
+		"cli": &set.CLI, "billing_cycle_day": &set.BillingCycleDay,
 	}); err != nil {
 		return err
 	}
-	var sub seatkeeper.Subscription
-	created := false
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		now := c.clock.Now()
-		var err error
-		sub, err = tx.Subscription(r.Context(), org.ID)
-		created = seatkeeper.IsNotFound(err)
-		switch {
-		case created:
-			sub = seatkeeper.DefaultSubscription()
-			sub.OrgID, sub.CreatedAt = org.ID, now
-		case err != nil:
-			return err
-		}
-		for _, f := range []struct {
-			v   *string
-			dst *string
-		}{{plan, &sub.PlanType}, {seats, &sub.SeatManagementSetting}, {suggestions, &sub.PublicCodeSuggestions},
-			{ideChat, &sub.IDEChat}, {platformChat, &sub.PlatformChat}, {cli, &sub.CLI}} {
-			if f.v != nil {
-				*f.dst = *f.v
-			}
-		}
-		if day != nil {
-			sub.BillingCycleDay = *day
-		}
-		sub.UpdatedAt = now
-		if err := tx.PutSubscription(r.Context(), sub); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.SettingsChange, Org: &org, Subject: org.Login,
-			Details: map[string]any{"enabled": created, "plan_type": sub.PlanType, "seat_management_setting": sub.SeatManagementSetting,
-				"public_code_suggestions": sub.PublicCodeSuggestions, "ide_chat": sub.IDEChat, "platform_chat": sub.PlatformChat,
-				"cli": sub.CLI, "billing_cycle_day": sub.BillingCycleDay}})
-	})
+	sub, created, err := c.copilot.Configure(r.Context(), org, set)
 	if err != nil {
 		return err
 	}
@@ -97,13 +62,7 @@ func (c *API) handleDeleteCopilot(w http.ResponseWriter, r *http.Request, _ seat
 	if err != nil {
 		return err
 	}
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.DeleteSubscription(r.Context(), org.ID); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: c.clock.Now(), Action: audit.Disabled, Org: &org, Subject: org.Login})
-	})
-	if err != nil && !seatkeeper.IsNotFound(err) {
+	if err := c.copilot.Disable(r.Context(), org); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -132,46 +91,7 @@ func (c *API) handlePutMembership(w http.ResponseWriter, r *http.Request, _ seat
 	if err := bind(w, r, map[string]any{"role": &role, "state": &state}); err != nil {
 		return err
 	}
-	if role != nil && *role != seatkeeper.RoleAdmin && *role != seatkeeper.RoleMember {
-		return invalid("role: %q is not one of admin, member", *role)
-	}
-	if state != nil && *state != seatkeeper.StateActive && *state != seatkeeper.StatePending {
-		return invalid("state: %q is not one of active, pending", *state)
-	}
-	var m seatkeeper.Membership
-	var user seatkeeper.User
-	created := false
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		now := c.clock.Now()
-		var err error
-		user, err = tx.UserByLogin(r.Context(), r.PathValue("username"))
-		if seatkeeper.IsNotFound(err) {
-			return seatkeeper.Errorf(seatkeeper.KindNotFound, "No user named %q.", r.PathValue("username"))
-		}
-		if err != nil {
-			return err
-		}
-		m, err = tx.Membership(r.Context(), org.ID, user.ID)
-		created = seatkeeper.IsNotFound(err)
-		switch {
-		case created:
-			m = seatkeeper.Membership{OrgID: org.ID, UserID: user.ID, Role: seatkeeper.RoleMember, State: seatkeeper.StateActive, CreatedAt: now}
-		case err != nil:
-			return err
-		}
-		if role != nil {
-			m.Role = *role
-		}
-		if state != nil {
-			m.State = *state
-		}
-		m.UpdatedAt = now
-		if err := tx.PutMembership(r.Context(), m); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.MemberSet, Org: &org, Subject: user.Login,
-			Details: map[string]any{"role": m.Role, "state": m.State}})
-	})
+	m, user, created, err := c.directory.PutMembership(r.Context(), org, r.PathValue("username"), role, state)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // openAPI describes the control API and the operations routes.
@@ -72,7 +71,7 @@ func (c *API) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeepe
 		return err
 	}
 	c.clock.Set(t)
-	if err := c.recordAudit(r, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": httpapi.Timestamp(t)}}); err != nil {
+	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": httpapi.Timestamp(t)}}); err != nil {
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusOK, c.clockState())
@@ -86,7 +85,7 @@ func (c *API) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatke
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
 	c.clock.Release()
-	if err := c.recordAudit(r, audit.Event{At: c.clock.Now(), Action: audit.ClockReleased}); err != nil {
+	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: c.clock.Now(), Action: audit.ClockReleased}); err != nil {
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusOK, c.clockState())
@@ -96,17 +95,7 @@ func (c *API) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatke
 // handleReset serves POST /_seatkeeper/reset: everything is deleted but
 // the bootstrap administrator and their tokens.
 func (c *API) handleReset(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	err := c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		keep, err := bootstrap.UserIDs(r.Context(), tx)
-		if err != nil {
-			return err
-		}
-		if err := tx.Reset(r.Context(), keep); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: c.clock.Now(), Action: audit.StateReset})
-	})
-	if err != nil {
+	if err := bootstrap.Reset(r.Context(), c.store, c.clock.Now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -140,15 +129,7 @@ func (c *API) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper.Pr
 	if err != nil {
 		return err
 	}
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		now := c.clock.Now()
-		if err := d.LoadTx(r.Context(), tx, now); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.StateSeeded, Details: map[string]any{
-			"users": len(d.Users), "enterprises": len(d.Enterprises), "organizations": len(d.Organizations), "tokens": len(d.Tokens)}})
-	})
-	if err != nil {
+	if err := d.Apply(r.Context(), c.store, c.clock.Now()); err != nil {
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusCreated, seedResult{
@@ -195,10 +176,4 @@ func (c *API) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeeper.
 		w.Write(data)
 	}
 	return nil
-}
-
-// recordAudit appends an entry in a transaction of its own, for changes
-// that live outside the database (the clock).
-func (c *API) recordAudit(r *http.Request, ev audit.Event) error {
-	return c.store.Tx(r.Context(), func(tx *store.Tx) error { return audit.Record(r.Context(), tx, ev) })
 }

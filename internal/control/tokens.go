@@ -4,14 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // tokenBody is the control API's view of a token. Token, the secret, is
@@ -118,14 +115,7 @@ func (c *API) handleCreateToken(w http.ResponseWriter, r *http.Request, _ seatke
 	if perms != nil {
 		in.Permissions = *perms
 	}
-	var tok seatkeeper.Token
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		var err error
-		if tok, err = seed.CreateToken(r.Context(), tx, in, c.clock.Now()); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
-	})
+	tok, err := seed.MintToken(r.Context(), c.store, in, c.clock.Now())
 	if err != nil {
 		return err
 	}
@@ -174,32 +164,9 @@ func (c *API) handleRevokeToken(w http.ResponseWriter, r *http.Request, _ seatke
 	if err != nil || id <= 0 {
 		return notFound("No token with id %q.", r.PathValue("id"))
 	}
-	err = c.store.Tx(r.Context(), func(tx *store.Tx) error {
-		t, err := tx.TokenByID(r.Context(), id)
-		switch {
-		case seatkeeper.IsNotFound(err):
-			return notFound("No token with id %d.", id)
-		case err != nil:
-			return err
-		case t.RevokedAt != nil:
-			return nil
-		}
-		now := c.clock.Now()
-		if err := tx.RevokeToken(r.Context(), id, now); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenRevoked, t, now))
-	})
-	if err != nil {
+	if err := seed.RevokeToken(r.Context(), c.store, id, c.clock.Now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// tokenEvent is the audit entry of a token minted or revoked: its id and
-// hint, never the secret.
-func tokenEvent(action string, t seatkeeper.Token, at time.Time) audit.Event {
-	return audit.Event{At: at, Action: action, Subject: strconv.FormatInt(t.ID, 10),
-		Details: map[string]any{"kind": string(t.Kind), "hint": t.Hint, "note": t.Note}}
 }
