@@ -22,6 +22,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/logline"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -112,8 +113,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
+	reg := metrics.New() // the API's and the dashboard's requests, the Go runtime, the process
 	api := httpapi.New(httpapi.Config{
-		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
+		Metrics: reg, BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
 		JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
 	control.Register(api, control.Config{AllowClockControl: *allowClock}, st, clk)
@@ -125,7 +127,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		defer stop()
 	}
 	// The dashboard answers /ui and /ui/...; everything else is the API.
-	dash := dashboard.New(dashboard.Config{Logger: logger}, st, clk)
+	dash := dashboard.New(dashboard.Config{Logger: logger, Metrics: reg}, st, clk)
 	srv := &http.Server{
 		Handler:           dash.Wrap(api),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -27,6 +27,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/report"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -46,6 +47,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Prices are the monthly seat prices shown; default report.DefaultPrices.
 	Prices report.Prices
+	// Metrics counts the dashboard's requests, by route and status, beside
+	// the API's (GET /metrics); nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Dashboard serves the pages under /ui/. It is an http.Handler.
@@ -143,6 +147,9 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		d.log.Info("ui request", slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rw.status), slog.Duration("duration", time.Since(start)))
+		if d.cfg.Metrics != nil {
+			d.cfg.Metrics.Observe(r.Pattern, rw.status, time.Since(start))
+		}
 	}()
 	if err := d.crossOrigin.Check(r); err != nil {
 		d.writeError(rw, r, errBadCSRF)

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/csv"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -764,5 +765,33 @@ func TestStaticFiles(t *testing.T) {
 	css := b.get("/ui/static/app.css").body
 	if strings.Contains(css, "@import") || strings.Contains(css, "url(") {
 		t.Error("the stylesheet loads something")
+	}
+}
+
+// TestRequestsCounted checks that the dashboard's requests are counted in
+// GET /metrics beside the API's, by route pattern and status.
+func TestRequestsCounted(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), testSeed)
+	b := e.browser()
+	for range 2 {
+		if p := b.get("/ui/signin"); p.status != http.StatusOK {
+			t.Fatalf("sign-in form: %d", p.status)
+		}
+	}
+	b.get("/ui/nowhere")
+	resp, err := http.Get(e.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`seatkeeper_http_requests_total{route="GET /ui/signin",status="200"} 2` + "\n",
+		`seatkeeper_http_requests_total{route="unmatched",status="404"} 1` + "\n",
+		`seatkeeper_http_request_duration_seconds_count{route="GET /ui/signin"} 2` + "\n",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }

@@ -555,6 +555,8 @@ func TestHealthAndMetrics(t *testing.T) {
 			"# TYPE seatkeeper_copilot_seats gauge\n",
 			`seatkeeper_copilot_seats{org="acme",state="active"} 1` + "\n",
 			`seatkeeper_copilot_seats{org="acme",state="pending_cancellation"} 1` + "\n",
+			"# TYPE go_goroutines gauge\n",                 // the Go runtime's metrics
+			"# TYPE process_resident_memory_bytes gauge\n", // the process's
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %q", want)

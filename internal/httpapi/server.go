@@ -21,6 +21,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -38,6 +39,9 @@ type Config struct {
 	// RateLimitUnauthenticated is each client address's requests per hour
 	// without a token; default 60.
 	RateLimitUnauthenticated int
+	// Metrics is the registry GET /metrics reports, shared with the
+	// dashboard; default a new one.
+	Metrics *metrics.Metrics
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
 	// JournalSize is how many requests the request journal
@@ -61,7 +65,7 @@ type Server struct {
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
-	metrics *reqMetrics      // request counts and latencies (ops.go)
+	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
 	faults  *faults.Set      // fault injection (faults.go)
 	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
@@ -84,6 +88,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.RateLimitUnauthenticated <= 0 {
 		cfg.RateLimitUnauthenticated = 60
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -97,7 +104,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
-		metrics: newReqMetrics(),
+		metrics: cfg.Metrics,
 		faults:  faults.NewSet(),
 	}
 	switch n := cfg.JournalSize; {
@@ -109,6 +116,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.ReadCacheEntries >= 0 {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)
 	}
+	s.metrics.MustRegister(readCacheMetrics(s.cache)...)
 	s.routes()
 	return s
 }
@@ -219,7 +227,7 @@ func (s *Server) end(x *exchange) {
 			slog.String("route", r.Pattern), slog.Int("status", rw.status),
 			slog.Duration("duration", time.Since(x.start)), slog.String("token_kind", x.kind), slog.String("actor", x.actor))
 	}
-	s.metrics.observe(r.Pattern, rw.status, time.Since(x.start))
+	s.metrics.Observe(r.Pattern, rw.status, time.Since(x.start))
 	s.journalEnd(x)
 }
 
