@@ -14,7 +14,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 )
 
-// invalidf is the control API's 422.
+// invalid is the control API's 422.
 func invalid(format string, args ...any) error {
 	return seatkeeper.Errorf(seatkeeper.KindInvalid, format, args...)
 }
@@ -43,7 +43,7 @@ func bind(w http.ResponseWriter, r *http.Request, fields map[string]any) error {
 	return nil
 }
 
-// describe names a destination type for bind's messages.
+// describeType names a destination type for bind's messages.
 func describeType(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -63,7 +63,7 @@ func describeType(t reflect.Type) string {
 	return t.String()
 }
 
-// rfc3339 parses an RFC 3339 time in any offset, to UTC whole seconds.
+// parseTime parses an RFC 3339 time in any offset, to UTC whole seconds.
 func parseTime(field, v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
@@ -72,7 +72,7 @@ func parseTime(field, v string) (time.Time, error) {
 	return t.UTC().Truncate(time.Second), nil
 }
 
-// controlOrg finds the org a control route names, with a 404 saying so.
+// org finds the org a control route names, with a 404 saying so.
 func (c *API) org(r *http.Request) (seatkeeper.Organization, error) {
 	org, err := c.store.OrgByLogin(r.Context(), r.PathValue("org"))
 	if seatkeeper.IsNotFound(err) {
@@ -81,7 +81,7 @@ func (c *API) org(r *http.Request) (seatkeeper.Organization, error) {
 	return org, err
 }
 
-// notFoundf is a 404 with a message.
+// notFound is a 404 with a message.
 func notFound(format string, args ...any) error {
 	return seatkeeper.Errorf(seatkeeper.KindNotFound, "%s", fmt.Sprintf(format, args...))
 }
