@@ -204,7 +204,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	if err != nil {
 		return err
 	}
-	members, err := d.store.Members(r.Context(), org.ID, "", 0)
+	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
 	if err != nil {
 		return err
 	}
