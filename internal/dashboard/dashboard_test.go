@@ -26,7 +26,7 @@ func (e *env) seatOf(login string) (seatkeeper.Seat, error) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return (&copilot.Service{Store: e.st, Clock: e.clock}).SeatDetails(context.Background(), org, login)
+	return (&copilot.Service{Store: e.st, Clock: e.clock}).SeatDetails(context.Background(), org, login, e.clock.Now())
 }
 
 func (e *env) pendingDate(login string) string {
