@@ -1,16 +1,13 @@
 package control
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"reflect"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/bind"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 )
 
@@ -19,48 +16,24 @@ func invalid(format string, args ...any) error {
 	return seatkeeper.Errorf(seatkeeper.KindInvalid, format, args...)
 }
 
-// bind decodes the request body, a JSON object, into the destinations
-// fields names, each a pointer to a pointer (nil: not given, or null). A
-// key fields does not name, or a value of the wrong type, is a 422 naming
-// the key.
-func bind(w http.ResponseWriter, r *http.Request, fields map[string]any) error {
+// bindBody decodes the request body, a JSON object, into the destinations
+// fields names (bind.Fields); a refusal is the control API's 422.
+func bindBody(w http.ResponseWriter, r *http.Request, fields map[string]any) error {
 	obj, err := httpapi.DecodeObject(w, r)
 	if err != nil {
 		return err
 	}
-	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		dst, ok := fields[k]
-		if !ok {
-			return invalid("unknown field %q: this body takes %s", k, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
-		}
-		if string(obj[k]) == "null" {
-			continue
-		}
-		if err := json.Unmarshal(obj[k], dst); err != nil {
-			return invalid("%s: must be %s", k, describeType(reflect.TypeOf(dst)))
-		}
-	}
-	return nil
+	return refused(bind.Fields(obj, fields))
 }
 
-// describeType names a destination type for bind's messages.
-func describeType(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+// refused turns a *bind.Error (a fault description's too) into the
+// control API's 422; other errors pass as they are.
+func refused(err error) error {
+	var be *bind.Error
+	if errors.As(err, &be) {
+		return invalid("%s", be.Error())
 	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int64:
-		return "an integer"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "an array of " + strings.TrimPrefix(strings.TrimPrefix(describeType(t.Elem()), "a "), "an ") + "s"
-	case reflect.Map:
-		return "an object whose values are " + strings.TrimPrefix(strings.TrimPrefix(describeType(t.Elem()), "a "), "an ") + "s"
-	}
-	return t.String()
+	return err
 }
 
 // parseTime parses an RFC 3339 time in any offset, to UTC whole seconds.

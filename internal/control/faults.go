@@ -2,7 +2,6 @@ package control
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -89,12 +88,8 @@ func (c *API) handleCreateFault(w http.ResponseWriter, r *http.Request, _ seatke
 		return err
 	}
 	spec, err := faults.Parse(obj)
-	var fe *faults.Error
-	if errors.As(err, &fe) {
-		return invalid("%s", fe.Error())
-	}
 	if err != nil {
-		return err
+		return refused(err)
 	}
 	c.api.WriteJSON(w, r, http.StatusCreated, newFaultBody(c.faults.Add(spec, c.clock.Now())))
 	return nil

@@ -31,7 +31,7 @@ func (c *API) handlePutCopilot(w http.ResponseWriter, r *http.Request, _ seatkee
 		return err
 	}
 	var set copilot.Settings
-	if err := bind(w, r, map[string]any{
+	if err := bindBody(w, r, map[string]any{
 		"plan_type": &set.PlanType, "seat_management_setting": &set.SeatManagementSetting,
 		"public_code_suggestions": &set.PublicCodeSuggestions, "ide_chat": &set.IDEChat, "platform_chat": &set.PlatformChat,
 		"cli": &set.CLI, "billing_cycle_day": &set.BillingCycleDay,
@@ -88,7 +88,7 @@ func (c *API) handlePutMembership(w http.ResponseWriter, r *http.Request, _ seat
 		return err
 	}
 	var role, state *string
-	if err := bind(w, r, map[string]any{"role": &role, "state": &state}); err != nil {
+	if err := bindBody(w, r, map[string]any{"role": &role, "state": &state}); err != nil {
 		return err
 	}
 	m, user, created, err := c.directory.PutMembership(r.Context(), org, r.PathValue("username"), role, state)
@@ -125,7 +125,7 @@ func (c *API) handlePostActivity(w http.ResponseWriter, r *http.Request, _ seatk
 		return err
 	}
 	var editor, at *string
-	if err := bind(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
+	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
 		return err
 	}
 	when := c.clock.Now()

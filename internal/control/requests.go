@@ -1,7 +1,6 @@
 package control
 
 import (
-	"errors"
 	"maps"
 	"math"
 	"net/http"
@@ -86,9 +85,7 @@ func (c *API) handleListRequests(w http.ResponseWriter, r *http.Request, _ seatk
 	if path != "" {
 		var err error
 		if path, err = faults.CheckFilter("path", path); err != nil {
-			var fe *faults.Error
-			errors.As(err, &fe)
-			return invalid("%s", fe.Error())
+			return refused(err)
 		}
 	}
 	out := []requestEntryBody{}

@@ -60,7 +60,7 @@ func (c *API) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeepe
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
 	var now *string
-	if err := bind(w, r, map[string]any{"now": &now}); err != nil {
+	if err := bindBody(w, r, map[string]any{"now": &now}); err != nil {
 		return err
 	}
 	if now == nil {

@@ -86,7 +86,7 @@ func (c *API) handleCreateToken(w http.ResponseWriter, r *http.Request, _ seatke
 	var kind, user, org, expires, note *string
 	var scopes *[]string
 	var perms *map[string]string
-	if err := bind(w, r, map[string]any{
+	if err := bindBody(w, r, map[string]any{
 		"kind": &kind, "user": &user, "organization": &org, "scopes": &scopes, "permissions": &perms,
 		"expires_at": &expires, "note": &note,
 	}); err != nil {
