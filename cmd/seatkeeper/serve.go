@@ -21,7 +21,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/dashboard"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
-	"github.com/seatkeeper/seatkeeper/internal/logline"
 	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
@@ -190,9 +189,9 @@ func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	switch strings.ToLower(format) {
 	case "text":
-		return slog.New(logline.NewTextHandler(w)), nil
+		return slog.New(slog.NewTextHandler(w, nil)), nil
 	case "json":
-		return slog.New(logline.NewJSONHandler(w)), nil
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, usageErr("--log-format must be text or json, not %q", format)
 }
