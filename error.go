@@ -1,7 +1,8 @@
 // Package seatkeeper holds the domain vocabulary of the service: users,
 // organizations, teams, enterprises, Copilot subscriptions, seat grants and
 // tokens. It imports only the standard library; storage lives in
-// internal/store and the HTTP surface in internal/httpapi.
+// internal/store, the HTTP surfaces in internal/httpapi (GitHub's API),
+// internal/control (seatkeeper's own) and internal/dashboard.
 package seatkeeper
 
 import (
@@ -23,6 +24,27 @@ const (
 	KindConflict                         // 409
 	KindTooLarge                         // 413
 )
+
+// Status is the HTTP status of a failure of kind k.
+func (k ErrorKind) Status() int {
+	switch k {
+	case KindInvalid:
+		return 422
+	case KindBadRequest:
+		return 400
+	case KindNotFound:
+		return 404
+	case KindForbidden:
+		return 403
+	case KindUnauthenticated:
+		return 401
+	case KindConflict:
+		return 409
+	case KindTooLarge:
+		return 413
+	}
+	return 500
+}
 
 // Error is a failure that carries a message safe to show to the caller.
 // DocURL, when set, replaces the transport's default documentation URL.

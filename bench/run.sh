@@ -4,6 +4,7 @@
 #
 #   bench/run.sh                       # 100 orgs x 10,000 seats = 1,000,000 seats, 10 s a server
 #   ORGS=10 SEATS=1000 DUR=3s bench/run.sh
+#   SEATKEEPER_BIN=/tmp/old/seatkeeper bench/run.sh   # a binary built elsewhere (another commit)
 #
 # Each server gets DUR at each connection count, in ROUNDS slices (default
 # 5) taken in turn, static then seatkeeper: the machine's speed drifts by
@@ -27,7 +28,11 @@ PORT_ST=${PORT_ST:-18091}
 out=bench/out
 mkdir -p "$out"
 
-go build -o "$out/seatkeeper" ./cmd/seatkeeper
+if [ -n "${SEATKEEPER_BIN:-}" ]; then
+  cp "$SEATKEEPER_BIN" "$out/seatkeeper"
+else
+  go build -o "$out/seatkeeper" ./cmd/seatkeeper
+fi
 go build -o "$out/static" ./bench/static
 go build -o "$out/load" ./bench/load
 

@@ -17,10 +17,11 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/control"
 	"github.com/seatkeeper/seatkeeper/internal/dashboard"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
-	"github.com/seatkeeper/seatkeeper/internal/logline"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -111,10 +112,12 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if public == "" {
 		public = "http://" + ln.Addr().String()
 	}
+	reg := metrics.New() // the API's and the dashboard's requests, the Go runtime, the process
 	api := httpapi.New(httpapi.Config{
-		BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
-		AllowClockControl: *allowClock, JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
+		Metrics: reg, BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
+		JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: *allowClock}, st, clk)
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, logger)
 		if err != nil {
@@ -123,7 +126,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		defer stop()
 	}
 	// The dashboard answers /ui and /ui/...; everything else is the API.
-	dash := dashboard.New(dashboard.Config{Logger: logger}, st, clk)
+	dash := dashboard.New(dashboard.Config{Logger: logger, Metrics: reg}, st, clk)
 	srv := &http.Server{
 		Handler:           dash.Wrap(api),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -186,9 +189,9 @@ func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what
 func newLogger(format string, w io.Writer) (*slog.Logger, error) {
 	switch strings.ToLower(format) {
 	case "text":
-		return slog.New(logline.NewTextHandler(w)), nil
+		return slog.New(slog.NewTextHandler(w, nil)), nil
 	case "json":
-		return slog.New(logline.NewJSONHandler(w)), nil
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	}
 	return nil, usageErr("--log-format must be text or json, not %q", format)
 }

@@ -25,7 +25,7 @@ func BenchmarkResolveSeat(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		if _, err := svc.SeatDetails(ctx, org, generate.Member(0, (i*7919)%seats)); err != nil {
+		if _, err := svc.SeatDetails(ctx, org, generate.Member(0, (i*7919)%seats), svc.Clock.Now()); err != nil {
 			b.Fatal(err)
 		}
 		i++

@@ -37,7 +37,7 @@ func (s *Service) Overview(ctx context.Context, org seatkeeper.Organization) (Ov
 	}
 	// Invitees are usually few: resolving each alone avoids reading every
 	// grant of the org a second time, as Billing does.
-	invitees, err := s.Store.Members(ctx, org.ID, seatkeeper.StatePending, 0)
+	invitees, err := s.Store.MembersOf(ctx, org.ID, seatkeeper.StatePending, store.Users{})
 	if err != nil {
 		return Overview{}, err
 	}

@@ -59,16 +59,11 @@ func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscr
 	return sub, err
 }
 
-// SeatDetails answers GET /orgs/{org}/members/{username}/copilot for a
+// SeatDetails answers GET /orgs/{org}/members/{username}/copilot at now
+// (the clock's, read once by a caller that also keys a cache by it) for a
 // caller already allowed to see org's seats, checking in GitHub's order:
 // Copilot enabled, user exists, membership, seat.
-func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string) (seatkeeper.Seat, error) {
-	return seatOf(ctx, s.Store, org, username, s.Clock.Now())
-}
-
-// SeatDetailsAt is SeatDetails at the given time (the clock's, read once by
-// a caller that also keys a cache by it).
-func (s *Service) SeatDetailsAt(ctx context.Context, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
+func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
 	return seatOf(ctx, s.Store, org, username, now)
 }
 

@@ -8,13 +8,6 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
-)
-
-// The API's rules for Copilot seats, applied as they are.
-var (
-	copilotRead  = httpapi.CopilotReadRequirement()
-	copilotWrite = httpapi.CopilotWriteRequirement()
 )
 
 // Messages of the dashboard's refusals.
@@ -24,55 +17,22 @@ const (
 	msgSessionEnded   = "Your session ended: the token it was opened with was revoked or has expired. Sign in again."
 )
 
-// errBadCredentials is the sign-in refusal for a token that does not
-// authenticate, as the API's 401.
-var errBadCredentials = seatkeeper.Errorf(seatkeeper.KindUnauthenticated, msgBadCredentials)
-
 // authenticateToken resolves a pasted token as the API resolves a
-// credential (httpapi's authenticate): malformed, unknown, revoked or
-// expired tokens, and tokens whose user is gone, are Bad credentials.
+// credential (auth.Resolve).
 func (d *Dashboard) authenticateToken(ctx context.Context, tok string) (seatkeeper.Principal, error) {
-	if tok == "" || len(tok) > 255 {
-		return seatkeeper.Principal{}, errBadCredentials
-	}
-	t, err := d.store.TokenByHash(ctx, auth.Hash(tok))
-	if seatkeeper.IsNotFound(err) {
-		return seatkeeper.Principal{}, errBadCredentials
-	}
-	if err != nil {
-		return seatkeeper.Principal{}, err
-	}
-	return d.principalOf(ctx, t)
+	return auth.Resolve(ctx, d.store, tok, d.clock.Now())
 }
 
 // principalByTokenID resolves a session's token again.
 func (d *Dashboard) principalByTokenID(ctx context.Context, id int64) (seatkeeper.Principal, error) {
 	t, err := d.store.TokenByID(ctx, id)
 	if seatkeeper.IsNotFound(err) {
-		return seatkeeper.Principal{}, errBadCredentials
+		return seatkeeper.Principal{}, auth.ErrBadCredentials
 	}
 	if err != nil {
 		return seatkeeper.Principal{}, err
 	}
-	return d.principalOf(ctx, t)
-}
-
-func (d *Dashboard) principalOf(ctx context.Context, t seatkeeper.Token) (seatkeeper.Principal, error) {
-	p := seatkeeper.Principal{Token: t}
-	if !t.Usable(d.clock.Now()) {
-		return p, errBadCredentials
-	}
-	if t.UserID != 0 {
-		u, err := d.store.UserByID(ctx, t.UserID)
-		if seatkeeper.IsNotFound(err) {
-			return p, errBadCredentials
-		}
-		if err != nil {
-			return p, err
-		}
-		p.User = &u
-	}
-	return p, nil
+	return auth.PrincipalOf(ctx, d.store, t, d.clock.Now())
 }
 
 // mayReadSeats reports whether the token is of a kind, with scopes or
@@ -80,9 +40,9 @@ func (d *Dashboard) principalOf(ctx context.Context, t seatkeeper.Token) (seatke
 // asks. Which orgs it may read is decided per org (canRead).
 func mayReadSeats(t seatkeeper.Token) bool {
 	if t.Kind.UsesScopes() {
-		return auth.HasAnyScope(t.Scopes, copilotRead.Scopes)
+		return auth.HasAnyScope(t.Scopes, auth.CopilotRead.Scopes)
 	}
-	return t.OrgID != 0 && copilotRead.CheckOrgToken(t, t.OrgID) == nil
+	return t.OrgID != 0 && auth.CopilotRead.CheckOrgToken(t, t.OrgID) == nil
 }
 
 // access is what the signed-in principal may do with one org's seats.
@@ -100,7 +60,7 @@ type access struct {
 // API's writes do.
 func (d *Dashboard) orgAccess(ctx context.Context, p seatkeeper.Principal, org seatkeeper.Organization) (access, error) {
 	var a access
-	if copilotRead.CheckOrgToken(p.Token, org.ID) != nil {
+	if auth.CopilotRead.CheckOrgToken(p.Token, org.ID) != nil {
 		return a, nil
 	}
 	owner := true
@@ -123,7 +83,7 @@ func (d *Dashboard) orgAccess(ctx context.Context, p seatkeeper.Principal, org s
 	case !a.Read:
 	case !owner:
 		a.WhyNotWrite = fmt.Sprintf("You can see %s's seats as a site administrator; only its owners can assign or cancel them.", org.Login)
-	case copilotWrite.CheckOrgToken(p.Token, org.ID) != nil:
+	case auth.CopilotWrite.CheckOrgToken(p.Token, org.ID) != nil:
 		a.WhyNotWrite = "This token can only read seats. To assign or cancel them, sign in with a token that may write: " + writeNeeds(p.Token) + "."
 	default:
 		a.Write = true
@@ -134,10 +94,10 @@ func (d *Dashboard) orgAccess(ctx context.Context, p seatkeeper.Principal, org s
 // writeNeeds names what a token of t's kind needs to change seats.
 func writeNeeds(t seatkeeper.Token) string {
 	if t.Kind.UsesScopes() {
-		return "the " + strings.Join(copilotWrite.Scopes, " or ") + " scope"
+		return "the " + strings.Join(auth.CopilotWrite.Scopes, " or ") + " scope"
 	}
-	names := make([]string, len(copilotWrite.Permissions))
-	for i, p := range copilotWrite.Permissions {
+	names := make([]string, len(auth.CopilotWrite.Permissions))
+	for i, p := range auth.CopilotWrite.Permissions {
 		names[i] = p.Name
 	}
 	return strings.Join(names, " or ") + " at write"

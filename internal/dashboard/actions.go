@@ -154,7 +154,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, cp c
 	var se *seatkeeper.Error
 	if errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 		cp.Error = se.Message
-		d.render(w, r, statusOf[se.Kind], "confirm", d.signedInLayout(rc, title, cp, crumbs...))
+		d.render(w, r, se.Kind.Status(), "confirm", d.signedInLayout(rc, title, cp, crumbs...))
 		return nil
 	}
 	if err != nil {
@@ -204,7 +204,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	if err != nil {
 		return err
 	}
-	members, err := d.store.Members(r.Context(), org.ID, "", 0)
+	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/report"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -46,6 +47,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Prices are the monthly seat prices shown; default report.DefaultPrices.
 	Prices report.Prices
+	// Metrics counts the dashboard's requests, by route and status, beside
+	// the API's (GET /metrics); nil counts nothing.
+	Metrics *metrics.Metrics
 }
 
 // Dashboard serves the pages under /ui/. It is an http.Handler.
@@ -60,6 +64,9 @@ type Dashboard struct {
 	mux      *http.ServeMux
 	static   http.Handler
 	version  string // of the static files, for cache busting
+	// crossOrigin refuses writes a browser says come from another origin,
+	// in front of the forms' CSRF tokens.
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New returns the dashboard over st, reading time from clk.
@@ -78,6 +85,8 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		log:      cfg.Logger,
 		sessions: newSessions(),
 		mux:      http.NewServeMux(),
+
+		crossOrigin: http.NewCrossOriginProtection(),
 	}
 	d.pages = parsePages()
 	sub, _ := fs.Sub(staticFS, "static")
@@ -138,7 +147,14 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		d.log.Info("ui request", slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", rw.status), slog.Duration("duration", time.Since(start)))
+		if d.cfg.Metrics != nil {
+			d.cfg.Metrics.Observe(r.Pattern, rw.status, time.Since(start))
+		}
 	}()
+	if err := d.crossOrigin.Check(r); err != nil {
+		d.writeError(rw, r, errBadCSRF)
+		return
+	}
 	if _, pattern := d.mux.Handler(r); pattern == "" {
 		d.renderError(rw, r, http.StatusNotFound, "Page not found", "There is no page at "+r.URL.Path+".")
 		return
@@ -207,18 +223,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// statusOf maps an error kind to the status of the page that shows it.
-var statusOf = map[seatkeeper.ErrorKind]int{
-	seatkeeper.KindInternal:        http.StatusInternalServerError,
-	seatkeeper.KindInvalid:         http.StatusUnprocessableEntity,
-	seatkeeper.KindBadRequest:      http.StatusBadRequest,
-	seatkeeper.KindNotFound:        http.StatusNotFound,
-	seatkeeper.KindForbidden:       http.StatusForbidden,
-	seatkeeper.KindUnauthenticated: http.StatusUnauthorized,
-	seatkeeper.KindConflict:        http.StatusConflict,
-	seatkeeper.KindTooLarge:        http.StatusRequestEntityTooLarge,
-}
-
 // pageError is a refusal or failure a handler returns: the status and the
 // message of the page that shows it.
 type pageError struct {
@@ -255,7 +259,7 @@ func (d *Dashboard) writeError(w http.ResponseWriter, r *http.Request, err error
 	case errors.As(err, &pe):
 		d.renderError(w, r, pe.Status, pe.Title, pe.Message)
 	case errors.As(err, &se) && se.Kind != seatkeeper.KindInternal:
-		d.renderError(w, r, statusOf[se.Kind], http.StatusText(statusOf[se.Kind]), se.Message)
+		d.renderError(w, r, se.Kind.Status(), http.StatusText(se.Kind.Status()), se.Message)
 	default:
 		d.log.ErrorContext(r.Context(), "dashboard error", slog.String("request_id", requestID(r)), slog.String("path", r.URL.Path), slog.String("error", err.Error()))
 		d.renderError(w, r, http.StatusInternalServerError, "Something went wrong",

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/csv"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,7 +26,7 @@ func (e *env) seatOf(login string) (seatkeeper.Seat, error) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return (&copilot.Service{Store: e.st, Clock: e.clock}).SeatDetails(context.Background(), org, login)
+	return (&copilot.Service{Store: e.st, Clock: e.clock}).SeatDetails(context.Background(), org, login, e.clock.Now())
 }
 
 func (e *env) pendingDate(login string) string {
@@ -644,6 +645,7 @@ func TestCSRF(t *testing.T) {
 			"wrong":         {url.Values{"csrf": {"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}, nil},
 			"other session": {url.Values{"csrf": {other.csrf}}, nil},
 			"cross-site":    {url.Values{}, []string{"Sec-Fetch-Site: cross-site"}},
+			"other origin":  {url.Values{}, []string{"Origin: http://elsewhere.test"}},
 		} {
 			for _, action := range []string{"cancel", "assign"} {
 				b.get("/ui/orgs/acme")
@@ -763,5 +765,33 @@ func TestStaticFiles(t *testing.T) {
 	css := b.get("/ui/static/app.css").body
 	if strings.Contains(css, "@import") || strings.Contains(css, "url(") {
 		t.Error("the stylesheet loads something")
+	}
+}
+
+// TestRequestsCounted checks that the dashboard's requests are counted in
+// GET /metrics beside the API's, by route pattern and status.
+func TestRequestsCounted(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), testSeed)
+	b := e.browser()
+	for range 2 {
+		if p := b.get("/ui/signin"); p.status != http.StatusOK {
+			t.Fatalf("sign-in form: %d", p.status)
+		}
+	}
+	b.get("/ui/nowhere")
+	resp, err := http.Get(e.srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`seatkeeper_http_requests_total{route="GET /ui/signin",status="200"} 2` + "\n",
+		`seatkeeper_http_requests_total{route="unmatched",status="404"} 1` + "\n",
+		`seatkeeper_http_request_duration_seconds_count{route="GET /ui/signin"} 2` + "\n",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -121,8 +122,9 @@ func newEnv(t *testing.T, st *store.Store, doc string) *env {
 			t.Fatalf("load seed: %v", err)
 		}
 	}
-	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000}, st, clk)
-	dash := New(Config{}, st, clk)
+	reg := metrics.New() // shared, as "seatkeeper serve" shares it
+	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Metrics: reg}, st, clk)
+	dash := New(Config{Metrics: reg}, st, clk)
 	srv := httptest.NewServer(dash.Wrap(api))
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, clock: clk, dash: dash, srv: srv}

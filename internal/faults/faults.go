@@ -1,6 +1,7 @@
 // Package faults is seatkeeper's fault model: what a fault matches, when it
 // fires, and what it answers instead of the service. It holds no HTTP code;
-// internal/httpapi applies the effects (control_faults.go).
+// internal/control serves the routes that manage faults and internal/httpapi
+// applies their effects (faults.go).
 //
 // Faults live in the memory of one process: every request to that process
 // shares them, other replicas do not see them, and a restart forgets them.

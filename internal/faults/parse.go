@@ -3,12 +3,11 @@ package faults
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/bind"
 )
 
 // Bounds of a fault's numbers.
@@ -23,66 +22,7 @@ const (
 
 // Error is a fault description that is not acceptable; Field names the
 // member at fault ("effect.status").
-type Error struct {
-	Field   string
-	Message string
-}
-
-func (e *Error) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
-
-func errorf(field, format string, args ...any) error {
-	return &Error{Field: field, Message: fmt.Sprintf(format, args...)}
-}
-
-// object reads raw, the member field, as a JSON object, refusing keys
-// allowed does not list.
-func object(field string, raw json.RawMessage, allowed ...string) (map[string]json.RawMessage, error) {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
-		return nil, errorf(field, "must be an object")
-	}
-	return obj, known(field, obj, allowed...)
-}
-
-// known refuses a key of obj that allowed does not list, naming it.
-func known(field string, obj map[string]json.RawMessage, allowed ...string) error {
-	what := "this body"
-	if field != "" {
-		what = field
-	}
-	for _, k := range slices.Sorted(maps.Keys(obj)) {
-		if !slices.Contains(allowed, k) {
-			return errorf(field, "unknown field %q: %s takes %s", k, what, strings.Join(slices.Sorted(slices.Values(allowed)), ", "))
-		}
-	}
-	return nil
-}
-
-// present reports whether obj has key with a value other than null.
-func present(obj map[string]json.RawMessage, key string) bool {
-	v, ok := obj[key]
-	return ok && !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
-}
-
-func decode[T any](obj map[string]json.RawMessage, field, key, want string) (T, error) {
-	var v T
-	if err := json.Unmarshal(obj[key], &v); err != nil {
-		return v, errorf(join(field, key), "must be %s", want)
-	}
-	return v, nil
-}
-
-func join(field, key string) string {
-	if field == "" {
-		return key
-	}
-	return field + "." + key
-}
+type Error = bind.Error
 
 // Parse reads a fault description, a decoded JSON object:
 //
@@ -92,62 +32,62 @@ func join(field, key string) string {
 // and checks it. Errors are *Error naming the member.
 func Parse(obj map[string]json.RawMessage) (Spec, error) {
 	var spec Spec
-	err := known("", obj, "match", "effect", "times", "probability", "seed", "expires_at")
+	err := bind.Known("", obj, "match", "effect", "times", "probability", "seed", "expires_at")
 	if err != nil {
 		return spec, err
 	}
-	if present(obj, "match") {
+	if bind.Present(obj, "match") {
 		if spec.Match, err = parseMatch(obj["match"]); err != nil {
 			return spec, err
 		}
 	}
-	if !present(obj, "effect") {
-		return spec, errorf("effect", "required: an object with one of status, delay_ms, rate_limit, drop_connection")
+	if !bind.Present(obj, "effect") {
+		return spec, bind.Errorf("effect", "required: an object with one of status, delay_ms, rate_limit, drop_connection")
 	}
 	if spec.Effect, err = parseEffect(obj["effect"]); err != nil {
 		return spec, err
 	}
-	if present(obj, "times") && present(obj, "probability") {
-		return spec, errorf("times", "a fault has times or probability, not both")
+	if bind.Present(obj, "times") && bind.Present(obj, "probability") {
+		return spec, bind.Errorf("times", "a fault has times or probability, not both")
 	}
-	if present(obj, "times") {
-		n, err := decode[int](obj, "", "times", "an integer")
+	if bind.Present(obj, "times") {
+		n, err := bind.Get[int](obj, "", "times", "an integer")
 		if err != nil {
 			return spec, err
 		}
 		if n < 1 || n > MaxTimes {
-			return spec, errorf("times", "must be at least 1 (and at most %d)", MaxTimes)
+			return spec, bind.Errorf("times", "must be at least 1 (and at most %d)", MaxTimes)
 		}
 		spec.Times = &n
 	}
-	if present(obj, "probability") {
-		p, err := decode[float64](obj, "", "probability", "a number from 0 to 1")
+	if bind.Present(obj, "probability") {
+		p, err := bind.Get[float64](obj, "", "probability", "a number from 0 to 1")
 		if err != nil {
 			return spec, err
 		}
 		if p < 0 || p > 1 {
-			return spec, errorf("probability", "must be a number from 0 to 1")
+			return spec, bind.Errorf("probability", "must be a number from 0 to 1")
 		}
 		spec.Probability = &p
 	}
-	if present(obj, "seed") {
+	if bind.Present(obj, "seed") {
 		if spec.Probability == nil {
-			return spec, errorf("seed", "only with probability")
+			return spec, bind.Errorf("seed", "only with probability")
 		}
-		n, err := decode[int64](obj, "", "seed", "an integer")
+		n, err := bind.Get[int64](obj, "", "seed", "an integer")
 		if err != nil {
 			return spec, err
 		}
 		spec.Seed = &n
 	}
-	if present(obj, "expires_at") {
-		v, err := decode[string](obj, "", "expires_at", "an RFC 3339 time such as 2026-03-01T09:00:00Z")
+	if bind.Present(obj, "expires_at") {
+		v, err := bind.Get[string](obj, "", "expires_at", "an RFC 3339 time such as 2026-03-01T09:00:00Z")
 		if err != nil {
 			return spec, err
 		}
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			return spec, errorf("expires_at", "%q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", v)
+			return spec, bind.Errorf("expires_at", "%q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", v)
 		}
 		t = t.UTC()
 		spec.ExpiresAt = &t
@@ -157,22 +97,22 @@ func Parse(obj map[string]json.RawMessage) (Spec, error) {
 
 func parseMatch(raw json.RawMessage) (Match, error) {
 	var m Match
-	obj, err := object("match", raw, "method", "path", "token_prefix")
+	obj, err := bind.Object("match", raw, "method", "path", "token_prefix")
 	if err != nil {
 		return m, err
 	}
 	str := func(key string) (string, error) {
-		if !present(obj, key) {
+		if !bind.Present(obj, key) {
 			return "", nil
 		}
-		return decode[string](obj, "match", key, "a string")
+		return bind.Get[string](obj, "match", key, "a string")
 	}
 	if m.Method, err = str("method"); err != nil {
 		return m, err
 	}
 	m.Method = strings.ToUpper(m.Method)
 	if m.Method != "" && !isToken(m.Method) {
-		return m, errorf("match.method", "%q is not an HTTP method", m.Method)
+		return m, bind.Errorf("match.method", "%q is not an HTTP method", m.Method)
 	}
 	if m.TokenPrefix, err = str("token_prefix"); err != nil {
 		return m, err
@@ -192,19 +132,19 @@ func parseMatch(raw json.RawMessage) (Match, error) {
 // a filter) and returns it without /api/v3.
 func checkPath(field, p string) (string, error) {
 	if !strings.HasPrefix(p, "/") {
-		return "", errorf(field, "%q must start with /", p)
+		return "", bind.Errorf(field, "%q must start with /", p)
 	}
 	if strings.ContainsAny(p, "?#") {
-		return "", errorf(field, "%q must be a path, without a query", p)
+		return "", bind.Errorf(field, "%q must be a path, without a query", p)
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if strings.ContainsAny(seg, "{}") && !isParam(seg) {
-			return "", errorf(field, "%q: a {name} wildcard must be a whole segment", p)
+			return "", bind.Errorf(field, "%q: a {name} wildcard must be a whole segment", p)
 		}
 	}
 	p = TrimPrefix(p)
 	if Excluded(p) {
-		return "", errorf(field, "%q: faults never fire on /_seatkeeper routes, /healthz, /readyz or /metrics", p)
+		return "", bind.Errorf(field, "%q: faults never fire on /_seatkeeper routes, /healthz, /readyz or /metrics", p)
 	}
 	return p, nil
 }
@@ -214,11 +154,11 @@ func checkPath(field, p string) (string, error) {
 // path.
 func CheckFilter(field, p string) (string, error) {
 	if !strings.HasPrefix(p, "/") {
-		return "", errorf(field, "%q must start with /", p)
+		return "", bind.Errorf(field, "%q must start with /", p)
 	}
 	for _, seg := range strings.Split(p, "/") {
 		if strings.ContainsAny(seg, "{}") && !isParam(seg) {
-			return "", errorf(field, "%q: a {name} wildcard must be a whole segment", p)
+			return "", bind.Errorf(field, "%q: a {name} wildcard must be a whole segment", p)
 		}
 	}
 	return TrimPrefix(p), nil
@@ -226,92 +166,92 @@ func CheckFilter(field, p string) (string, error) {
 
 func parseEffect(raw json.RawMessage) (Effect, error) {
 	var e Effect
-	obj, err := object("effect", raw, "status", "body", "headers", "delay_ms", "rate_limit", "retry_after", "drop_connection")
+	obj, err := bind.Object("effect", raw, "status", "body", "headers", "delay_ms", "rate_limit", "retry_after", "drop_connection")
 	if err != nil {
 		return e, err
 	}
 	var kinds []string
 	for _, k := range []Kind{KindStatus, KindDelay, KindRateLimit, KindDropConnection} {
-		if present(obj, string(k)) {
+		if bind.Present(obj, string(k)) {
 			kinds = append(kinds, string(k))
 		}
 	}
 	if len(kinds) != 1 {
-		return e, errorf("effect", "must have exactly one of status, delay_ms, rate_limit, drop_connection (it has %d)", len(kinds))
+		return e, bind.Errorf("effect", "must have exactly one of status, delay_ms, rate_limit, drop_connection (it has %d)", len(kinds))
 	}
 	e.Kind = Kind(kinds[0])
 	for key, kind := range map[string]Kind{"body": KindStatus, "headers": KindStatus, "retry_after": KindRateLimit} {
-		if present(obj, key) && e.Kind != kind {
-			return e, errorf("effect."+key, "only with %s", kind)
+		if bind.Present(obj, key) && e.Kind != kind {
+			return e, bind.Errorf("effect."+key, "only with %s", kind)
 		}
 	}
 	switch e.Kind {
 	case KindStatus:
-		if e.Status, err = decode[int](obj, "effect", "status", "an integer"); err != nil {
+		if e.Status, err = bind.Get[int](obj, "effect", "status", "an integer"); err != nil {
 			return e, err
 		}
 		if e.Status < 200 || e.Status > 599 {
-			return e, errorf("effect.status", "must be from 200 to 599 (a 1xx is not a final answer)")
+			return e, bind.Errorf("effect.status", "must be from 200 to 599 (a 1xx is not a final answer)")
 		}
-		if present(obj, "body") {
+		if bind.Present(obj, "body") {
 			if e.Status == http.StatusNoContent || e.Status == http.StatusNotModified {
-				return e, errorf("effect.body", "a %d answer has no body", e.Status)
+				return e, bind.Errorf("effect.body", "a %d answer has no body", e.Status)
 			}
 			var body bytes.Buffer
 			if err := json.Compact(&body, obj["body"]); err != nil {
-				return e, errorf("effect.body", "must be JSON")
+				return e, bind.Errorf("effect.body", "must be JSON")
 			}
 			e.Body = body.Bytes()
 		}
-		if present(obj, "headers") {
-			if e.Headers, err = decode[map[string]string](obj, "effect", "headers", "an object whose values are strings"); err != nil {
+		if bind.Present(obj, "headers") {
+			if e.Headers, err = bind.Get[map[string]string](obj, "effect", "headers", "an object whose values are strings"); err != nil {
 				return e, err
 			}
 			for name, v := range e.Headers {
 				if !isToken(name) {
-					return e, errorf("effect.headers", "%q is not a header name", name)
+					return e, bind.Errorf("effect.headers", "%q is not a header name", name)
 				}
 				if strings.ContainsAny(v, "\r\n\x00") {
-					return e, errorf("effect.headers", "the value of %s has a line break", name)
+					return e, bind.Errorf("effect.headers", "the value of %s has a line break", name)
 				}
 				switch http.CanonicalHeaderKey(name) {
 				case "Content-Length", "Transfer-Encoding", "Connection":
-					return e, errorf("effect.headers", "%s is set by the server", http.CanonicalHeaderKey(name))
+					return e, bind.Errorf("effect.headers", "%s is set by the server", http.CanonicalHeaderKey(name))
 				}
 			}
 		}
 	case KindDelay:
-		ms, err := decode[int](obj, "effect", "delay_ms", "an integer")
+		ms, err := bind.Get[int](obj, "effect", "delay_ms", "an integer")
 		if err != nil {
 			return e, err
 		}
 		if ms < 0 || time.Duration(ms)*time.Millisecond > MaxDelay {
-			return e, errorf("effect.delay_ms", "must be from 0 to %d", MaxDelay.Milliseconds())
+			return e, bind.Errorf("effect.delay_ms", "must be from 0 to %d", MaxDelay.Milliseconds())
 		}
 		e.Delay = time.Duration(ms) * time.Millisecond
 	case KindRateLimit:
-		if e.RateLimit, err = decode[string](obj, "effect", "rate_limit", `"primary" or "secondary"`); err != nil {
+		if e.RateLimit, err = bind.Get[string](obj, "effect", "rate_limit", `"primary" or "secondary"`); err != nil {
 			return e, err
 		}
 		if e.RateLimit != RateLimitPrimary && e.RateLimit != RateLimitSecondary {
-			return e, errorf("effect.rate_limit", `%q is not one of primary, secondary`, e.RateLimit)
+			return e, bind.Errorf("effect.rate_limit", `%q is not one of primary, secondary`, e.RateLimit)
 		}
 		e.RetryAfter = DefaultRetryAfter
-		if present(obj, "retry_after") {
-			if e.RetryAfter, err = decode[int](obj, "effect", "retry_after", "an integer (seconds)"); err != nil {
+		if bind.Present(obj, "retry_after") {
+			if e.RetryAfter, err = bind.Get[int](obj, "effect", "retry_after", "an integer (seconds)"); err != nil {
 				return e, err
 			}
 			if e.RetryAfter < 0 || e.RetryAfter > MaxRetryAfter {
-				return e, errorf("effect.retry_after", "must be from 0 to %d seconds", MaxRetryAfter)
+				return e, bind.Errorf("effect.retry_after", "must be from 0 to %d seconds", MaxRetryAfter)
 			}
 		}
 	case KindDropConnection:
-		drop, err := decode[bool](obj, "effect", "drop_connection", "true")
+		drop, err := bind.Get[bool](obj, "effect", "drop_connection", "true")
 		if err != nil {
 			return e, err
 		}
 		if !drop {
-			return e, errorf("effect.drop_connection", "must be true")
+			return e, bind.Errorf("effect.drop_connection", "must be true")
 		}
 	}
 	return e, nil

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -48,7 +47,7 @@ func summary(lines []auditLine) string {
 
 func TestAuditLog(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, manageNow, manageScenario, httpapi.Config{AllowClockControl: true})
+		e := newControlEnv(t, st, manageNow, manageScenario, serverConfig{AllowClockControl: true})
 		const users = "/orgs/acme/copilot/billing/selected_users"
 
 		r := e.doBody("POST", users, "ghp_billing", `{"selected_usernames":["ann","dan"]}`)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -10,8 +9,10 @@ import (
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 type principalKey struct{}
@@ -54,85 +55,87 @@ func credential(r *http.Request) (tok string, ok bool) {
 	return "", true
 }
 
-var errBadCredentials = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Bad credentials"}
+// authenticateStep resolves the request's credential, if it has one, and
+// puts the principal in the request's context (and the audit log's actor);
+// a credential that does not resolve is answered 401. Reads from here on
+// may be answered by the read cache, which checks the data version now, so
+// every write committed before this request began is seen.
+func (s *Server) authenticateStep(x *exchange) bool {
+	ctx := s.cache.Begin(x.r.Context())
+	p, present, err := s.authenticate(ctx, x.r)
+	if err != nil {
+		s.writeError(x.rw, x.r, err)
+		return false
+	}
+	x.principal, x.present = p, present
+	if present {
+		h := x.rw.Header()
+		ctx = withPrincipal(ctx, p)
+		x.kind = string(p.Token.Kind)
+		x.actor = "installation"
+		if p.User != nil {
+			x.actor = p.User.Login
+		}
+		if p.Token.Kind.UsesScopes() {
+			h["X-Oauth-Scopes"] = []string{strings.Join(p.Token.Scopes, ", ")}
+		}
+		if p.Token.ExpiresAt != nil {
+			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{Login: x.actor, TokenKind: x.kind, RequestID: x.rid})
+	}
+	x.r = x.r.WithContext(ctx) // once: each WithContext copies the request
+	return true
+}
 
-// authenticate resolves the request's token to a principal. present is
-// false when there is no Authorization header; err is Bad credentials for
-// a token that is malformed, unknown, revoked or expired.
+// authenticate resolves the request's token to a principal (auth.Resolve,
+// through the read cache). present is false when there is no
+// Authorization header; err is Bad credentials for a token that is
+// malformed, unknown, revoked or expired.
 func (s *Server) authenticate(ctx context.Context, r *http.Request) (p seatkeeper.Principal, present bool, err error) {
 	tok, present := credential(r)
 	if !present {
 		return p, false, nil
 	}
-	if tok == "" || len(tok) > 255 {
-		return p, true, errBadCredentials
-	}
-	hash := auth.Hash(tok)
-	found, err := readcache.Get(ctx, tokenKey(hash), func() (tokenFound, error) {
-		return s.tokenByHash(ctx, hash)
+	p, err = auth.Resolve(ctx, cachedTokens{s.store}, tok, s.clock.Now())
+	return p, true, err
+}
+
+// cachedTokens reads tokens and their users through the read cache.
+type cachedTokens struct{ store *store.Store }
+
+// Read cache keys for tokens, by hash, and users, by id.
+type (
+	tokenKey string
+	userKey  int64
+)
+
+// TokenByHash finds a token. An unknown token is errUnknownToken inside
+// the cache, which does not keep it: anyone can send endless made-up
+// tokens, and keeping an answer for each would push out the answers worth
+// keeping.
+func (c cachedTokens) TokenByHash(ctx context.Context, hash string) (seatkeeper.Token, error) {
+	t, err := readcache.Get(ctx, tokenKey(hash), func() (seatkeeper.Token, error) {
+		t, err := c.store.TokenByHash(ctx, hash)
+		if seatkeeper.IsNotFound(err) {
+			return t, errUnknownToken
+		}
+		return t, err
 	})
 	if errors.Is(err, errUnknownToken) {
-		return p, true, errBadCredentials
+		return t, auth.ErrBadCredentials
 	}
-	if err != nil {
-		return p, true, err
-	}
-	// The lookup found it by an index on the hash; compare the hashes in
-	// constant time as well, so that no code path compares secrets by
-	// early-exit equality.
-	if subtle.ConstantTimeCompare([]byte(found.token.Hash), []byte(hash)) != 1 {
-		return p, true, errBadCredentials
-	}
-	if !found.token.Usable(s.clock.Now()) {
-		return p, true, errBadCredentials
-	}
-	p.Token = found.token
-	if found.user != nil {
-		u := *found.user // the cached user is shared: hand out a copy
-		p.User = &u
-	}
-	return p, true, nil
+	return t, err
 }
 
-// tokenKey is the read cache's key for a token, by hash.
-type tokenKey string
-
-// tokenFound is a token and its user, as the read cache keeps them.
-type tokenFound struct {
-	token seatkeeper.Token
-	user  *seatkeeper.User
+// UserByID finds a user; the cached user is shared, so callers get a copy.
+func (c cachedTokens) UserByID(ctx context.Context, id int64) (seatkeeper.User, error) {
+	return readcache.Get(ctx, userKey(id), func() (seatkeeper.User, error) { return c.store.UserByID(ctx, id) })
 }
 
-// tokenByHash finds a token and its user; an unknown token, or one whose
-// user is gone, is Bad credentials.
-//
-// An unknown token is errUnknownToken, which the read cache does not keep:
-// anyone can send endless made-up tokens, and keeping an answer for each
-// would push out the answers worth keeping.
-func (s *Server) tokenByHash(ctx context.Context, hash string) (tokenFound, error) {
-	t, err := s.store.TokenByHash(ctx, hash)
-	if seatkeeper.IsNotFound(err) {
-		return tokenFound{}, errUnknownToken
-	}
-	if err != nil {
-		return tokenFound{}, err
-	}
-	found := tokenFound{token: t}
-	if t.UserID != 0 {
-		u, err := s.store.UserByID(ctx, t.UserID)
-		if seatkeeper.IsNotFound(err) {
-			return tokenFound{}, errBadCredentials
-		}
-		if err != nil {
-			return tokenFound{}, err
-		}
-		found.user = &u
-	}
-	return found, nil
-}
-
-// errUnknownToken is tokenByHash's answer for a hash no token has: not a
-// seatkeeper error, so the read cache does not keep it (see readcache.Get).
+// errUnknownToken is TokenByHash's answer, inside the cache, for a hash no
+// token has: not a seatkeeper error, so the read cache does not keep it
+// (see readcache.Get).
 var errUnknownToken = errors.New("unknown token")
 
 var errRequiresAuth = &seatkeeper.Error{Kind: seatkeeper.KindUnauthenticated, Message: "Requires authentication"}

@@ -100,7 +100,7 @@ func hasPerm(p map[string]string, write bool) bool {
 	return ok(p["organization_copilot_seat_management"]) || ok(p["organization_administration"])
 }
 
-// route is a request and the policy that governs it.
+// matrixRoute is a request and the policy that governs it.
 type matrixRoute struct {
 	method, path, body string
 	policy             string // copilot-read, copilot-write, site-admin, enterprise

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -19,7 +18,7 @@ import (
 func TestControlStory(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		start := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
-		e := newControlEnv(t, st, start, "", httpapi.Config{AllowClockControl: true})
+		e := newControlEnv(t, st, start, "", serverConfig{AllowClockControl: true})
 
 		// The bootstrap administrator is all there is.
 		var list []tokenJSON

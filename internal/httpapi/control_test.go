@@ -23,7 +23,7 @@ const adminToken = "ghp_controlTestAdminToken0000000000000001"
 
 // newControlEnv is newEnv with the bootstrap administrator made first and
 // the server configured by cfg (BaseURL is set here).
-func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg httpapi.Config) *env {
+func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg serverConfig) *env {
 	t.Helper()
 	clk := &clock.Clock{}
 	clk.Set(now)
@@ -44,7 +44,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 		cfg.RateLimitUnauthenticated = 10000
 	}
 	cfg.Logger = testLogger
-	srv := httptest.NewServer(httpapi.New(cfg, st, clk))
+	srv := httptest.NewServer(newServer(cfg, st, clk))
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}
 }
@@ -97,7 +97,7 @@ var controlNow = time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
 
 func TestControlAccess(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
-	e := newControlEnv(t, st, controlNow, controlScenario, httpapi.Config{})
+	e := newControlEnv(t, st, controlNow, controlScenario, serverConfig{})
 	for _, c := range []struct {
 		name, token string
 		status      int
@@ -135,7 +135,7 @@ func TestControlAccess(t *testing.T) {
 
 func TestControlCopilot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, controlScenario, httpapi.Config{})
+		e := newControlEnv(t, st, controlNow, controlScenario, serverConfig{})
 		const path = "/_seatkeeper/orgs/acme/copilot"
 		if m := message(t, e.want("GET", "/orgs/acme/copilot/billing", "ghp_owner", "", 422)); m != "Copilot Business is not enabled for this organization." {
 			t.Fatalf("before: %s", m)
@@ -218,7 +218,7 @@ func (e *env) loginsAs(org, token string) string {
 
 func TestControlMembership(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, controlScenario, httpapi.Config{})
+		e := newControlEnv(t, st, controlNow, controlScenario, serverConfig{})
 		e.json("PUT", "/_seatkeeper/orgs/acme/copilot", adminToken, `{"public_code_suggestions": "allow"}`, 201)
 
 		// cat is not a member: no seat can be given.
@@ -266,7 +266,7 @@ func TestControlMembership(t *testing.T) {
 
 func TestControlActivity(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, controlScenario, httpapi.Config{})
+		e := newControlEnv(t, st, controlNow, controlScenario, serverConfig{})
 		const path = "/_seatkeeper/orgs/acme/members/ann/copilot/activity"
 		if m := message(t, e.want("POST", path, adminToken, `{}`, 422)); m != "Copilot Business is not enabled for this organization." {
 			t.Errorf("without Copilot: %s", m)
@@ -333,7 +333,7 @@ type tokenJSON struct {
 
 func TestControlTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, controlScenario, httpapi.Config{})
+		e := newControlEnv(t, st, controlNow, controlScenario, serverConfig{})
 		e.json("PUT", "/_seatkeeper/orgs/acme/copilot", adminToken, `{"public_code_suggestions": "allow"}`, 201)
 		e.json("POST", "/orgs/acme/copilot/billing/selected_users", "ghp_owner", users("ann"), 201)
 
@@ -421,7 +421,7 @@ func TestControlTokens(t *testing.T) {
 func TestControlClock(t *testing.T) {
 	doc2 := strings.Replace(controlScenario, "    teams: [{name: Platform, members: [bob]}]\ntokens:", "    teams: [{name: Platform, members: [bob]}]\n    copilot: {public_code_suggestions: allow}\n    seats: [{user: ann, created_at: \"2026-01-01T00:00:00Z\", pending_cancellation_date: \"2026-04-01\"}]\ntokens:", 1)
 	t.Run("refused", func(t *testing.T) {
-		e := newControlEnv(t, storetest.Open(t, store.SQLite), controlNow, doc2, httpapi.Config{})
+		e := newControlEnv(t, storetest.Open(t, store.SQLite), controlNow, doc2, serverConfig{})
 		v := e.json("GET", "/_seatkeeper/clock", adminToken, "", 200)
 		if v["now"] != "2026-03-20T12:00:00Z" || v["frozen"] != true || v["control_allowed"] != false {
 			t.Errorf("clock %v", v)
@@ -437,7 +437,7 @@ func TestControlClock(t *testing.T) {
 		}
 	})
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, doc2, httpapi.Config{AllowClockControl: true})
+		e := newControlEnv(t, st, controlNow, doc2, serverConfig{AllowClockControl: true})
 		if got := e.loginsAs("acme", "ghp_owner"); got != "ann(2026-04-01)" {
 			t.Fatalf("seats %q", got)
 		}
@@ -472,7 +472,7 @@ func TestControlClock(t *testing.T) {
 
 func TestControlSeedExportReset(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := newControlEnv(t, st, controlNow, "", httpapi.Config{})
+		e := newControlEnv(t, st, controlNow, "", serverConfig{})
 		v := e.json("POST", "/_seatkeeper/seed", adminToken, controlScenario, 201)
 		if v["users"] != 5.0 || v["organizations"] != 1.0 || v["tokens"] != 7.0 || v["enterprises"] != 0.0 {
 			t.Errorf("seeded %v", v)
@@ -528,7 +528,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		seeded := strings.Replace(controlScenario, "    teams: [{name: Platform, members: [bob]}]\n",
 			"    teams: [{name: Platform, members: [bob]}]\n    copilot: {public_code_suggestions: allow}\n    seats: [{user: ann}, {user: bob, pending_cancellation_date: \"2026-04-01\"}]\n", 1)
-		e := newControlEnv(t, st, controlNow, seeded, httpapi.Config{RateLimitUnauthenticated: 2})
+		e := newControlEnv(t, st, controlNow, seeded, serverConfig{Config: httpapi.Config{RateLimitUnauthenticated: 2}})
 		for range 5 { // never rate limited, whatever the limit
 			if v := e.json("GET", "/healthz", "", "", 200); v["status"] != "ok" {
 				t.Errorf("healthz %v", v)
@@ -555,6 +555,8 @@ func TestHealthAndMetrics(t *testing.T) {
 			"# TYPE seatkeeper_copilot_seats gauge\n",
 			`seatkeeper_copilot_seats{org="acme",state="active"} 1` + "\n",
 			`seatkeeper_copilot_seats{org="acme",state="pending_cancellation"} 1` + "\n",
+			"# TYPE go_goroutines gauge\n",                 // the Go runtime's metrics
+			"# TYPE process_resident_memory_bytes gauge\n", // the process's
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("metrics lack %q", want)

@@ -6,30 +6,8 @@ import (
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 )
-
-// Who may read Copilot seats: owners, with manage_billing:copilot or
-// read:org (or a scope implying one), or the Copilot seat management or
-// administration permission at read.
-var copilotRead = auth.Requirement{
-	Scopes: []string{"manage_billing:copilot", "read:org"},
-	Permissions: []auth.Permission{
-		{Name: "organization_copilot_seat_management", Level: seatkeeper.PermissionRead},
-		{Name: "organization_administration", Level: seatkeeper.PermissionRead},
-	},
-}
-
-// Who may assign and cancel seats: owners, with manage_billing:copilot or
-// admin:org (write:org is not enough), or those permissions at write.
-var copilotWrite = auth.Requirement{
-	Scopes: []string{"manage_billing:copilot", "admin:org"},
-	Permissions: []auth.Permission{
-		{Name: "organization_copilot_seat_management", Level: seatkeeper.PermissionWrite},
-		{Name: "organization_administration", Level: seatkeeper.PermissionWrite},
-	},
-}
 
 // handleSeatDetails serves GET /orgs/{org}/members/{username}/copilot.
 //
@@ -41,7 +19,7 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 	now := s.clock.Now()
 	key := seatKey{org: org.ID, username: username, day: now.Unix() / 86400}
 	body, err := readcache.Get(r.Context(), key, func() (encodedJSON, error) {
-		seat, err := s.copilot.SeatDetailsAt(r.Context(), org, username, now)
+		seat, err := s.copilot.SeatDetails(r.Context(), org, username, now)
 		if err != nil {
 			return encodedJSON{}, err
 		}

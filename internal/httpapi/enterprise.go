@@ -4,13 +4,7 @@ import (
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
-
-// enterpriseSeatsRead is who may list an enterprise's seats: its owners,
-// with manage_billing:copilot or read:enterprise (admin:enterprise implies
-// it). Fine-grained and installation tokens are refused outright.
-var enterpriseSeatsRead = auth.Requirement{Scopes: []string{"manage_billing:copilot", "read:enterprise"}}
 
 // msgEnterpriseOwner is the 403 for a caller who does not own the
 // enterprise. GitHub's exact text is not public; this says what is needed.

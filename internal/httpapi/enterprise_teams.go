@@ -7,14 +7,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
-// Who may list and create an enterprise's teams: its owners, with
-// read:enterprise or admin:enterprise. Fine-grained and installation
-// tokens are refused, as on the enterprise seat list.
-var (
-	enterpriseTeamsRead  = auth.Requirement{Scopes: []string{"read:enterprise"}}
-	enterpriseTeamsWrite = auth.Requirement{Scopes: []string{"admin:enterprise"}}
-)
-
 // enterpriseOwner guards an enterprise route, checking as the enterprise
 // seat list does: a credential; a user's classic or OAuth token; the
 // enterprise exists; the scope (404); the user owns the enterprise (403).

@@ -21,17 +21,6 @@ type basicError struct {
 	Status           string `json:"status"`
 }
 
-var statusOf = map[seatkeeper.ErrorKind]int{
-	seatkeeper.KindInternal:        http.StatusInternalServerError,
-	seatkeeper.KindInvalid:         http.StatusUnprocessableEntity,
-	seatkeeper.KindBadRequest:      http.StatusBadRequest,
-	seatkeeper.KindNotFound:        http.StatusNotFound,
-	seatkeeper.KindForbidden:       http.StatusForbidden,
-	seatkeeper.KindUnauthenticated: http.StatusUnauthorized,
-	seatkeeper.KindConflict:        http.StatusConflict,
-	seatkeeper.KindTooLarge:        http.StatusRequestEntityTooLarge,
-}
-
 // writeError answers with the basic-error for err. Errors that are not
 // *seatkeeper.Error are internal: the client sees only the request id, the
 // log gets the details.
@@ -49,7 +38,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if len(e.Fields) > 0 {
 		body.Errors = fieldErrors(e.Fields)
 	}
-	s.writeBasicError(w, r, statusOf[e.Kind], body)
+	s.writeBasicError(w, r, e.Kind.Status(), body)
 }
 
 // fieldError is one entry of GitHub's validation-error "errors" list.

@@ -10,13 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
 
 // faultEnv is the manage scenario with the bootstrap administrator.
-func faultEnv(t *testing.T, st *store.Store, cfg httpapi.Config) *env {
+func faultEnv(t *testing.T, st *store.Store, cfg serverConfig) *env {
 	t.Helper()
 	return newControlEnv(t, st, manageNow, manageScenario, cfg)
 }
@@ -51,7 +50,7 @@ func (e *env) statuses(method, path, token, body string, n int) string {
 const seatsPath = "/orgs/acme/copilot/billing/seats"
 
 func TestFaultTimesOnATemplate(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	f := e.fault(`{"match": {"method": "GET", "path": "/orgs/{org}/copilot/billing/seats"}, "effect": {"status": 502}, "times": 2}`)
 	if f["id"] == nil || f["fired"].(float64) != 0 || f["remaining"].(float64) != 2 || f["state"] != "active" {
 		t.Fatalf("created: %v", f)
@@ -77,7 +76,7 @@ func TestFaultTimesOnATemplate(t *testing.T) {
 }
 
 func TestFaultMatching(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	type check struct {
 		method, path, token string
 		status              int
@@ -149,7 +148,7 @@ func TestFaultMatching(t *testing.T) {
 
 func TestFaultedWriteChangesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := faultEnv(t, st, httpapi.Config{})
+		e := faultEnv(t, st, serverConfig{})
 		const path = "/orgs/acme/copilot/billing/selected_users"
 		e.fault(`{"match": {"method": "POST", "path": "/orgs/{org}/copilot/billing/selected_users"}, "effect": {"status": 500}, "times": 1}`)
 		r := e.doBody("POST", path, "ghp_billing", users("ann", "dan"))
@@ -200,7 +199,7 @@ func (e *env) firingPattern(n int) string {
 }
 
 func TestFaultProbabilityWithASeed(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	const fault = `{"match": {"path": "/orgs/{org}/copilot/billing/seats"}, "effect": {"status": 503}, "probability": 0.4, "seed": %d}`
 	e.fault(fmt.Sprintf(fault, 2026))
 	a := e.firingPattern(50)
@@ -230,7 +229,7 @@ func TestFaultProbabilityWithASeed(t *testing.T) {
 }
 
 func TestFaultExpiresOnTheServiceClock(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	f := e.fault(`{"effect": {"status": 503}, "expires_at": "2026-03-20T13:00:00+01:00"}`) // manageNow + 0
 	if f["expires_at"] != "2026-03-20T12:00:00Z" {
 		t.Errorf("expires_at: %v", f["expires_at"])
@@ -252,7 +251,7 @@ func TestFaultExpiresOnTheServiceClock(t *testing.T) {
 }
 
 func TestFaultBodiesAndHeaders(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	e.fault(`{"match": {"path": "/users/{username}"}, "effect": {"status": 503, "body": {"message": "Down for maintenance", "status": "503"},
 		"headers": {"Retry-After": "2", "X-Custom": "yes"}}, "times": 1}`)
 	r := e.do("GET", "/users/ann", "")
@@ -318,7 +317,7 @@ func TestFaultBodiesAndHeaders(t *testing.T) {
 }
 
 func TestFaultRequestValidation(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	for body, want := range map[string]string{
 		`{"effect": {"status": 502, "delay_ms": 1}}`:                            "effect: must have exactly one of status, delay_ms, rate_limit, drop_connection (it has 2)",
 		`{"effect": {"status": 700}}`:                                           "effect.status: must be from 200 to 599 (a 1xx is not a final answer)",
@@ -365,7 +364,7 @@ func journalStatuses(entries []map[string]any) string {
 // TestFaultRecipe is the README's recipe: make the seat list fail twice,
 // then succeed, and assert the tool retried.
 func TestFaultRecipe(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	f := e.fault(`{"match": {"method": "GET", "path": "/orgs/{org}/copilot/billing/seats"}, "effect": {"status": 502}, "times": 2}`)
 	// The tool under test: retries a 5xx up to three times.
 	for range 3 {

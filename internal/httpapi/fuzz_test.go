@@ -46,7 +46,7 @@ func fuzzHandler(t testing.TB) http.Handler {
 			t.Fatal(err)
 		}
 		fuzzStore = st
-		fuzzAPI = httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}, st, clk)
+		fuzzAPI = newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}}, st, clk)
 	})
 	return fuzzAPI
 }

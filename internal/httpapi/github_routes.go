@@ -1,5 +1,7 @@
 package httpapi
 
+import "github.com/seatkeeper/seatkeeper/internal/auth"
+
 // githubRoutes registers GitHub's user, organization, team, enterprise
 // team, site administrator and meta routes; each names who may call it.
 func (s *Server) githubRoutes() {
@@ -9,30 +11,30 @@ func (s *Server) githubRoutes() {
 
 	// Organizations and their members.
 	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
-	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(membersRead, s.handleListMembers))
-	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(membersRead, s.handleCheckMember))
-	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(membersWrite, s.handleRemoveMember))
-	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(membersRead, s.handleGetMembership))
-	s.mux.Handle("PUT /orgs/{org}/memberships/{username}", s.orgOwner(membersWrite, s.handleSetMembership))
-	s.mux.Handle("DELETE /orgs/{org}/memberships/{username}", s.orgOwner(membersWrite, s.handleRemoveMember))
-	s.mux.Handle("GET /orgs/{org}/invitations", s.orgOwner(membersRead, s.handleListInvitations))
-	s.mux.Handle("GET /user/memberships/orgs/{org}", s.ownMembership(ownMembershipRead, s.handleGetOwnMembership))
-	s.mux.Handle("PATCH /user/memberships/orgs/{org}", s.ownMembership(ownMembershipWrite, s.handleUpdateOwnMembership))
+	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersRead, s.handleListMembers))
+	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MembersRead, s.handleCheckMember))
+	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
+	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetMembership))
+	s.mux.Handle("PUT /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleSetMembership))
+	s.mux.Handle("DELETE /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
+	s.mux.Handle("GET /orgs/{org}/invitations", s.orgOwner(auth.MembersRead, s.handleListInvitations))
+	s.mux.Handle("GET /user/memberships/orgs/{org}", s.ownMembership(auth.OwnMembershipRead, s.handleGetOwnMembership))
+	s.mux.Handle("PATCH /user/memberships/orgs/{org}", s.ownMembership(auth.OwnMembershipWrite, s.handleUpdateOwnMembership))
 
 	// Teams: members may read the teams they can see; owners manage them.
-	s.mux.Handle("POST /orgs/{org}/teams", s.orgOwner(membersWrite, s.handleCreateTeam))
-	s.mux.Handle("GET /orgs/{org}/teams", s.orgMember(membersRead, s.handleListTeams))
-	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}", s.orgMember(membersRead, s.handleGetTeam))
-	s.mux.Handle("PATCH /orgs/{org}/teams/{team_slug}", s.orgOwner(membersWrite, s.handleUpdateTeam))
-	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}", s.orgOwner(membersWrite, s.handleDeleteTeam))
-	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/members", s.orgMember(membersRead, s.handleListTeamMembers))
-	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgMember(membersRead, s.handleGetTeamMembership))
-	s.mux.Handle("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(membersWrite, s.handleSetTeamMembership))
-	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(membersWrite, s.handleRemoveTeamMembership))
+	s.mux.Handle("POST /orgs/{org}/teams", s.orgOwner(auth.MembersWrite, s.handleCreateTeam))
+	s.mux.Handle("GET /orgs/{org}/teams", s.orgMember(auth.MembersRead, s.handleListTeams))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}", s.orgMember(auth.MembersRead, s.handleGetTeam))
+	s.mux.Handle("PATCH /orgs/{org}/teams/{team_slug}", s.orgOwner(auth.MembersWrite, s.handleUpdateTeam))
+	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}", s.orgOwner(auth.MembersWrite, s.handleDeleteTeam))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/members", s.orgMember(auth.MembersRead, s.handleListTeamMembers))
+	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetTeamMembership))
+	s.mux.Handle("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleSetTeamMembership))
+	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveTeamMembership))
 
 	// Enterprise teams: enterprise owners.
-	s.mux.Handle("GET /enterprises/{enterprise}/teams", s.enterpriseOwner(enterpriseTeamsRead, s.handleListEnterpriseTeams))
-	s.mux.Handle("POST /enterprises/{enterprise}/teams", s.enterpriseOwner(enterpriseTeamsWrite, s.handleCreateEnterpriseTeam))
+	s.mux.Handle("GET /enterprises/{enterprise}/teams", s.enterpriseOwner(auth.EnterpriseTeamsRead, s.handleListEnterpriseTeams))
+	s.mux.Handle("POST /enterprises/{enterprise}/teams", s.enterpriseOwner(auth.EnterpriseTeamsWrite, s.handleCreateEnterpriseTeam))
 
 	// GitHub Enterprise Server's site administrator API.
 	s.mux.Handle("POST /admin/users", s.siteAdmin(s.handleAdminCreateUser))

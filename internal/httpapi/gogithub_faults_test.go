@@ -16,7 +16,6 @@ import (
 
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
@@ -59,7 +58,7 @@ func (e *env) awaitEntry(method, path string) map[string]any {
 // would GitHub's own answer.
 func TestGoGitHubMeetsEachFault(t *testing.T) {
 	ctx := context.Background()
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 
 	t.Run("a 5xx is an ErrorResponse", func(t *testing.T) {
 		e.t = t
@@ -162,7 +161,7 @@ func TestGoGitHubMeetsEachFault(t *testing.T) {
 
 // adminServer serves the manage scenario, with the bootstrap administrator,
 // from srv (started by start).
-func adminServer(t *testing.T, cfg httpapi.Config) http.Handler {
+func adminServer(t *testing.T, cfg serverConfig) http.Handler {
 	t.Helper()
 	st := storetest.Open(t, store.SQLite)
 	clk := &clock.Clock{}
@@ -178,7 +177,7 @@ func adminServer(t *testing.T, cfg httpapi.Config) http.Handler {
 		t.Fatal(err)
 	}
 	cfg.BaseURL, cfg.Logger = "http://seatkeeper.test", testLogger
-	return httpapi.New(cfg, st, clk)
+	return newServer(cfg, st, clk)
 }
 
 // send makes a request with c and returns the status and body.
@@ -204,7 +203,7 @@ func send(t *testing.T, c *http.Client, method, u, token, body string) (int, str
 // TestFaultDropUnderHTTP2: a connection cannot be taken over under HTTP/2,
 // so the stream is reset instead; the server goes on serving.
 func TestFaultDropUnderHTTP2(t *testing.T) {
-	srv := httptest.NewUnstartedServer(adminServer(t, httpapi.Config{}))
+	srv := httptest.NewUnstartedServer(adminServer(t, serverConfig{}))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
@@ -237,7 +236,7 @@ func TestFaultDelayOutlastsServerTimeouts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: adminServer(t, httpapi.Config{}), ReadTimeout: 300 * time.Millisecond, WriteTimeout: 300 * time.Millisecond}
+	srv := &http.Server{Handler: adminServer(t, serverConfig{}), ReadTimeout: 300 * time.Millisecond, WriteTimeout: 300 * time.Millisecond}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/control"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/spectest"
@@ -40,10 +41,24 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 			t.Fatalf("load seed: %v", err)
 		}
 	}
-	api := httpapi.New(httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Logger: testLogger}, st, clk)
+	api := newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Logger: testLogger}}, st, clk)
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}
+}
+
+// serverConfig configures a test server: the API and the control API.
+type serverConfig struct {
+	httpapi.Config
+	AllowClockControl bool
+}
+
+// newServer is the API with the control API registered on it, as
+// "seatkeeper serve" wires them.
+func newServer(cfg serverConfig, st *store.Store, clk *clock.Clock) *httpapi.Server {
+	api := httpapi.New(cfg.Config, st, clk)
+	control.Register(api, control.Config{AllowClockControl: cfg.AllowClockControl}, st, clk)
+	return api
 }
 
 type response struct {

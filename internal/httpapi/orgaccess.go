@@ -9,40 +9,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/directory"
 )
 
-// Who may read an org's members, memberships, invitations and teams:
-// read:org (or a scope implying it), or the members or organization
-// administration permission at read.
-var membersRead = auth.Requirement{
-	Scopes: []string{"read:org"},
-	Permissions: []auth.Permission{
-		{Name: "members", Level: seatkeeper.PermissionRead},
-		{Name: "organization_administration", Level: seatkeeper.PermissionRead},
-	},
-}
-
-// Who may change them: admin:org (write:org is not enough, as for the
-// Copilot writes), or those permissions at write.
-var membersWrite = auth.Requirement{
-	Scopes: []string{"admin:org"},
-	Permissions: []auth.Permission{
-		{Name: "members", Level: seatkeeper.PermissionWrite},
-		{Name: "organization_administration", Level: seatkeeper.PermissionWrite},
-	},
-}
-
-// Who may read and accept their own membership: read:org and write:org,
-// or the members permission at read and write.
-var (
-	ownMembershipRead = auth.Requirement{
-		Scopes:      []string{"read:org"},
-		Permissions: []auth.Permission{{Name: "members", Level: seatkeeper.PermissionRead}},
-	}
-	ownMembershipWrite = auth.Requirement{
-		Scopes:      []string{"write:org"},
-		Permissions: []auth.Permission{{Name: "members", Level: seatkeeper.PermissionWrite}},
-	}
-)
-
 func (s *Server) dir() *directory.Service {
 	return &directory.Service{Store: s.store, Clock: s.clock}
 }

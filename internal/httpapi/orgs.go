@@ -7,6 +7,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/directory"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // handleGetOrg serves GET /orgs/{org}: the organization's public profile,
@@ -50,7 +51,7 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org s
 	var out []simpleUser
 	// seatkeeper keeps no two-factor state: the 2FA filters match nobody.
 	if v.Member() && filter == "all" {
-		members, err := s.store.Members(r.Context(), org.ID, seatkeeper.StateActive, 0)
+		members, err := s.store.MembersOf(r.Context(), org.ID, seatkeeper.StateActive, store.Users{})
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -122,3 +123,74 @@ func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 		}
 	}, true
 }
+
+// checkLimits applies the primary rate limit (403 once a window is spent)
+// and, for a token, the secondary limit on requests in progress (429). The
+// request counts once its status is known: a 304 is free. release ends the
+// request's hold on its token's slot.
+func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
+	h := x.rw.Header()
+	key, limit := s.rateKey(x.r, x.principal, x.present)
+	rate := s.limiter.peek(key, limit)
+	if rate.remaining() == 0 {
+		setRateHeaders(h, rate)
+		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{
+			Message:          rateLimitMessage(x.principal, x.present, clientAddr(x.r), x.rid, s.clock.Now()),
+			DocumentationURL: docRateLimits,
+		})
+		return nil, false
+	}
+	release = func() {}
+	if x.present {
+		if release, ok = s.running.acquire(x.principal.Token.Hash, s.cfg.ConcurrentLimit); !ok {
+			setRateHeaders(h, rate)
+			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
+			s.writeBasicError(x.rw, x.r, http.StatusTooManyRequests, basicError{
+				Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
+					"If you reach out to GitHub Support for help, please include the request ID " + x.rid + ".",
+				DocumentationURL: docSecondaryRateLimits,
+			})
+			return nil, false
+		}
+	}
+	x.rw.rate = rate
+	x.rw.beforeHeader = func(status int) {
+		if status == http.StatusNotModified {
+			setRateHeaders(h, rate)
+			return
+		}
+		setRateHeaders(h, s.limiter.take(key, limit))
+	}
+	return release, true
+}
+
+// secondaryRetryAfter is the Retry-After, in seconds, of a 429 for too
+// many concurrent requests: a slot frees as soon as one of them ends.
+const secondaryRetryAfter = 5
+
+func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now time.Time) string {
+	who := "for " + addr + "."
+	switch {
+	case authed && p.User != nil:
+		who = fmt.Sprintf("for user ID %d.", p.User.ID)
+	case authed:
+		who = fmt.Sprintf("for installation ID %d.", p.Token.ID)
+	}
+	return fmt.Sprintf("API rate limit exceeded %s If you reach out to GitHub Support for help, please include the request ID %s and timestamp %s.",
+		who, rid, now.UTC().Format("2006-01-02 15:04:05 MST"))
+}
+
+func setRateHeaders(h http.Header, st rateState) {
+	// Canonical keys, assigned directly (see fixedHeaders). The limit and
+	// reset values are the window's own; the two counts share one array,
+	// each a full slice of its own so that an Add copies.
+	v := [...]string{strconv.Itoa(st.remaining()), strconv.Itoa(st.used)}
+	vals := v[:]
+	h["X-Ratelimit-Limit"] = st.limitValue
+	h["X-Ratelimit-Remaining"] = vals[0:1:1]
+	h["X-Ratelimit-Reset"] = st.resetValue
+	h["X-Ratelimit-Used"] = vals[1:2:2]
+	h["X-Ratelimit-Resource"] = rateResourceCore
+}
+
+var rateResourceCore = []string{"core"}

@@ -229,7 +229,7 @@ func TestReadCacheFreshness(t *testing.T) {
 			for _, c := range cacheConfigs {
 				t.Run(c.name, func(t *testing.T) {
 					e := newControlEnv(t, storetest.Open(t, d), cacheNow, cacheScenario,
-						httpapi.Config{AllowClockControl: true, ReadCacheEntries: c.entries})
+						serverConfig{AllowClockControl: true, Config: httpapi.Config{ReadCacheEntries: c.entries}})
 					transcripts = append(transcripts, freshnessStory(t, e, c.entries >= 0))
 				})
 			}
@@ -256,8 +256,8 @@ func TestReadCacheAcrossReplicas(t *testing.T) {
 	for _, d := range storetest.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			sa, sb := storetest.Pair(t, d)
-			a := newControlEnv(t, sa, cacheNow, cacheScenario, httpapi.Config{})
-			b := newControlEnv(t, sb, cacheNow, "", httpapi.Config{})
+			a := newControlEnv(t, sa, cacheNow, cacheScenario, serverConfig{})
+			b := newControlEnv(t, sb, cacheNow, "", serverConfig{})
 			ta, tb := &transcript{e: a}, &transcript{e: b}
 
 			warm := func(token, user string, status int, want string) {

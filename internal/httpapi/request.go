@@ -1,79 +1,12 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/seatkeeper/seatkeeper"
 )
-
-// maxBody bounds request bodies; larger ones get 413.
-const maxBody = 1 << 20
-
-// decodeObject reads the request body as a JSON object (an empty body is
-// an empty object), with GitHub's 400s for what is not one.
-func decodeObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, error) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return nil, seatkeeper.Errorf(seatkeeper.KindTooLarge, "Request body is larger than %d bytes", maxBody)
-	}
-	if err != nil {
-		return nil, seatkeeper.Errorf(seatkeeper.KindBadRequest, "Problems parsing JSON")
-	}
-	if strings.TrimSpace(string(data)) == "" {
-		return map[string]json.RawMessage{}, nil
-	}
-	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
-		return nil, seatkeeper.Errorf(seatkeeper.KindBadRequest, "Problems parsing JSON")
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return nil, seatkeeper.Errorf(seatkeeper.KindBadRequest, "Body should be a JSON object")
-	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(data, &obj); err != nil {
-		return nil, seatkeeper.Errorf(seatkeeper.KindBadRequest, "Problems parsing JSON")
-	}
-	return obj, nil
-}
-
-// invalidRequest is GitHub's 422 for a body that does not match the
-// operation's schema.
-func invalidRequest(format string, args ...any) error {
-	return seatkeeper.Errorf(seatkeeper.KindInvalid, "Invalid request.\n\n%s", fmt.Sprintf(format, args...))
-}
-
-// stringList reads a required, non-empty array of strings.
-func stringList(obj map[string]json.RawMessage, field string) ([]string, error) {
-	raw, ok := obj[field]
-	if !ok || string(raw) == "null" {
-		return nil, invalidRequest("%q wasn't supplied.", field)
-	}
-	var items []any
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, invalidRequest("For 'properties/%s', %s is not an array.", field, raw)
-	}
-	if len(items) == 0 {
-		return nil, invalidRequest("For 'properties/%s', [] has fewer than 1 items.", field)
-	}
-	out := make([]string, len(items))
-	for i, it := range items {
-		s, ok := it.(string)
-		if !ok {
-			b, _ := json.Marshal(it)
-			return nil, invalidRequest("For 'items' of %q, %s is not a string.", field, b)
-		}
-		out[i] = s
-	}
-	return out, nil
-}
 
 // page is a requested page of a list.
 type page struct {

@@ -12,7 +12,7 @@ import (
 )
 
 func TestJournalEntries(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	r := e.do("GET", "/api/v3"+seatsPath+"?per_page=1&access_token=hunter2", "ghp_billing")
 	e.do("GET", "/healthz", "")                      // not journaled: operations
 	e.do("GET", "/_seatkeeper/requests", adminToken) // not journaled: the journal itself
@@ -67,7 +67,7 @@ func TestJournalEntries(t *testing.T) {
 }
 
 func TestJournalFilters(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{JournalSize: 8})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{Config: httpapi.Config{JournalSize: 8}})
 	e.fault(`{"match": {"path": "/orgs/acme/copilot/billing"}, "effect": {"status": 503}, "times": 1}`)
 	e.do("GET", "/orgs/acme/copilot/billing", "ghp_billing")                                     // 503
 	e.do("GET", "/orgs/acme/copilot/billing", "ghp_billing")                                     // 200
@@ -127,7 +127,7 @@ func TestJournalFilters(t *testing.T) {
 }
 
 func TestJournalRedactsSecrets(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	const seedDoc = `
 users: [{login: zed}]
 tokens:
@@ -168,7 +168,7 @@ tokens:
 }
 
 func TestJournalOff(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{JournalSize: -1})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{Config: httpapi.Config{JournalSize: -1}})
 	e.do("GET", "/users/ann", "")
 	if got := e.requests(""); len(got) != 0 {
 		t.Errorf("a journal that is off: %v", got)

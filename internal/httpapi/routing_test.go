@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -14,7 +13,7 @@ import (
 // ServeMux's text 404 or 405; a path ServeMux cleans is redirected only
 // when the clean path is a route.
 func TestRouting(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	tests := []struct {
 		name, method, path string

@@ -1,36 +1,29 @@
 // Package httpapi serves seatkeeper's GitHub-compatible REST API: GitHub's
-// routes, authentication, headers, versioning, rate limits and error bodies.
-// Handlers are thin: rules live in internal/copilot and internal/auth,
-// state in internal/store.
+// routes, authentication, headers, versioning, rate limits and error
+// bodies. Every request, seatkeeper's own API's (internal/control) too,
+// runs through ServeHTTP's steps, each in a file named for it (journal.go,
+// prefix.go, ops.go, auth.go, version.go, ratelimit.go, routes.go,
+// faults.go). Handlers are thin: access rules live in internal/auth, seat
+// rules in internal/copilot, state in internal/store.
 package httpapi
 
 import (
-	"context"
 	"encoding/binary"
-	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
+	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
-)
-
-// API versions seatkeeper serves, newest first; the default is the one an
-// unversioned request gets.
-var (
-	APIVersions       = []string{"2026-03-10", "2022-11-28"}
-	DefaultAPIVersion = "2022-11-28"
 )
 
 // Config is the server's behaviour that callers may tune.
@@ -46,11 +39,11 @@ type Config struct {
 	// RateLimitUnauthenticated is each client address's requests per hour
 	// without a token; default 60.
 	RateLimitUnauthenticated int
+	// Metrics is the registry GET /metrics reports, shared with the
+	// dashboard; default a new one.
+	Metrics *metrics.Metrics
 	// Logger receives one line per request and every internal error.
 	Logger *slog.Logger
-	// AllowClockControl lets site administrators set and release the
-	// service clock through /_seatkeeper/clock.
-	AllowClockControl bool
 	// JournalSize is how many requests the request journal
 	// (GET /_seatkeeper/requests) keeps; default 1000, negative turns it off.
 	JournalSize int
@@ -72,9 +65,9 @@ type Server struct {
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
-	ctl     controlState     // the control API and operations routes (control.go)
-	faults  *faults.Set      // fault injection (control_faults.go)
-	journal *journal.Ring    // the request journal; nil when off (control_requests.go)
+	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
+	faults  *faults.Set      // fault injection (faults.go)
+	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	// segments holds the body pieces cached answers share (respond.go).
 	segments segments
@@ -95,6 +88,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.RateLimitUnauthenticated <= 0 {
 		cfg.RateLimitUnauthenticated = 60
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -108,10 +104,19 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
+		metrics: cfg.Metrics,
+		faults:  faults.NewSet(),
+	}
+	switch n := cfg.JournalSize; {
+	case n == 0:
+		s.journal = journal.New(DefaultJournalSize)
+	case n > 0:
+		s.journal = journal.New(n)
 	}
 	if cfg.ReadCacheEntries >= 0 {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)
 	}
+	s.metrics.MustRegister(readCacheMetrics(s.cache)...)
 	s.routes()
 	return s
 }
@@ -141,242 +146,90 @@ var fixedHeaders = func() http.Header {
 	return h
 }()
 
-// ServeHTTP runs every request through GitHub's order of checks: an
-// unresolvable credential (401), an unsupported API version (400), the
-// primary rate limit (403), the route (404), then the route's own checks.
+// ServeHTTP runs every request through its steps, in GitHub's order of
+// checks: an unresolvable credential (401), an unsupported API version
+// (400), the rate limits (403, 429), the path (404), then a fault, if one
+// fires, or the route and its own checks. A step that answers ends the
+// request; end logs, counts and journals it whatever happened.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
-	rid := newRequestID()
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
-	h := rw.Header()
-	h["X-Github-Request-Id"] = []string{rid}
+	x := s.begin(w, r) // request id, GitHub's headers, the journal's record
+	defer s.end(x)
+	stripPrefix(x)     // prefix.go
+	if s.serveOps(x) { // ops.go: probes and scrapers need no credential and are never limited
+		return
+	}
+	if !s.authenticateStep(x) || // auth.go
+		!s.checkVersion(x) { // version.go
+		return
+	}
+	release, ok := s.checkLimits(x) // ratelimit.go
+	if !ok {
+		return
+	}
+	defer release()
+	if !s.checkPath(x) || // routes.go
+		s.injectFault(x) { // faults.go: a fault answers instead
+		return
+	}
+	s.mux.ServeHTTP(x.rw, x.r) // unknown routes reach catchAll: one match a request
+}
+
+// exchange is one request as it goes through ServeHTTP's steps.
+type exchange struct {
+	rw      *responseWriter
+	r       *http.Request // the request as the steps so far have made it
+	rid     string
+	start   time.Time
+	journal *journalRecord // nil when the request is not journaled
+
+	principal seatkeeper.Principal
+	present   bool   // a credential was sent (and, past authenticateStep, resolved)
+	kind      string // the token's kind, for the log line and the journal
+	actor     string // the acting user's login, or "installation"
+}
+
+// begin starts a request: its id, GitHub's headers on every response, and
+// the journal's record.
+func (s *Server) begin(w http.ResponseWriter, r *http.Request) *exchange {
+	x := &exchange{start: time.Now(), rid: newRequestID(), rw: &responseWriter{ResponseWriter: w, status: http.StatusOK}}
+	h := x.rw.Header()
+	h["X-Github-Request-Id"] = []string{x.rid}
 	for k, v := range fixedHeaders {
 		h[k] = v
 	}
+	x.r, x.journal = s.journalBegin(r) // journal.go
+	return x
+}
 
-	r, jr := s.journalBegin(r) // the request journal's record (control_requests.go)
-	var actor, kind string
-	defer func() {
-		v := recover()
-		if v == http.ErrAbortHandler {
-			// A deliberate abort (a drop_connection fault under HTTP/2):
-			// net/http resets the stream, after the lines below.
-			defer panic(v)
-			v = nil
-		}
-		if v != nil {
-			s.log.Error("panic", slog.String("request_id", rid), slog.Any("panic", v))
-			if !rw.wroteHeader {
-				s.writeBasicError(rw, r, http.StatusInternalServerError, basicError{
-					Message: "Internal Server Error. If you reach out for help, please include the request ID " + rid + ".",
-				})
-			}
-		}
-		if s.log.Enabled(r.Context(), slog.LevelInfo) {
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.String("route", r.Pattern), slog.Int("status", rw.status),
-				slog.Duration("duration", time.Since(start)), slog.String("token_kind", kind), slog.String("actor", actor))
-		}
-		s.ctl.metrics.observe(r.Pattern, rw.status, time.Since(start))
-		s.journalEnd(jr, r, rw.status, rid, kind, actor)
-	}()
-
-	// GitHub Enterprise Server serves the API under /api/v3.
-	if rest, ok := strings.CutPrefix(r.URL.Path, "/api/v3"); ok && (rest == "" || rest[0] == '/') {
-		r = r.WithContext(context.WithValue(r.Context(), prefixKey{}, "/api/v3"))
-		r.URL.Path = rest
-		r.URL.RawPath = ""
-		if r.URL.Path == "" {
-			r.URL.Path = "/"
-		}
+// end finishes a request however it ended: a panic becomes a 500 (unless
+// it was a deliberate abort), then the log line, the metrics and the
+// journal's entry. It must be deferred: it recovers.
+func (s *Server) end(x *exchange) {
+	v := recover()
+	if v == http.ErrAbortHandler {
+		// A deliberate abort (a drop_connection fault under HTTP/2):
+		// net/http resets the stream, after the lines below.
+		defer panic(v)
+		v = nil
 	}
-
-	if s.serveOps(rw, r) { // probes and scrapers: no credential, no rate limit
-		return
-	}
-	// Reads from here on may be answered by the read cache, which checks
-	// the data version now, so every write committed before this request
-	// began is seen.
-	ctx := s.cache.Begin(r.Context())
-	p, present, err := s.authenticate(ctx, r)
-	if err != nil {
-		s.writeError(rw, r, err)
-		return
-	}
-	if present {
-		ctx = withPrincipal(ctx, p)
-		kind = string(p.Token.Kind)
-		if p.User != nil {
-			actor = p.User.Login
-		}
-		if p.Token.Kind.UsesScopes() {
-			h["X-Oauth-Scopes"] = []string{strings.Join(p.Token.Scopes, ", ")}
-		}
-		if p.Token.ExpiresAt != nil {
-			h.Set("GitHub-Authentication-Token-Expiration", p.Token.ExpiresAt.UTC().Format("2006-01-02 15:04:05 UTC"))
-		}
-		if p.User == nil {
-			actor = "installation"
-		}
-		ctx = audit.WithActor(ctx, audit.Actor{Login: actor, TokenKind: kind, RequestID: rid})
-	}
-	r = r.WithContext(ctx) // once: each WithContext copies the request
-
-	var version string
-	if v := r.Header["X-Github-Api-Version"]; len(v) > 0 { // the canonical key: Get would canonicalize anew
-		version = v[0]
-	}
-	if version == "" {
-		version = DefaultAPIVersion
-	}
-	selected, ok := versionSelected[version]
-	if !ok {
-		s.writeBasicError(rw, r, http.StatusBadRequest, basicError{Message: "Bad Request", Errors: unsupportedVersionMessage(version)})
-		return
-	}
-	h["X-Github-Api-Version-Selected"] = selected
-
-	key, limit := s.rateKey(r, p, present)
-	rate := s.limiter.peek(key, limit)
-	if rate.remaining() == 0 {
-		setRateHeaders(h, rate)
-		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
-			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
-			DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-		})
-		return
-	}
-	if present {
-		release, ok := s.running.acquire(p.Token.Hash, s.cfg.ConcurrentLimit)
-		if !ok {
-			setRateHeaders(h, rate)
-			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
-			s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
-				Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
-					"If you reach out to GitHub Support for help, please include the request ID " + rid + ".",
-				DocumentationURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+	r, rw := x.r, x.rw
+	if v != nil {
+		s.log.Error("panic", slog.String("request_id", x.rid), slog.Any("panic", v))
+		if !rw.wroteHeader {
+			s.writeBasicError(rw, r, http.StatusInternalServerError, basicError{
+				Message: "Internal Server Error. If you reach out for help, please include the request ID " + x.rid + ".",
 			})
-			return
 		}
-		defer release()
 	}
-	// The request counts once its status is known: 304s are free.
-	rw.rate = rate
-	rw.beforeHeader = func(status int) {
-		if status == http.StatusNotModified {
-			setRateHeaders(h, rate)
-			return
-		}
-		setRateHeaders(h, s.limiter.take(key, limit))
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("request_id", x.rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("route", r.Pattern), slog.Int("status", rw.status),
+			slog.Duration("duration", time.Since(x.start)), slog.String("token_kind", x.kind), slog.String("actor", x.actor))
 	}
-
-	if needsCleaning(r) && s.route(r) == "" {
-		// ServeMux would redirect to the cleaned path, where no route is.
-		s.notFound(rw, r)
-		return
-	}
-	if s.injectFault(rw, r) { // a fault answers instead (control_faults.go)
-		return
-	}
-	s.mux.ServeHTTP(rw, r) // unknown routes reach catchAll: one match a request
+	s.metrics.Observe(r.Pattern, rw.status, time.Since(x.start))
+	s.journalEnd(x)
 }
-
-// catchAll is the pattern of the handler for what no route serves:
-// unknown paths, trailing slashes and wrong methods get GitHub's JSON 404,
-// never ServeMux's text 404 or 405.
-const catchAll = "/"
-
-func (s *Server) serveUnknown(w http.ResponseWriter, r *http.Request) {
-	r.Pattern = "" // no route: the log line, the metrics and the journal say so
-	s.notFound(w, r)
-}
-
-// route is the pattern of the route serving r, "" when none does.
-func (s *Server) route(r *http.Request) string {
-	if _, p := s.mux.Handler(r); p != catchAll {
-		return p
-	}
-	return ""
-}
-
-// needsCleaning reports whether ServeMux redirects r to a cleaned path
-// (as net/http's cleanPath does: CONNECT requests are not cleaned).
-func needsCleaning(r *http.Request) bool {
-	if r.Method == http.MethodConnect {
-		return false
-	}
-	p := r.URL.EscapedPath()
-	if p == "" || p[0] != '/' {
-		return true
-	}
-	np := path.Clean(p)
-	if p[len(p)-1] == '/' && np != "/" {
-		np += "/"
-	}
-	return np != p
-}
-
-// secondaryRetryAfter is the Retry-After, in seconds, of a 429 for too
-// many concurrent requests: a slot frees as soon as one of them ends.
-const secondaryRetryAfter = 5
-
-type prefixKey struct{}
-
-// apiPrefix is the path prefix the request came in under ("/api/v3" or
-// ""), so that URLs in Link headers lead back the same way.
-func apiPrefix(r *http.Request) string {
-	p, _ := r.Context().Value(prefixKey{}).(string)
-	return p
-}
-
-// versionSelected holds, for each supported version, its
-// X-GitHub-Api-Version-Selected value, shared by every response (len ==
-// cap: an append copies).
-var versionSelected = func() map[string][]string {
-	m := map[string][]string{}
-	for _, v := range APIVersions {
-		m[v] = []string{v}
-	}
-	return m
-}()
-
-func unsupportedVersionMessage(v string) string {
-	quoted := make([]string, len(APIVersions))
-	for i, s := range APIVersions {
-		quoted[i] = strconv.Quote(s)
-	}
-	quoted[0] += " (most recent)"
-	return fmt.Sprintf(`The version you specified in the "X-GitHub-API-Version" request header, %q, is not a supported version. `+
-		`The following versions are currently supported: %s and %s.`, v, strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
-}
-
-func rateLimitMessage(p seatkeeper.Principal, authed bool, addr, rid string, now time.Time) string {
-	who := "for " + addr + "."
-	switch {
-	case authed && p.User != nil:
-		who = fmt.Sprintf("for user ID %d.", p.User.ID)
-	case authed:
-		who = fmt.Sprintf("for installation ID %d.", p.Token.ID)
-	}
-	return fmt.Sprintf("API rate limit exceeded %s If you reach out to GitHub Support for help, please include the request ID %s and timestamp %s.",
-		who, rid, now.UTC().Format("2006-01-02 15:04:05 MST"))
-}
-
-func setRateHeaders(h http.Header, st rateState) {
-	// Canonical keys, assigned directly (see fixedHeaders). The limit and
-	// reset values are the window's own; the two counts share one array,
-	// each a full slice of its own so that an Add copies.
-	v := [...]string{strconv.Itoa(st.remaining()), strconv.Itoa(st.used)}
-	vals := v[:]
-	h["X-Ratelimit-Limit"] = st.limitValue
-	h["X-Ratelimit-Remaining"] = vals[0:1:1]
-	h["X-Ratelimit-Reset"] = st.resetValue
-	h["X-Ratelimit-Used"] = vals[1:2:2]
-	h["X-Ratelimit-Resource"] = rateResourceCore
-}
-
-var rateResourceCore = []string{"core"}
 
 // clientAddr is the request's remote host, without the port.
 func clientAddr(r *http.Request) string {

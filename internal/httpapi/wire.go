@@ -19,14 +19,15 @@ func nodeID(typ string, id int64) string {
 	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "0%d:%s%d", len(typ), typ, id))
 }
 
-// timestamp formats t as GitHub does: RFC 3339, UTC, whole seconds.
-func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// Timestamp formats t as GitHub does: RFC 3339, UTC, whole seconds.
+func Timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-func nullableTimestamp(t *time.Time) *string {
+// NullableTimestamp is Timestamp, or null for nil.
+func NullableTimestamp(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := timestamp(*t)
+	s := Timestamp(*t)
 	return &s
 }
 
@@ -104,11 +105,12 @@ func (u urls) orgSimple(o seatkeeper.Organization) orgSimple {
 		MembersURL:       api + "/members{/member}",
 		PublicMembersURL: api + "/public_members{/member}",
 		AvatarURL:        fmt.Sprintf("%s/avatars/u/%d?v=4", u.html, o.ID),
-		Description:      nullableString(o.Description),
+		Description:      NullableString(o.Description),
 	}
 }
 
-func nullableString(s string) *string {
+// NullableString is s, or null for "".
+func NullableString(s string) *string {
 	if s == "" {
 		return nil
 	}
@@ -147,7 +149,7 @@ func (u urls) teamSimple(t seatkeeper.Team, org seatkeeper.Organization) teamSim
 		URL:                 api,
 		MembersURL:          api + "/members{/member}",
 		Name:                t.Name,
-		Description:         nullableString(t.Description),
+		Description:         NullableString(t.Description),
 		Permission:          t.Permission,
 		Privacy:             t.Privacy,
 		NotificationSetting: t.NotificationSetting,
@@ -191,8 +193,8 @@ func (u urls) enterpriseTeam(t seatkeeper.EnterpriseTeam, ent seatkeeper.Enterpr
 		URL:         api,
 		HTMLURL:     fmt.Sprintf("%s/enterprises/%s/teams/%s", u.html, ent.Slug, t.Slug),
 		MembersURL:  api + "/memberships{/member}",
-		CreatedAt:   timestamp(t.CreatedAt),
-		UpdatedAt:   timestamp(t.UpdatedAt),
+		CreatedAt:   Timestamp(t.CreatedAt),
+		UpdatedAt:   Timestamp(t.UpdatedAt),
 	}
 }
 
@@ -219,12 +221,12 @@ type seatTeams struct {
 func (u urls) seatDetails(s seatkeeper.Seat, extra seatTeams) seatDetails {
 	org := u.orgSimple(s.Org)
 	out := seatDetails{
-		CreatedAt:          timestamp(s.CreatedAt),
+		CreatedAt:          Timestamp(s.CreatedAt),
 		Assignee:           u.simpleUser(s.User),
 		Organization:       &org,
-		LastActivityAt:     nullableTimestamp(s.Activity.LastActivityAt),
-		LastActivityEditor: nullableString(s.Activity.LastActivityEditor),
-		UpdatedAt:          timestamp(s.UpdatedAt),
+		LastActivityAt:     NullableTimestamp(s.Activity.LastActivityAt),
+		LastActivityEditor: NullableString(s.Activity.LastActivityEditor),
+		UpdatedAt:          Timestamp(s.UpdatedAt),
 	}
 	if d := s.PendingCancellationDate; d != nil {
 		str := d.String()

@@ -60,12 +60,12 @@ func (u urls) publicUser(x seatkeeper.User, showEmail bool) publicUser {
 	out := publicUser{
 		simpleUser:   u.simpleUser(x),
 		UserViewType: "public",
-		Name:         nullableString(x.Name),
-		CreatedAt:    timestamp(x.CreatedAt),
-		UpdatedAt:    timestamp(x.UpdatedAt),
+		Name:         NullableString(x.Name),
+		CreatedAt:    Timestamp(x.CreatedAt),
+		UpdatedAt:    Timestamp(x.UpdatedAt),
 	}
 	if showEmail {
-		out.Email = nullableString(x.Email)
+		out.Email = NullableString(x.Email)
 	}
 	return out
 }
@@ -101,10 +101,10 @@ func (u urls) orgAsUser(o seatkeeper.Organization) publicUser {
 			Type:              "Organization",
 		},
 		UserViewType: "public",
-		Name:         nullableString(o.Name),
-		Bio:          nullableString(o.Description),
-		CreatedAt:    timestamp(o.CreatedAt),
-		UpdatedAt:    timestamp(o.UpdatedAt),
+		Name:         NullableString(o.Name),
+		Bio:          NullableString(o.Description),
+		CreatedAt:    Timestamp(o.CreatedAt),
+		UpdatedAt:    Timestamp(o.UpdatedAt),
 	}
 }
 
@@ -135,8 +135,8 @@ func (u urls) orgFull(o seatkeeper.Organization) orgFull {
 		HasRepositoryProjects:   true,
 		HTMLURL:                 u.html + "/" + o.Login,
 		Type:                    "Organization",
-		CreatedAt:               timestamp(o.CreatedAt),
-		UpdatedAt:               timestamp(o.UpdatedAt),
+		CreatedAt:               Timestamp(o.CreatedAt),
+		UpdatedAt:               Timestamp(o.UpdatedAt),
 	}
 }
 
@@ -196,9 +196,9 @@ func (u urls) orgInvitation(o seatkeeper.Organization, inv seatkeeper.Invitation
 		ID:                 inv.ID,
 		NodeID:             nodeID("OrganizationInvitation", inv.ID),
 		Login:              &login,
-		Email:              nullableString(inv.User.Email),
+		Email:              NullableString(inv.User.Email),
 		Role:               role,
-		CreatedAt:          timestamp(inv.CreatedAt),
+		CreatedAt:          Timestamp(inv.CreatedAt),
 		Inviter:            u.simpleUser(inviter),
 		TeamCount:          inv.TeamCount,
 		InvitationTeamsURL: fmt.Sprintf("%s/organizations/%d/invitations/%d/teams", u.api, o.ID, inv.ID),
@@ -220,8 +220,8 @@ func (u urls) teamFull(t seatkeeper.Team, parent *seatkeeper.Team, org seatkeepe
 	return teamFull{
 		team:         u.team(t, parent, org),
 		MembersCount: members,
-		CreatedAt:    timestamp(t.CreatedAt),
-		UpdatedAt:    timestamp(t.UpdatedAt),
+		CreatedAt:    Timestamp(t.CreatedAt),
+		UpdatedAt:    Timestamp(t.UpdatedAt),
 		Organization: u.orgFull(org),
 	}
 }
@@ -291,11 +291,11 @@ func (u urls) authorization(t seatkeeper.Token, secret string, x seatkeeper.User
 		Token:          secret,
 		HashedToken:    &t.Hash,
 		TokenLastEight: &last8,
-		CreatedAt:      timestamp(t.CreatedAt),
-		UpdatedAt:      timestamp(t.CreatedAt),
+		CreatedAt:      Timestamp(t.CreatedAt),
+		UpdatedAt:      Timestamp(t.CreatedAt),
 		Scopes:         scopes,
 		User:           u.simpleUser(x),
-		ExpiresAt:      nullableTimestamp(t.ExpiresAt),
+		ExpiresAt:      NullableTimestamp(t.ExpiresAt),
 	}
 }
 

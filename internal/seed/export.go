@@ -278,7 +278,7 @@ func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
 		})
 	}
 
-	activity, err := tx.OrgActivity(ctx, o.ID, 0)
+	activity, err := tx.OrgActivityOf(ctx, o.ID, store.Users{})
 	if err != nil {
 		return out, err
 	}

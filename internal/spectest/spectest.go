@@ -61,12 +61,12 @@ func GitHub(t testing.TB) *Spec {
 }
 
 // Control is the spec of seatkeeper's control API and operations routes:
-// internal/httpapi/controlapi.openapi.json.
+// internal/control/openapi.json.
 func Control(t testing.TB) *Spec {
 	t.Helper()
 	controlOnce.Do(func() {
 		_, file, _, _ := runtime.Caller(0)
-		control, controlErr = Load(filepath.Join(filepath.Dir(file), "..", "httpapi", "controlapi.openapi.json"))
+		control, controlErr = Load(filepath.Join(filepath.Dir(file), "..", "control", "openapi.json"))
 	})
 	if controlErr != nil {
 		t.Fatalf("load control spec: %v", controlErr)

@@ -70,13 +70,8 @@ func userFilter(col string, u Users, args []any) (string, []any, error) {
 	return "", args, nil
 }
 
-// Members lists an org's members in the given state ("" for any), with
-// their users, in user id order; onlyUser, when not 0, narrows it to one.
-func (o ops) Members(ctx context.Context, orgID int64, state string, onlyUser int64) ([]Member, error) {
-	return o.MembersOf(ctx, orgID, state, only(onlyUser))
-}
-
-// MembersOf is Members narrowed to some users.
+// MembersOf lists an org's members in the given state ("" for any), with
+// their users, in user id order, narrowed to users (Users{}: everyone).
 func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
 	return o.memberRows(ctx, membersFrom, func(row interface{ Scan(...any) error }) (Member, error) {
 		var m Member
@@ -141,17 +136,12 @@ func (o ops) memberRows(ctx context.Context, selectFrom string, scan func(interf
 	return queryAll(ctx, o, scan, query+f+` ORDER BY m.user_id`, args...)
 }
 
-// OrgReaches returns, by user id, every way a grant in the org reaches a
+// OrgReachesOf returns, by user id, every way a grant in the org reaches a
 // user: a direct grant; a grant to a team the user belongs to directly or
 // through a child team (with the earliest joining); a grant to an
 // enterprise team the user belongs to; a residual seat left by a lost team
-// membership. onlyUser, when not 0, narrows it to one user. Membership of
-// the org is not checked here.
-func (o ops) OrgReaches(ctx context.Context, orgID, onlyUser int64) (map[int64][]seatkeeper.Reach, error) {
-	return o.OrgReachesOf(ctx, orgID, only(onlyUser))
-}
-
-// OrgReachesOf is OrgReaches narrowed to some users.
+// membership; narrowed to users (Users{}: everyone). Membership of the org
+// is not checked here.
 func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[int64][]seatkeeper.Reach, error) {
 	out := map[int64][]seatkeeper.Reach{}
 	add := func(userID int64, r seatkeeper.Reach) { out[userID] = append(out[userID], r) }
@@ -269,7 +259,7 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[in
 
 // Reaches returns every way a grant in the org reaches one user.
 func (o ops) Reaches(ctx context.Context, orgID, userID int64) ([]seatkeeper.Reach, error) {
-	m, err := o.OrgReaches(ctx, orgID, userID)
+	m, err := o.OrgReachesOf(ctx, orgID, OnlyUsers(userID))
 	return m[userID], err
 }
 
@@ -296,13 +286,8 @@ func eachRow(rows *sql.Rows, fn func(*sql.Rows) error) error {
 	return rows.Err()
 }
 
-// OrgActivity returns, by user id, the last Copilot activity recorded in an
-// org; onlyUser, when not 0, narrows it to one user.
-func (o ops) OrgActivity(ctx context.Context, orgID, onlyUser int64) (map[int64]seatkeeper.Activity, error) {
-	return o.OrgActivityOf(ctx, orgID, only(onlyUser))
-}
-
-// OrgActivityOf is OrgActivity narrowed to some users.
+// OrgActivityOf returns, by user id, the last Copilot activity recorded in
+// an org, narrowed to users (Users{}: everyone).
 func (o ops) OrgActivityOf(ctx context.Context, orgID int64, users Users) (map[int64]seatkeeper.Activity, error) {
 	f, args, err := userFilter("user_id", users, []any{orgID})
 	if err != nil {

@@ -104,7 +104,7 @@ func TestDataVersion(t *testing.T) {
 				if _, err := a.UserByLogin(ctx, "ann"); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := a.OrgReaches(ctx, 1, 0); err != nil {
+				if _, err := a.OrgReachesOf(ctx, 1, store.Users{}); err != nil {
 					t.Fatal(err)
 				}
 				for i := range 5 {
@@ -233,9 +233,12 @@ func TestLocalCommits(t *testing.T) {
 			{"Membership", func() error { _, err := st.Membership(ctx, org.ID, ann.ID); return err }},
 			{"Subscription", func() error { _, err := st.Subscription(ctx, org.ID); return err }},
 			{"TokenByHash", func() error { _, err := st.TokenByHash(ctx, auth.Hash("ghp_versionWorldToken")); return err }},
-			{"Members", func() error { _, err := st.Members(ctx, org.ID, seatkeeper.StateActive, ann.ID); return err }},
-			{"OrgActivity", func() error { _, err := st.OrgActivity(ctx, org.ID, ann.ID); return err }},
-			{"OrgReaches", func() error { _, err := st.OrgReaches(ctx, org.ID, ann.ID); return err }},
+			{"MembersOf", func() error {
+				_, err := st.MembersOf(ctx, org.ID, seatkeeper.StateActive, store.OnlyUsers(ann.ID))
+				return err
+			}},
+			{"OrgActivityOf", func() error { _, err := st.OrgActivityOf(ctx, org.ID, store.OnlyUsers(ann.ID)); return err }},
+			{"OrgReachesOf", func() error { _, err := st.OrgReachesOf(ctx, org.ID, store.OnlyUsers(ann.ID)); return err }},
 			{"TeamByID", func() error { _, err := st.TeamByID(ctx, team.ID); return err }},
 			{"TeamSubtreeIDs", func() error { _, err := st.TeamSubtreeIDs(ctx, team.ID); return err }},
 			{"TeamSubtreeUserIDs", func() error { _, err := st.TeamSubtreeUserIDs(ctx, team.ID); return err }},

@@ -1,16 +1,14 @@
-package httpapi
+package control
 
 import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // tokenBody is the control API's view of a token. Token, the secret, is
@@ -32,7 +30,7 @@ type tokenBody struct {
 
 // tokenNames resolves the logins a token body shows, once per listing.
 type tokenNames struct {
-	s     *Server
+	c     *API
 	r     *http.Request
 	users map[int64]string
 	orgs  map[int64]string
@@ -41,7 +39,7 @@ type tokenNames struct {
 func (n *tokenNames) body(t seatkeeper.Token) (tokenBody, error) {
 	out := tokenBody{
 		ID: t.ID, Kind: string(t.Kind), Hint: t.Hint, Scopes: t.Scopes, Permissions: t.Permissions,
-		ExpiresAt: nullableTimestamp(t.ExpiresAt), CreatedAt: timestamp(t.CreatedAt), RevokedAt: nullableTimestamp(t.RevokedAt),
+		ExpiresAt: httpapi.NullableTimestamp(t.ExpiresAt), CreatedAt: httpapi.Timestamp(t.CreatedAt), RevokedAt: httpapi.NullableTimestamp(t.RevokedAt),
 		Note: t.Note,
 	}
 	if out.Scopes == nil {
@@ -53,7 +51,7 @@ func (n *tokenNames) body(t seatkeeper.Token) (tokenBody, error) {
 	if t.UserID != 0 {
 		login, ok := n.users[t.UserID]
 		if !ok {
-			u, err := n.s.store.UserByID(n.r.Context(), t.UserID)
+			u, err := n.c.store.UserByID(n.r.Context(), t.UserID)
 			if err != nil {
 				return out, err
 			}
@@ -65,7 +63,7 @@ func (n *tokenNames) body(t seatkeeper.Token) (tokenBody, error) {
 	if t.OrgID != 0 {
 		login, ok := n.orgs[t.OrgID]
 		if !ok {
-			o, err := n.s.store.OrgByID(n.r.Context(), t.OrgID)
+			o, err := n.c.store.OrgByID(n.r.Context(), t.OrgID)
 			if err != nil {
 				return out, err
 			}
@@ -77,29 +75,29 @@ func (n *tokenNames) body(t seatkeeper.Token) (tokenBody, error) {
 	return out, nil
 }
 
-func (s *Server) tokenNames(r *http.Request) *tokenNames {
-	return &tokenNames{s: s, r: r, users: map[int64]string{}, orgs: map[int64]string{}}
+func (c *API) tokenNames(r *http.Request) *tokenNames {
+	return &tokenNames{c: c, r: r, users: map[int64]string{}, orgs: map[int64]string{}}
 }
 
 // handleCreateToken serves POST /_seatkeeper/tokens: it mints a token of
 // the kind asked, by the rules of a seed document's tokens, and shows it
 // this once (201); only its hash is kept.
-func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+func (c *API) handleCreateToken(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	var kind, user, org, expires, note *string
 	var scopes *[]string
 	var perms *map[string]string
-	if err := bindControl(w, r, map[string]any{
+	if err := bindBody(w, r, map[string]any{
 		"kind": &kind, "user": &user, "organization": &org, "scopes": &scopes, "permissions": &perms,
 		"expires_at": &expires, "note": &note,
 	}); err != nil {
 		return err
 	}
 	if kind == nil || *kind == "" {
-		return controlInvalid("kind: required: one of %s", kindList())
+		return invalid("kind: required: one of %s", kindList())
 	}
 	k := seatkeeper.TokenKind(*kind)
 	if !k.Valid() {
-		return controlInvalid("kind: %q is not one of %s", *kind, kindList())
+		return invalid("kind: %q is not one of %s", *kind, kindList())
 	}
 	secret, err := auth.Generate(k)
 	if err != nil {
@@ -117,24 +115,17 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, _ sea
 	if perms != nil {
 		in.Permissions = *perms
 	}
-	var tok seatkeeper.Token
-	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
-		var err error
-		if tok, err = seed.CreateToken(r.Context(), tx, in, s.clock.Now()); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
-	})
+	tok, err := seed.MintToken(r.Context(), c.store, in, c.clock.Now())
 	if err != nil {
 		return err
 	}
-	body, err := s.tokenNames(r).body(tok)
+	body, err := c.tokenNames(r).body(tok)
 	if err != nil {
 		return err
 	}
 	body.Token = secret
 	w.Header().Set("Cache-Control", "no-store")
-	s.writeJSON(w, r, http.StatusCreated, body)
+	c.api.WriteJSON(w, r, http.StatusCreated, body)
 	return nil
 }
 
@@ -148,12 +139,12 @@ func kindList() string {
 
 // handleListTokens serves GET /_seatkeeper/tokens: every token, revoked
 // ones included, in id order, without secrets.
-func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	tokens, err := s.store.Tokens(r.Context())
+func (c *API) handleListTokens(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	tokens, err := c.store.Tokens(r.Context())
 	if err != nil {
 		return err
 	}
-	names := s.tokenNames(r)
+	names := c.tokenNames(r)
 	out := make([]tokenBody, 0, len(tokens))
 	for _, t := range tokens {
 		b, err := names.body(t)
@@ -162,43 +153,20 @@ func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, _ seat
 		}
 		out = append(out, b)
 	}
-	s.writeJSON(w, r, http.StatusOK, out)
+	c.api.WriteJSON(w, r, http.StatusOK, out)
 	return nil
 }
 
 // handleRevokeToken serves DELETE /_seatkeeper/tokens/{id}: the token
 // stops opening anything (204; again, 204). 404 for an unknown id.
-func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+func (c *API) handleRevokeToken(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return controlNotFound("No token with id %q.", r.PathValue("id"))
+		return notFound("No token with id %q.", r.PathValue("id"))
 	}
-	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
-		t, err := tx.TokenByID(r.Context(), id)
-		switch {
-		case seatkeeper.IsNotFound(err):
-			return controlNotFound("No token with id %d.", id)
-		case err != nil:
-			return err
-		case t.RevokedAt != nil:
-			return nil
-		}
-		now := s.clock.Now()
-		if err := tx.RevokeToken(r.Context(), id, now); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, tokenEvent(audit.TokenRevoked, t, now))
-	})
-	if err != nil {
+	if err := seed.RevokeToken(r.Context(), c.store, id, c.clock.Now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// tokenEvent is the audit entry of a token minted or revoked: its id and
-// hint, never the secret.
-func tokenEvent(action string, t seatkeeper.Token, at time.Time) audit.Event {
-	return audit.Event{At: at, Action: action, Subject: strconv.FormatInt(t.ID, 10),
-		Details: map[string]any{"kind": string(t.Kind), "hint": t.Hint, "note": t.Note}}
 }

@@ -1,9 +1,10 @@
-package httpapi
+package control
 
 import (
 	"net/http"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -23,21 +24,23 @@ type auditEntry struct {
 // handleAuditLog serves GET /_seatkeeper/audit-log?org=&action=&page=&per_page=:
 // every change, newest first, up to the service clock's now (a seat's
 // scheduled expiry appears once its date has come).
-func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	f := store.AuditFilter{Action: r.URL.Query().Get("action"), Until: s.clock.Now()}
+func (c *API) handleAuditLog(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	f := store.AuditFilter{Action: r.URL.Query().Get("action"), Until: c.clock.Now()}
 	if login := r.URL.Query().Get("org"); login != "" {
-		org, err := s.store.OrgByLogin(r.Context(), login)
+		org, err := c.store.OrgByLogin(r.Context(), login)
 		if seatkeeper.IsNotFound(err) {
-			return controlNotFound("No organization named %q.", login)
+			return notFound("No organization named %q.", login)
 		}
 		if err != nil {
 			return err
 		}
 		f.OrgID = org.ID
 	}
-	p := pageOf(r, 30)
-	lo, _ := p.bounds(1 << 62)
-	entries, total, err := s.store.AuditLog(r.Context(), f, lo, p.perPage)
+	var entries []store.AuditEntry
+	err := c.api.Paginate(w, r, 30, func(lo, n int) (total int, err error) {
+		entries, total, err = c.store.AuditLog(r.Context(), f, lo, n)
+		return total, err
+	})
 	if err != nil {
 		return err
 	}
@@ -47,11 +50,10 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request, _ seatke
 		if details == nil {
 			details = map[string]any{}
 		}
-		out[i] = auditEntry{ID: e.ID, At: timestamp(e.At), Action: e.Action, Actor: nullableString(e.Actor),
-			ActorTokenKind: nullableString(e.ActorTokenKind), RequestID: nullableString(e.RequestID),
-			Organization: nullableString(e.Org), Subject: e.Subject, Details: details}
+		out[i] = auditEntry{ID: e.ID, At: httpapi.Timestamp(e.At), Action: e.Action, Actor: httpapi.NullableString(e.Actor),
+			ActorTokenKind: httpapi.NullableString(e.ActorTokenKind), RequestID: httpapi.NullableString(e.RequestID),
+			Organization: httpapi.NullableString(e.Org), Subject: e.Subject, Details: details}
 	}
-	s.setLink(w, r, p, total)
-	s.writeJSON(w, r, http.StatusOK, out)
+	c.api.WriteJSON(w, r, http.StatusOK, out)
 	return nil
 }

@@ -1,35 +1,33 @@
-package httpapi
+package control
 
 import (
 	_ "embed"
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// controlOpenAPI describes the control API and the operations routes.
+// openAPI describes the control API and the operations routes.
 //
-//go:embed controlapi.openapi.json
-var controlOpenAPI []byte
+//go:embed openapi.json
+var openAPI []byte
 
-// ControlOpenAPI returns the OpenAPI document of the control API.
-func ControlOpenAPI() []byte { return controlOpenAPI }
-
-// handleControlOpenAPI serves GET /_seatkeeper/openapi.json, to anyone.
-func (s *Server) handleControlOpenAPI(w http.ResponseWriter, r *http.Request) error {
+// handleOpenAPI serves GET /_seatkeeper/openapi.json, to anyone.
+func handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", itoa(len(controlOpenAPI)))
+	h.Set("Content-Length", strconv.Itoa(len(openAPI)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		w.Write(controlOpenAPI)
+		w.Write(openAPI)
 	}
 	return nil
 }
@@ -41,8 +39,8 @@ type clockBody struct {
 	ControlAllowed bool   `json:"control_allowed"`
 }
 
-func (s *Server) clockState() clockBody {
-	return clockBody{Now: timestamp(s.clock.Now()), Frozen: s.clock.IsSet(), ControlAllowed: s.cfg.AllowClockControl}
+func (c *API) clockState() clockBody {
+	return clockBody{Now: httpapi.Timestamp(c.clock.Now()), Frozen: c.clock.IsSet(), ControlAllowed: c.allowClock}
 }
 
 // msgClockControl is the 403 for moving the clock of a server that does
@@ -50,64 +48,54 @@ func (s *Server) clockState() clockBody {
 const msgClockControl = "Clock control is disabled on this server: start it with --allow-clock-control to set or release the clock."
 
 // handleGetClock serves GET /_seatkeeper/clock.
-func (s *Server) handleGetClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	s.writeJSON(w, r, http.StatusOK, s.clockState())
+func (c *API) handleGetClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	c.api.WriteJSON(w, r, http.StatusOK, c.clockState())
 	return nil
 }
 
 // handlePutClock serves PUT /_seatkeeper/clock: {now} stops the clock
 // there. Every time-dependent answer follows.
-func (s *Server) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	if !s.cfg.AllowClockControl {
+func (c *API) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	if !c.allowClock {
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
 	var now *string
-	if err := bindControl(w, r, map[string]any{"now": &now}); err != nil {
+	if err := bindBody(w, r, map[string]any{"now": &now}); err != nil {
 		return err
 	}
 	if now == nil {
-		return controlInvalid("now: required: an RFC 3339 time such as 2026-03-01T09:00:00Z")
+		return invalid("now: required: an RFC 3339 time such as 2026-03-01T09:00:00Z")
 	}
-	t, err := controlTime("now", *now)
+	t, err := parseTime("now", *now)
 	if err != nil {
 		return err
 	}
-	s.clock.Set(t)
-	if err := s.recordAudit(r, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": timestamp(t)}}); err != nil {
+	c.clock.Set(t)
+	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": httpapi.Timestamp(t)}}); err != nil {
 		return err
 	}
-	s.writeJSON(w, r, http.StatusOK, s.clockState())
+	c.api.WriteJSON(w, r, http.StatusOK, c.clockState())
 	return nil
 }
 
 // handleDeleteClock serves DELETE /_seatkeeper/clock: the clock follows
 // the system clock again.
-func (s *Server) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	if !s.cfg.AllowClockControl {
+func (c *API) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	if !c.allowClock {
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
-	s.clock.Release()
-	if err := s.recordAudit(r, audit.Event{At: s.clock.Now(), Action: audit.ClockReleased}); err != nil {
+	c.clock.Release()
+	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: c.clock.Now(), Action: audit.ClockReleased}); err != nil {
 		return err
 	}
-	s.writeJSON(w, r, http.StatusOK, s.clockState())
+	c.api.WriteJSON(w, r, http.StatusOK, c.clockState())
 	return nil
 }
 
 // handleReset serves POST /_seatkeeper/reset: everything is deleted but
 // the bootstrap administrator and their tokens.
-func (s *Server) handleReset(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	err := s.store.Tx(r.Context(), func(tx *store.Tx) error {
-		keep, err := bootstrap.UserIDs(r.Context(), tx)
-		if err != nil {
-			return err
-		}
-		if err := tx.Reset(r.Context(), keep); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: s.clock.Now(), Action: audit.StateReset})
-	})
-	if err != nil {
+func (c *API) handleReset(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	if err := bootstrap.Reset(r.Context(), c.store, c.clock.Now()); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -128,7 +116,7 @@ type seedResult struct {
 // handleSeed serves POST /_seatkeeper/seed: the body, a seed document in
 // YAML or JSON, is loaded at the clock's time, all of it or nothing; a
 // document that does not hold together is a 422 with the seed's message.
-func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+func (c *API) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSeedBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -141,18 +129,10 @@ func (s *Server) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper
 	if err != nil {
 		return err
 	}
-	err = s.store.Tx(r.Context(), func(tx *store.Tx) error {
-		now := s.clock.Now()
-		if err := d.LoadTx(r.Context(), tx, now); err != nil {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{At: now, Action: audit.StateSeeded, Details: map[string]any{
-			"users": len(d.Users), "enterprises": len(d.Enterprises), "organizations": len(d.Organizations), "tokens": len(d.Tokens)}})
-	})
-	if err != nil {
+	if err := d.Apply(r.Context(), c.store, c.clock.Now()); err != nil {
 		return err
 	}
-	s.writeJSON(w, r, http.StatusCreated, seedResult{
+	c.api.WriteJSON(w, r, http.StatusCreated, seedResult{
 		Users: len(d.Users), Enterprises: len(d.Enterprises), Organizations: len(d.Organizations), Tokens: len(d.Tokens),
 	})
 	return nil
@@ -174,14 +154,14 @@ func wantsYAML(r *http.Request) bool {
 // document, JSON unless Accept asks for YAML. The bootstrap administrator
 // and their tokens are left out, so that the document loads into a server
 // that has its own.
-func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	d, err := seed.Export(r.Context(), s.store)
+func (c *API) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	d, err := seed.Export(r.Context(), c.store)
 	if err != nil {
 		return err
 	}
 	bootstrap.Strip(d)
 	if !wantsYAML(r) {
-		s.writeJSON(w, r, http.StatusOK, d)
+		c.api.WriteJSON(w, r, http.StatusOK, d)
 		return nil
 	}
 	data, err := d.YAML()
@@ -190,16 +170,10 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeep
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/yaml; charset=utf-8")
-	h.Set("Content-Length", itoa(len(data)))
+	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}
 	return nil
-}
-
-// recordAudit appends an entry in a transaction of its own, for changes
-// that live outside the database (the clock).
-func (s *Server) recordAudit(r *http.Request, ev audit.Event) error {
-	return s.store.Tx(r.Context(), func(tx *store.Tx) error { return audit.Record(r.Context(), tx, ev) })
 }

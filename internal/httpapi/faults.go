@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -10,153 +9,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
 )
 
 // Fault injection (docs/control-api.md, "Faults"): site administrators
 // make chosen requests fail the way GitHub fails — a 5xx, a rate limit, a
 // slow answer, a dropped connection — to test a client's retries. The
-// model (matching, times, probability, expiry) is internal/faults; this
-// file serves the routes and applies the effects. A fault fires in
+// model (matching, times, probability, expiry) is internal/faults, the
+// routes that manage faults are internal/control's; this file is the
+// pipeline's step that applies them. A fault fires in
 // ServeHTTP after routing, authentication and the rate limits, before the
 // route's handler, so a faulted write changes nothing. Faults live in the
 // process's memory.
 
-// faultRoutes registers the fault routes of the control API.
-func (s *Server) faultRoutes() {
-	s.faults = faults.NewSet()
-	s.controlAdmin("POST /_seatkeeper/faults", s.handleCreateFault)
-	s.controlAdmin("GET /_seatkeeper/faults", s.handleListFaults)
-	s.controlAdmin("DELETE /_seatkeeper/faults", s.handleClearFaults)
-	s.controlAdmin("DELETE /_seatkeeper/faults/{id}", s.handleDeleteFault)
-}
-
-// controlAdmin registers a control route for site administrators.
-func (s *Server) controlAdmin(pattern string, h func(w http.ResponseWriter, r *http.Request, p seatkeeper.Principal) error) {
-	s.ctl.patterns = append(s.ctl.patterns, pattern)
-	s.mux.Handle(pattern, s.siteAdmin(h))
-}
-
-// faultMatchBody, faultEffectBody and faultBody are the control API's view
-// of a fault.
-type faultMatchBody struct {
-	Method      *string `json:"method"`
-	Path        *string `json:"path"`
-	TokenPrefix *string `json:"token_prefix"`
-}
-
-type faultEffectBody struct {
-	Status         *int              `json:"status,omitempty"`
-	Body           json.RawMessage   `json:"body,omitempty"`
-	Headers        map[string]string `json:"headers,omitempty"`
-	DelayMS        *int64            `json:"delay_ms,omitempty"`
-	RateLimit      string            `json:"rate_limit,omitempty"`
-	RetryAfter     *int              `json:"retry_after,omitempty"`
-	DropConnection bool              `json:"drop_connection,omitempty"`
-}
-
-type faultBody struct {
-	ID          int64           `json:"id"`
-	Match       faultMatchBody  `json:"match"`
-	Effect      faultEffectBody `json:"effect"`
-	Times       *int            `json:"times"`
-	Remaining   *int            `json:"remaining"`
-	Probability *float64        `json:"probability"`
-	Seed        *int64          `json:"seed"`
-	ExpiresAt   *string         `json:"expires_at"`
-	CreatedAt   string          `json:"created_at"`
-	Fired       int             `json:"fired"`
-	State       string          `json:"state"`
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func newFaultBody(f faults.Fault) faultBody {
-	out := faultBody{
-		ID:          f.ID,
-		Match:       faultMatchBody{Method: nonEmpty(f.Match.Method), Path: nonEmpty(f.Match.Path), TokenPrefix: nonEmpty(f.Match.TokenPrefix)},
-		Times:       f.Times,
-		Remaining:   f.Remaining,
-		Probability: f.Probability,
-		Seed:        f.Seed,
-		ExpiresAt:   nullableTimestamp(f.ExpiresAt),
-		CreatedAt:   timestamp(f.CreatedAt),
-		Fired:       f.Fired,
-		State:       f.State,
-	}
-	e := f.Effect
-	switch e.Kind {
-	case faults.KindStatus:
-		out.Effect.Status, out.Effect.Body, out.Effect.Headers = &e.Status, e.Body, e.Headers
-	case faults.KindDelay:
-		ms := e.Delay.Milliseconds()
-		out.Effect.DelayMS = &ms
-	case faults.KindRateLimit:
-		out.Effect.RateLimit, out.Effect.RetryAfter = e.RateLimit, &e.RetryAfter
-	case faults.KindDropConnection:
-		out.Effect.DropConnection = true
-	}
-	return out
-}
-
-// handleCreateFault serves POST /_seatkeeper/faults (201, the fault).
-func (s *Server) handleCreateFault(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	obj, err := decodeObject(w, r)
-	if err != nil {
-		return err
-	}
-	spec, err := faults.Parse(obj)
-	var fe *faults.Error
-	if errors.As(err, &fe) {
-		return controlInvalid("%s", fe.Error())
-	}
-	if err != nil {
-		return err
-	}
-	s.writeJSON(w, r, http.StatusCreated, newFaultBody(s.faults.Add(spec, s.clock.Now())))
-	return nil
-}
-
-// handleListFaults serves GET /_seatkeeper/faults: every fault, oldest
-// first, spent and expired ones too.
-func (s *Server) handleListFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	list := s.faults.List(s.clock.Now())
-	out := make([]faultBody, len(list))
-	for i, f := range list {
-		out[i] = newFaultBody(f)
-	}
-	s.writeJSON(w, r, http.StatusOK, out)
-	return nil
-}
-
-// handleDeleteFault serves DELETE /_seatkeeper/faults/{id} (204; 404 for
-// an unknown id).
-func (s *Server) handleDeleteFault(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !s.faults.Remove(id) {
-		return controlNotFound("No fault with id %q.", r.PathValue("id"))
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// handleClearFaults serves DELETE /_seatkeeper/faults: every fault goes.
-func (s *Server) handleClearFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	s.faults.Clear()
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
 // injectFault runs, in ServeHTTP, the fault that fires on r, if one does,
 // and reports whether it answered (or dropped) the request; false lets the
 // route's handler answer (no fault, or a delay that has passed).
-func (s *Server) injectFault(rw *responseWriter, r *http.Request) bool {
+func (s *Server) injectFault(x *exchange) bool {
+	rw, r := x.rw, x.r
 	if s.faults == nil || s.faults.Empty() {
 		return false
 	}

@@ -1,0 +1,149 @@
+package control
+
+import (
+	"net/http"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+)
+
+// copilotSettings is the control API's view of a subscription.
+type copilotSettings struct {
+	Organization          string `json:"organization"`
+	PlanType              string `json:"plan_type"`
+	SeatManagementSetting string `json:"seat_management_setting"`
+	PublicCodeSuggestions string `json:"public_code_suggestions"`
+	IDEChat               string `json:"ide_chat"`
+	PlatformChat          string `json:"platform_chat"`
+	CLI                   string `json:"cli"`
+	BillingCycleDay       int    `json:"billing_cycle_day"`
+	CreatedAt             string `json:"created_at"`
+	UpdatedAt             string `json:"updated_at"`
+}
+
+// handlePutCopilot serves PUT /_seatkeeper/orgs/{org}/copilot: it enables
+// Copilot (from seatkeeper.DefaultSubscription; 201) or changes the
+// settings the body names (200).
+func (c *API) handlePutCopilot(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	org, err := c.org(r)
+	if err != nil {
+		return err
+	}
+	var set copilot.Settings
+	if err := bindBody(w, r, map[string]any{
+		"plan_type": &set.PlanType, "seat_management_setting": &set.SeatManagementSetting,
+		"public_code_suggestions": &set.PublicCodeSuggestions, "ide_chat": &set.IDEChat, "platform_chat": &set.PlatformChat,
+		"cli": &set.CLI, "billing_cycle_day": &set.BillingCycleDay,
+	}); err != nil {
+		return err
+	}
+	sub, created, err := c.copilot.Configure(r.Context(), org, set)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.api.WriteJSON(w, r, status, copilotSettings{
+		Organization: org.Login, PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
+		PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
+		CLI: sub.CLI, BillingCycleDay: sub.BillingCycleDay, CreatedAt: httpapi.Timestamp(sub.CreatedAt), UpdatedAt: httpapi.Timestamp(sub.UpdatedAt),
+	})
+	return nil
+}
+
+// handleDeleteCopilot serves DELETE /_seatkeeper/orgs/{org}/copilot:
+// Copilot is disabled, and every seat, residual seat and activity record
+// of the org goes with it. Disabling it again is not an error.
+func (c *API) handleDeleteCopilot(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	org, err := c.org(r)
+	if err != nil {
+		return err
+	}
+	if err := c.copilot.Disable(r.Context(), org); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// membershipBody is the control API's view of a membership.
+type membershipBody struct {
+	Organization string `json:"organization"`
+	User         string `json:"user"`
+	Role         string `json:"role"`
+	State        string `json:"state"`
+	CreatedAt    string `json:"created_at"`
+	UpdatedAt    string `json:"updated_at"`
+}
+
+// handlePutMembership serves PUT /_seatkeeper/orgs/{org}/memberships/{username}:
+// it makes the user a member (role member, state active unless the body
+// says otherwise; 201) or changes what the body names (200).
+func (c *API) handlePutMembership(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	org, err := c.org(r)
+	if err != nil {
+		return err
+	}
+	var role, state *string
+	if err := bindBody(w, r, map[string]any{"role": &role, "state": &state}); err != nil {
+		return err
+	}
+	m, user, created, err := c.directory.PutMembership(r.Context(), org, r.PathValue("username"), role, state)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.api.WriteJSON(w, r, status, membershipBody{
+		Organization: org.Login, User: user.Login, Role: m.Role, State: m.State,
+		CreatedAt: httpapi.Timestamp(m.CreatedAt), UpdatedAt: httpapi.Timestamp(m.UpdatedAt),
+	})
+	return nil
+}
+
+// activityBody is the control API's view of recorded Copilot use.
+type activityBody struct {
+	Organization       string `json:"organization"`
+	User               string `json:"user"`
+	LastActivityAt     string `json:"last_activity_at"`
+	LastActivityEditor string `json:"last_activity_editor"`
+}
+
+// handlePostActivity serves POST
+// /_seatkeeper/orgs/{org}/members/{username}/copilot/activity: it records
+// the user's Copilot use, at last_activity_at (default now) in
+// last_activity_editor. Only a seat holder can use Copilot: otherwise the
+// seat-details errors apply.
+func (c *API) handlePostActivity(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+	org, err := c.org(r)
+	if err != nil {
+		return err
+	}
+	var editor, at *string
+	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
+		return err
+	}
+	when := c.clock.Now()
+	if at != nil {
+		if when, err = parseTime("last_activity_at", *at); err != nil {
+			return err
+		}
+	}
+	a := seatkeeper.Activity{LastActivityAt: &when}
+	if editor != nil {
+		a.LastActivityEditor = *editor
+	}
+	seat, err := c.copilot.RecordActivity(r.Context(), org, r.PathValue("username"), a)
+	if err != nil {
+		return err
+	}
+	c.api.WriteJSON(w, r, http.StatusOK, activityBody{
+		Organization: org.Login, User: seat.User.Login, LastActivityAt: httpapi.Timestamp(when), LastActivityEditor: a.LastActivityEditor,
+	})
+	return nil
+}
