@@ -29,10 +29,15 @@ import (
 // serveReady, when set (by tests), receives the listening address.
 var serveReady func(addr string)
 
+const serveUsage = `Usage: seatkeeper serve [--database DB] [--addr HOST:PORT] [--demo | --seed FILE] [flags]
+
+Serves GitHub's Copilot seat-management API, seatkeeper's control API under /_seatkeeper,
+and the dashboard at /ui/. With --demo, the built-in demo data set in memory.`
+
 func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
+	fs := newFlags("serve", serveUsage, stderr)
 	var db dbFlags
-	db.register(fs, env)
+	db.register(fs.FlagSet, env)
 	addr := fs.String("addr", envOr(env, "SEATKEEPER_ADDR", "127.0.0.1:8080"), "listen address (env SEATKEEPER_ADDR)")
 	baseURL := fs.String("base-url", env("SEATKEEPER_BASE_URL"), "public URL of the API, used in URLs the API writes (env SEATKEEPER_BASE_URL; default http://ADDR)")
 	seedFile := fs.String("seed", "", "seed document (YAML or JSON) to load into an empty database at start")

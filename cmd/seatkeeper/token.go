@@ -26,7 +26,24 @@ Commands:
   list     list tokens, without secrets
   revoke   revoke a token by id
 
-Run "seatkeeper token COMMAND --help" for a command's flags.`
+Run "seatkeeper help token COMMAND" for a command's flags and examples.`
+
+func tokenCommands() []*command {
+	return []*command{
+		{name: "create", summary: "mint a token and print it (once: only its hash is kept)", run: runTokenCreate, examples: []string{
+			"seatkeeper token create --database seats.db --kind classic --user octocat --scopes read:org,manage_billing:copilot",
+			"seatkeeper token create --server http://127.0.0.1:8080 --token $ADMIN --kind fine_grained --user octocat --org octo-org \\\n" +
+				"      --permissions organization_copilot_seat_management=read",
+		}},
+		{name: "list", summary: "list tokens, without secrets", run: runTokenList, examples: []string{
+			"seatkeeper token list --database seats.db",
+			"seatkeeper token list --server http://127.0.0.1:8080 --token $ADMIN --format json",
+		}},
+		{name: "revoke", summary: "revoke a token by id", run: runTokenRevoke, examples: []string{
+			"seatkeeper token revoke --database seats.db 3",
+		}},
+	}
+}
 
 func runToken(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -34,17 +51,18 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdou
 		return errUsage
 	}
 	switch args[0] {
-	case "create":
-		return runTokenCreate(ctx, args[1:], env, stdout, stderr)
-	case "list":
-		return runTokenList(ctx, args[1:], env, stdout, stderr)
-	case "revoke":
-		return runTokenRevoke(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			return runToken(ctx, []string{args[1], "--help"}, env, stdout, stderr)
+		}
 		fmt.Fprintln(stdout, tokenUsage)
 		return nil
 	}
-	return usageErr("unknown command %q: want create, list or revoke", args[0])
+	subs := tokenCommands()
+	if c := find(subs, args[0]); c != nil {
+		return c.run(ctx, args[1:], env, stdout, stderr)
+	}
+	return usageErr("unknown command %q%s: want create, list or revoke", args[0], didYouMean(args[0], names(subs), "token "))
 }
 
 func runTokenCreate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
