@@ -109,7 +109,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"seats", "--org", "a", "--format", "xml"}, 2, `--format must be one of table, csv, json, not "xml"`},
 		{[]string{"seats", "--org", "a", "--inactive-days", "-1"}, 2, "--inactive-days must be 0 or more"},
 		{[]string{"seats", "--org", "a", "--at", "today"}, 2, `--at: "today" is not an RFC 3339 time`},
-		{[]string{"seats", "--org", "a", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"seats", "--org", "a", "--bogus"}, 2, `seatkeeper seats: usage: unknown flag --bogus (see "seatkeeper seats --help")`},
 	} {
 		code, out, errs := cli(t, nil, c.args...)
 		if code != c.code || !strings.Contains(out+errs, c.want) {

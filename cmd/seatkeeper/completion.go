@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
 )
 
 const completionUsage = `Usage: seatkeeper completion bash|zsh|fish
@@ -31,7 +33,7 @@ func runCompletion(ctx context.Context, args []string, env func(string) string, 
 	case "fish":
 		return writeFish(stdout, tree)
 	}
-	return usageErr("unknown shell %q%s: want bash, zsh or fish", fs.Arg(0), didYouMean(fs.Arg(0), []string{"bash", "zsh", "fish"}, ""))
+	return usageErr("unknown shell %q%s: want bash, zsh or fish", fs.Arg(0), suggest.DidYouMean(fs.Arg(0), []string{"bash", "zsh", "fish"}, ""))
 }
 
 // completed is a command as completion sees it: its path ("token create"),

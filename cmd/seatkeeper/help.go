@@ -6,6 +6,8 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
 )
 
 // version is stamped by the release script:
@@ -56,7 +58,7 @@ func runHelp(ctx context.Context, args []string, env func(string) string, stdout
 	}
 	c := find(commands(), fs.Arg(0))
 	if c == nil {
-		return usageErr("unknown command %q%s", fs.Arg(0), didYouMean(fs.Arg(0), names(commands()), ""))
+		return usageErr("unknown command %q%s", fs.Arg(0), suggest.DidYouMean(fs.Arg(0), names(commands()), ""))
 	}
 	return c.run(ctx, append(fs.Args()[1:], "--help"), env, stdout, stderr)
 }

@@ -18,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
 )
 
 func main() {
@@ -90,7 +92,7 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	}
 	c := find(commands(), args[0])
 	if c == nil {
-		fmt.Fprintf(stderr, "seatkeeper: unknown command %q%s (run \"seatkeeper help\")\n", args[0], didYouMean(args[0], names(commands()), ""))
+		fmt.Fprintf(stderr, "seatkeeper: unknown command %q%s (run \"seatkeeper help\")\n", args[0], suggest.DidYouMean(args[0], names(commands()), ""))
 		return 2
 	}
 	err := c.run(ctx, args[1:], env, stdout, stderr)

@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/dashboard"
@@ -60,6 +58,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if *demoData && *seedFile != "" {
 		return usageErr("--demo and --seed cannot be used together")
 	}
+	if err := checkServeFlags(*addr, *baseURL); err != nil {
+		return err
+	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
 	logger, err := newLogger(*logFormat, logOut)
@@ -90,7 +91,10 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 
 	switch {
 	case *demoData:
-		if err := loadIfEmpty(ctx, st, logger, "demo data", func() error { return demo.Document().Load(ctx, st, clk.Now()) }); err != nil {
+		if err := refuseDemoOver(ctx, st, db.database); err != nil {
+			return err
+		}
+		if err := loadIfEmpty(ctx, st, logger, "demo data", func() error { return demo.Document(clk.Now()).Load(ctx, st, clk.Now()) }); err != nil {
 			return err
 		}
 	case *seedFile != "":
@@ -172,12 +176,11 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 // bootstrap administrator, so that restarting "serve --seed F" on the same
 // database keeps its state.
 func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what string, load func() error) error {
-	users, err := st.Users(ctx)
+	empty, err := isEmpty(ctx, st)
 	if err != nil {
 		return err
 	}
-	users = slices.DeleteFunc(users, func(u seatkeeper.User) bool { return u.Login == bootstrap.Login })
-	if len(users) > 0 {
+	if !empty {
 		logger.Info("database already holds data; not loading", slog.String("seed", what))
 		return nil
 	}

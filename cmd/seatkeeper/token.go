@@ -12,6 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper/internal/client"
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
+
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
@@ -62,11 +65,11 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdou
 	if c := find(subs, args[0]); c != nil {
 		return c.run(ctx, args[1:], env, stdout, stderr)
 	}
-	return usageErr("unknown command %q%s: want create, list or revoke", args[0], didYouMean(args[0], names(subs), "token "))
+	return usageErr("unknown command %q%s: want create, list or revoke", args[0], suggest.DidYouMean(args[0], names(subs), "token "))
 }
 
 func runTokenCreate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token create", "Usage: seatkeeper token create --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
+	fs, db := newDBCommand("token create", "Usage: seatkeeper token create [--database DB | --server URL --token T] --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
 		"                              [--permissions name=level,...] [--expires-at TIME] [--note TEXT]\n\n"+
 		"Mints a token and prints it on stdout, this once: only its SHA-256 is stored. Classic and oauth\n"+
 		"tokens have a user and scopes; fine_grained tokens a user, an org and permissions; installation\n"+
@@ -78,6 +81,7 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 	perms := fs.String("permissions", "", "comma-separated name=level permissions (fine_grained and installation)")
 	expires := fs.String("expires-at", "", "expiry, RFC 3339 (default: never)")
 	note := fs.String("note", "", "a note shown in listings")
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -109,6 +113,19 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 		if _, err := time.Parse(time.RFC3339, *expires); err != nil {
 			return usageErr("--expires-at: %q is not an RFC 3339 time such as 2026-12-31T00:00:00Z", *expires)
 		}
+	}
+	if c, err := srv.client(fs); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		t, err := c.CreateToken(ctx, client.NewToken{Kind: in.Kind, User: in.User, Organization: in.Organization,
+			Scopes: in.Scopes, Permissions: in.Permissions, ExpiresAt: in.ExpiresAt, Note: in.Note})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, t.Token)
+		fmt.Fprintf(stderr, "created token %d (%s %s); it is not shown again\n", t.ID, t.Kind, t.Hint)
+		return nil
 	}
 	secret, err := auth.Generate(k)
 	if err != nil {
@@ -157,8 +174,9 @@ func fmtTime(t *time.Time) string {
 }
 
 func runTokenList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token list", "Usage: seatkeeper token list [--database DB] [--format table|json]\n\nLists every token, revoked ones included, without secrets.", env, stderr)
+	fs, db := newDBCommand("token list", "Usage: seatkeeper token list [--database DB | --server URL --token T] [--format table|json]\n\nLists every token, revoked ones included, without secrets.", env, stderr)
 	format := fs.String("format", "table", "output format: table or json")
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -168,14 +186,32 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 	if *format != "table" && *format != "json" {
 		return usageErr("--format must be table or json, not %q", *format)
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	c, err := srv.client(fs)
 	if err != nil {
 		return err
+	}
+	var rows []tokenRow
+	if c != nil {
+		rows, err = remoteTokenList(ctx, c)
+	} else {
+		rows, err = localTokenList(ctx, db, env)
+	}
+	if err != nil {
+		return err
+	}
+	return writeTokens(stdout, rows, *format)
+}
+
+// localTokenList lists the database's tokens.
+func localTokenList(ctx context.Context, db *dbFlags, env func(string) string) ([]tokenRow, error) {
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return nil, err
 	}
 	defer st.Close()
 	tokens, err := st.Tokens(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows := make([]tokenRow, 0, len(tokens))
 	for _, t := range tokens {
@@ -184,20 +220,24 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 		if t.UserID != 0 {
 			u, err := st.UserByID(ctx, t.UserID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			row.User = u.Login
 		}
 		if t.OrgID != 0 {
 			o, err := st.OrgByID(ctx, t.OrgID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			row.Organization = o.Login
 		}
 		rows = append(rows, row)
 	}
-	if *format == "json" {
+	return rows, nil
+}
+
+func writeTokens(stdout io.Writer, rows []tokenRow, format string) error {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
@@ -232,7 +272,8 @@ func dash(s string) string {
 }
 
 func runTokenRevoke(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token revoke", "Usage: seatkeeper token revoke [--database DB] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").", env, stderr)
+	fs, db := newDBCommand("token revoke", "Usage: seatkeeper token revoke [--database DB | --server URL --token T] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").", env, stderr)
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -242,6 +283,12 @@ func runTokenRevoke(ctx context.Context, args []string, env func(string) string,
 	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
 	if err != nil || id <= 0 {
 		return usageErr("%q is not a token id", fs.Arg(0))
+	}
+	if c, err := srv.client(fs); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		return remoteTokenRevoke(ctx, c, id, stdout)
 	}
 	st, err := db.open(ctx, defaultDatabasePath(env))
 	if err != nil {
