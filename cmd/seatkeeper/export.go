@@ -31,7 +31,7 @@ func runExport(ctx context.Context, args []string, env func(string) string, stdo
 		}
 		bar := newProgress(stderr, "export", "bytes", 0)
 		defer bar.Done()
-		return c.Export(ctx, *format == "yaml", stdout, bar.Set)
+		return c.Export(ctx, *format == "yaml", &meteredWriter{w: stdout, progress: bar.Set})
 	}
 	st, err := db.open(ctx, defaultDatabasePath(env))
 	if err != nil {
@@ -43,13 +43,25 @@ func runExport(ctx context.Context, args []string, env func(string) string, stdo
 		return err
 	}
 	bootstrap.Strip(d)
-	out, err := d.JSON()
+	bar := newProgress(stderr, "export", "bytes", 0)
+	defer bar.Done()
+	out := &meteredWriter{w: stdout, progress: bar.Set}
 	if *format == "yaml" {
-		out, err = d.YAML()
+		return d.WriteYAML(out)
 	}
-	if err != nil {
-		return err
-	}
-	_, err = stdout.Write(out)
-	return err
+	return d.WriteJSON(out)
+}
+
+// meteredWriter reports the bytes written through it.
+type meteredWriter struct {
+	w        io.Writer
+	n        int64
+	progress func(int64)
+}
+
+func (m *meteredWriter) Write(p []byte) (int, error) {
+	k, err := m.w.Write(p)
+	m.n += int64(k)
+	m.progress(m.n)
+	return k, err
 }

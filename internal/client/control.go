@@ -64,9 +64,8 @@ func (c *Client) RevokeToken(ctx context.Context, id int64) error {
 }
 
 // Export copies the whole state, as a seed document in JSON or YAML, to w
-// as it arrives; progress, when set, is called with the bytes copied so
-// far.
-func (c *Client) Export(ctx context.Context, yaml bool, w io.Writer, progress func(bytes int64)) error {
+// as it arrives.
+func (c *Client) Export(ctx context.Context, yaml bool, w io.Writer) error {
 	accept := "application/json"
 	if yaml {
 		accept = "application/yaml"
@@ -76,22 +75,6 @@ func (c *Client) Export(ctx context.Context, yaml bool, w io.Writer, progress fu
 		return err
 	}
 	defer resp.Body.Close()
-	_, err = io.Copy(w, &meter{r: resp.Body, progress: progress})
+	_, err = io.Copy(w, resp.Body)
 	return err
-}
-
-// meter is a reader that reports the bytes read through it.
-type meter struct {
-	r        io.Reader
-	n        int64
-	progress func(int64)
-}
-
-func (m *meter) Read(p []byte) (int, error) {
-	k, err := m.r.Read(p)
-	m.n += int64(k)
-	if k > 0 && m.progress != nil {
-		m.progress(m.n)
-	}
-	return k, err
 }
