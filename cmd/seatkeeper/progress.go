@@ -39,6 +39,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
+// Of records that done units of total are done.
+func (p *progress) Of(done, total int64) {
+	p.mu.Lock()
+	p.total = total
+	p.mu.Unlock()
+	p.Set(done)
+}
+
 // Set records that done units of the total are done.
 func (p *progress) Set(done int64) {
 	p.mu.Lock()
@@ -62,14 +70,6 @@ func (p *progress) Set(done int64) {
 		p.lastTenth = tenth
 		fmt.Fprintf(p.w, "%s: %s/%s %s (%d%%)\n", p.what, report.Thousands(done), report.Thousands(p.total), p.unit, tenth*10)
 	}
-}
-
-// Add records n more units done.
-func (p *progress) Add(n int64) {
-	p.mu.Lock()
-	done := p.done + n
-	p.mu.Unlock()
-	p.Set(done)
 }
 
 func (p *progress) draw() {

@@ -98,7 +98,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 			return err
 		}
 	case *seedFile != "":
-		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now()) }); err != nil {
+		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now(), nil) }); err != nil {
 			return err
 		}
 	}
