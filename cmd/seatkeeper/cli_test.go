@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -329,16 +328,8 @@ func serveWith(t *testing.T, env map[string]string, check func(base, stdout stri
 
 func get(t *testing.T, url, token string) int {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := fetch(t, url, token)
+	return status
 }
 
 func TestServeBootstrap(t *testing.T) {

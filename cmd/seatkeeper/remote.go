@@ -43,21 +43,6 @@ func (f *serverFlags) client(fs *flagSet) (*client.Client, error) {
 	return c, nil
 }
 
-// remoteTokenList lists tokens through the control API, as tokenRows.
-func remoteTokenList(ctx context.Context, c *client.Client) ([]tokenRow, error) {
-	tokens, err := c.Tokens(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]tokenRow, 0, len(tokens))
-	for _, t := range tokens {
-		rows = append(rows, tokenRow{ID: t.ID, Kind: t.Kind, Hint: t.Hint, User: deref(t.User), Organization: deref(t.Organization),
-			Scopes: t.Scopes, Permissions: t.Permissions, ExpiresAt: deref(t.ExpiresAt), CreatedAt: t.CreatedAt,
-			RevokedAt: deref(t.RevokedAt), Note: t.Note})
-	}
-	return rows, nil
-}
-
 // remoteTokenRevoke revokes through the control API, which (unlike the
 // database) answers 204 for a token already revoked: that is checked first.
 func remoteTokenRevoke(ctx context.Context, c *client.Client, id int64, stdout io.Writer) error {
@@ -65,7 +50,7 @@ func remoteTokenRevoke(ctx context.Context, c *client.Client, id int64, stdout i
 	if err != nil {
 		return err
 	}
-	if i := slices.IndexFunc(tokens, func(t client.Token) bool { return t.ID == id && t.RevokedAt == nil }); i < 0 {
+	if i := slices.IndexFunc(tokens, func(t client.Token) bool { return t.ID == id && t.RevokedAt == "" }); i < 0 {
 		return fmt.Errorf("no active token with id %d", id)
 	}
 	if err := c.RevokeToken(ctx, id); err != nil {
@@ -73,11 +58,4 @@ func remoteTokenRevoke(ctx context.Context, c *client.Client, id int64, stdout i
 	}
 	_, err = fmt.Fprintf(stdout, "revoked token %d\n", id)
 	return err
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -151,20 +151,9 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 	return nil
 }
 
-// tokenRow is a token as "token list" shows it.
-type tokenRow struct {
-	ID           int64             `json:"id"`
-	Kind         string            `json:"kind"`
-	Hint         string            `json:"hint"`
-	User         string            `json:"user,omitempty"`
-	Organization string            `json:"organization,omitempty"`
-	Scopes       []string          `json:"scopes,omitempty"`
-	Permissions  map[string]string `json:"permissions,omitempty"`
-	ExpiresAt    string            `json:"expires_at,omitempty"`
-	CreatedAt    string            `json:"created_at"`
-	RevokedAt    string            `json:"revoked_at,omitempty"`
-	Note         string            `json:"note,omitempty"`
-}
+// tokenRow is a token as "token list" shows it, from the database or
+// from a server's control API.
+type tokenRow = client.Token
 
 func fmtTime(t *time.Time) string {
 	if t == nil {
@@ -192,7 +181,7 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 	}
 	var rows []tokenRow
 	if c != nil {
-		rows, err = remoteTokenList(ctx, c)
+		rows, err = c.Tokens(ctx)
 	} else {
 		rows, err = localTokenList(ctx, db, env)
 	}

@@ -7,21 +7,23 @@ import (
 	"strconv"
 )
 
-// Token is a token as the control API shows it (GET /_seatkeeper/tokens).
-// Token, the secret, is set only in the answer that creates it.
+// Token is a token as the control API shows it (GET /_seatkeeper/tokens),
+// and as "seatkeeper token list --format json" prints it: fields the API
+// gives as null are empty. Token, the secret, is set only in the answer
+// that creates it.
 type Token struct {
 	ID           int64             `json:"id"`
-	Token        string            `json:"token,omitempty"`
 	Kind         string            `json:"kind"`
 	Hint         string            `json:"hint"`
-	User         *string           `json:"user"`
-	Organization *string           `json:"organization"`
-	Scopes       []string          `json:"scopes"`
-	Permissions  map[string]string `json:"permissions"`
-	ExpiresAt    *string           `json:"expires_at"`
+	User         string            `json:"user,omitempty"`
+	Organization string            `json:"organization,omitempty"`
+	Scopes       []string          `json:"scopes,omitempty"`
+	Permissions  map[string]string `json:"permissions,omitempty"`
+	ExpiresAt    string            `json:"expires_at,omitempty"`
 	CreatedAt    string            `json:"created_at"`
-	RevokedAt    *string           `json:"revoked_at"`
-	Note         string            `json:"note"`
+	RevokedAt    string            `json:"revoked_at,omitempty"`
+	Note         string            `json:"note,omitempty"`
+	Token        string            `json:"token,omitempty"`
 }
 
 // NewToken is what POST /_seatkeeper/tokens takes; empty fields are left
