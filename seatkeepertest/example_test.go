@@ -2,6 +2,7 @@ package seatkeepertest_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"slices"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/google/go-github/v84/github"
 
+	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/seatkeepertest"
 )
 
@@ -75,7 +77,9 @@ tokens:
   - {token: ghp_acmeOwnerToken, user: owner, scopes: [manage_billing:copilot]}
 `))
 
-	gh := github.NewClient(nil).WithAuthToken(srv.TokenOf("owner"))
+	// (spectest checks every answer against GitHub's OpenAPI description:
+	// seatkeeper's own test; a user's test would pass nil.)
+	gh := github.NewClient(&http.Client{Transport: spectest.Transport(t, nil)}).WithAuthToken(srv.TokenOf("owner"))
 	gh.BaseURL, _ = url.Parse(srv.URL + "/")
 
 	ctx := context.Background()

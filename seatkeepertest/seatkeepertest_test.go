@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/seatkeepertest"
 )
 
@@ -14,7 +15,7 @@ func status(t *testing.T, method, url, token string) int {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Transport: spectest.Transport(t, nil)}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

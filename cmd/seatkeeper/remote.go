@@ -5,10 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 
 	"github.com/seatkeeper/seatkeeper/internal/client"
 )
+
+// apiTransport, when set (by tests), carries the requests of --server.
+var apiTransport http.RoundTripper
 
 // serverFlags choose a running server to work through instead of a
 // database: --server and --token (env SEATKEEPER_SERVER, SEATKEEPER_TOKEN).
@@ -36,7 +40,7 @@ func (f *serverFlags) client(fs *flagSet) (*client.Client, error) {
 	case f.server == "" || set["database"]:
 		return nil, nil
 	}
-	c, err := client.New(f.server, f.token)
+	c, err := client.New(f.server, f.token, apiTransport)
 	if err != nil {
 		return nil, usageErr("--server: %v", err)
 	}

@@ -9,16 +9,26 @@ import (
 	"testing"
 
 	"github.com/seatkeeper/seatkeeper/internal/demo"
+	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
+// checkAPI checks every response the CLI's --server client receives
+// against the OpenAPI descriptions, until the test ends.
+func checkAPI(t *testing.T) {
+	apiTransport = spectest.Transport(t, nil)
+	t.Cleanup(func() { apiTransport = nil })
+}
+
+// fetch GETs url with token, checking the response against the OpenAPI
+// descriptions, and returns its status and body.
 func fetch(t *testing.T, url, token string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Transport: spectest.Transport(t, nil)}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +40,7 @@ func fetch(t *testing.T, url, token string) (int, string) {
 // TestNewcomerPath is the README's first hour: serve --demo, the curl it
 // prints, the dashboard, then the CLI against the running server.
 func TestNewcomerPath(t *testing.T) {
+	checkAPI(t)
 	code, _, errs := serveWith(t, nil, func(base, printed string) {
 		// The curl the demo prints answers a seat with recent activity.
 		curl := "curl -H 'Authorization: Bearer " + demo.OwnerToken + "' " + base + "/orgs/" + demo.Org + "/members/" + demo.SeatUser + "/copilot"
@@ -74,6 +85,7 @@ func TestNewcomerPath(t *testing.T) {
 // TestRemoteCommands: seats, token and export through a running server
 // give what they give on its database.
 func TestRemoteCommands(t *testing.T) {
+	checkAPI(t)
 	eachDialect(t, func(t *testing.T, d store.Dialect) {
 		db := seeded(t, d)
 		const admin = "remote-admin-token-0123456789"

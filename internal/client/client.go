@@ -26,8 +26,9 @@ type Client struct {
 	http  *http.Client
 }
 
-// New checks base and returns a client of it.
-func New(base, token string) (*Client, error) {
+// New checks base and returns a client of it, sending requests through
+// transport (nil: http.DefaultTransport).
+func New(base, token string, transport http.RoundTripper) (*Client, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("server %q is not an http:// or https:// URL such as http://127.0.0.1:8080 or https://api.github.com", base)
@@ -36,7 +37,7 @@ func New(base, token string) (*Client, error) {
 		return nil, fmt.Errorf("a token is required with a server (--token or SEATKEEPER_TOKEN)")
 	}
 	u.Path = strings.TrimSuffix(u.Path, "/")
-	return &Client{base: u, token: token, http: &http.Client{Timeout: 5 * time.Minute}}, nil
+	return &Client{base: u, token: token, http: &http.Client{Transport: transport, Timeout: 5 * time.Minute}}, nil
 }
 
 // Error is an answer other than 2xx: its status and GitHub's message.
