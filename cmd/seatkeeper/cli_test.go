@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,7 +108,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"seats", "--org", "a", "--format", "xml"}, 2, `--format must be one of table, csv, json, not "xml"`},
 		{[]string{"seats", "--org", "a", "--inactive-days", "-1"}, 2, "--inactive-days must be 0 or more"},
 		{[]string{"seats", "--org", "a", "--at", "today"}, 2, `--at: "today" is not an RFC 3339 time`},
-		{[]string{"seats", "--org", "a", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"seats", "--org", "a", "--bogus"}, 2, `seatkeeper seats: usage: unknown flag --bogus (see "seatkeeper seats --help")`},
 	} {
 		code, out, errs := cli(t, nil, c.args...)
 		if code != c.code || !strings.Contains(out+errs, c.want) {
@@ -289,47 +288,48 @@ cat    never                 47         direct         2026-04-01            39.
 // the base URL, returns; it returns serve's exit code and stderr.
 func serveOnce(t *testing.T, env map[string]string, check func(base string), args ...string) (int, string) {
 	t.Helper()
+	code, _, errs := serveWith(t, env, func(base, _ string) { check(base) }, args...)
+	return code, errs
+}
+
+// serveWith is serveOnce whose check also gets what serve printed on
+// stdout before it was ready, and which returns stdout too.
+func serveWith(t *testing.T, env map[string]string, check func(base, stdout string), args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
 	serveReady = func(addr string) { ready <- addr }
 	defer func() { serveReady = nil }()
 	type result struct {
-		code   int
-		stderr string
+		code        int
+		out, stderr string
 	}
+	var out bytes.Buffer
 	done := make(chan result, 1)
 	go func() {
-		var out, errb bytes.Buffer
+		var errb bytes.Buffer
 		code := run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, &out, &errb)
-		done <- result{code, errb.String()}
+		done <- result{code, out.String(), errb.String()}
 	}()
 	select {
 	case addr := <-ready:
-		check("http://" + addr)
+		check("http://"+addr, out.String())
 		cancel()
 		r := <-done
-		return r.code, r.stderr
+		return r.code, r.out, r.stderr
 	case r := <-done:
-		return r.code, r.stderr
+		return r.code, r.out, r.stderr
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start")
 	}
-	return 0, ""
+	return 0, "", ""
 }
 
 func get(t *testing.T, url, token string) int {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := fetch(t, url, token)
+	return status
 }
 
 func TestServeBootstrap(t *testing.T) {

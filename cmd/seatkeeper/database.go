@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,16 +28,11 @@ func (f *dbFlags) register(fs *flag.FlagSet, env func(string) string) {
 }
 
 // newDBCommand returns the flag set of a command that works on the
-// database: the shared database flags registered, and a usage message of
-// usage followed by the flags.
-func newDBCommand(name, usage string, env func(string) string, stderr io.Writer) (*flag.FlagSet, *dbFlags) {
-	fs := newFlags(name, stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, usage+"\n\nFlags:")
-		fs.PrintDefaults()
-	}
+// database, with the shared database flags registered.
+func newDBCommand(name, usage string, env func(string) string, stderr io.Writer) (*flagSet, *dbFlags) {
+	fs := newFlags(name, usage, stderr)
 	db := &dbFlags{}
-	db.register(fs, env)
+	db.register(fs.FlagSet, env)
 	return fs, db
 }
 

@@ -7,18 +7,19 @@
 //	seatkeeper token create|list|revoke   manage tokens
 //	seatkeeper seats --org ORG            report an organization's seats and their cost
 //
-// Run "seatkeeper help" or "seatkeeper COMMAND --help" for flags.
+// Run "seatkeeper help" or "seatkeeper help COMMAND" for flags and examples.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
 )
 
 func main() {
@@ -30,77 +31,113 @@ func main() {
 // errUsage marks a failure of the command line: exit code 2.
 var errUsage = errors.New("usage")
 
+type runFunc func(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error
+
 type command struct {
 	name, summary string
-	run           func(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error
+	run           runFunc
+	examples      []string   // shown by "seatkeeper help NAME"
+	sub           []*command // subcommands (token create, ...); run dispatches to them
 }
 
-var commands = []command{
-	{"serve", "run the API server", runServe},
-	{"seed", "load a seed document into a database", runSeed},
-	{"export", "print the whole state as a seed document", runExport},
-	{"token", "create, list and revoke tokens", runToken},
-	{"seats", "report an organization's Copilot seats, idleness and cost", runSeats},
-	{"generate", "write a large synthetic data set, for benchmarks", runGenerate},
+// commands are the program's commands, in the order help lists them. (A
+// function, not a variable: help and completion refer back to it.)
+func commands() []*command {
+	return []*command{
+		{name: "serve", summary: "run the API server (and the dashboard at /ui/)", run: runServe, examples: []string{
+			"seatkeeper serve --demo",
+			"seatkeeper serve --database seats.db --addr 127.0.0.1:8080",
+			"SEATKEEPER_ADMIN_TOKEN=$(openssl rand -hex 20) seatkeeper serve --database postgres://u:p@db/seatkeeper",
+		}},
+		{name: "seed", summary: "load a seed document into a database", run: runSeed, examples: []string{
+			"seatkeeper seed --database seats.db examples/seed.yaml",
+			"seatkeeper seed examples/seed.yaml --database postgres://u:p@db/seatkeeper",
+		}},
+		{name: "export", summary: "print the whole state as a seed document", run: runExport, examples: []string{
+			"seatkeeper export --database seats.db --format yaml > state.yaml",
+			"seatkeeper export --server http://127.0.0.1:8080 --token $ADMIN",
+		}},
+		{name: "token", summary: "create, list and revoke tokens", run: runToken, sub: tokenCommands()},
+		{name: "seats", summary: "report an organization's Copilot seats, idleness and cost", run: runSeats, examples: []string{
+			"seatkeeper seats --server http://127.0.0.1:8080 --token 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 --org octo-org",
+			"seatkeeper seats --server https://api.github.com --token $GITHUB_TOKEN --org my-org --inactive-days 30 --format csv",
+			"seatkeeper seats --database seats.db --org acme --sort -days-idle",
+		}},
+		{name: "generate", summary: "write a large synthetic data set, for benchmarks", run: runGenerate, examples: []string{
+			"seatkeeper generate --database bench.db --orgs 10 --seats-per-org 1000",
+		}},
+		{name: "completion", summary: "print a shell completion script (bash, zsh or fish)", run: runCompletion, examples: []string{
+			"source <(seatkeeper completion bash)",
+			"seatkeeper completion zsh > \"${fpath[1]}/_seatkeeper\"",
+			"seatkeeper completion fish > ~/.config/fish/completions/seatkeeper.fish",
+		}},
+		{name: "version", summary: "print the version", run: runVersion},
+		{name: "help", summary: "show help for a command", run: runHelp, examples: []string{"seatkeeper help seats", "seatkeeper help token create"}},
+	}
 }
 
 // run is the whole program; it returns the exit code: 0 on success, 1 on
 // failure, 2 on bad usage.
 func run(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		usage(stdout)
 		return 0
+	case "-version", "--version":
+		args = []string{"version"}
 	}
-	for _, c := range commands {
-		if c.name != args[0] {
-			continue
+	c := find(commands(), args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "seatkeeper: unknown command %q%s (run \"seatkeeper help\")\n", args[0], suggest.DidYouMean(args[0], names(commands()), ""))
+		return 2
+	}
+	err := c.run(ctx, args[1:], env, stdout, stderr)
+	var help *helpRequest
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &help):
+		writeHelp(stdout, help.fs)
+		return 0
+	case errors.Is(err, errUsage):
+		if msg := err.Error(); msg != errUsage.Error() {
+			fmt.Fprintln(stderr, "seatkeeper "+c.name+":", msg)
 		}
-		err := c.run(ctx, args[1:], env, stdout, stderr)
-		switch {
-		case err == nil, errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			if msg := err.Error(); msg != errUsage.Error() {
-				fmt.Fprintln(stderr, "seatkeeper "+c.name+":", msg)
-			}
-			return 2
-		default:
-			fmt.Fprintln(stderr, "seatkeeper "+c.name+":", err)
-			return 1
+		return 2
+	default:
+		fmt.Fprintln(stderr, "seatkeeper "+c.name+":", err)
+		return 1
+	}
+}
+
+func find(cs []*command, name string) *command {
+	for _, c := range cs {
+		if c.name == name {
+			return c
 		}
 	}
-	fmt.Fprintf(stderr, "seatkeeper: unknown command %q (run \"seatkeeper help\")\n", args[0])
-	return 2
+	return nil
+}
+
+func names(cs []*command) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.name
+	}
+	return out
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "seatkeeper: a GitHub-compatible Copilot seat management service")
 	fmt.Fprintln(w, "\nUsage: seatkeeper COMMAND [flags]\n\nCommands:")
-	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun \"seatkeeper COMMAND --help\" for a command's flags.")
-}
-
-// newFlags returns a flag set that reports errors instead of exiting.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("seatkeeper "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// parse parses args, turning flag errors into usage errors.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return errUsage
-	}
-	return nil
+	fmt.Fprintln(w, "\nRun \"seatkeeper help COMMAND\" (or \"seatkeeper COMMAND --help\") for a command's flags and examples,\n\"seatkeeper --version\" for the version.")
 }
 
 func usageErr(format string, args ...any) error {

@@ -9,23 +9,29 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/client"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
 )
 
 func runSeats(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("seats", "Usage: seatkeeper seats --org ORG [--inactive-days N] [--format table|csv|json]\n"+
-		"                       [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
+	fs, db := newDBCommand("seats", "Usage: seatkeeper seats [--database DB | --server URL --token T] --org ORG [--inactive-days N]\n"+
+		"                       [--sort KEY] [--format table|csv|json] [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
 		"Reports each Copilot seat of the organization: login, last activity, days idle (since the\n"+
 		"seat was granted when never used), grant (direct or team), pending cancellation and monthly\n"+
-		"cost. Seats pending cancellation are billed until their date.", env, stderr)
+		"cost. Seats pending cancellation are billed until their date.\n\n"+
+		"With --server, the seats come from GitHub's Copilot API of that server (seatkeeper, or GitHub\n"+
+		"itself: https://api.github.com), read with --token, which must be an org owner's token that may\n"+
+		"read Copilot seats; days idle are counted to this machine's clock.", env, stderr)
 	org := fs.String("org", "", "organization login (required)")
 	inactive := fs.Int("inactive-days", 0, "only seats idle for at least N days (0: all)")
 	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	business := fs.Float64("price-business", report.DefaultPrices.Business, "monthly USD price of a Copilot Business seat")
 	enterprise := fs.Float64("price-enterprise", report.DefaultPrices.Enterprise, "monthly USD price of a Copilot Enterprise seat")
-	at := fs.String("at", "", "report as of this RFC 3339 time (default now)")
+	at := fs.String("at", "", "report as of this RFC 3339 time (default now; not with --server)")
+	sortKey := fs.String("sort", "", "order by "+strings.Join(report.SortKeys, ", ")+"; a leading - for descending (default: oldest grant first)")
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -40,6 +46,22 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		return usageErr("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), *format)
 	case *business < 0 || *enterprise < 0:
 		return usageErr("prices must be 0 or more")
+	case *sortKey != "" && report.CheckSort(*sortKey) != nil:
+		return usageErr("--sort: %v", report.CheckSort(*sortKey))
+	}
+	opt := report.Options{InactiveDays: *inactive, Prices: report.Prices{Business: *business, Enterprise: *enterprise}}
+	if c, err := srv.client(fs); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		if *at != "" {
+			return usageErr("--at works on a database; a server reports at its own clock")
+		}
+		r, err := remoteSeats(ctx, c, *org, opt)
+		if err != nil {
+			return err
+		}
+		return writeReport(stdout, r, *sortKey, *format)
 	}
 	clk := &clock.Clock{}
 	if *at != "" {
@@ -61,11 +83,30 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	r, err := report.Seats(ctx, &copilot.Service{Store: st, Clock: clk}, o, report.Options{
-		InactiveDays: *inactive, Prices: report.Prices{Business: *business, Enterprise: *enterprise},
-	})
+	r, err := report.Seats(ctx, &copilot.Service{Store: st, Clock: clk}, o, opt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Login, err)
 	}
-	return report.Write(stdout, r, *format)
+	return writeReport(stdout, r, *sortKey, *format)
+}
+
+// remoteSeats builds the report from the server's Copilot API: the plan
+// from the billing settings, then every page of the seat list.
+func remoteSeats(ctx context.Context, c *client.Client, org string, opt report.Options) (report.Report, error) {
+	plan, err := c.Plan(ctx, org)
+	if err != nil {
+		return report.Report{}, err
+	}
+	seats, err := c.Seats(ctx, org, plan, nil)
+	if err != nil {
+		return report.Report{}, err
+	}
+	return report.Build(seatkeeper.Organization{Login: org}, plan, seats, time.Now(), opt), nil
+}
+
+func writeReport(w io.Writer, r report.Report, sortKey, format string) error {
+	if err := report.Sort(&r, sortKey); err != nil {
+		return err
+	}
+	return report.Write(w, r, format)
 }

@@ -22,7 +22,10 @@ func runSeed(ctx context.Context, args []string, env func(string) string, stdout
 		return err
 	}
 	defer st.Close()
-	if err := seed.LoadFile(ctx, st, fs.Arg(0), (&clock.Clock{}).Now()); err != nil {
+	bar := newProgress(stderr, "seed", "entries", 0)
+	err = seed.LoadFile(ctx, st, fs.Arg(0), (&clock.Clock{}).Now(), func(done, total int) { bar.Of(int64(done), int64(total)) })
+	bar.Done()
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "loaded %s\n", fs.Arg(0))

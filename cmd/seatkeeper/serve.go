@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/control"
@@ -30,10 +28,15 @@ import (
 // serveReady, when set (by tests), receives the listening address.
 var serveReady func(addr string)
 
+const serveUsage = `Usage: seatkeeper serve [--database DB] [--addr HOST:PORT] [--demo | --seed FILE] [flags]
+
+Serves GitHub's Copilot seat-management API, seatkeeper's control API under /_seatkeeper,
+and the dashboard at /ui/. With --demo, the built-in demo data set in memory.`
+
 func runServe(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
+	fs := newFlags("serve", serveUsage, stderr)
 	var db dbFlags
-	db.register(fs, env)
+	db.register(fs.FlagSet, env)
 	addr := fs.String("addr", envOr(env, "SEATKEEPER_ADDR", "127.0.0.1:8080"), "listen address (env SEATKEEPER_ADDR)")
 	baseURL := fs.String("base-url", env("SEATKEEPER_BASE_URL"), "public URL of the API, used in URLs the API writes (env SEATKEEPER_BASE_URL; default http://ADDR)")
 	seedFile := fs.String("seed", "", "seed document (YAML or JSON) to load into an empty database at start")
@@ -55,6 +58,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	if *demoData && *seedFile != "" {
 		return usageErr("--demo and --seed cannot be used together")
+	}
+	if err := checkServeFlags(*addr, *baseURL); err != nil {
+		return err
 	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
@@ -86,11 +92,14 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 
 	switch {
 	case *demoData:
-		if err := loadIfEmpty(ctx, st, logger, "demo data", func() error { return demo.Document().Load(ctx, st, clk.Now()) }); err != nil {
+		if err := refuseDemoOver(ctx, st, db.database); err != nil {
+			return err
+		}
+		if err := loadIfEmpty(ctx, st, logger, "demo data", func() error { return demo.Document(clk.Now()).Load(ctx, st, clk.Now()) }); err != nil {
 			return err
 		}
 	case *seedFile != "":
-		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now()) }); err != nil {
+		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now(), nil) }); err != nil {
 			return err
 		}
 	}
@@ -170,12 +179,11 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 // bootstrap administrator, so that restarting "serve --seed F" on the same
 // database keeps its state.
 func loadIfEmpty(ctx context.Context, st *store.Store, logger *slog.Logger, what string, load func() error) error {
-	users, err := st.Users(ctx)
+	empty, err := isEmpty(ctx, st)
 	if err != nil {
 		return err
 	}
-	users = slices.DeleteFunc(users, func(u seatkeeper.User) bool { return u.Login == bootstrap.Login })
-	if len(users) > 0 {
+	if !empty {
 		logger.Info("database already holds data; not loading", slog.String("seed", what))
 		return nil
 	}

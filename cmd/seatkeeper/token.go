@@ -12,6 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper/internal/client"
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
+
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
@@ -26,7 +29,24 @@ Commands:
   list     list tokens, without secrets
   revoke   revoke a token by id
 
-Run "seatkeeper token COMMAND --help" for a command's flags.`
+Run "seatkeeper help token COMMAND" for a command's flags and examples.`
+
+func tokenCommands() []*command {
+	return []*command{
+		{name: "create", summary: "mint a token and print it (once: only its hash is kept)", run: runTokenCreate, examples: []string{
+			"seatkeeper token create --database seats.db --kind classic --user octocat --scopes read:org,manage_billing:copilot",
+			"seatkeeper token create --server http://127.0.0.1:8080 --token $ADMIN --kind fine_grained --user octocat --org octo-org \\\n" +
+				"      --permissions organization_copilot_seat_management=read",
+		}},
+		{name: "list", summary: "list tokens, without secrets", run: runTokenList, examples: []string{
+			"seatkeeper token list --database seats.db",
+			"seatkeeper token list --server http://127.0.0.1:8080 --token $ADMIN --format json",
+		}},
+		{name: "revoke", summary: "revoke a token by id", run: runTokenRevoke, examples: []string{
+			"seatkeeper token revoke --database seats.db 3",
+		}},
+	}
+}
 
 func runToken(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -34,21 +54,22 @@ func runToken(ctx context.Context, args []string, env func(string) string, stdou
 		return errUsage
 	}
 	switch args[0] {
-	case "create":
-		return runTokenCreate(ctx, args[1:], env, stdout, stderr)
-	case "list":
-		return runTokenList(ctx, args[1:], env, stdout, stderr)
-	case "revoke":
-		return runTokenRevoke(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			return runToken(ctx, []string{args[1], "--help"}, env, stdout, stderr)
+		}
 		fmt.Fprintln(stdout, tokenUsage)
 		return nil
 	}
-	return usageErr("unknown command %q: want create, list or revoke", args[0])
+	subs := tokenCommands()
+	if c := find(subs, args[0]); c != nil {
+		return c.run(ctx, args[1:], env, stdout, stderr)
+	}
+	return usageErr("unknown command %q%s: want create, list or revoke", args[0], suggest.DidYouMean(args[0], names(subs), "token "))
 }
 
 func runTokenCreate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token create", "Usage: seatkeeper token create --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
+	fs, db := newDBCommand("token create", "Usage: seatkeeper token create [--database DB | --server URL --token T] --kind KIND [--user LOGIN] [--org LOGIN] [--scopes a,b]\n"+
 		"                              [--permissions name=level,...] [--expires-at TIME] [--note TEXT]\n\n"+
 		"Mints a token and prints it on stdout, this once: only its SHA-256 is stored. Classic and oauth\n"+
 		"tokens have a user and scopes; fine_grained tokens a user, an org and permissions; installation\n"+
@@ -60,6 +81,7 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 	perms := fs.String("permissions", "", "comma-separated name=level permissions (fine_grained and installation)")
 	expires := fs.String("expires-at", "", "expiry, RFC 3339 (default: never)")
 	note := fs.String("note", "", "a note shown in listings")
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -92,6 +114,19 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 			return usageErr("--expires-at: %q is not an RFC 3339 time such as 2026-12-31T00:00:00Z", *expires)
 		}
 	}
+	if c, err := srv.client(fs); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		t, err := c.CreateToken(ctx, client.NewToken{Kind: in.Kind, User: in.User, Organization: in.Organization,
+			Scopes: in.Scopes, Permissions: in.Permissions, ExpiresAt: in.ExpiresAt, Note: in.Note})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, t.Token)
+		fmt.Fprintf(stderr, "created token %d (%s %s); it is not shown again\n", t.ID, t.Kind, t.Hint)
+		return nil
+	}
 	secret, err := auth.Generate(k)
 	if err != nil {
 		return err
@@ -116,20 +151,9 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 	return nil
 }
 
-// tokenRow is a token as "token list" shows it.
-type tokenRow struct {
-	ID           int64             `json:"id"`
-	Kind         string            `json:"kind"`
-	Hint         string            `json:"hint"`
-	User         string            `json:"user,omitempty"`
-	Organization string            `json:"organization,omitempty"`
-	Scopes       []string          `json:"scopes,omitempty"`
-	Permissions  map[string]string `json:"permissions,omitempty"`
-	ExpiresAt    string            `json:"expires_at,omitempty"`
-	CreatedAt    string            `json:"created_at"`
-	RevokedAt    string            `json:"revoked_at,omitempty"`
-	Note         string            `json:"note,omitempty"`
-}
+// tokenRow is a token as "token list" shows it, from the database or
+// from a server's control API.
+type tokenRow = client.Token
 
 func fmtTime(t *time.Time) string {
 	if t == nil {
@@ -139,8 +163,9 @@ func fmtTime(t *time.Time) string {
 }
 
 func runTokenList(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token list", "Usage: seatkeeper token list [--database DB] [--format table|json]\n\nLists every token, revoked ones included, without secrets.", env, stderr)
+	fs, db := newDBCommand("token list", "Usage: seatkeeper token list [--database DB | --server URL --token T] [--format table|json]\n\nLists every token, revoked ones included, without secrets.", env, stderr)
 	format := fs.String("format", "table", "output format: table or json")
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -150,14 +175,32 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 	if *format != "table" && *format != "json" {
 		return usageErr("--format must be table or json, not %q", *format)
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	c, err := srv.client(fs)
 	if err != nil {
 		return err
+	}
+	var rows []tokenRow
+	if c != nil {
+		rows, err = c.Tokens(ctx)
+	} else {
+		rows, err = localTokenList(ctx, db, env)
+	}
+	if err != nil {
+		return err
+	}
+	return writeTokens(stdout, rows, *format)
+}
+
+// localTokenList lists the database's tokens.
+func localTokenList(ctx context.Context, db *dbFlags, env func(string) string) ([]tokenRow, error) {
+	st, err := db.open(ctx, defaultDatabasePath(env))
+	if err != nil {
+		return nil, err
 	}
 	defer st.Close()
 	tokens, err := st.Tokens(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows := make([]tokenRow, 0, len(tokens))
 	for _, t := range tokens {
@@ -166,20 +209,24 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 		if t.UserID != 0 {
 			u, err := st.UserByID(ctx, t.UserID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			row.User = u.Login
 		}
 		if t.OrgID != 0 {
 			o, err := st.OrgByID(ctx, t.OrgID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			row.Organization = o.Login
 		}
 		rows = append(rows, row)
 	}
-	if *format == "json" {
+	return rows, nil
+}
+
+func writeTokens(stdout io.Writer, rows []tokenRow, format string) error {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
@@ -214,7 +261,8 @@ func dash(s string) string {
 }
 
 func runTokenRevoke(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("token revoke", "Usage: seatkeeper token revoke [--database DB] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").", env, stderr)
+	fs, db := newDBCommand("token revoke", "Usage: seatkeeper token revoke [--database DB | --server URL --token T] ID\n\nRevokes the token with that id (see \"seatkeeper token list\").", env, stderr)
+	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -224,6 +272,12 @@ func runTokenRevoke(ctx context.Context, args []string, env func(string) string,
 	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
 	if err != nil || id <= 0 {
 		return usageErr("%q is not a token id", fs.Arg(0))
+	}
+	if c, err := srv.client(fs); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		return remoteTokenRevoke(ctx, c, id, stdout)
 	}
 	st, err := db.open(ctx, defaultDatabasePath(env))
 	if err != nil {

@@ -102,7 +102,7 @@ func TestSeedAfterBootstrap(t *testing.T) {
 		if _, err := bootstrap.Admin(ctx, st, "bootstrap-admin-token-0000", now); err != nil {
 			t.Fatal(err)
 		}
-		if err := seed.LoadFile(ctx, st, "../../examples/seed.yaml", now); err != nil {
+		if err := seed.LoadFile(ctx, st, "../../examples/seed.yaml", now, nil); err != nil {
 			t.Fatalf("example seed after bootstrap: %v", err)
 		}
 		u, err := st.UserByLogin(ctx, bootstrap.Login)

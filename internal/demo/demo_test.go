@@ -20,7 +20,7 @@ func TestDocumentLoads(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 6, 10, 12, 0, 0, 0, time.UTC)
-		if err := demo.Document().Load(ctx, st, now); err != nil {
+		if err := demo.Document(now).Load(ctx, st, now); err != nil {
 			t.Fatalf("load: %v", err)
 		}
 
@@ -61,20 +61,22 @@ func TestDocumentLoads(t *testing.T) {
 			t.Errorf("%s activity = %+v, %v", demo.SeatUser, a, err)
 		}
 
-		// Each way of holding a seat, or not, that demo.yaml promises.
+		// Each way of holding a seat, or not, that demo.yaml promises, with
+		// activity relative to now.
 		for _, c := range []struct {
 			login, state string
 			seat         string // how the seat is held: direct, team, enterprise team; "" for none
 			pending      string // pending cancellation date
+			idleDays     int    // whole days since the last activity; -1 for never
 		}{
-			{"octocat", "active", "direct", ""},
-			{demo.SeatUser, "active", "direct", ""},
-			{"hubot", "active", "team engineering", ""},
-			{"nestor", "active", "team engineering", ""},
-			{"eve", "active", "enterprise team copilot-champions", ""},
-			{"paula", "active", "direct", "2099-01-01"},
-			{"lisa", "active", "", ""},
-			{"newbie", "pending", "", ""},
+			{"octocat", "active", "direct", "", 0},
+			{demo.SeatUser, "active", "direct", "", 1},
+			{"hubot", "active", "team engineering", "", 9},
+			{"nestor", "active", "team engineering", "", -1},
+			{"eve", "active", "enterprise team copilot-champions", "", 120},
+			{"paula", "active", "direct", "2026-07-01", 40},
+			{"lisa", "active", "", "", -1},
+			{"newbie", "pending", "", "", -1},
 		} {
 			u, err := st.UserByLogin(ctx, c.login)
 			if err != nil {
@@ -103,6 +105,15 @@ func TestDocumentLoads(t *testing.T) {
 			}
 			if seat != c.seat || pending != c.pending {
 				t.Errorf("%s seat = %q pending %q, want %q pending %q", c.login, seat, pending, c.seat, c.pending)
+			}
+			idle := -1
+			if a, err := st.Activity(ctx, org.ID, u.ID); err == nil && a.LastActivityAt != nil {
+				idle = int(now.Sub(*a.LastActivityAt) / (24 * time.Hour))
+			} else if err != nil && !seatkeeper.IsNotFound(err) {
+				t.Fatal(err)
+			}
+			if idle != c.idleDays {
+				t.Errorf("%s idle %d days, want %d", c.login, idle, c.idleDays)
 			}
 		}
 	})

@@ -23,6 +23,10 @@ type Options struct {
 	TeamShare      int   // percent of seats held through a team grant (default 10)
 	ActiveShare    int   // percent of seats with recorded activity (default 70)
 	CancelledShare int   // percent of direct seats pending cancellation (default 5)
+
+	// Progress, when set, is called after each organization is written
+	// with the number written so far.
+	Progress func(orgs int)
 }
 
 // Org returns the login of the i-th generated organization (from 0).
@@ -56,6 +60,9 @@ func Generate(ctx context.Context, st *store.Store, o Options, now time.Time) er
 	for i := range o.Orgs {
 		if err := st.Tx(ctx, func(tx *store.Tx) error { return generateOrg(ctx, tx, o, i, rng, now) }); err != nil {
 			return fmt.Errorf("generate %s: %w", Org(i), err)
+		}
+		if o.Progress != nil {
+			o.Progress(i + 1)
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -45,6 +46,27 @@ func pending(row Row) string {
 
 func money(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 
+// moneyTable is v as the table shows it, with thousands separators:
+// 12,345.00.
+func moneyTable(v float64) string {
+	whole, frac, _ := strings.Cut(money(v), ".")
+	n, _ := strconv.ParseInt(whole, 10, 64)
+	return Thousands(n) + "." + frac
+}
+
+// Thousands is n with commas between groups of three digits: 1,234,567.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
 func grant(row Row) string {
 	switch row.GrantType {
 	case GrantTeam:
@@ -63,7 +85,7 @@ func writeTable(w io.Writer, r Report) error {
 		if last == "" {
 			last = "never"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", row.Login, last, row.DaysIdle, grant(row), pending(row), money(row.MonthlyCost))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", row.Login, last, Thousands(int64(row.DaysIdle)), grant(row), pending(row), moneyTable(row.MonthlyCost))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -72,8 +94,8 @@ func writeTable(w io.Writer, r Report) error {
 	if r.InactiveDays > 0 {
 		filter = fmt.Sprintf(" idle for %d days or more", r.InactiveDays)
 	}
-	_, err := fmt.Fprintf(w, "\n%d seats%s in %s (%s) at %s: %s USD a month\n",
-		r.TotalSeats, filter, r.Organization, r.PlanType, r.At.Format(time.RFC3339), money(r.MonthlyCost))
+	_, err := fmt.Fprintf(w, "\n%s seats%s in %s (%s) at %s: %s USD a month\n",
+		Thousands(int64(r.TotalSeats)), filter, r.Organization, r.PlanType, r.At.Format(time.RFC3339), moneyTable(r.MonthlyCost))
 	return err
 }
 

@@ -5,11 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -39,24 +38,24 @@ func Export(ctx context.Context, st *store.Store) (*Document, error) {
 // JSON is the document as indented JSON, ending in a newline.
 func (d *Document) JSON() ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
+	if err := d.WriteJSON(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
-// YAML is the document as YAML.
+// WriteJSON writes the document to w as JSON() has it.
+func (d *Document) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}
+
+// YAML is the document as YAML (see WriteYAML).
 func (d *Document) YAML() ([]byte, error) {
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(d); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
+	if err := d.WriteYAML(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

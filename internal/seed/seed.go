@@ -46,6 +46,11 @@ type Document struct {
 	Enterprises   []Enterprise   `yaml:"enterprises,omitempty" json:"enterprises,omitempty"`
 	Organizations []Organization `yaml:"organizations,omitempty" json:"organizations,omitempty"`
 	Tokens        []Token        `yaml:"tokens,omitempty" json:"tokens,omitempty"`
+
+	// Progress, when set, is called as loading writes the document, with
+	// the entries (users, enterprises, organizations' members, teams,
+	// seats and activity, tokens) written so far and their total.
+	Progress func(done, total int) `yaml:"-" json:"-"`
 }
 
 // User is a user account. Only Login is required; ID 0 lets the store pick
@@ -321,18 +326,20 @@ func (d *Document) LoadTx(ctx context.Context, tx *store.Tx, now time.Time) erro
 	if err != nil {
 		return err
 	}
+	p.progress = d.Progress
 	return p.write(ctx, tx)
 }
 
-// LoadFile reads, parses and loads the seed document at path. Errors name
-// the file.
-func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time) error {
+// LoadFile reads, parses and loads the seed document at path, calling
+// progress (when not nil) as Document.Progress. Errors name the file.
+func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int)) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err // names the file already
 	}
 	d, err := Parse(data)
 	if err == nil {
+		d.Progress = progress
 		err = d.Load(ctx, st, now)
 	}
 	if err != nil {

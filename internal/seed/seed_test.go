@@ -518,7 +518,13 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 			"tokens[0].organization: classic tokens have no organization"},
 		{"oauth with permissions", tokenDoc("{token: gho_t, user: nova, permissions: {members: read}}"),
 			"tokens[0].permissions: oauth tokens have scopes, not permissions"},
-		{"empty scope", tokenDoc(`{token: gho_t, user: nova, scopes: [read:org, ""]}`), `tokens[0].scopes[1]: "" is not a scope`},
+		{"empty scope", tokenDoc(`{token: gho_t, user: nova, scopes: [read:org, ""]}`), `tokens[0].scopes[1]: "" is not a GitHub OAuth scope`},
+		{"misspelt scope", tokenDoc(`{token: gho_t, user: nova, scopes: [read:orgg]}`),
+			`tokens[0].scopes[0]: "read:orgg" is not a GitHub OAuth scope (did you mean "read:org"?)`},
+		{"unknown permission", tokenDoc("{token: github_pat_t, user: nova, organization: existing-org, permissions: {organization_copilot_seats: read}}"),
+			`tokens[0].permissions.organization_copilot_seats: "organization_copilot_seats" is not a GitHub permission`},
+		{"misspelt permission", tokenDoc("{token: github_pat_t, user: nova, organization: existing-org, permissions: {memberz: read}}"),
+			`tokens[0].permissions.memberz: "memberz" is not a GitHub permission (did you mean "members"?)`},
 		{"fine-grained without organization", tokenDoc("{token: github_pat_t, user: nova, permissions: {members: read}}"),
 			"tokens[0].organization: required for fine_grained tokens"},
 		{"fine-grained without permissions", tokenDoc("{token: github_pat_t, user: nova, organization: existing-org}"),
@@ -620,15 +626,28 @@ func TestLoadTwice(t *testing.T) {
 func TestLoadFile(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := seed.LoadFile(ctx, st, filepath.Join("..", "..", "examples", "seed.yaml"), now); err != nil {
+		var calls [][2]int
+		if err := seed.LoadFile(ctx, st, filepath.Join("..", "..", "examples", "seed.yaml"), now, func(done, total int) {
+			calls = append(calls, [2]int{done, total})
+		}); err != nil {
 			t.Fatalf("examples/seed.yaml: %v", err)
+		}
+		// Progress: every entry counted once, in order, ending at the total.
+		for i, c := range calls {
+			if c[1] != calls[0][1] || c[0] > c[1] || (i > 0 && c[0] < calls[i-1][0]) {
+				t.Errorf("progress calls %v", calls)
+				break
+			}
+		}
+		if n := len(calls); n < 3 || calls[n-1][0] != calls[n-1][1] {
+			t.Errorf("progress calls %v: want at least users, an org and tokens, ending at the total", calls)
 		}
 
 		bad := filepath.Join(t.TempDir(), "bad.yaml")
 		if err := os.WriteFile(bad, []byte("users: [{login: x}]\ntokens: [{token: t}]\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := seed.LoadFile(ctx, st, bad, now)
+		err := seed.LoadFile(ctx, st, bad, now, nil)
 		if want := bad + ": tokens[0].kind: required for a token without a known prefix (ghp_, gho_, github_pat_, ghs_)"; err == nil || err.Error() != want {
 			t.Errorf("error = %v, want %s", err, want)
 		}
@@ -637,7 +656,7 @@ func TestLoadFile(t *testing.T) {
 		}
 
 		missing := filepath.Join(t.TempDir(), "missing.yaml")
-		err = seed.LoadFile(ctx, st, missing, now)
+		err = seed.LoadFile(ctx, st, missing, now, nil)
 		if err == nil || !strings.Contains(err.Error(), missing) || seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
 			t.Errorf("missing file: %v", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/suggest"
 )
 
 // maxTokenLength is the longest credential the API accepts.
@@ -64,8 +65,8 @@ func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
 			return tokenPlan{}, l.errorf("permissions", "%s tokens have scopes, not permissions", kind)
 		}
 		for i, scope := range t.Scopes {
-			if scope == "" || strings.ContainsFunc(scope, unicode.IsSpace) {
-				return tokenPlan{}, l.errorf(fmt.Sprintf("scopes[%d]", i), "%q is not a scope", scope)
+			if !slices.Contains(auth.Scopes, scope) {
+				return tokenPlan{}, l.errorf(fmt.Sprintf("scopes[%d]", i), "%q is not a GitHub OAuth scope%s", scope, suggest.DidYouMean(scope, auth.Scopes, ""))
 			}
 		}
 		out.token.Scopes = t.Scopes
@@ -77,6 +78,9 @@ func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
 			return tokenPlan{}, l.errorf("permissions", "required for %s tokens", kind)
 		}
 		for _, name := range slices.Sorted(maps.Keys(t.Permissions)) {
+			if !slices.Contains(auth.Permissions, name) {
+				return tokenPlan{}, l.errorf("permissions."+name, "%q is not a GitHub permission%s", name, suggest.DidYouMean(name, auth.Permissions, ""))
+			}
 			if err := oneOf(l, "permissions."+name, t.Permissions[name], permissionLevels); err != nil {
 				return tokenPlan{}, err
 			}

@@ -30,6 +30,9 @@ type plan struct {
 	enterprises []enterprisePlan
 	orgs        []orgPlan
 	tokens      []tokenPlan
+
+	progress func(done, total int) // Document.Progress
+	done     int
 }
 
 type userPlan struct {
@@ -100,18 +103,25 @@ type tokenPlan struct {
 // write creates everything the plan holds, each entry after those it
 // refers to.
 func (p *plan) write(ctx context.Context, tx *store.Tx) error {
+	total := len(p.users) + len(p.enterprises) + len(p.tokens)
+	for _, o := range p.orgs {
+		total += o.entries()
+	}
 	if err := p.writeUsers(ctx, tx); err != nil {
 		return err
 	}
+	p.wrote(len(p.users), total)
 	for _, e := range p.enterprises {
 		if err := p.writeEnterprise(ctx, tx, e); err != nil {
 			return err
 		}
+		p.wrote(1, total)
 	}
 	for _, o := range p.orgs {
 		if err := p.writeOrg(ctx, tx, o); err != nil {
 			return err
 		}
+		p.wrote(o.entries(), total)
 	}
 	for _, t := range p.tokens {
 		t.token.UserID, t.token.OrgID = t.user.ID(), t.org.ID()
@@ -119,7 +129,22 @@ func (p *plan) write(ctx context.Context, tx *store.Tx) error {
 			return err
 		}
 	}
+	p.wrote(len(p.tokens), total)
 	return nil
+}
+
+// entries counts what progress counts of an organization: itself, its
+// members, teams, grants, residual seats and activity.
+func (o orgPlan) entries() int {
+	return 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity)
+}
+
+// wrote reports n more entries written, of total.
+func (p *plan) wrote(n, total int) {
+	p.done += n
+	if p.progress != nil {
+		p.progress(p.done, total)
+	}
 }
 
 func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePlan) error {

@@ -4,9 +4,11 @@
 package spectest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -256,4 +258,34 @@ func (s *Spec) Operations() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Transport returns an http.RoundTripper for tests that sends requests
+// through next (nil: http.DefaultTransport) and checks every response of
+// the API (For the path; not the dashboard's pages under /ui) with Check.
+func Transport(t testing.TB, next http.RoundTripper) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return checking{t: t, next: next}
+}
+
+type checking struct {
+	t    testing.TB
+	next http.RoundTripper
+}
+
+func (c checking) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.RoundTrip(req)
+	if err != nil || req.URL.Path == "/ui" || strings.HasPrefix(req.URL.Path, "/ui/") {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	For(c.t, req.URL.Path).Check(c.t, req.Method, req.URL.Path, resp.StatusCode, resp.Header, body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }

@@ -81,6 +81,9 @@ func IsPostgresURL(dsn string) bool {
 // migrations: a postgres:// URL selects PostgreSQL, anything else is a
 // SQLite file path, or ":memory:".
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if err := CheckDSN(dsn); err != nil {
+		return nil, err
+	}
 	s := &Store{retries: opt.MaxRetries}
 	if s.retries <= 0 {
 		s.retries = 5
@@ -106,6 +109,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	}
 	if err := s.connect(ctx); err != nil {
 		s.db.Close()
+		if s.dialect == SQLite {
+			return nil, fmt.Errorf("store: open SQLite database %s: %w", dsn, err)
+		}
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {

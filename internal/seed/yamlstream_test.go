@@ -1,0 +1,41 @@
+package seed_test
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+)
+
+// TestWriteYAMLIsYAMLv3s: the streaming writer writes, byte for byte, what
+// yaml.v3 writes for the whole document, on documents using every key.
+func TestWriteYAMLIsYAMLv3s(t *testing.T) {
+	example, err := os.ReadFile("../../examples/seed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{"examples/seed.yaml": string(example), "rich": rich, "empty": "{}",
+		"empty lists": "organizations: [{login: a, members: [], seats: []}]"} {
+		d, err := seed.Parse([]byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var want bytes.Buffer
+		enc := yaml.NewEncoder(&want)
+		enc.SetIndent(2)
+		if err := enc.Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		enc.Close()
+		got, err := d.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Errorf("%s: streamed\n%s\nwant (yaml.v3)\n%s", name, got, want.String())
+		}
+	}
+}
