@@ -67,6 +67,7 @@ type ops struct {
 	stmts   *stmtCache     // SQLite only: prepared statements, shared by the store and its transactions
 	tx      *sql.Tx        // set inside a transaction
 	commits *commitCounter // the store's count of committed writes (version.go)
+	dirt    *ledgerDirt    // inside a transaction: seats to re-resolve before it commits (ledger.go)
 }
 
 // Tx is a write transaction.
@@ -296,7 +297,12 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits}}); err != nil {
+	t := &Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits, dirt: &ledgerDirt{}}}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.flushLedger(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}

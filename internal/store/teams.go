@@ -73,7 +73,7 @@ func (o ops) AddTeamMember(ctx context.Context, teamID, userID int64, role strin
 	if err != nil {
 		return fmt.Errorf("store: team member: %w", err)
 	}
-	return nil
+	return o.teamUsersChanged(ctx, teamID, userID)
 }
 
 // TeamMemberIDs lists the user ids of a team's direct members.
@@ -135,7 +135,7 @@ func (o ops) AddEnterpriseTeamMember(ctx context.Context, teamID, userID int64, 
 	if err != nil {
 		return fmt.Errorf("store: enterprise team member: %w", err)
 	}
-	return nil
+	return o.enterpriseTeamSeatsChanged(ctx, teamID, userID)
 }
 
 // EnterpriseTeamMemberIDs lists the user ids of an enterprise team.
