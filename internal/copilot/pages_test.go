@@ -205,4 +205,3 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 		})
 	}
 }
-

@@ -36,7 +36,7 @@ const wholeOrgAt = 20000
 
 // ledgerDirt is what a transaction has marked for re-resolution.
 type ledgerDirt struct {
-	orgs  map[int64]bool             // whole organizations
+	orgs  map[int64]bool           // whole organizations
 	users map[int64]map[int64]bool // by org, some of its users
 }
 
