@@ -439,3 +439,42 @@ func (o ops) CountStateSeats(ctx context.Context, orgID int64, state string, at 
 	}
 	return n, nil
 }
+
+// SeatTotal is how many seats an org's active members hold at a moment,
+// and how many of them are pending cancellation.
+type SeatTotal struct{ Listed, Pending int }
+
+// SeatTotals counts every org's listed seats at at, by org id (orgs with
+// none are left out).
+func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal, error) {
+	out := map[int64]SeatTotal{}
+	for _, q := range []struct {
+		where string
+		add   func(t *SeatTotal, n int)
+	}{
+		{``, func(t *SeatTotal, n int) { t.Listed = n }},
+		{` AND s.pending_cancellation_date IS NOT NULL`, func(t *SeatTotal, n int) { t.Pending = n }},
+	} {
+		rows, err := o.query(ctx, `SELECT s.org_id, COUNT(*) FROM copilot_seats s
+			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`+q.where+` GROUP BY s.org_id`,
+			seatkeeper.StateActive, unix(at), unix(at))
+		if err != nil {
+			return nil, fmt.Errorf("store: seat totals: %w", err)
+		}
+		err = eachRow(rows, func(row *sql.Rows) error {
+			var org int64
+			var n int
+			if err := row.Scan(&org, &n); err != nil {
+				return err
+			}
+			t := out[org]
+			q.add(&t, n)
+			out[org] = t
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: seat totals: %w", err)
+		}
+	}
+	return out, nil
+}

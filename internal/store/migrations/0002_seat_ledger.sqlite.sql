@@ -20,6 +20,9 @@ CREATE TABLE copilot_seats (
     enterprise_team_id        BIGINT,
     PRIMARY KEY (org_id, user_id, valid_from)
 );
--- A seat list's order (oldest first, ties by user id) for keyset pages.
-CREATE INDEX copilot_seats_list ON copilot_seats (org_id, state, created_at, user_id);
+-- A seat list's order (oldest first, ties by user id), with the bounds
+-- that filter it, so that pages and counts read the index alone.
+CREATE INDEX copilot_seats_list ON copilot_seats (org_id, state, created_at, user_id, valid_from, ends_at);
+-- The seats pending cancellation, counted by the metrics.
+CREATE INDEX copilot_seats_pending ON copilot_seats (org_id, state, valid_from, ends_at) WHERE pending_cancellation_date IS NOT NULL;
 CREATE INDEX copilot_seats_user ON copilot_seats (user_id);
