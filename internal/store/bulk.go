@@ -113,6 +113,7 @@ func (o ops) BulkGrants(ctx context.Context, gs []seatkeeper.Grant) error {
 
 // BulkActivity inserts activity rows, by user id.
 func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatkeeper.Activity) error {
+	o.touchOrg(orgID)
 	rows := make([][]any, 0, len(acts))
 	for id, a := range acts {
 		rows = append(rows, []any{orgID, id, unix(*a.LastActivityAt), a.LastActivityEditor})

@@ -37,6 +37,7 @@ func (o ops) ensureInvitation(ctx context.Context, m seatkeeper.Membership) erro
 
 // SetInviter records who sent the invitation of a pending membership.
 func (o ops) SetInviter(ctx context.Context, orgID, userID, inviterID int64) error {
+	o.touchOrg(orgID)
 	_, err := o.exec(ctx, `UPDATE org_invitations SET inviter_id = ? WHERE org_id = ? AND user_id = ?`, nullID(inviterID), orgID, userID)
 	if err != nil {
 		return fmt.Errorf("store: inviter: %w", err)
@@ -232,6 +233,7 @@ func (o ops) ChildTeams(ctx context.Context, teamID int64) ([]seatkeeper.Team, e
 // UpdateTeam stores every field of t but its org and creation time; the
 // name and slug stay unique in the org (a conflict error otherwise).
 func (o ops) UpdateTeam(ctx context.Context, t seatkeeper.Team) error {
+	o.touchOrg(t.OrgID)
 	was, err := o.TeamByID(ctx, t.ID)
 	if err != nil {
 		return err

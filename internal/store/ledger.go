@@ -38,11 +38,16 @@ const wholeOrgAt = 20000
 type ledgerDirt struct {
 	orgs  map[int64]bool           // whole organizations
 	users map[int64]map[int64]bool // by org, some of its users
+
+	// What the transaction wrote, for data_changes (changes.go).
+	wrote, orgWrites, global bool
+	touched                  map[int64]bool // organizations whose data changed
 }
 
 // seatsChanged marks users' seats in an org as changed. Outside a
 // transaction they are re-resolved at once.
 func (o ops) seatsChanged(ctx context.Context, orgID int64, userIDs ...int64) error {
+	o.touchOrg(orgID)
 	if len(userIDs) == 0 {
 		return nil
 	}
@@ -71,6 +76,7 @@ func (o ops) seatsChanged(ctx context.Context, orgID int64, userIDs ...int64) er
 
 // orgSeatsChanged marks every seat of an org as changed.
 func (o ops) orgSeatsChanged(ctx context.Context, orgID int64) error {
+	o.touchOrg(orgID)
 	if o.dirt == nil {
 		return o.resolveOrg(ctx, orgID)
 	}
@@ -91,6 +97,7 @@ func (o ops) teamSeatsChanged(ctx context.Context, teamID int64) error {
 	if err != nil {
 		return err
 	}
+	o.touchOrg(t.OrgID)
 	ids, err := o.TeamSubtreeUserIDs(ctx, teamID)
 	if err != nil {
 		return err

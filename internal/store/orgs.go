@@ -78,6 +78,7 @@ func (o ops) PutSubscription(ctx context.Context, s seatkeeper.Subscription) err
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	o.touchOrg(s.OrgID)
 	was, err := o.Subscription(ctx, s.OrgID)
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return err
@@ -120,6 +121,7 @@ func (o ops) Activity(ctx context.Context, orgID, userID int64) (seatkeeper.Acti
 
 // PutActivity records a user's last Copilot activity in an org.
 func (o ops) PutActivity(ctx context.Context, orgID, userID int64, a seatkeeper.Activity) error {
+	o.touchOrg(orgID)
 	if a.LastActivityAt == nil {
 		return errors.New("store: activity needs a time")
 	}

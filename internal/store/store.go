@@ -306,6 +306,10 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 		tx.Rollback()
 		return err
 	}
+	if err := t.recordChanges(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	err = tx.Commit()
 	// Count even a failed commit: whether it took effect is unknown, and
 	// a spurious count only costs readers a cache refill.
@@ -392,11 +396,19 @@ func (o ops) rebind(query string) string {
 // the statement is in flight cannot file what it reads under the final
 // count.
 func (o ops) countWrite(query string) func() {
-	if o.tx != nil || o.commits == nil || !mayWrite(query) {
+	if o.tx != nil {
+		o.noteWrite(query)
+		return func() {}
+	}
+	if o.commits == nil || !mayWrite(query) {
 		return func() {}
 	}
 	o.commits.Add(1)
-	return func() { o.commits.Add(1) }
+	return func() {
+		// What a statement of its own changed is not known: everything.
+		o.insertChange(context.Background(), ScopeAll)
+		o.commits.Add(1)
+	}
 }
 
 // mayWrite reports whether a statement can change data: anything but a

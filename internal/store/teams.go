@@ -47,6 +47,7 @@ func (o ops) Teams(ctx context.Context, orgID int64) ([]seatkeeper.Team, error) 
 // CreateTeam inserts t; a zero t.ID is allocated. The slug defaults to the
 // slugified name.
 func (o ops) CreateTeam(ctx context.Context, t *seatkeeper.Team) error {
+	o.touchOrg(t.OrgID)
 	if t.Slug == "" {
 		t.Slug = seatkeeper.Slugify(t.Name)
 	}

@@ -26,3 +26,13 @@ CREATE INDEX copilot_seats_list ON copilot_seats (org_id, state, created_at, use
 -- The seats pending cancellation, counted by the metrics.
 CREATE INDEX copilot_seats_pending ON copilot_seats (org_id, state, valid_from, ends_at) WHERE pending_cancellation_date IS NOT NULL;
 CREATE INDEX copilot_seats_user ON copilot_seats (user_id);
+
+-- Which scopes committed writes changed, for caches that keep answers per
+-- organization (changes.go): scope 0 is everything, -1 nothing a cache
+-- keeps, any other an organization's id. Every write transaction adds a
+-- row for each scope it changed; seq orders them as they commit (SQLite
+-- has one writer at a time).
+CREATE TABLE data_changes (
+    seq   INTEGER PRIMARY KEY,
+    scope BIGINT NOT NULL
+);
