@@ -55,8 +55,16 @@ if [ ! -f "$db" ]; then
 fi
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# Servers are waited for, so that a run that follows finds its ports free.
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
+
+for port in "$PORT_SK" "$PORT_ST"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken" >&2; exit 1; fi
+done
 
 # start_seatkeeper starts (or, when it runs, restarts) seatkeeper and
 # waits until it is ready, setting sk_pid and ready_ms.

@@ -21,3 +21,12 @@ func DeriveSeats(ctx context.Context, r Reader, org seatkeeper.Organization, sta
 	}
 	return deriveSeats(ctx, r, org, sub, state, store.Users{}, now)
 }
+
+// SetMarkEvery sets how many seats apart a list's bookmarks are, for
+// tests that page a small org across many bookmarks; it returns the old
+// value.
+func SetMarkEvery(n int) int {
+	old := markEvery
+	markEvery = n
+	return old
+}

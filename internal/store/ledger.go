@@ -485,3 +485,27 @@ func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal,
 	}
 	return out, nil
 }
+
+// SeatMarks counts the seats of an org's active members at at, in list
+// order, and returns every every-th seat's key (the every-th, the
+// 2×every-th, ...): bookmarks from which SeatQuery.After reaches any
+// position of the list by reading at most every index entries past one.
+func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) (total int, marks []SeatKey, err error) {
+	if total, err = o.CountStateSeats(ctx, orgID, seatkeeper.StateActive, at); err != nil || total < every {
+		return total, nil, err
+	}
+	marks, err = queryAllCap(ctx, o, total/every, func(row interface{ Scan(...any) error }) (SeatKey, error) {
+		var k SeatKey
+		var created int64
+		err := row.Scan(&created, &k.UserID)
+		k.CreatedAt = fromUnix(created)
+		return k, err
+	}, `SELECT w.created_at, w.user_id FROM (
+			SELECT s.created_at, s.user_id, ROW_NUMBER() OVER (ORDER BY s.created_at, s.user_id) AS n
+			FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
+		) w WHERE w.n % ? = 0 ORDER BY w.n`, orgID, seatkeeper.StateActive, unix(at), unix(at), every)
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: seat marks: %w", err)
+	}
+	return total, marks, nil
+}
