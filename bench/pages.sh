@@ -50,7 +50,7 @@ rows=$(curl -sf -H "Authorization: Bearer ghp_gen0000token0000" \
   "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/seats?per_page=100&page=$middle" | grep -o '"assignee":' | wc -l)
 echo "page $middle of 100 holds $rows seats"
 write() {
-  curl -sf -o /dev/null -w "$1 selected_users: %{http_code} %{time_total}s\n" -X "$1" -H "Authorization: Bearer ghp_gen0000token0000" \
+  curl -s -o /dev/null -w "$1 selected_users: %{http_code} %{time_total}s\n" -X "$1" -H "Authorization: Bearer ghp_gen0000token0000" \
     -d '{"selected_usernames":["gen-0000-u0000000"]}' "http://127.0.0.1:$PORT/orgs/gen-org-0000/copilot/billing/selected_users"
 }
 for verb in DELETE POST DELETE POST; do
