@@ -12,25 +12,30 @@ import (
 // markEvery is how many seats apart a list's bookmarks are.
 var markEvery = 1000
 
-// seatMarks is an org's seat list total and bookmarks (store.SeatMarks).
+// seatMarks is an org's seat list total and, once a page past the first
+// bookmark was asked for, its bookmarks (store.SeatMarks).
 type seatMarks struct {
 	total int
 	marks []store.SeatKey
 }
 
-// seatMarksKey is the read cache's key for an org's list bookmarks on a
-// UTC day (seats start and end only at 00:00 UTC).
-type seatMarksKey struct{ org, day int64 }
+// Read cache keys for an org's list total and its bookmarks on a UTC day
+// (seats start and end only at 00:00 UTC).
+type (
+	seatTotalKey struct{ org, day int64 }
+	seatMarksKey struct{ org, day int64 }
+)
 
 // SeatPage returns one page of the org's seat list at the clock's time:
 // the seats between the bounds pick for the list's total, in list order
 // (as OrgSeats), and the total, from the seat ledger's list index.
 //
-// Through a read cache view (internal/readcache) the list's total and a
-// bookmark every markEvery seats are kept until the org changes, so that
-// a page is read from the bookmark before it: any page costs about what
-// the first costs. Without a view, the total is counted and the page
-// read at its offset.
+// Through a read cache view (internal/readcache) the list's total and,
+// once a page past the first bookmark is asked for, a bookmark every
+// markEvery seats are kept until the org changes, so that a page is read
+// from the bookmark before it: any page costs about what the first
+// costs. Without a view, the total is counted and the page read at its
+// offset.
 func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
 	sub, err := s.Store.Subscription(ctx, org.ID)
@@ -45,12 +50,21 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 		return s.pageAt(ctx, org, sub, now, bounds, seatMarks{total: -1})
 	}
 	local := s.Store.LocalCommits()
-	m, err := readcache.GetIn(ctx, org.ID, seatMarksKey{org: org.ID, day: now.Unix() / 86400}, func() (seatMarks, error) {
-		total, marks, err := s.Store.SeatMarks(ctx, org.ID, now, markEvery)
-		return seatMarks{total, marks}, err
+	day := now.Unix() / 86400
+	var m seatMarks
+	m.total, err = readcache.GetIn(ctx, org.ID, seatTotalKey{org: org.ID, day: day}, func() (int, error) {
+		return s.Store.CountStateSeats(ctx, org.ID, seatkeeper.StateActive, now)
 	})
 	if err != nil {
 		return 0, nil, err
+	}
+	if lo, _ := bounds(m.total); lo >= markEvery {
+		m.marks, err = readcache.GetIn(ctx, org.ID, seatMarksKey{org: org.ID, day: day}, func() ([]store.SeatKey, error) {
+			return s.Store.SeatMarks(ctx, org.ID, now, markEvery)
+		})
+		if err != nil {
+			return 0, nil, err
+		}
 	}
 	total, page, err = s.pageAt(ctx, org, sub, now, bounds, m)
 	// The bookmarks may be older than the page (a write committed after

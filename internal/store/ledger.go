@@ -486,15 +486,12 @@ func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal,
 	return out, nil
 }
 
-// SeatMarks counts the seats of an org's active members at at, in list
-// order, and returns every every-th seat's key (the every-th, the
-// 2×every-th, ...): bookmarks from which SeatQuery.After reaches any
-// position of the list by reading at most every index entries past one.
-func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) (total int, marks []SeatKey, err error) {
-	if total, err = o.CountStateSeats(ctx, orgID, seatkeeper.StateActive, at); err != nil || total < every {
-		return total, nil, err
-	}
-	marks, err = queryAllCap(ctx, o, total/every, func(row interface{ Scan(...any) error }) (SeatKey, error) {
+// SeatMarks returns, of the seats of an org's active members at at in
+// list order, every every-th seat's key (the every-th, the 2×every-th,
+// ...): bookmarks from which SeatQuery.After reaches any position of the
+// list by reading at most every index entries past one.
+func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) ([]SeatKey, error) {
+	marks, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatKey, error) {
 		var k SeatKey
 		var created int64
 		err := row.Scan(&created, &k.UserID)
@@ -505,7 +502,7 @@ func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int
 			FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
 		) w WHERE w.n % ? = 0 ORDER BY w.n`, orgID, seatkeeper.StateActive, unix(at), unix(at), every)
 	if err != nil {
-		return 0, nil, fmt.Errorf("store: seat marks: %w", err)
+		return nil, fmt.Errorf("store: seat marks: %w", err)
 	}
-	return total, marks, nil
+	return marks, nil
 }
