@@ -6,7 +6,7 @@
 #
 #   bench/pages.sh                 # one org of 1,000,000 seats
 #   SEATS=100000 bench/pages.sh
-#   SK_BIN=/tmp/seatkeeper-main DB_TAG=-main bench/pages.sh   # another build, its own database
+#   SEATKEEPER_BIN=/tmp/seatkeeper-main DB_TAG=-main bench/pages.sh   # another build, its own database
 #
 # After the warm pages, a seat is changed (DELETE then POST
 # selected_users) and the first page and the last page are timed right
@@ -20,8 +20,8 @@ PER_PAGE=${PER_PAGE:-50}
 PORT=${PORT:-18092}
 out=bench/out
 mkdir -p "$out"
-sk="${SK_BIN:-$out/seatkeeper}"
-[ -n "${SK_BIN:-}" ] || go build -o "$out/seatkeeper" ./cmd/seatkeeper
+sk="${SEATKEEPER_BIN:-$out/seatkeeper}"
+[ -n "${SEATKEEPER_BIN:-}" ] || go build -o "$out/seatkeeper" ./cmd/seatkeeper
 
 db="$out/pages-1-$SEATS${DB_TAG:-}.db"
 if [ ! -f "$db" ]; then

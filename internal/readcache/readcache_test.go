@@ -522,7 +522,7 @@ func TestOtherOrgsAnswersSurviveAWrite(t *testing.T) {
 			view := c.Begin(ctx)
 			n, err := readcache.GetIn(view, orgs[org], key("members "+org), func() (int, error) {
 				fills[org]++
-				ms, err := mine.Members(ctx, orgs[org], "", 0)
+				ms, err := mine.MembersOf(ctx, orgs[org], "", store.Users{})
 				return len(ms), err
 			})
 			if err != nil {
