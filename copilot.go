@@ -244,3 +244,73 @@ func (r Reach) Since() time.Time {
 	}
 	return r.Grant.CreatedAt
 }
+
+// MemberReaches returns the ways a grant reaches an org member under the
+// subscription: none under "disabled"; under "assign_all" also the
+// implicit grant every member holds, from when both they and the
+// subscription existed; otherwise the grants that reach them.
+func MemberReaches(sub Subscription, m Membership, reaches []Reach) []Reach {
+	switch sub.SeatManagementSetting {
+	case SeatsDisabled:
+		return nil
+	case SeatsAssignAll:
+		at := time.Unix(max(sub.CreatedAt.Unix(), m.CreatedAt.Unix()), 0).UTC()
+		return append(reaches[:len(reaches):len(reaches)], Reach{Grant: Grant{
+			OrgID: m.OrgID, Kind: GrantUser, UserID: m.UserID, CreatedAt: at, UpdatedAt: at,
+		}})
+	}
+	return reaches
+}
+
+// SeatSpan is a seat as ResolveSeat gives it at every moment from From
+// (inclusive; zero for any time before Until) to Until (exclusive; zero
+// for no end).
+type SeatSpan struct {
+	From, Until time.Time
+	Chosen      Reach
+	Pending     *Date
+}
+
+// SeatSpans is ResolveSeat at every moment at once: the seat a user holds
+// over time, in time order, one span for each stretch in which the answer
+// is the same. It changes only when a grant's pending cancellation takes
+// effect, so a seat with no pending cancellation has one span without an
+// end, and one pending cancellation one span ending on that date. Moments
+// at which ResolveSeat finds no seat are in no span.
+func SeatSpans(reaches []Reach) []SeatSpan {
+	var dates []time.Time
+	for _, r := range reaches {
+		if d := r.Grant.PendingCancellationDate; d != nil {
+			dates = append(dates, d.Time)
+		}
+	}
+	slices.SortFunc(dates, func(a, b time.Time) int { return a.Compare(b) })
+	dates = slices.CompactFunc(dates, func(a, b time.Time) bool { return a.Equal(b) })
+	var spans []SeatSpan
+	from := time.Time{} // stands for every moment before the first date
+	for i := 0; i <= len(dates); i++ {
+		var until time.Time
+		if i < len(dates) {
+			until = dates[i]
+		}
+		chosen, pending, ok := ResolveSeat(reaches, from)
+		switch {
+		case !ok:
+		case len(spans) > 0 && spans[len(spans)-1].Until.Equal(from) && sameSeat(spans[len(spans)-1], chosen, pending):
+			spans[len(spans)-1].Until = until
+		default:
+			spans = append(spans, SeatSpan{From: from, Until: until, Chosen: chosen, Pending: pending})
+		}
+		from = until
+	}
+	return spans
+}
+
+// sameSeat reports whether a span's seat is the one chosen, pending
+// until pending.
+func sameSeat(s SeatSpan, chosen Reach, pending *Date) bool {
+	samePending := (s.Pending == nil) == (pending == nil) && (pending == nil || s.Pending.Equal(pending.Time))
+	return samePending && s.Chosen.Grant.ID == chosen.Grant.ID && s.Chosen.Grant.Kind == chosen.Grant.Kind &&
+		s.Chosen.Since().Equal(chosen.Since()) && s.Chosen.Grant.UpdatedAt.Equal(chosen.Grant.UpdatedAt) &&
+		s.Chosen.Team == chosen.Team && s.Chosen.ETeam == chosen.ETeam
+}

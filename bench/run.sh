@@ -5,6 +5,10 @@
 #   bench/run.sh                       # 100 orgs x 10,000 seats = 1,000,000 seats, 10 s a server
 #   ORGS=10 SEATS=1000 DUR=3s bench/run.sh
 #   SEATKEEPER_BIN=/tmp/old/seatkeeper bench/run.sh   # a binary built elsewhere (another commit)
+#   MODE=cold bench/run.sh             # 400,000 random targets, no warm-up: read-cache misses
+#   MODE=writes bench/run.sh           # the warm targets while another org changes a seat 10 times a second
+#   GEN=wrk bench/run.sh               # wrk as the load generator instead of bench/load
+#   DB_TAG=-old bench/run.sh           # a database of its own (bench-ORGS-SEATS-old.db), for another build's schema
 #
 # Each server gets DUR at each connection count, in ROUNDS slices (default
 # 5) taken in turn, static then seatkeeper: the machine's speed drifts by
@@ -18,11 +22,19 @@ ORGS=${ORGS:-100}
 SEATS=${SEATS:-10000}
 DUR=${DUR:-10s}
 ROUNDS=${ROUNDS:-5}
+MODE=${MODE:-warm}
+GEN=${GEN:-load}
 # Each run first sends every target once, untimed, so every timed request
 # is a read-cache hit. WARM= measures cold instead: seatkeeper is
 # restarted before each of its slices, so each slice starts with an empty
 # read cache (the operating system's page cache stays warm).
 WARM=${WARM--warmup}
+TARGETS=20000
+case "$MODE" in
+  warm | writes) ;;
+  cold) WARM=; TARGETS=400000 ;;
+  *) echo "MODE is warm, cold or writes" >&2; exit 2 ;;
+esac
 PORT_SK=${PORT_SK:-18090}
 PORT_ST=${PORT_ST:-18091}
 out=bench/out
@@ -33,17 +45,26 @@ if [ -n "${SEATKEEPER_BIN:-}" ]; then
 else
   go build -o "$out/seatkeeper" ./cmd/seatkeeper
 fi
+sk="$out/seatkeeper"
 go build -o "$out/static" ./bench/static
 go build -o "$out/load" ./bench/load
 
-db="$out/bench-$ORGS-$SEATS.db"
+db="$out/bench-$ORGS-$SEATS${DB_TAG:-}.db"
 if [ ! -f "$db" ]; then
-  "$out/seatkeeper" generate --database "$db" --orgs "$ORGS" --seats-per-org "$SEATS" --tokens-per-org 10
+  "$sk" generate --database "$db" --orgs "$ORGS" --seats-per-org "$SEATS" --tokens-per-org 10
 fi
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+# Servers are waited for, so that a run that follows finds its ports free.
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT
+
+for port in "$PORT_SK" "$PORT_ST"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken" >&2; exit 1; fi
+done
 
 # start_seatkeeper starts (or, when it runs, restarts) seatkeeper and
 # waits until it is ready, setting sk_pid and ready_ms.
@@ -54,7 +75,7 @@ start_seatkeeper() {
   fi
   local start
   start=$(date +%s%N)
-  "$out/seatkeeper" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json 2>>"$out/seatkeeper.log" &
+  "$sk" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json 2>>"$out/seatkeeper.log" &
   sk_pid=$!
   pids+=($sk_pid)
   until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do sleep 0.01; done
@@ -63,8 +84,11 @@ start_seatkeeper() {
 : > "$out/seatkeeper.log"
 start_seatkeeper
 first_ready_ms=$ready_ms
-# 20,000 targets: varying orgs, users and tokens.
-awk -v orgs="$ORGS" -v seats="$SEATS" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) {
+# TARGETS targets: varying orgs, users and tokens. In writes mode the last
+# org is the one written to, and no target reads it.
+read_orgs=$ORGS
+[ "$MODE" = writes ] && read_orgs=$((ORGS - 1))
+awk -v orgs="$read_orgs" -v seats="$SEATS" -v n="$TARGETS" 'BEGIN { srand(7); for (i = 0; i < n; i++) {
   o = int(rand() * orgs); u = int(rand() * seats); k = int(rand() * 10);
   printf "/orgs/gen-org-%04d/members/gen-%04d-u%07d/copilot ghp_gen%04dtoken%04d\n", o, o, u, o, k } }' > "$out/targets-sk.txt"
 awk '{ print $1, "ghp_static" }' "$out/targets-sk.txt" > "$out/targets-static.txt"
@@ -89,6 +113,42 @@ pids+=($!)
 until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
 
 
+if [ "$MODE" = writes ]; then
+  # Another org changes a seat 10 times a second: one member's seat
+  # cancelled, then granted again.
+  w=$((ORGS - 1))
+  wtok=$(printf 'ghp_gen%04dtoken0000' "$w")
+  wurl=$(printf 'http://127.0.0.1:%s/orgs/gen-org-%04d/copilot/billing/selected_users' "$PORT_SK" "$w")
+  wbody=$(printf '{"selected_usernames":["gen-%04d-u%07d"]}' "$w" 0)
+  (while :; do
+    for verb in DELETE POST; do
+      curl -s -o /dev/null -X "$verb" -H "Authorization: Bearer $wtok" -d "$wbody" "$wurl" || true
+      sleep 0.1
+    done
+  done) &
+  pids+=($!)
+fi
+
+# run_load LABEL BASE TARGETS C MS WARM: one slice with the chosen load
+# generator, printed as bench/load prints it.
+run_load() {
+  local label=$1 base=$2 targets=$3 c=$4 ms=$5 warm=$6
+  if [ "$GEN" = wrk ]; then
+    if [ -n "$warm" ]; then
+      "$out/load" -base "$base" -targets "$targets" -c "$c" -d 1ms -warmup -label warmup >/dev/null
+    fi
+    TARGETS_FILE="$targets" wrk -t "$(( c < 2 ? 1 : 2 ))" -c "$c" -d "$(( ms < 1000 ? 1 : ms / 1000 ))s" --latency -s bench/targets.lua "$base" |
+      awk -v label="$label" -v c="$c" '
+        function dur(v) { if (v ~ /us$/) return v / 1000 "ms"; if (v ~ /ms$/) return v + 0 "ms"; if (v ~ /s$/) return v * 1000 "ms"; return v }
+        $1 == "Requests/sec:" { rps = $2 }
+        $1 == "50%" { p50 = dur($2) }
+        $1 == "99%" { p99 = dur($2) }
+        END { printf "%s c=%d rps=%.0f p50=%s p99=%s\n", label, c, rps, p50, p99 }'
+  else
+    "$out/load" -base "$base" -targets "$targets" -c "$c" -d "${ms}ms" $warm -label "$label"
+  fi
+}
+
 results="$out/results.txt"
 : > "$results"
 # A slice's duration: DUR split into ROUNDS, in milliseconds.
@@ -98,17 +158,19 @@ for c in 1 64; do
   for r in $(seq 1 "$ROUNDS"); do
     warm=""
     [ "$r" = 1 ] && warm=$WARM
-    "$out/load" -base "http://127.0.0.1:$PORT_ST" -targets "$out/targets-static.txt" -c "$c" -d "${dur_ms}ms" $warm -label static |
+    run_load static "http://127.0.0.1:$PORT_ST" "$out/targets-static.txt" "$c" "$dur_ms" "$warm" |
       sed "s/\$/ round=$r/" | tee -a "$results"
-    # Cold: a fresh process, its read cache empty.
-    [ -z "$WARM" ] && start_seatkeeper
-    "$out/load" -base "http://127.0.0.1:$PORT_SK" -targets "$out/targets-sk.txt" -c "$c" -d "${dur_ms}ms" $warm -label seatkeeper |
+    # WARM= alone: a fresh process before each slice, its read cache empty.
+    [ -z "$WARM" ] && [ "$MODE" = warm ] && start_seatkeeper
+    run_load seatkeeper "http://127.0.0.1:$PORT_SK" "$out/targets-sk.txt" "$c" "$dur_ms" "$warm" |
       sed "s/\$/ round=$r/" | tee -a "$results"
   done
 done
 rss_kb=$(ps -o rss= -p "$sk_pid" | tr -d ' ')
 
-awk -v rss="$rss_kb" -v ready="$first_ready_ms" -v rounds="$ROUNDS" -v mode="${WARM:+warm: every timed request a read-cache hit}" '
+label=$MODE
+[ -z "$WARM" ] && [ "$MODE" = warm ] && label="warm targets, WARM= (seatkeeper restarted before each slice, its read cache empty)"
+awk -v rss="$rss_kb" -v ready="$first_ready_ms" -v rounds="$ROUNDS" -v mode="$label" -v gen="$GEN" '
   function ms(d) { if (d ~ /ms$/) return d + 0; if (d ~ /µs$/) return d / 1000; if (d ~ /s$/) return d * 1000; return d }
   function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
@@ -122,7 +184,7 @@ awk -v rss="$rss_kb" -v ready="$first_ready_ms" -v rounds="$ROUNDS" -v mode="${W
       rps[r] = v["seatkeeper", "c=64", r, "rps"] / v["static", "c=64", r, "rps"]
       p50[r] = v["seatkeeper", "c=1", r, "p50"] / v["static", "c=1", r, "p50"]
     }
-    printf "\n%s\n", mode == "" ? "cold: seatkeeper restarted before each slice, its read cache empty" : mode
+    printf "\nmode %s, generator %s\n", mode, gen
     printf "ratio rps  c=64: %.2f   (target >= 0.6; median of, sorted:%s)\n", median(rps, rounds), list(rps, rounds)
     printf "ratio p50  c=1:  %.2f   (target <= 2; median of, sorted:%s)\n", median(p50, rounds), list(p50, rounds)
     printf "seatkeeper resident memory: %.0f MB (target <= 150)\n", rss / 1024

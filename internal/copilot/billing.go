@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // SeatBreakdown is GitHub's copilot-organization-seat-breakdown, counted
@@ -33,15 +32,19 @@ func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Bil
 		return Billing{}, err
 	}
 	now := s.Clock.Now()
-	listed, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, now)
+	start := seatkeeper.CycleStart(sub.BillingCycleDay, now)
+	c, err := s.Store.CountSeats(ctx, org.ID, now, start)
 	if err != nil {
 		return Billing{}, err
 	}
-	invited, err := seats(ctx, s.Store, org, sub, seatkeeper.StatePending, store.Users{}, now)
-	if err != nil {
-		return Billing{}, err
-	}
-	return Billing{Subscription: sub, Seats: Breakdown(listed, len(invited), seatkeeper.CycleStart(sub.BillingCycleDay, now))}, nil
+	return Billing{Subscription: sub, Seats: SeatBreakdown{
+		Total:               c.Listed,
+		AddedThisCycle:      c.AddedSince,
+		PendingInvitation:   c.Invited,
+		PendingCancellation: c.PendingCancellation,
+		ActiveThisCycle:     c.ActiveSince,
+		InactiveThisCycle:   c.Listed - c.ActiveSince,
+	}}, nil
 }
 
 // Breakdown counts listed seats against the cycle that began at

@@ -26,7 +26,7 @@ func KeepSeats(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, u
 	}
 	before := map[int64]seatkeeper.Seat{}
 	for _, id := range userIDs {
-		ss, err := seats(ctx, tx, org, sub, "", store.OnlyUsers(id), now)
+		ss, err := deriveSeats(ctx, tx, org, sub, "", store.OnlyUsers(id), now)
 		if err != nil {
 			return err
 		}
@@ -38,7 +38,7 @@ func KeepSeats(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, u
 		return err
 	}
 	for id, was := range before {
-		ss, err := seats(ctx, tx, org, sub, "", store.OnlyUsers(id), now)
+		ss, err := deriveSeats(ctx, tx, org, sub, "", store.OnlyUsers(id), now)
 		if err != nil {
 			return err
 		}

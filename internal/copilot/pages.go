@@ -1,12 +1,7 @@
 package copilot
 
 import (
-	"cmp"
-	"container/heap"
 	"context"
-	"runtime"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -14,16 +9,33 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
+// markEvery is how many seats apart a list's bookmarks are.
+var markEvery = 1000
+
+// seatMarks is an org's seat list total and, once a page past the first
+// bookmark was asked for, its bookmarks (store.SeatMarks).
+type seatMarks struct {
+	total int
+	marks []store.SeatKey
+}
+
+// Read cache keys for an org's list total and its bookmarks on a UTC day
+// (seats start and end only at 00:00 UTC).
+type (
+	seatTotalKey struct{ org, day int64 }
+	seatMarksKey struct{ org, day int64 }
+)
+
 // SeatPage returns one page of the org's seat list at the clock's time:
 // the seats between the bounds pick for the list's total, in list order
-// (as OrgSeats), and the total.
+// (as OrgSeats), and the total, from the seat ledger's list index.
 //
-// Through a read cache view (internal/readcache) the list's order (its
-// user ids, 8 bytes a seat) is kept while the data and the UTC day are
-// unchanged, and each page resolves only its own seats: a page costs the
-// same wherever it falls in the list, and a list of a million seats is
-// resolved in full once, not once a page. Without a view every call
-// resolves the whole list.
+// Through a read cache view (internal/readcache) the list's total and,
+// once a page past the first bookmark is asked for, a bookmark every
+// markEvery seats are kept until the org changes, so that a page is read
+// from the bookmark before it: any page costs about what the first
+// costs. Without a view, the total is counted and the page read at its
+// offset.
 func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
 	sub, err := s.Store.Subscription(ctx, org.ID)
@@ -34,167 +46,54 @@ func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 		return 0, nil, err
 	}
 	now := s.Clock.Now()
-	whole := func(ctx context.Context) (int, []seatkeeper.Seat, error) {
-		all, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, now)
-		if err != nil {
-			return 0, nil, err
-		}
-		lo, hi := bounds(len(all))
-		return len(all), all[lo:hi], nil
-	}
 	if !readcache.Active(ctx) {
-		return whole(ctx)
+		return s.pageAt(ctx, org, sub, now, bounds, seatMarks{total: -1})
 	}
 	local := s.Store.LocalCommits()
-	order, err := readcache.Get(ctx, seatOrderKey{org: org.ID, day: now.Unix() / 86400}, func() ([]int64, error) {
-		return seatOrder(ctx, s.Store, org, sub, now)
+	day := now.Unix() / 86400
+	var m seatMarks
+	m.total, err = readcache.GetIn(ctx, org.ID, seatTotalKey{org: org.ID, day: day}, func() (int, error) {
+		return s.Store.CountStateSeats(ctx, org.ID, seatkeeper.StateActive, now)
 	})
 	if err != nil {
 		return 0, nil, err
 	}
-	lo, hi := bounds(len(order))
-	want := order[lo:hi]
-	for chunk := range slices.Chunk(want, store.MaxUsers) {
-		part, err := seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.OnlyUsers(chunk...), now)
+	if lo, _ := bounds(m.total); lo >= markEvery {
+		m.marks, err = readcache.GetIn(ctx, org.ID, seatMarksKey{org: org.ID, day: day}, func() ([]store.SeatKey, error) {
+			return s.Store.SeatMarks(ctx, org.ID, now, markEvery)
+		})
 		if err != nil {
 			return 0, nil, err
 		}
-		page = append(page, part...)
 	}
-	// The order may have been read before a write that the page's seats,
-	// read now, reflect (a write by another process after this request
-	// began, or by a request running alongside it). Then answer from one
-	// reading of the whole list instead.
-	if !sameUsers(page, want) || !readcache.Unchanged(ctx, local) {
-		return whole(readcache.Without(ctx))
+	total, page, err = s.pageAt(ctx, org, sub, now, bounds, m)
+	// The bookmarks may be older than the page (a write committed after
+	// this request began): then answer from one reading instead.
+	if err == nil && !readcache.Unchanged(ctx, local) {
+		return s.pageAt(readcache.Without(ctx), org, sub, now, bounds, seatMarks{total: -1})
 	}
-	return len(order), page, nil
+	return total, page, err
 }
 
-// orderChunk is how many members seatOrder resolves at a time.
-var orderChunk = 5000
-
-// seatOrder returns the user ids of the org's seats at now, in list order.
-// It walks the members a range of user ids at a time, resolving each
-// range's seats from memberships and grants alone and keeping only their
-// sort keys, so that ordering a million seats holds a few thousand
-// resolved seats at once, not a million. Ranges are resolved by as many
-// workers as there are cores (at most 4) while the next are read.
-func seatOrder(ctx context.Context, st *store.Store, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time) ([]int64, error) {
-	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
-		return nil, nil
-	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	ranges := make(chan []store.Member)
-	// Each range's keys are sorted by the worker that resolved them and
-	// merged once at the end, straight into the order: no slice of all the
-	// keys is ever built, and the sorting runs on every core.
-	var (
-		mu     sync.Mutex
-		chunks [][]sortKey
-		wg     sync.WaitGroup
-	)
-	for range min(4, max(1, runtime.GOMAXPROCS(0))) {
-		wg.Go(func() {
-			for ms := range ranges {
-				users := store.UserRange(ms[0].User.ID, ms[len(ms)-1].User.ID)
-				chunk, err := seatKeys(ctx, st, org, sub, ms, users, now)
-				if err != nil {
-					cancel(err)
-					continue // drain
-				}
-				slices.SortFunc(chunk, sortKey.compare)
-				mu.Lock()
-				chunks = append(chunks, chunk)
-				mu.Unlock()
-			}
-		})
-	}
-	err := func() error {
-		defer close(ranges)
-		for after := int64(0); ; {
-			ms, err := st.MemberKeysAfter(ctx, org.ID, seatkeeper.StateActive, after, orderChunk)
-			if err != nil || len(ms) == 0 {
-				return err
-			}
-			after = ms[len(ms)-1].User.ID
-			select {
-			case ranges <- ms:
-			case <-ctx.Done():
-				return context.Cause(ctx)
-			}
+// pageAt reads the page bounds pick from the list whose total and
+// bookmarks m holds (a total of -1: counted here, without bookmarks).
+func (s *Service) pageAt(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time,
+	bounds func(total int) (lo, hi int), m seatMarks) (int, []seatkeeper.Seat, error) {
+	if m.total < 0 {
+		n, err := s.Store.CountStateSeats(ctx, org.ID, seatkeeper.StateActive, now)
+		if err != nil {
+			return 0, nil, err
 		}
-	}()
-	wg.Wait()
-	if cause := context.Cause(ctx); cause != nil {
-		return nil, cause
+		m.total = n
 	}
-	if err != nil {
-		return nil, err
+	lo, hi := bounds(m.total)
+	if hi <= lo {
+		return m.total, nil, nil
 	}
-	return mergeOrder(chunks), nil
-}
-
-// sortKey places a seat in its list: oldest first, ties by user id.
-type sortKey struct{ since, user int64 }
-
-func (a sortKey) compare(b sortKey) int {
-	return cmp.Or(cmp.Compare(a.since, b.since), cmp.Compare(a.user, b.user))
-}
-
-// mergeOrder merges sorted chunks of keys into their user ids, in order.
-func mergeOrder(chunks [][]sortKey) []int64 {
-	n := 0
-	h := make(chunkHeap, 0, len(chunks))
-	for _, c := range chunks {
-		if len(c) > 0 {
-			n += len(c)
-			h = append(h, c)
-		}
+	q := store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, Offset: lo, Limit: hi - lo}
+	if b := min(lo/markEvery, len(m.marks)); b > 0 {
+		q.After, q.Offset = &m.marks[b-1], lo-b*markEvery
 	}
-	heap.Init(&h)
-	order := make([]int64, 0, n)
-	for len(h) > 0 {
-		c := h[0]
-		order = append(order, c[0].user)
-		if len(c) == 1 {
-			heap.Pop(&h)
-			continue
-		}
-		h[0] = c[1:]
-		heap.Fix(&h, 0)
-	}
-	return order
-}
-
-// chunkHeap is a min-heap of sorted chunks by their first key.
-type chunkHeap [][]sortKey
-
-func (h chunkHeap) Len() int           { return len(h) }
-func (h chunkHeap) Less(i, j int) bool { return h[i][0].compare(h[j][0]) < 0 }
-func (h chunkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *chunkHeap) Push(x any)        { *h = append(*h, x.([]sortKey)) }
-func (h *chunkHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
-}
-
-// seatOrderKey is the read cache's key for an org's seat list order.
-type seatOrderKey struct{ org, day int64 }
-
-// sameUsers reports whether page holds the seats of want's users, in
-// want's order.
-func sameUsers(page []seatkeeper.Seat, want []int64) bool {
-	if len(page) != len(want) {
-		return false
-	}
-	for i, seat := range page {
-		if seat.User.ID != want[i] {
-			return false
-		}
-	}
-	return true
+	page, err := ledgerSeats(ctx, s.Store, org, sub, q)
+	return m.total, page, err
 }

@@ -2,9 +2,7 @@ package copilot_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -72,8 +70,8 @@ func bounds(page, perPage int) func(int) (int, int) {
 // cache view or not, is the matching slice of the whole list, and that a
 // write is seen by the next page read.
 func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
-	// Resolve the order 17 members at a time: many ranges, one partial.
-	defer copilot.SetOrderChunk(copilot.SetOrderChunk(17))
+	// A bookmark every 7 seats: pages start before, on and after them.
+	defer copilot.SetMarkEvery(copilot.SetMarkEvery(7))
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		clk := &clock.Clock{}
@@ -110,9 +108,8 @@ func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
 			}
 		}
 		check(t)
-		before := cache.Stats()
-		if before.Hits == 0 {
-			t.Fatalf("the list order was never served from the cache: %+v", before)
+		if cache.Stats().Hits == 0 {
+			t.Fatal("the list's bookmarks were never served from the cache")
 		}
 
 		// Cancel one seat, seat a member who had none, and move a seat to
@@ -211,45 +208,5 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 				t.Errorf("old view after the write: total %d, %d seats; want the current %d", total, len(page), len(all))
 			}
 		})
-	}
-}
-
-// TestSeatPageCancelled stops ordering a list whose request is gone: the
-// workers and the walk end, and the error says why.
-func TestSeatPageCancelled(t *testing.T) {
-	defer copilot.SetOrderChunk(copilot.SetOrderChunk(3))
-	st := storetest.Open(t, store.SQLite)
-	clk := &clock.Clock{}
-	clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
-	org := loadOrg(t, st, clk.Now(), pagesSeed(60), "acme")
-	svc := &copilot.Service{Store: st, Clock: clk}
-	ctx, cancel := context.WithCancel(readcache.New(st, 0).Begin(context.Background()))
-	cancel()
-	if _, _, err := svc.SeatPage(ctx, org, bounds(1, 50)); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled request: %v, want context.Canceled", err)
-	}
-	// The order itself, cancelled before and while it walks.
-	sub, err := st.Subscription(context.Background(), org.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := copilot.SeatOrder(ctx, st, org, sub, clk.Now()); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled order: %v, want context.Canceled", err)
-	}
-	for range 20 {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(200+rand.IntN(3000))*time.Microsecond)
-		order, err := copilot.SeatOrder(ctx, st, org, sub, clk.Now())
-		cancel()
-		if err == nil && len(order) == 0 {
-			t.Error("an order that finished is empty")
-		}
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			t.Errorf("order cut short: %v, want context.DeadlineExceeded", err)
-		}
-	}
-	order, err := copilot.SeatOrder(context.Background(), st, org, sub, clk.Now())
-	all, allErr := svc.OrgSeats(context.Background(), org)
-	if err != nil || allErr != nil || len(all) == 0 || len(order) != len(all) {
-		t.Errorf("order of %d seats (%v), want %d (%v)", len(order), err, len(all), allErr)
 	}
 }

@@ -67,11 +67,15 @@ func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, 
 	return seatOf(ctx, s.Store, org, username, now)
 }
 
-// seatReader is a Reader that also finds users and memberships.
+// seatReader is a Reader that also finds users, memberships and teams,
+// and reads the seat ledger.
 type seatReader interface {
 	Reader
 	UserByLogin(ctx context.Context, login string) (seatkeeper.User, error)
 	Membership(ctx context.Context, orgID, userID int64) (seatkeeper.Membership, error)
+	LedgerSeats(ctx context.Context, q store.SeatQuery) ([]store.LedgerSeat, error)
+	TeamByID(ctx context.Context, id int64) (seatkeeper.Team, error)
+	EnterpriseTeamByID(ctx context.Context, id int64) (seatkeeper.EnterpriseTeam, error)
 }
 
 // seatOf is SeatDetails reading through r at now.
@@ -93,7 +97,7 @@ func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, user
 	case m.State == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
 	}
-	seats, err := seats(ctx, r, org, sub, seatkeeper.StateActive, store.OnlyUsers(user.ID), now)
+	seats, err := ledgerSeats(ctx, r, org, sub, store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, UserID: user.ID})
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
@@ -101,6 +105,51 @@ func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, user
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoSeat).WithDoc(DocGrantAccess)
 	}
 	return seats[0], nil
+}
+
+// ledgerSeats reads the seats q selects from the seat ledger, with the
+// teams that carry them.
+func ledgerSeats(ctx context.Context, r seatReader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+	q store.SeatQuery) ([]seatkeeper.Seat, error) {
+	rows, err := r.LedgerSeats(ctx, q)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	teams := map[int64]*seatkeeper.Team{}
+	eteams := map[int64]*seatkeeper.EnterpriseTeam{}
+	out := make([]seatkeeper.Seat, len(rows))
+	for i, row := range rows {
+		out[i] = seatkeeper.Seat{
+			Org:                     org,
+			User:                    row.User,
+			PlanType:                sub.PlanType,
+			CreatedAt:               row.CreatedAt,
+			UpdatedAt:               row.UpdatedAt,
+			PendingCancellationDate: row.PendingCancellationDate,
+			Activity:                row.Activity,
+		}
+		if id := row.TeamID; id != 0 {
+			if teams[id] == nil {
+				t, err := r.TeamByID(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				teams[id] = &t
+			}
+			out[i].Team = teams[id]
+		}
+		if id := row.EnterpriseTeamID; id != 0 {
+			if eteams[id] == nil {
+				t, err := r.EnterpriseTeamByID(ctx, id)
+				if err != nil {
+					return nil, err
+				}
+				eteams[id] = &t
+			}
+			out[i].EnterpriseTeam = eteams[id]
+		}
+	}
+	return out, nil
 }
 
 // OrgSeats returns every seat billed in the org at the clock's time, in
@@ -113,15 +162,18 @@ func (s *Service) OrgSeats(ctx context.Context, org seatkeeper.Organization) ([]
 	if err != nil {
 		return nil, err
 	}
-	return seats(ctx, s.Store, org, sub, seatkeeper.StateActive, store.Users{}, s.Clock.Now())
+	return ledgerSeats(ctx, s.Store, org, sub, store.SeatQuery{OrgID: org.ID, At: s.Clock.Now(), State: seatkeeper.StateActive})
 }
 
-// seats resolves the seats of the org's members in the given state (of
+// deriveSeats resolves the seats of the org's members in the given state (of
 // the given users only) at now, in list order: oldest grant
 // first, ties by user id. Under "disabled" nobody holds a seat; under
 // "assign_all" every member does, from when both they and the
-// subscription existed; otherwise whoever a live grant reaches.
-func seats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
+// subscription existed; otherwise whoever a live grant reaches. It is
+// what the seat ledger (store.LedgerSeats) must hold at every moment:
+// writes inside a transaction read it before the ledger is brought up to
+// date, and tests hold the ledger to it.
+func deriveSeats(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
 	state string, users store.Users, now time.Time) ([]seatkeeper.Seat, error) {
 	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil, nil
@@ -149,7 +201,7 @@ func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, 
 		return nil, err
 	}
 	out := make([]seatkeeper.Seat, 0, len(ms))
-	eachSeat(org, sub, ms, reaches, now, func(m store.Member, chosen seatkeeper.Reach, pending *seatkeeper.Date) {
+	eachSeat(sub, ms, reaches, now, func(m store.Member, chosen seatkeeper.Reach, pending *seatkeeper.Date) {
 		since := chosen.Since()
 		updated := chosen.Grant.UpdatedAt
 		if since.After(updated) {
@@ -173,39 +225,12 @@ func resolveMembers(ctx context.Context, r Reader, org seatkeeper.Organization, 
 	return out, nil
 }
 
-// seatKeys returns, unsorted, the list keys of the seats members hold: a
-// seat list's order without building its seats. The members may carry
-// only their ids and memberships (store.MemberKeysAfter).
-func seatKeys(ctx context.Context, r Reader, org seatkeeper.Organization, sub seatkeeper.Subscription,
-	ms []store.Member, users store.Users, now time.Time) ([]sortKey, error) {
-	if sub.SeatManagementSetting == seatkeeper.SeatsDisabled || len(ms) == 0 {
-		return nil, nil
-	}
-	reaches, err := r.OrgReachesOf(ctx, org.ID, users)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]sortKey, 0, len(ms))
-	eachSeat(org, sub, ms, reaches, now, func(m store.Member, chosen seatkeeper.Reach, _ *seatkeeper.Date) {
-		keys = append(keys, sortKey{chosen.Since().Unix(), m.User.ID})
-	})
-	return keys, nil
-}
-
 // eachSeat calls seat, in ms's order, for each member who holds a seat at
 // now, with the reach that gives it and its pending cancellation date.
-func eachSeat(org seatkeeper.Organization, sub seatkeeper.Subscription, ms []store.Member,
+func eachSeat(sub seatkeeper.Subscription, ms []store.Member,
 	reaches map[int64][]seatkeeper.Reach, now time.Time, seat func(store.Member, seatkeeper.Reach, *seatkeeper.Date)) {
 	for _, m := range ms {
-		rs := reaches[m.User.ID]
-		if sub.SeatManagementSetting == seatkeeper.SeatsAssignAll {
-			since := max(sub.CreatedAt.Unix(), m.Membership.CreatedAt.Unix())
-			at := time.Unix(since, 0).UTC()
-			rs = append(rs, seatkeeper.Reach{Grant: seatkeeper.Grant{
-				OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: m.User.ID, CreatedAt: at, UpdatedAt: at,
-			}})
-		}
-		if chosen, pending, ok := seatkeeper.ResolveSeat(rs, now); ok {
+		if chosen, pending, ok := seatkeeper.ResolveSeat(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID]), now); ok {
 			seat(m, chosen, pending)
 		}
 	}

@@ -174,7 +174,7 @@ type membershipKey struct{ org, user int64 }
 // membership returns the user's membership of the org, or nil if there is
 // none, through the read cache.
 func (s *Server) membership(ctx context.Context, orgID, userID int64) (*seatkeeper.Membership, error) {
-	m, err := readcache.Get(ctx, membershipKey{orgID, userID}, func() (*seatkeeper.Membership, error) {
+	m, err := readcache.GetIn(ctx, orgID, membershipKey{orgID, userID}, func() (*seatkeeper.Membership, error) {
 		m, err := s.store.Membership(ctx, orgID, userID)
 		if seatkeeper.IsNotFound(err) {
 			return nil, nil

@@ -100,7 +100,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 
 // handleMetrics serves GET /metrics in Prometheus's text format: request
 // counts and latencies since the process started, and the Copilot seats of
-// every organization at the clock's time, computed now.
+// every organization at the clock's time, counted in the seat ledger.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	orgs, err := s.store.CopilotOrgs(r.Context())
 	if err != nil {
@@ -109,19 +109,14 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) error {
 	seats := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "seatkeeper_copilot_seats", Help: "Copilot seats billed now, by organization and state (active or pending_cancellation).",
 	}, []string{"org", "state"})
+	totals, err := s.store.SeatTotals(r.Context(), s.clock.Now())
+	if err != nil {
+		return err
+	}
 	for _, org := range orgs {
-		list, err := s.copilot.OrgSeats(r.Context(), org)
-		if err != nil {
-			return err
-		}
-		pending := 0
-		for _, seat := range list {
-			if seat.PendingCancellationDate != nil {
-				pending++
-			}
-		}
-		seats.WithLabelValues(org.Login, "active").Set(float64(len(list) - pending))
-		seats.WithLabelValues(org.Login, "pending_cancellation").Set(float64(pending))
+		t := totals[org.ID]
+		seats.WithLabelValues(org.Login, "active").Set(float64(t.Listed - t.Pending))
+		seats.WithLabelValues(org.Login, "pending_cancellation").Set(float64(t.Pending))
 	}
 	body, err := s.metrics.Write(seats)
 	if err != nil {

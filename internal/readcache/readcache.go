@@ -10,9 +10,13 @@
 // request, or by any request of this process, is seen at once; a write by
 // another process is seen by every request that begins after it
 // committed. Entries live in a generation tagged with both versions; when
-// either moves on, the next lookup starts an empty generation and the old
-// one is dropped whole. Nothing is ever updated in place, so no entry can
-// outlive the data it was read from.
+// either moves on, the next lookup starts a new generation. Entries are
+// kept by scope (an organization's id, or 0 for answers about
+// everything): the new generation keeps the scopes no commit since the
+// old one changed (Source.ChangesSince) and drops the others, so a write
+// to one organization leaves every other organization's answers in place.
+// Nothing is ever updated in place, so no entry can outlive the data it
+// was read from.
 //
 // Answers that depend on the time as well as the data must put what they
 // depend on (a UTC day, say) in their key.
@@ -33,6 +37,12 @@ type Source interface {
 	DataVersion(ctx context.Context) (string, error)
 	// LocalCommits grows after each of this process's commits.
 	LocalCommits() uint64
+	// ChangesSince reports the scopes changed after the state mark names
+	// (and perhaps some changed later) and the mark of the state external
+	// names: external itself, or a mark of the state it read, which is
+	// external's if that version is still current when it returns. all
+	// when it cannot tell (mark "" is no state).
+	ChangesSince(ctx context.Context, mark, external string) (scopes []int64, all bool, next string, err error)
 }
 
 // DefaultLimit is how many entries a generation holds before it is
@@ -53,6 +63,9 @@ type Cache struct {
 	running *versionCall // the read in progress, if any
 
 	hits, misses, bypasses atomic.Uint64
+	kept                   atomic.Uint64 // entries carried into a new generation
+
+	buildMu sync.Mutex // one new generation built at a time
 }
 
 // New returns a cache over src holding up to limit entries at a time
@@ -69,9 +82,39 @@ type generation struct {
 	external string // Source.DataVersion
 	local    uint64 // Source.LocalCommits
 	seq      uint64 // the seq of the view that started it
+	mark     string // Source.ChangesSince's mark of this state; "" when unknown
 
 	mu      sync.RWMutex
+	scopes  map[int64]*bucket
+	entries atomic.Int64 // across its buckets
+}
+
+// bucket holds one scope's entries. A bucket passes unchanged from one
+// generation to the next while nothing in its scope changes.
+type bucket struct {
+	mu      sync.RWMutex
 	entries map[any]entry
+}
+
+func newGeneration(external string, local, seq uint64, mark string) *generation {
+	return &generation{external: external, local: local, seq: seq, mark: mark, scopes: map[int64]*bucket{}}
+}
+
+// bucket returns the generation's bucket for scope, making it if needed.
+func (g *generation) bucket(scope int64) *bucket {
+	g.mu.RLock()
+	b := g.scopes[scope]
+	g.mu.RUnlock()
+	if b != nil {
+		return b
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if b = g.scopes[scope]; b == nil {
+		b = &bucket{entries: map[any]entry{}}
+		g.scopes[scope] = b
+	}
+	return b
 }
 
 type entry struct {
@@ -187,12 +230,21 @@ func Without(ctx context.Context) context.Context {
 	return context.WithValue(ctx, viewKey{}, (*view)(nil))
 }
 
-// Get returns the answer cached under key in ctx's view, or calls fill,
-// caches what it returns and returns that. key must be comparable and
-// should be a type of the caller's own, so callers cannot collide. Errors
-// are cached only when they are seatkeeper errors (a 404, a 422): answers,
-// not failures. Without a view, Get just calls fill.
+// Get is GetIn for an answer that may depend on anything (scope 0):
+// kept until any change that is not one organization's alone.
 func Get[T any](ctx context.Context, key any, fill func() (T, error)) (T, error) {
+	return GetIn(ctx, 0, key, fill)
+}
+
+// GetIn returns the answer cached under key in ctx's view, or calls fill,
+// caches what it returns and returns that. The answer must depend only on
+// the data of scope (an organization's id: what Source.ChangesSince names
+// when that organization changes) and on data that changes everything
+// (scope 0). key must be comparable and should be a type of the caller's
+// own, so callers cannot collide. Errors are cached only when they are
+// seatkeeper errors (a 404, a 422): answers, not failures. Without a
+// view, GetIn just calls fill.
+func GetIn[T any](ctx context.Context, scope int64, key any, fill func() (T, error)) (T, error) {
 	v, _ := ctx.Value(viewKey{}).(*view)
 	if v == nil {
 		return fill()
@@ -200,14 +252,15 @@ func Get[T any](ctx context.Context, key any, fill func() (T, error)) (T, error)
 	c := v.c
 	// Read the local count before fill reads the store: what fill reads
 	// is then at least as new as the generation it is filed in.
-	g := c.generationFor(v, c.src.LocalCommits())
+	g := c.generationFor(ctx, v, c.src.LocalCommits())
 	if g == nil {
 		c.bypasses.Add(1)
 		return fill()
 	}
-	g.mu.RLock()
-	e, ok := g.entries[key]
-	g.mu.RUnlock()
+	b := g.bucket(scope)
+	b.mu.RLock()
+	e, ok := b.entries[key]
+	b.mu.RUnlock()
 	if ok {
 		c.hits.Add(1)
 		val, _ := e.value.(T)
@@ -218,14 +271,16 @@ func Get[T any](ctx context.Context, key any, fill func() (T, error)) (T, error)
 	if err != nil && !cacheable(err) {
 		return val, err
 	}
-	g.mu.Lock()
-	if len(g.entries) < c.limit {
-		g.entries[key] = entry{value: val, err: err}
-		g.mu.Unlock()
+	if g.entries.Load() < int64(c.limit) {
+		b.mu.Lock()
+		if _, dup := b.entries[key]; !dup {
+			b.entries[key] = entry{value: val, err: err}
+			g.entries.Add(1)
+		}
+		b.mu.Unlock()
 	} else {
-		g.mu.Unlock()
 		// Full: start over rather than track recency on every hit.
-		c.cur.CompareAndSwap(g, &generation{external: g.external, local: g.local, seq: g.seq, entries: map[any]entry{}})
+		c.cur.CompareAndSwap(g, newGeneration(g.external, g.local, g.seq, g.mark))
 	}
 	return val, err
 }
@@ -235,7 +290,7 @@ func Get[T any](ctx context.Context, key any, fill func() (T, error)) (T, error)
 // is newer than the view (a request that began before another process's
 // write, still running after a later request saw it): that view reads
 // the store.
-func (c *Cache) generationFor(v *view, local uint64) *generation {
+func (c *Cache) generationFor(ctx context.Context, v *view, local uint64) *generation {
 	for {
 		g := c.cur.Load()
 		if g != nil && g.external == v.external && g.local == local {
@@ -244,14 +299,66 @@ func (c *Cache) generationFor(v *view, local uint64) *generation {
 		if g != nil && (g.local > local || (g.external != v.external && g.seq > v.seq)) {
 			return nil
 		}
-		ng := &generation{external: v.external, local: local, seq: v.seq, entries: map[any]entry{}}
-		if g != nil && g.seq > ng.seq {
-			ng.seq = g.seq
-		}
+		ng := c.next(ctx, g, v, local)
 		if c.cur.CompareAndSwap(g, ng) {
 			return ng
 		}
 	}
+}
+
+// next builds the generation after g for a view at local: it keeps g's
+// buckets of the scopes no commit changed since g's state, when that can
+// be told exactly, and starts the others empty.
+func (c *Cache) next(ctx context.Context, g *generation, v *view, local uint64) *generation {
+	// One at a time: the others wait and find it built.
+	c.buildMu.Lock()
+	defer c.buildMu.Unlock()
+	if cur := c.cur.Load(); cur != g && cur != nil && cur.external == v.external && cur.local == local {
+		return cur
+	}
+	ng := newGeneration(v.external, local, v.seq, "")
+	if g != nil && g.seq > ng.seq {
+		ng.seq = g.seq
+	}
+	var from string
+	if g != nil {
+		from = g.mark
+	}
+	ctx = context.WithoutCancel(ctx)
+	scopes, all, mark, err := c.src.ChangesSince(ctx, from, v.external)
+	if err != nil {
+		return ng
+	}
+	// A mark other than the view's data version itself names the view's
+	// state only if nothing committed since the view read its version:
+	// then nothing since has moved either count.
+	if mark != v.external {
+		if ext, err := c.src.DataVersion(ctx); err != nil || ext != v.external || c.src.LocalCommits() != local {
+			return ng
+		}
+	}
+	ng.mark = mark
+	if all || g == nil || from == "" {
+		return ng
+	}
+	changed := make(map[int64]bool, len(scopes))
+	for _, s := range scopes {
+		changed[s] = true
+	}
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for scope, b := range g.scopes {
+		if changed[scope] {
+			continue
+		}
+		ng.scopes[scope] = b
+		b.mu.RLock()
+		n := len(b.entries)
+		b.mu.RUnlock()
+		ng.entries.Add(int64(n))
+		c.kept.Add(uint64(n))
+	}
+	return ng
 }
 
 // cacheable reports whether err is an answer (GitHub's 404 or 422, say)
@@ -264,6 +371,7 @@ func cacheable(err error) bool {
 // Stats are the cache's counters since it was made.
 type Stats struct {
 	Hits, Misses, Bypasses uint64
+	Kept                   uint64 // entries carried into a later generation
 	Entries                int
 }
 
@@ -272,11 +380,9 @@ func (c *Cache) Stats() Stats {
 	if c == nil {
 		return Stats{}
 	}
-	st := Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bypasses: c.bypasses.Load()}
+	st := Stats{Hits: c.hits.Load(), Misses: c.misses.Load(), Bypasses: c.bypasses.Load(), Kept: c.kept.Load()}
 	if g := c.cur.Load(); g != nil {
-		g.mu.RLock()
-		st.Entries = len(g.entries)
-		g.mu.RUnlock()
+		st.Entries = int(g.entries.Load())
 	}
 	return st
 }

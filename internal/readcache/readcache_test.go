@@ -469,3 +469,110 @@ func TestConcurrentReadersAndAWriter(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherOrgsAnswersSurviveAWrite keeps answers per organization: a
+// write to one org, by this process or another, refills that org's
+// answers at the next request and leaves the other org's in place; a
+// write that is no one org's alone (a new user) refills everything.
+func TestOtherOrgsAnswersSurviveAWrite(t *testing.T) {
+	eachPair(t, func(t *testing.T, mine, other *store.Store) {
+		ctx := context.Background()
+		orgs := map[string]int64{}
+		for _, login := range []string{"org-a", "org-b"} {
+			err := mine.Tx(ctx, func(tx *store.Tx) error {
+				o := seatkeeper.Organization{Login: login, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateOrg(ctx, &o); err != nil {
+					return err
+				}
+				orgs[login] = o.ID
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		join := func(st *store.Store, org string) {
+			t.Helper()
+			login := fmt.Sprintf("member%d", userSeq.Add(1))
+			err := st.Tx(ctx, func(tx *store.Tx) error {
+				u := seatkeeper.User{Login: login, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+				return nil
+			})
+			if err == nil {
+				err = st.Tx(ctx, func(tx *store.Tx) error {
+					u, err := tx.UserByLogin(ctx, login)
+					if err != nil {
+						return err
+					}
+					return tx.PutMembership(ctx, seatkeeper.Membership{OrgID: orgs[org], UserID: u.ID, Role: seatkeeper.RoleMember,
+						State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0})
+				})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := readcache.New(mine, 0)
+		fills := map[string]int{}
+		members := func(org string) int {
+			t.Helper()
+			view := c.Begin(ctx)
+			n, err := readcache.GetIn(view, orgs[org], key("members "+org), func() (int, error) {
+				fills[org]++
+				ms, err := mine.MembersOf(ctx, orgs[org], "", store.Users{})
+				return len(ms), err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		check := func(step string, wantA, wantB, fillsA, fillsB int) {
+			t.Helper()
+			if a, b := members("org-a"), members("org-b"); a != wantA || b != wantB {
+				t.Errorf("%s: %d and %d members, want %d and %d", step, a, b, wantA, wantB)
+			}
+			if fills["org-a"] != fillsA || fills["org-b"] != fillsB {
+				t.Errorf("%s: filled %d and %d times, want %d and %d", step, fills["org-a"], fills["org-b"], fillsA, fillsB)
+			}
+		}
+		join(mine, "org-a")
+		join(mine, "org-b")
+		check("first reads", 1, 1, 1, 1)
+		check("nothing changed", 1, 1, 1, 1)
+		// The membership is written alone, after the user: org-a's only.
+		err := other.Tx(ctx, func(tx *store.Tx) error {
+			return tx.PutMembership(ctx, seatkeeper.Membership{OrgID: orgs["org-a"], UserID: mustUser(t, tx, "member"+fmt.Sprint(userSeq.Load()-1)),
+				Role: seatkeeper.RoleAdmin, State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("another process wrote to org-a", 1, 1, 2, 1)
+		err = mine.Tx(ctx, func(tx *store.Tx) error {
+			return tx.PutMembership(ctx, seatkeeper.Membership{OrgID: orgs["org-b"], UserID: mustUser(t, tx, "member"+fmt.Sprint(userSeq.Load())),
+				Role: seatkeeper.RoleAdmin, State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("this process wrote to org-b", 1, 1, 2, 2)
+		join(other, "org-a") // a user (everything), then a membership (org-a)
+		check("a new user", 2, 1, 3, 3)
+		if c.Stats().Kept == 0 {
+			t.Error("no entry was ever carried into a new generation")
+		}
+	})
+}
+
+func mustUser(t *testing.T, tx *store.Tx, login string) int64 {
+	t.Helper()
+	u, err := tx.UserByLogin(context.Background(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}

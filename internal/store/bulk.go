@@ -75,7 +75,15 @@ func (o ops) BulkMemberships(ctx context.Context, ms []seatkeeper.Membership) er
 	for i, m := range ms {
 		rows[i] = []any{m.OrgID, m.UserID, m.Role, m.State, unix(m.CreatedAt), unix(m.UpdatedAt)}
 	}
-	return o.insertRows(ctx, "org_memberships", "org_id, user_id, role, state, created_at, updated_at", rows)
+	if err := o.insertRows(ctx, "org_memberships", "org_id, user_id, role, state, created_at, updated_at", rows); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := o.seatsChanged(ctx, m.OrgID, m.UserID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // BulkTeamMembers inserts team memberships (role member).
@@ -84,7 +92,10 @@ func (o ops) BulkTeamMembers(ctx context.Context, teamID int64, userIDs []int64,
 	for i, id := range userIDs {
 		rows[i] = []any{teamID, id, "member", at}
 	}
-	return o.insertRows(ctx, "team_members", "team_id, user_id, role, created_at", rows)
+	if err := o.insertRows(ctx, "team_members", "team_id, user_id, role, created_at", rows); err != nil {
+		return err
+	}
+	return o.teamUsersChanged(ctx, teamID, userIDs...)
 }
 
 // BulkGrants inserts grants whose ids are already reserved.
@@ -94,11 +105,15 @@ func (o ops) BulkGrants(ctx context.Context, gs []seatkeeper.Grant) error {
 		rows[i] = []any{g.ID, g.OrgID, nullID(g.UserID), nullID(g.TeamID), nullID(g.EnterpriseTeamID),
 			unix(g.CreatedAt), unix(g.UpdatedAt), nullDate(g.PendingCancellationDate)}
 	}
-	return o.insertRows(ctx, "copilot_grants", grantCols, rows)
+	if err := o.insertRows(ctx, "copilot_grants", grantCols, rows); err != nil {
+		return err
+	}
+	return o.grantsChanged(ctx, gs)
 }
 
 // BulkActivity inserts activity rows, by user id.
 func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatkeeper.Activity) error {
+	o.touchOrg(orgID)
 	rows := make([][]any, 0, len(acts))
 	for id, a := range acts {
 		rows = append(rows, []any{orgID, id, unix(*a.LastActivityAt), a.LastActivityEditor})

@@ -32,7 +32,7 @@ func (o ops) DeleteSubscription(ctx context.Context, orgID int64) error {
 			return fmt.Errorf("store: delete %s: %w", table, err)
 		}
 	}
-	return nil
+	return o.orgSeatsChanged(ctx, orgID)
 }
 
 // Reset deletes every organization, enterprise, user and token except the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -38,6 +37,7 @@ func (o ops) ensureInvitation(ctx context.Context, m seatkeeper.Membership) erro
 
 // SetInviter records who sent the invitation of a pending membership.
 func (o ops) SetInviter(ctx context.Context, orgID, userID, inviterID int64) error {
+	o.touchOrg(orgID)
 	_, err := o.exec(ctx, `UPDATE org_invitations SET inviter_id = ? WHERE org_id = ? AND user_id = ?`, nullID(inviterID), orgID, userID)
 	if err != nil {
 		return fmt.Errorf("store: inviter: %w", err)
@@ -93,7 +93,10 @@ func (o ops) Invitations(ctx context.Context, orgID int64) ([]seatkeeper.Invitat
 // DeleteMembership removes a user's membership of an org (and with it any
 // invitation); a wrapped ErrNotFound when there is none.
 func (o ops) DeleteMembership(ctx context.Context, orgID, userID int64) error {
-	return o.deleteOne(ctx, "membership", `DELETE FROM org_memberships WHERE org_id = ? AND user_id = ?`, orgID, userID)
+	if err := o.deleteOne(ctx, "membership", `DELETE FROM org_memberships WHERE org_id = ? AND user_id = ?`, orgID, userID); err != nil {
+		return err
+	}
+	return o.seatsChanged(ctx, orgID, userID)
 }
 
 // deleteOne runs a DELETE and reports a wrapped ErrNotFound when it removed
@@ -117,7 +120,7 @@ func (o ops) RemoveFromOrgTeams(ctx context.Context, orgID, userID int64) error 
 	if err != nil {
 		return fmt.Errorf("store: leave teams: %w", err)
 	}
-	return nil
+	return o.seatsChanged(ctx, orgID, userID)
 }
 
 // DeleteUserSeats removes what seats a user in an org directly: the org's
@@ -131,7 +134,7 @@ func (o ops) DeleteUserSeats(ctx context.Context, orgID, userID int64) error {
 			return fmt.Errorf("store: delete seats: %w", err)
 		}
 	}
-	return nil
+	return o.seatsChanged(ctx, orgID, userID)
 }
 
 // TeamMember is a member of a team: directly, with a role, or through one
@@ -200,7 +203,10 @@ func (o ops) teamMembers(ctx context.Context, teamID, onlyUser int64, subtree bo
 // RemoveTeamMember takes a user off a team; a wrapped ErrNotFound when they
 // are not a direct member.
 func (o ops) RemoveTeamMember(ctx context.Context, teamID, userID int64) error {
-	return o.deleteOne(ctx, "team member", `DELETE FROM team_members WHERE team_id = ? AND user_id = ?`, teamID, userID)
+	if err := o.deleteOne(ctx, "team member", `DELETE FROM team_members WHERE team_id = ? AND user_id = ?`, teamID, userID); err != nil {
+		return err
+	}
+	return o.teamUsersChanged(ctx, teamID, userID)
 }
 
 // UserTeamIDs lists the ids of the org's teams a user is a direct member of.
@@ -227,7 +233,12 @@ func (o ops) ChildTeams(ctx context.Context, teamID int64) ([]seatkeeper.Team, e
 // UpdateTeam stores every field of t but its org and creation time; the
 // name and slug stay unique in the org (a conflict error otherwise).
 func (o ops) UpdateTeam(ctx context.Context, t seatkeeper.Team) error {
-	_, err := o.exec(ctx, `UPDATE teams SET name = ?, name_key = ?, slug = ?, slug_key = ?, description = ?, privacy = ?,
+	o.touchOrg(t.OrgID)
+	was, err := o.TeamByID(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	_, err = o.exec(ctx, `UPDATE teams SET name = ?, name_key = ?, slug = ?, slug_key = ?, description = ?, privacy = ?,
 		notification_setting = ?, permission = ?, parent_id = ?, updated_at = ? WHERE id = ?`,
 		t.Name, seatkeeper.LoginKey(t.Name), t.Slug, seatkeeper.LoginKey(t.Slug), t.Description, t.Privacy,
 		t.NotificationSetting, t.Permission, nullID(t.ParentID), unix(t.UpdatedAt), t.ID)
@@ -236,6 +247,9 @@ func (o ops) UpdateTeam(ctx context.Context, t seatkeeper.Team) error {
 	}
 	if err != nil {
 		return fmt.Errorf("store: update team %d: %w", t.ID, err)
+	}
+	if was.ParentID != t.ParentID { // its members join, or leave, the grants of its ancestors
+		return o.teamSeatsChanged(ctx, t.ID)
 	}
 	return nil
 }
@@ -261,8 +275,26 @@ func (o ops) DeleteTeams(ctx context.Context, ids []int64) error {
 	for i, id := range ids {
 		args[i] = id
 	}
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
-	if _, err := o.exec(ctx, `DELETE FROM teams WHERE id IN (`+marks+`)`, args...); err != nil {
+	// Everyone in the teams' subtrees loses their grants, and residual
+	// seats carried by them lose their team.
+	for _, id := range ids {
+		if err := o.teamSeatsChanged(ctx, id); err != nil {
+			return err
+		}
+	}
+	residuals, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) ([2]int64, error) {
+		var r [2]int64
+		return r, row.Scan(&r[0], &r[1])
+	}, `SELECT org_id, user_id FROM copilot_residual_seats WHERE team_id IN (`+marks(len(ids))+`)`, args...)
+	if err != nil {
+		return err
+	}
+	for _, r := range residuals {
+		if err := o.seatsChanged(ctx, r[0], r[1]); err != nil {
+			return err
+		}
+	}
+	if _, err := o.exec(ctx, `DELETE FROM teams WHERE id IN (`+marks(len(ids))+`)`, args...); err != nil {
 		return fmt.Errorf("store: delete teams: %w", err)
 	}
 	return nil

@@ -76,7 +76,7 @@ func (o ops) PutGrant(ctx context.Context, g *seatkeeper.Grant) error {
 	if err != nil {
 		return fmt.Errorf("store: grant: %w", err)
 	}
-	return nil
+	return o.grantsChanged(ctx, []seatkeeper.Grant{*g})
 }
 
 // UserGrant returns an org's direct grant to a user; a wrapped ErrNotFound
@@ -112,7 +112,7 @@ func (o ops) CancelGrants(ctx context.Context, ids []int64, date seatkeeper.Date
 			return fmt.Errorf("store: cancel grants: %w", err)
 		}
 	}
-	return nil
+	return o.grantSeatsChanged(ctx, ids)
 }
 
 // ReviveGrants clears the given grants' cancellation dates as of at; with
@@ -137,5 +137,5 @@ func (o ops) ReviveGrants(ctx context.Context, ids []int64, at time.Time, renew 
 			return fmt.Errorf("store: revive grants: %w", err)
 		}
 	}
-	return nil
+	return o.grantSeatsChanged(ctx, ids)
 }

@@ -99,9 +99,19 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
+		if current > 0 && current < ledgerVersion && len(ms) >= ledgerVersion {
+			// A database from before the seat ledger: its seats, resolved
+			// from the grants, in the same transaction.
+			if err := tx.ResolveAllSeats(ctx); err != nil {
+				return fmt.Errorf("store: filling the seat ledger: %w", err)
+			}
+		}
 		return nil
 	})
 }
+
+// ledgerVersion is the migration that adds the seat ledger.
+const ledgerVersion = 2
 
 // execScript runs a migration file. PostgreSQL takes a whole script in one
 // simple-protocol Exec; SQLite's driver does too.

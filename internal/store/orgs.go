@@ -50,9 +50,10 @@ func (o ops) PutMembership(ctx context.Context, m seatkeeper.Membership) error {
 		if err != nil {
 			return fmt.Errorf("store: invitation: %w", err)
 		}
-		return nil
+	} else if err := o.ensureInvitation(ctx, m); err != nil {
+		return err
 	}
-	return o.ensureInvitation(ctx, m)
+	return o.seatsChanged(ctx, m.OrgID, m.UserID)
 }
 
 // Subscription returns an org's Copilot subscription; a wrapped ErrNotFound
@@ -77,7 +78,12 @@ func (o ops) PutSubscription(ctx context.Context, s seatkeeper.Subscription) err
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	_, err := o.exec(ctx, `INSERT INTO copilot_subscriptions (org_id, plan_type, seat_management_setting, public_code_suggestions,
+	o.touchOrg(s.OrgID)
+	was, err := o.Subscription(ctx, s.OrgID)
+	if err != nil && !seatkeeper.IsNotFound(err) {
+		return err
+	}
+	_, err = o.exec(ctx, `INSERT INTO copilot_subscriptions (org_id, plan_type, seat_management_setting, public_code_suggestions,
 		ide_chat, platform_chat, cli, billing_cycle_day, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org_id) DO UPDATE SET plan_type = excluded.plan_type, seat_management_setting = excluded.seat_management_setting,
 		public_code_suggestions = excluded.public_code_suggestions, ide_chat = excluded.ide_chat, platform_chat = excluded.platform_chat,
@@ -86,6 +92,11 @@ func (o ops) PutSubscription(ctx context.Context, s seatkeeper.Subscription) err
 		s.BillingCycleDay, unix(s.CreatedAt), unix(s.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("store: subscription: %w", err)
+	}
+	// Seats depend on whether Copilot is enabled and on who the setting
+	// seats, not on the plan, the policies or the billing day.
+	if was.OrgID == 0 || was.SeatManagementSetting != s.SeatManagementSetting {
+		return o.orgSeatsChanged(ctx, s.OrgID)
 	}
 	return nil
 }
@@ -110,6 +121,7 @@ func (o ops) Activity(ctx context.Context, orgID, userID int64) (seatkeeper.Acti
 
 // PutActivity records a user's last Copilot activity in an org.
 func (o ops) PutActivity(ctx context.Context, orgID, userID int64, a seatkeeper.Activity) error {
+	o.touchOrg(orgID)
 	if a.LastActivityAt == nil {
 		return errors.New("store: activity needs a time")
 	}

@@ -357,7 +357,7 @@ func (o ops) PutResidualSeat(ctx context.Context, r ResidualSeat) error {
 	if err != nil {
 		return fmt.Errorf("store: residual seat: %w", err)
 	}
-	return nil
+	return o.seatsChanged(ctx, r.OrgID, r.UserID)
 }
 
 // EnterpriseTeamByID finds an enterprise team by id.

@@ -67,6 +67,7 @@ type ops struct {
 	stmts   *stmtCache     // SQLite only: prepared statements, shared by the store and its transactions
 	tx      *sql.Tx        // set inside a transaction
 	commits *commitCounter // the store's count of committed writes (version.go)
+	dirt    *ledgerDirt    // inside a transaction: seats to re-resolve before it commits (ledger.go)
 }
 
 // Tx is a write transaction.
@@ -296,7 +297,16 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 			panic(p)
 		}
 	}()
-	if err := fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits}}); err != nil {
+	t := &Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits, dirt: &ledgerDirt{}}}
+	if err := fn(t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.flushLedger(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := t.recordChanges(ctx); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -386,11 +396,19 @@ func (o ops) rebind(query string) string {
 // the statement is in flight cannot file what it reads under the final
 // count.
 func (o ops) countWrite(query string) func() {
-	if o.tx != nil || o.commits == nil || !mayWrite(query) {
+	if o.tx != nil {
+		o.noteWrite(query)
+		return func() {}
+	}
+	if o.commits == nil || !mayWrite(query) {
 		return func() {}
 	}
 	o.commits.Add(1)
-	return func() { o.commits.Add(1) }
+	return func() {
+		// What a statement of its own changed is not known: everything.
+		o.insertChange(context.Background(), ScopeAll)
+		o.commits.Add(1)
+	}
 }
 
 // mayWrite reports whether a statement can change data: anything but a

@@ -47,6 +47,7 @@ func (o ops) Teams(ctx context.Context, orgID int64) ([]seatkeeper.Team, error) 
 // CreateTeam inserts t; a zero t.ID is allocated. The slug defaults to the
 // slugified name.
 func (o ops) CreateTeam(ctx context.Context, t *seatkeeper.Team) error {
+	o.touchOrg(t.OrgID)
 	if t.Slug == "" {
 		t.Slug = seatkeeper.Slugify(t.Name)
 	}
@@ -73,7 +74,7 @@ func (o ops) AddTeamMember(ctx context.Context, teamID, userID int64, role strin
 	if err != nil {
 		return fmt.Errorf("store: team member: %w", err)
 	}
-	return nil
+	return o.teamUsersChanged(ctx, teamID, userID)
 }
 
 // TeamMemberIDs lists the user ids of a team's direct members.
@@ -135,7 +136,7 @@ func (o ops) AddEnterpriseTeamMember(ctx context.Context, teamID, userID int64, 
 	if err != nil {
 		return fmt.Errorf("store: enterprise team member: %w", err)
 	}
-	return nil
+	return o.enterpriseTeamSeatsChanged(ctx, teamID, userID)
 }
 
 // EnterpriseTeamMemberIDs lists the user ids of an enterprise team.

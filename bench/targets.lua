@@ -1,0 +1,26 @@
+-- wrk script for bench/run.sh: requests cycle through the "PATH TOKEN"
+-- lines of the file named by TARGETS_FILE, each thread from its own
+-- starting line, so that users and tokens vary as with bench/load.
+local targets = {}
+local i = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  for line in io.lines(os.getenv("TARGETS_FILE")) do
+    local path, token = line:match("^(%S+)%s+(%S+)$")
+    if path then
+      targets[#targets + 1] = wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
+    end
+  end
+  i = (id or 0) * 7919 % #targets
+end
+
+function request()
+  i = i % #targets + 1
+  return targets[i]
+end

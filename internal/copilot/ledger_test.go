@@ -1,0 +1,309 @@
+package copilot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/directory"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// ledgerSeed is an org of an enterprise with users u00..u11, of whom some
+// are members, teams nested two deep, seats of every kind (direct,
+// pending, team, enterprise team, residual) and one invitation.
+const ledgerSeed = `users: [{login: owner}, {login: u00}, {login: u01}, {login: u02}, {login: u03}, {login: u04}, {login: u05},
+  {login: u06}, {login: u07}, {login: u08}, {login: u09}, {login: u10}, {login: u11}]
+enterprises:
+  - slug: ent
+    owners: [owner]
+    teams: [{name: Pioneers, members: [{login: u01, joined_at: "2026-01-05T00:00:00Z"}, u07]}]
+organizations:
+  - login: acme
+    enterprise: ent
+    copilot: {public_code_suggestions: allow, billing_cycle_day: 10, created_at: "2026-01-01T00:00:00Z"}
+    members: [{login: owner, role: admin}, {login: u00}, {login: u01}, {login: u02}, {login: u03}, {login: u04}, {login: u05},
+      {login: u06}, {login: u07, state: pending}]
+    teams:
+      - {name: Alpha, privacy: closed, members: [{login: u02, joined_at: "2026-02-01T00:00:00Z"}, u03]}
+      - {name: Beta, parent: alpha, members: [u04]}
+      - {name: Gamma, privacy: closed, members: [u05, u02]}
+    seats:
+      - {user: u00, created_at: "2026-01-02T00:00:00Z"}
+      - {user: u01, pending_cancellation_date: "2026-04-10", created_at: "2026-01-03T00:00:00Z"}
+      - {team: alpha, created_at: "2026-01-04T00:00:00Z"}
+      - {team: gamma, pending_cancellation_date: "2026-05-10"}
+      - {enterprise_team: pioneers, created_at: "2026-01-04T00:00:00Z"}
+    residual_seats:
+      - {user: u06, team: gamma, created_at: "2026-01-06T00:00:00Z", pending_cancellation_date: "2026-04-10"}
+`
+
+// TestLedgerEqualsDerivation runs random sequences of every write that can
+// change a seat (direct and team grants and cancellations, invitations,
+// joining and leaving the org and its teams, moving, creating and
+// deleting teams, enterprise team members and grants, the seat-management
+// setting, turning Copilot off and on, activity) and moves of the clock
+// across billing cycle boundaries, and after each step holds what the
+// seat ledger answers to what the seat rules derive from grants, teams
+// and memberships: at the clock's time, and at other moments (the day
+// each pending cancellation takes effect, the second before, the past).
+func TestLedgerEqualsDerivation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for seed := range uint64(8) {
+			t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { ledgerWalk(t, st, seed, 100) })
+		}
+	})
+}
+
+func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
+	ctx := context.Background()
+	if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.Reset(ctx, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock.Clock{}
+	clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
+	org := loadOrg(t, st, clk.Now(), ledgerSeed, "acme")
+	svc := &copilot.Service{Store: st, Clock: clk}
+	dir := &directory.Service{Store: st, Clock: clk}
+	ent, err := st.EnterpriseBySlug(ctx, "ent")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eteam, err := st.EnterpriseTeamBySlug(ctx, ent.ID, "pioneers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 14))
+	// Mostly members (u00-u07), sometimes users of no org (u08-u11).
+	user := func() string {
+		if rng.IntN(6) == 0 {
+			return fmt.Sprintf("u%02d", 8+rng.IntN(4))
+		}
+		return fmt.Sprintf("u%02d", rng.IntN(8))
+	}
+	users := func() []string {
+		out := []string{user()}
+		for rng.IntN(2) == 0 {
+			out = append(out, user())
+		}
+		return out
+	}
+	team := func() string {
+		ts, err := st.Teams(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ts) == 0 || rng.IntN(8) == 0 {
+			return "nosuchteam"
+		}
+		return ts[rng.IntN(len(ts))].Slug
+	}
+	teamsCreated := 0
+	setting := func(s string) error {
+		return st.Tx(ctx, func(tx *store.Tx) error {
+			sub, err := tx.Subscription(ctx, org.ID)
+			if seatkeeper.IsNotFound(err) {
+				sub = seatkeeper.DefaultSubscription()
+				sub.OrgID, sub.PublicCodeSuggestions, sub.CreatedAt = org.ID, seatkeeper.PolicyAllow, clk.Now()
+			} else if err != nil {
+				return err
+			}
+			sub.SeatManagementSetting, sub.UpdatedAt = s, clk.Now()
+			return tx.PutSubscription(ctx, sub)
+		})
+	}
+	ops := []struct {
+		name string
+		run  func() (string, error)
+	}{
+		{"add users", func() (string, error) { u := users(); _, err := svc.AddUsers(ctx, org, u); return fmt.Sprint(u), err }},
+		{"cancel users", func() (string, error) {
+			u := users()
+			_, err := svc.CancelUsers(ctx, org, u)
+			return fmt.Sprint(u), err
+		}},
+		{"add team", func() (string, error) { tm := team(); _, err := svc.AddTeams(ctx, org, []string{tm}); return tm, err }},
+		{"cancel team", func() (string, error) {
+			tm := team()
+			_, err := svc.CancelTeams(ctx, org, []string{tm})
+			return tm, err
+		}},
+		{"invite", func() (string, error) { u := user(); _, err := dir.SetMembership(ctx, org, u, "", nil); return u, err }},
+		{"accept", func() (string, error) {
+			u := user()
+			uu, err := st.UserByLogin(ctx, u)
+			if err != nil {
+				return u, err
+			}
+			_, err = dir.AcceptInvitation(ctx, org, uu)
+			return u, err
+		}},
+		{"leave org", func() (string, error) { u := user(); return u, dir.RemoveMember(ctx, org, u) }},
+		{"join team", func() (string, error) {
+			tm, u := team(), user()
+			_, err := dir.SetTeamMembership(ctx, org, tm, u, "", nil)
+			return tm + " " + u, err
+		}},
+		{"leave team", func() (string, error) {
+			tm, u := team(), user()
+			return tm + " " + u, dir.RemoveTeamMembership(ctx, org, tm, u)
+		}},
+		{"move team", func() (string, error) {
+			tm, parent := team(), team()
+			ref := &directory.ParentRef{Slug: parent}
+			if rng.IntN(3) == 0 {
+				ref = &directory.ParentRef{} // no parent
+			}
+			_, err := dir.UpdateTeam(ctx, org, tm, directory.TeamSpec{Parent: ref})
+			return tm + " under " + ref.Slug, err
+		}},
+		{"create team", func() (string, error) {
+			teamsCreated++
+			name := fmt.Sprintf("New%d", teamsCreated)
+			closed := seatkeeper.PrivacyClosed
+			_, err := dir.CreateTeam(ctx, org, directory.TeamSpec{Name: &name, Privacy: &closed}, nil)
+			return name, err
+		}},
+		{"delete team", func() (string, error) { tm := team(); return tm, dir.DeleteTeam(ctx, org, tm) }},
+		{"enterprise team member", func() (string, error) {
+			u := user()
+			return u, st.Tx(ctx, func(tx *store.Tx) error {
+				uu, err := tx.UserByLogin(ctx, u)
+				if err != nil {
+					return err
+				}
+				return tx.AddEnterpriseTeamMember(ctx, eteam.ID, uu.ID, clk.Now())
+			})
+		}},
+		{"enterprise team grant", func() (string, error) {
+			g := seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantEnterpriseTeam, EnterpriseTeamID: eteam.ID, CreatedAt: clk.Now(), UpdatedAt: clk.Now()}
+			what := "granted"
+			if rng.IntN(2) == 0 {
+				d := seatkeeper.NextCycleStart(10, clk.Now())
+				g.PendingCancellationDate, what = &d, "cancelled"
+			}
+			return what, st.Tx(ctx, func(tx *store.Tx) error { return tx.PutGrant(ctx, &g) })
+		}},
+		{"setting", func() (string, error) {
+			s := []string{seatkeeper.SeatsAssignSelected, seatkeeper.SeatsAssignSelected, seatkeeper.SeatsAssignAll, seatkeeper.SeatsDisabled}[rng.IntN(4)]
+			return s, setting(s)
+		}},
+		{"copilot off and on", func() (string, error) {
+			err := st.Tx(ctx, func(tx *store.Tx) error { return tx.DeleteSubscription(ctx, org.ID) })
+			if err != nil && !seatkeeper.IsNotFound(err) {
+				return "", err
+			}
+			if rng.IntN(2) == 0 {
+				return "off", nil
+			}
+			return "off and on", setting(seatkeeper.SeatsAssignSelected)
+		}},
+		{"activity", func() (string, error) {
+			u := user()
+			at := clk.Now()
+			_, err := svc.RecordActivity(ctx, org, u, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: "vscode"})
+			return u, err
+		}},
+		{"clock", func() (string, error) {
+			now := clk.Now()
+			switch rng.IntN(4) {
+			case 0: // to the next cycle boundary, exactly
+				clk.Set(seatkeeper.NextCycleStart(10, now).Time)
+			case 1: // a second before it
+				clk.Set(seatkeeper.NextCycleStart(10, now).Add(-time.Second))
+			case 2:
+				clk.Set(now.Add(time.Duration(rng.IntN(40*24)) * time.Hour))
+			default: // back a little
+				clk.Set(now.Add(-time.Duration(rng.IntN(10*24)) * time.Hour))
+			}
+			return clk.Now().Format(time.RFC3339), nil
+		}},
+	}
+	var log []string
+	for step := range steps {
+		op := ops[rng.IntN(len(ops))]
+		what, err := op.run()
+		log = append(log, fmt.Sprintf("%d %s %s: %v", step, op.name, what, err))
+		var answer *seatkeeper.Error
+		if err != nil && !errors.As(err, &answer) {
+			t.Fatalf("%s\nunexpected failure: %v", strings.Join(log, "\n"), err)
+		}
+		if msg := ledgerDiff(ctx, st, org, clk.Now()); msg != "" {
+			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
+		}
+	}
+}
+
+// ledgerDiff compares the ledger with the derivation at now and at the
+// moments around each seat's pending cancellation; "" when they agree.
+func ledgerDiff(ctx context.Context, st *store.Store, org seatkeeper.Organization, now time.Time) string {
+	moments := []time.Time{now, now.AddDate(0, -2, 0)}
+	gs, err := st.Grants(ctx, org.ID)
+	if err != nil {
+		return err.Error()
+	}
+	for _, g := range gs {
+		if d := g.PendingCancellationDate; d != nil {
+			moments = append(moments, d.Time, d.Add(-time.Second))
+		}
+	}
+	for _, at := range moments {
+		clk := &clock.Clock{}
+		clk.Set(at)
+		svc := &copilot.Service{Store: st, Clock: clk}
+		got, err := svc.OrgSeats(ctx, org)
+		if err != nil {
+			return err.Error()
+		}
+		want, err := copilot.DeriveSeats(ctx, st, org, seatkeeper.StateActive, at)
+		if err != nil {
+			return err.Error()
+		}
+		if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+			return fmt.Sprintf("at %s the ledger lists\n%s\nthe rules\n%s", at.Format(time.RFC3339), seatLines(got), seatLines(want))
+		}
+		invited, err := copilot.DeriveSeats(ctx, st, org, seatkeeper.StatePending, at)
+		if err != nil {
+			return err.Error()
+		}
+		n, err := st.CountStateSeats(ctx, org.ID, seatkeeper.StatePending, at)
+		if err != nil {
+			return err.Error()
+		}
+		if n != len(invited) {
+			return fmt.Sprintf("at %s the ledger counts %d invitees' seats, the rules %d", at.Format(time.RFC3339), n, len(invited))
+		}
+	}
+	return ""
+}
+
+func seatLines(seats []seatkeeper.Seat) string {
+	var lines []string
+	for _, s := range seats {
+		line := fmt.Sprintf("  %s since %s updated %s", s.User.Login, s.CreatedAt.Format(time.RFC3339), s.UpdatedAt.Format(time.RFC3339))
+		if s.PendingCancellationDate != nil {
+			line += " until " + s.PendingCancellationDate.String()
+		}
+		if s.Team != nil {
+			line += " via " + s.Team.Slug
+		}
+		if s.EnterpriseTeam != nil {
+			line += " via enterprise " + s.EnterpriseTeam.Slug
+		}
+		if a := s.Activity.LastActivityAt; a != nil {
+			line += " active " + a.Format(time.RFC3339)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(slices.Clip(lines), "\n")
+}

@@ -1,0 +1,85 @@
+package copilot_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/generate"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// TestLedgerFilledOnUpgrade opens a database from before the seat ledger
+// and checks that the migration filled the ledger with every org's seats,
+// as the rules derive them. On SQLite the database is testdata/v1.db,
+// written by the previous release's binary (schema version 1:
+// `seatkeeper seed examples/seed.yaml`, then `seatkeeper generate --orgs 2
+// --seats-per-org 60 --tokens-per-org 1`); on PostgreSQL the same data,
+// loaded by this binary, is taken back to version 1 (the tables of
+// migration 2 dropped, the migration unrecorded) and reopened.
+func TestLedgerFilledOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			if d == store.SQLite {
+				old, err := os.ReadFile(filepath.Join("testdata", "v1.db"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(dsn, old, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				st := storetest.OpenOn(t, dsn, store.Options{})
+				doc, err := os.ReadFile(filepath.Join("..", "..", "examples", "seed.yaml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				parsed, err := seed.Parse(doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				now := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
+				if err := parsed.Load(ctx, st, now); err != nil {
+					t.Fatal(err)
+				}
+				if err := generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: 60, TokensPerOrg: 1, Seed: 1}, now); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+					t.Fatal(err)
+				}
+				st.Close()
+			}
+			st := storetest.OpenOn(t, dsn, store.Options{})
+			if v, err := st.SchemaVersion(ctx); err != nil || v != store.LatestSchemaVersion(d) {
+				t.Fatalf("schema version %d (%v), want %d", v, err, store.LatestSchemaVersion(d))
+			}
+			orgs, err := st.Orgs(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seated := 0
+			for _, org := range orgs {
+				for _, at := range []time.Time{time.Now(), time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)} {
+					if msg := ledgerDiff(ctx, st, org, at); msg != "" {
+						t.Fatalf("%s: %s", org.Login, msg)
+					}
+				}
+				n, err := st.CountStateSeats(ctx, org.ID, "active", time.Now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				seated += n
+			}
+			if seated < 100 {
+				t.Errorf("%d seats in the ledger after the upgrade, want 100 or more (120 generated, some since cancelled)", seated)
+			}
+		})
+	}
+}

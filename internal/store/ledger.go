@@ -1,0 +1,508 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+)
+
+// The seat ledger (table copilot_seats) keeps every org member's seat as
+// rows, so that reads find a seat, a page of a seat list or a count with
+// one indexed query instead of resolving it from grants, teams,
+// memberships and the subscription.
+//
+// The rows are the resolution itself (seatkeeper.MemberReaches and
+// SeatSpans over what OrgReachesOf reads), stored: every write that can
+// change a seat marks the (org, user) pairs it affects, or a whole org,
+// and the transaction re-resolves exactly those before it commits. The
+// rows do not depend on the time: a seat's rows cover every moment, and a
+// read at now takes the one with valid_from <= now < ends_at.
+
+// Bounds of a seat row that begins, or ends, at no particular time.
+const (
+	seatAlways  = -1 << 62
+	seatForever = 1 << 62
+)
+
+// wholeOrgAt is how many users of one org a transaction may mark before
+// its org is re-resolved whole instead, a range of users at a time.
+const wholeOrgAt = 20000
+
+// ledgerDirt is what a transaction has marked for re-resolution.
+type ledgerDirt struct {
+	orgs  map[int64]bool           // whole organizations
+	users map[int64]map[int64]bool // by org, some of its users
+
+	// What the transaction wrote, for data_changes (changes.go).
+	wrote, orgWrites, global bool
+	touched                  map[int64]bool // organizations whose data changed
+}
+
+// seatsChanged marks users' seats in an org as changed. Outside a
+// transaction they are re-resolved at once.
+func (o ops) seatsChanged(ctx context.Context, orgID int64, userIDs ...int64) error {
+	o.touchOrg(orgID)
+	if len(userIDs) == 0 {
+		return nil
+	}
+	if o.dirt == nil {
+		return o.resolveUsers(ctx, orgID, userIDs)
+	}
+	if o.dirt.orgs[orgID] {
+		return nil
+	}
+	if o.dirt.users == nil {
+		o.dirt.users = map[int64]map[int64]bool{}
+	}
+	set := o.dirt.users[orgID]
+	if set == nil {
+		set = map[int64]bool{}
+		o.dirt.users[orgID] = set
+	}
+	for _, id := range userIDs {
+		set[id] = true
+	}
+	if len(set) > wholeOrgAt {
+		return o.orgSeatsChanged(ctx, orgID)
+	}
+	return nil
+}
+
+// orgSeatsChanged marks every seat of an org as changed.
+func (o ops) orgSeatsChanged(ctx context.Context, orgID int64) error {
+	o.touchOrg(orgID)
+	if o.dirt == nil {
+		return o.resolveOrg(ctx, orgID)
+	}
+	if o.dirt.orgs == nil {
+		o.dirt.orgs = map[int64]bool{}
+	}
+	o.dirt.orgs[orgID] = true
+	delete(o.dirt.users, orgID)
+	return nil
+}
+
+// teamSeatsChanged marks the seats of everyone in a team's subtree.
+func (o ops) teamSeatsChanged(ctx context.Context, teamID int64) error {
+	t, err := o.TeamByID(ctx, teamID)
+	if seatkeeper.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	o.touchOrg(t.OrgID)
+	ids, err := o.TeamSubtreeUserIDs(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return o.seatsChanged(ctx, t.OrgID, ids...)
+}
+
+// teamUsersChanged marks the seats of users who joined or left a team.
+func (o ops) teamUsersChanged(ctx context.Context, teamID int64, userIDs ...int64) error {
+	t, err := o.TeamByID(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return o.seatsChanged(ctx, t.OrgID, userIDs...)
+}
+
+// enterpriseTeamSeatsChanged marks the seats that grants to an enterprise
+// team give users (all its members when userIDs is empty).
+func (o ops) enterpriseTeamSeatsChanged(ctx context.Context, teamID int64, userIDs ...int64) error {
+	orgs, err := queryAll(ctx, o, scanInt64, `SELECT org_id FROM copilot_grants WHERE enterprise_team_id = ?`, teamID)
+	if err != nil || len(orgs) == 0 {
+		return err
+	}
+	if len(userIDs) == 0 {
+		if userIDs, err = o.EnterpriseTeamMemberIDs(ctx, teamID); err != nil {
+			return err
+		}
+	}
+	for _, org := range orgs {
+		if err := o.seatsChanged(ctx, org, userIDs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grantSeatsChanged marks the seats the grants with the given ids give.
+func (o ops) grantSeatsChanged(ctx context.Context, ids []int64) error {
+	for batch := range slices.Chunk(ids, 500) {
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		gs, err := queryAll(ctx, o, scanGrant, `SELECT `+grantCols+` FROM copilot_grants WHERE id IN (`+marks(len(batch))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		if err := o.grantsChanged(ctx, gs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grantsChanged marks the seats grants give.
+func (o ops) grantsChanged(ctx context.Context, gs []seatkeeper.Grant) error {
+	direct := map[int64][]int64{}
+	for _, g := range gs {
+		var err error
+		switch g.Kind {
+		case seatkeeper.GrantUser:
+			direct[g.OrgID] = append(direct[g.OrgID], g.UserID)
+		case seatkeeper.GrantTeam:
+			err = o.teamSeatsChanged(ctx, g.TeamID)
+		case seatkeeper.GrantEnterpriseTeam:
+			var ids []int64
+			if ids, err = o.EnterpriseTeamMemberIDs(ctx, g.EnterpriseTeamID); err == nil {
+				err = o.seatsChanged(ctx, g.OrgID, ids...)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for org, ids := range direct {
+		if err := o.seatsChanged(ctx, org, ids...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushLedger re-resolves what the transaction marked.
+func (o ops) flushLedger(ctx context.Context) error {
+	if o.dirt == nil {
+		return nil
+	}
+	for _, org := range slices.Sorted(maps.Keys(o.dirt.orgs)) {
+		if err := o.resolveOrg(ctx, org); err != nil {
+			return err
+		}
+	}
+	for _, org := range slices.Sorted(maps.Keys(o.dirt.users)) {
+		if err := o.resolveUsers(ctx, org, slices.Sorted(maps.Keys(o.dirt.users[org]))); err != nil {
+			return err
+		}
+	}
+	o.dirt.orgs, o.dirt.users = nil, nil
+	return nil
+}
+
+// resolveUsers rewrites some users' seat rows in an org.
+func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) error {
+	sub, err := o.Subscription(ctx, orgID)
+	if err != nil && !seatkeeper.IsNotFound(err) {
+		return err
+	}
+	for chunk := range slices.Chunk(userIDs, MaxUsers) {
+		users := OnlyUsers(chunk...)
+		f, args, err := userFilter("user_id", users, []any{orgID})
+		if err != nil {
+			return err
+		}
+		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
+			return fmt.Errorf("store: seat ledger: %w", err)
+		}
+		if sub.OrgID == 0 {
+			continue // Copilot is not enabled: no seats
+		}
+		ms, err := o.MembersOf(ctx, orgID, "", users)
+		if err != nil {
+			return err
+		}
+		if err := o.resolveMembers(ctx, sub, ms, users); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolveOrg rewrites every seat row of an org, a range of members at a
+// time.
+func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
+	if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`, orgID); err != nil {
+		return fmt.Errorf("store: seat ledger: %w", err)
+	}
+	sub, err := o.Subscription(ctx, orgID)
+	if seatkeeper.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for after := int64(0); ; {
+		ms, err := o.MemberKeysAfter(ctx, orgID, "", after, 5000)
+		if err != nil || len(ms) == 0 {
+			return err
+		}
+		after = ms[len(ms)-1].User.ID
+		if err := o.resolveMembers(ctx, sub, ms, UserRange(ms[0].User.ID, after)); err != nil {
+			return err
+		}
+	}
+}
+
+// resolveMembers writes the seat rows of members (users narrows the
+// grants read to theirs), whose rows are already gone.
+func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms []Member, users Users) error {
+	if len(ms) == 0 || sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
+		return nil
+	}
+	reaches, err := o.OrgReachesOf(ctx, sub.OrgID, users)
+	if err != nil {
+		return err
+	}
+	var rows [][]any
+	for _, m := range ms {
+		for _, span := range seatkeeper.SeatSpans(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID])) {
+			from, until := int64(seatAlways), int64(seatForever)
+			if !span.From.IsZero() {
+				from = span.From.Unix()
+			}
+			if !span.Until.IsZero() {
+				until = span.Until.Unix()
+			}
+			since := span.Chosen.Since()
+			updated := span.Chosen.Grant.UpdatedAt
+			if since.After(updated) {
+				updated = since
+			}
+			var team, eteam int64
+			if span.Chosen.Team != nil {
+				team = span.Chosen.Team.ID
+			}
+			if span.Chosen.ETeam != nil {
+				eteam = span.Chosen.ETeam.ID
+			}
+			rows = append(rows, []any{sub.OrgID, m.User.ID, from, until, m.Membership.State, unix(since), unix(updated),
+				nullDate(span.Pending), nullID(team), nullID(eteam)})
+		}
+	}
+	return o.insertRows(ctx, "copilot_seats", seatRowCols, rows)
+}
+
+const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id`
+
+// ResolveAllSeats rewrites the seat ledger of every organization: how a
+// database from before the ledger gets its rows.
+func (o ops) ResolveAllSeats(ctx context.Context) error {
+	orgs, err := queryAll(ctx, o, scanInt64, `SELECT org_id FROM copilot_subscriptions ORDER BY org_id`)
+	if err != nil {
+		return err
+	}
+	for _, org := range orgs {
+		if err := o.resolveOrg(ctx, org); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// marks returns n comma-separated placeholders.
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// LedgerSeat is a seat as the ledger holds it, with its holder and the
+// activity recorded for them. The team that carries it is named by id.
+type LedgerSeat struct {
+	User                     seatkeeper.User
+	State                    string // the holder's membership state
+	CreatedAt, UpdatedAt     time.Time
+	PendingCancellationDate  *seatkeeper.Date
+	TeamID, EnterpriseTeamID int64
+	Activity                 seatkeeper.Activity
+}
+
+// SeatKey is a seat's place in its list: oldest first, ties by user id.
+type SeatKey struct {
+	CreatedAt time.Time
+	UserID    int64
+}
+
+// SeatQuery selects seats from the ledger at a moment.
+type SeatQuery struct {
+	OrgID  int64
+	At     time.Time
+	State  string // a membership state, or "" for any
+	UserID int64  // one user, or 0 for all
+	After  *SeatKey
+	Offset int // seats skipped (after After)
+	Limit  int // at most this many seats; 0 for no limit
+}
+
+var ledgerSeatFrom = `SELECT ` + prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
+		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
+	FROM copilot_seats s JOIN users u ON u.id = s.user_id
+	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
+	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
+
+// LedgerSeats returns the seats q selects, in list order.
+func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error) {
+	at := unix(q.At)
+	query := ledgerSeatFrom
+	args := []any{q.OrgID, at, at}
+	if q.State != "" {
+		query += ` AND s.state = ?`
+		args = append(args, q.State)
+	}
+	if q.UserID != 0 {
+		query += ` AND s.user_id = ?`
+		args = append(args, q.UserID)
+	}
+	if q.After != nil {
+		query += ` AND (s.created_at, s.user_id) > (?, ?)`
+		args = append(args, unix(q.After.CreatedAt), q.After.UserID)
+	}
+	query += ` ORDER BY s.created_at, s.user_id`
+	if q.Limit > 0 || q.Offset > 0 {
+		limit := int64(q.Limit)
+		if limit == 0 {
+			limit = seatForever
+		}
+		query += ` LIMIT ? OFFSET ?`
+		args = append(args, limit, q.Offset)
+	}
+	return queryAllCap(ctx, o, q.Limit, func(row interface{ Scan(...any) error }) (LedgerSeat, error) {
+		var s LedgerSeat
+		var uc, uu, created, updated int64
+		var pending sql.NullString
+		var team, eteam, activeAt sql.NullInt64
+		var editor sql.NullString
+		if err := row.Scan(&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu,
+			&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor); err != nil {
+			return s, err
+		}
+		s.User.CreatedAt, s.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
+		s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+		s.TeamID, s.EnterpriseTeamID = team.Int64, eteam.Int64
+		s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(activeAt), editor.String
+		var err error
+		s.PendingCancellationDate, err = fromNullDate(pending)
+		return s, err
+	}, query, args...)
+}
+
+// SeatCounts counts an org's seats at a moment, as GitHub's seat
+// breakdown does.
+type SeatCounts struct {
+	Listed              int // seats of active members
+	Invited             int // seats of members with a pending invitation
+	PendingCancellation int // listed seats with a cancellation date
+	AddedSince          int // listed seats granted at or after since
+	ActiveSince         int // listed seats used at or after since
+}
+
+// CountSeats counts an org's seats at at; since is the start of the
+// current billing cycle.
+func (o ops) CountSeats(ctx context.Context, orgID int64, at, since time.Time) (SeatCounts, error) {
+	var c SeatCounts
+	rows, err := o.query(ctx, `SELECT s.state, COUNT(*),
+			COALESCE(SUM(CASE WHEN s.pending_cancellation_date IS NULL THEN 0 ELSE 1 END), 0),
+			COALESCE(SUM(CASE WHEN s.created_at >= ? THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN a.last_activity_at >= ? THEN 1 ELSE 0 END), 0)
+		FROM copilot_seats s LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
+		WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?
+		GROUP BY s.state`, unix(since), unix(since), orgID, unix(at), unix(at))
+	if err != nil {
+		return c, fmt.Errorf("store: count seats: %w", err)
+	}
+	err = eachRow(rows, func(row *sql.Rows) error {
+		var state string
+		var n, pending, added, active int
+		if err := row.Scan(&state, &n, &pending, &added, &active); err != nil {
+			return err
+		}
+		if state != seatkeeper.StateActive {
+			c.Invited += n
+			return nil
+		}
+		c.Listed, c.PendingCancellation, c.AddedSince, c.ActiveSince = n, pending, added, active
+		return nil
+	})
+	if err != nil {
+		return c, fmt.Errorf("store: count seats: %w", err)
+	}
+	return c, nil
+}
+
+// CountStateSeats counts the seats of an org's members in a state at at.
+func (o ops) CountStateSeats(ctx context.Context, orgID int64, state string, at time.Time) (int, error) {
+	var n int
+	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s
+		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`,
+		orgID, state, unix(at), unix(at)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count seats: %w", err)
+	}
+	return n, nil
+}
+
+// SeatTotal is how many seats an org's active members hold at a moment,
+// and how many of them are pending cancellation.
+type SeatTotal struct{ Listed, Pending int }
+
+// SeatTotals counts every org's listed seats at at, by org id (orgs with
+// none are left out).
+func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal, error) {
+	out := map[int64]SeatTotal{}
+	for _, q := range []struct {
+		where string
+		add   func(t *SeatTotal, n int)
+	}{
+		{``, func(t *SeatTotal, n int) { t.Listed = n }},
+		{` AND s.pending_cancellation_date IS NOT NULL`, func(t *SeatTotal, n int) { t.Pending = n }},
+	} {
+		rows, err := o.query(ctx, `SELECT s.org_id, COUNT(*) FROM copilot_seats s
+			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`+q.where+` GROUP BY s.org_id`,
+			seatkeeper.StateActive, unix(at), unix(at))
+		if err != nil {
+			return nil, fmt.Errorf("store: seat totals: %w", err)
+		}
+		err = eachRow(rows, func(row *sql.Rows) error {
+			var org int64
+			var n int
+			if err := row.Scan(&org, &n); err != nil {
+				return err
+			}
+			t := out[org]
+			q.add(&t, n)
+			out[org] = t
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("store: seat totals: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// SeatMarks returns, of the seats of an org's active members at at in
+// list order, every every-th seat's key (the every-th, the 2×every-th,
+// ...): bookmarks from which SeatQuery.After reaches any position of the
+// list by reading at most every index entries past one.
+func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) ([]SeatKey, error) {
+	marks, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatKey, error) {
+		var k SeatKey
+		var created int64
+		err := row.Scan(&created, &k.UserID)
+		k.CreatedAt = fromUnix(created)
+		return k, err
+	}, `SELECT w.created_at, w.user_id FROM (
+			SELECT s.created_at, s.user_id, ROW_NUMBER() OVER (ORDER BY s.created_at, s.user_id) AS n
+			FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
+		) w WHERE w.n % ? = 0 ORDER BY w.n`, orgID, seatkeeper.StateActive, unix(at), unix(at), every)
+	if err != nil {
+		return nil, fmt.Errorf("store: seat marks: %w", err)
+	}
+	return marks, nil
+}
