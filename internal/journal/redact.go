@@ -66,14 +66,7 @@ func RedactQuery(q string) string {
 // text. Then anything that looks like a GitHub token is replaced.
 func RedactBody(body []byte) (text string, truncated bool) {
 	if len(body) > MaxBody {
-		body, truncated = body[:MaxBody], true
-		// Do not leave half a character at the end.
-		for i := 0; i < utf8.UTFMax-1 && len(body) > 0; i++ {
-			if r, size := utf8.DecodeLastRune(body); r != utf8.RuneError || size != 1 {
-				break
-			}
-			body = body[:len(body)-1]
-		}
+		body, truncated = []byte(cut(string(body[:min(len(body), MaxBody+utf8.UTFMax)]), MaxBody)), true
 	}
 	s, ok := "", false
 	if !truncated {
