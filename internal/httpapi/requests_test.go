@@ -186,7 +186,7 @@ func TestJournalOff(t *testing.T) {
 // with a made-up token, is kept cut at journal.MaxField (issue 16: 1 MB
 // queries held in full took the server to 1.95 GB).
 func TestJournalCutsLongRequests(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	long := strings.Repeat("a", 100<<10)
 	e.do("GET", "/orgs/"+long+"?q="+long, "ghp_madeUp")
 	got := e.requests("")

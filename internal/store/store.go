@@ -11,9 +11,11 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -458,7 +460,57 @@ func nextWord(s string) (word, rest string) {
 	return s[i:j], s[j:]
 }
 
+// ErrUnstorable refuses a write of text that not every database can hold:
+// PostgreSQL refuses a NUL byte and invalid UTF-8 in text, which SQLite
+// would keep. Refusing it on both keeps the stores interchangeable.
+var ErrUnstorable = seatkeeper.ValidationFailed(seatkeeper.FieldError{
+	Code: "invalid", Message: "Text may not contain a NUL byte or invalid UTF-8.",
+})
+
+// storableArgs checks every text argument against what both databases
+// can hold (see ErrUnstorable). This is the one place where such text is
+// caught, whichever door it came in by (a path, a body, a seed), on SQLite
+// and PostgreSQL alike: a write holding it is ErrUnstorable (422); a read
+// runs with NULL in its place, so that it compares equal to nothing, as
+// no stored text can equal it (a lookup finds nothing: 404; a count is 0).
+// ok is false for a write that must be refused; the args to run with are
+// args itself unless one was replaced.
+func storableArgs(query string, args []any) (_ []any, ok bool) {
+	text := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+	var out []any
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			ok = text(v)
+		case sql.NullString:
+			ok = !v.Valid || text(v.String)
+		case *string:
+			ok = v == nil || text(*v)
+		default:
+			continue
+		}
+		if ok {
+			continue
+		}
+		if mayWrite(query) {
+			return nil, false
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i] = nil
+	}
+	if out == nil {
+		return args, true
+	}
+	return out, true
+}
+
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return nil, ErrUnstorable
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -467,6 +519,10 @@ func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return nil, ErrUnstorable
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -474,12 +530,29 @@ func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	return o.q.QueryContext(ctx, o.rebind(query), args...)
 }
 
-func (o ops) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (o ops) queryRow(ctx context.Context, query string, args ...any) row {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return row{err: ErrUnstorable}
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{Row: st.QueryRowContext(ctx, args...)}
 	}
-	return o.q.QueryRowContext(ctx, o.rebind(query), args...)
+	return row{Row: o.q.QueryRowContext(ctx, o.rebind(query), args...)}
+}
+
+// row is a *sql.Row, or the error a query was refused with before it ran.
+type row struct {
+	*sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.Row.Scan(dest...)
 }
 
 // prepared returns the cached prepared statement for query, bound to the
