@@ -625,8 +625,13 @@ func (o ops) nextID(ctx context.Context, seq string) (int64, error) {
 	return id, nil
 }
 
-// claimID records an explicitly chosen id so the sequence never hands it out.
+// claimID records an explicitly chosen id so the sequence never hands it
+// out. An id above seatkeeper.MaxID is refused: the sequence would count
+// on from it into the reserved range, or past int64's end.
 func (o ops) claimID(ctx context.Context, seq string, id int64) error {
+	if id > seatkeeper.MaxID {
+		return seatkeeper.Errorf(seatkeeper.KindInvalid, "id %d is outside GitHub's id range (1 to %d)", id, int64(seatkeeper.MaxID))
+	}
 	_, err := o.exec(ctx, `INSERT INTO id_sequences (name, last_id) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET last_id = CASE WHEN id_sequences.last_id < excluded.last_id THEN excluded.last_id ELSE id_sequences.last_id END`, seq, id)
 	if err != nil {
