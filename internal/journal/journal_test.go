@@ -170,3 +170,29 @@ func TestRingIsBoundedInBytes(t *testing.T) {
 		t.Errorf("over budget, the newest entry alone is kept: %v", got)
 	}
 }
+
+// TestRedactByValue: a secret is redacted by its value once the body is
+// parsed, wherever it appears — behind a YAML anchor defined under another
+// key, quoted in a note — and prefixed names are secret names (issue 16 #9).
+func TestRedactByValue(t *testing.T) {
+	for name, body := range map[string]string{
+		"yaml anchor defined elsewhere": "defaults: &shared s3cret-literal-1\ntokens:\n  - {token: *shared, user: ann}\n",
+		"yaml anchor on the secret":     "tokens:\n  - {token: &t s3cret-literal-1, user: ann}\n  - {token: *t, user: bob}\nnote: *t\n",
+		"yaml merge key":                "base: &b {api-token: s3cret-literal-1}\nuser: {<<: *b, login: ann}\n",
+		"json quoted in a note":         `{"token": "s3cret-literal-1", "note": "rotated s3cret-literal-1 today"}`,
+		"json camel case":               `{"apiToken": "s3cret-literal-1", "clientSecret": "s3cret-literal-1"}`,
+		"json dotted":                   `{"client.secret": "s3cret-literal-1"}`,
+		"text with a hyphenated key":    "x-api-token: s3cret-literal-1\nnot: [closed",
+		"text camel case":               `{"apiToken": "s3cret-literal-1", `,
+	} {
+		got, _ := RedactBody([]byte(body))
+		if strings.Contains(got, "s3cret") {
+			t.Errorf("%s: the secret shows in %q", name, got)
+		}
+	}
+	for _, name := range []string{"token_sha256", "tokens", "note", "login", "notoken"} {
+		if SecretName(name) {
+			t.Errorf("%q is not a secret name", name)
+		}
+	}
+}
