@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -15,7 +14,7 @@ import (
 // break (issue 16: every creation answered 500, reset did not help).
 func TestSeedIDsStayInGitHubsRange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := faultEnv(t, st, httpapi.Config{})
+		e := faultEnv(t, st, serverConfig{})
 		got := e.doBody("POST", "/_seatkeeper/seed", adminToken, "users: [{login: huge, id: 9223372036854775807}]\n")
 		if got.status != 422 || !strings.Contains(string(got.body), "users[0] (huge).id: 9223372036854775807 is outside GitHub's id range") {
 			t.Errorf("seed with id 2^63-1: %d %s", got.status, got.body)

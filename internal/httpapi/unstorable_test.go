@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -13,7 +12,7 @@ import (
 // it would be stored (a seat write names users and teams to look up: 404) — never a 500 (issue 16: PostgreSQL answered 500).
 func TestNULIsNeverA500(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := faultEnv(t, st, httpapi.Config{})
+		e := faultEnv(t, st, serverConfig{})
 		for _, c := range []struct {
 			method, path, token, body string
 			want                      int
