@@ -223,7 +223,7 @@ func (s *Server) end(x *exchange) {
 	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", x.rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", x.rid), slog.String("method", r.Method), slog.String("path", journal.RedactString(r.URL.Path)),
 			slog.String("route", r.Pattern), slog.Int("status", rw.status),
 			slog.Duration("duration", time.Since(x.start)), slog.String("token_kind", x.kind), slog.String("actor", x.actor))
 	}
