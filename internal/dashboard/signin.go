@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -32,14 +33,27 @@ type signInPage struct {
 }
 
 // safeNext keeps a return address only if it is a dashboard page of this
-// site.
+// site: under /ui/ as a browser resolves it, so no dot segment (plain or
+// percent-encoded, "/ui/../_seatkeeper/...") and no double slash may lead
+// elsewhere.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
 	if err != nil || next == "" || u.Scheme != "" || u.Host != "" || u.User != nil ||
-		!strings.HasPrefix(next, Prefix+"/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		!strings.HasPrefix(next, Prefix+"/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		!cleanPath(u.Path) || !cleanPath(u.EscapedPath()) {
 		return Prefix + "/"
 	}
 	return next
+}
+
+// cleanPath reports whether p has no dot segments and no empty segments
+// (a trailing slash aside).
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // signInURL is the sign-in page's address, returning to the request's page.
