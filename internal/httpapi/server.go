@@ -284,6 +284,7 @@ type responseWriter struct {
 	wroteHeader  bool
 	beforeHeader func(status int)
 	rate         rateState // the caller's rate limit before this request
+	refund       func()    // gives back this request's count; nil once given or when uncounted
 }
 
 // uncounted makes the response free: its rate-limit headers, set now,
@@ -291,7 +292,16 @@ type responseWriter struct {
 // after it (a fault's own) take their place.
 func (w *responseWriter) uncounted() {
 	w.beforeHeader = nil
+	w.giveBack()
 	setRateHeaders(w.Header(), w.rate)
+}
+
+// giveBack refunds the request's count, once.
+func (w *responseWriter) giveBack() {
+	if w.refund != nil {
+		w.refund()
+		w.refund = nil
+	}
 }
 
 func (w *responseWriter) WriteHeader(status int) {
