@@ -6,14 +6,18 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -341,6 +345,52 @@ func retryable(err error) bool {
 		return lite.Code()&0xff == sqlite3.SQLITE_BUSY
 	}
 	return false
+}
+
+// Unavailable reports whether err means the database cannot serve the
+// request now, through no fault of the request: it cannot be reached, it
+// is shutting down or starting, or it cannot write (read-only, disk full,
+// I/O error). Such a failure is a 503 to retry, not a 500.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || // connection exception
+			pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || // shutting down, cannot connect now
+			pg.Code == "53100" || pg.Code == "25006" // disk full, read-only transaction
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
+		return false
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connect) || errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}
+
+// Writable checks that the database accepts writes, by a write that
+// changes nothing, rolled back (nothing is committed, so readers' caches
+// stay): a read-only database file or transaction fails it.
+func (s *Store) Writable(ctx context.Context) error {
+	if s.dialect == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE id_sequences SET last_id = last_id WHERE name = ?`), "")
+	return err
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.
