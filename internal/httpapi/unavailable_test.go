@@ -137,4 +137,3 @@ func (p *proxy) shut() {
 	}
 	p.conns = nil
 }
-
