@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -56,5 +58,30 @@ func TestIfNoneMatchAnyIsCounted(t *testing.T) {
 	}
 	if r := e.do("GET", path, "ghp_billing", "If-None-Match: *"); r.status != 304 || r.header.Get("X-RateLimit-Used") != "2" {
 		t.Errorf("304 for *: %d, used %s (want counted: 2)", r.status, r.header.Get("X-RateLimit-Used"))
+	}
+}
+
+// TestBadCredentialsCountAgainstTheAddress: a 401 counts against the
+// client address's unauthenticated limit, with X-RateLimit headers; once
+// it is spent, bad tokens get GitHub's unauthenticated 403 (issue 16 #6:
+// 2,000 guesses in 3.9 s, none limited).
+func TestBadCredentialsCountAgainstTheAddress(t *testing.T) {
+	e, _ := limitedEnv(t, httpapi.Config{RateLimitUnauthenticated: 3})
+	const path = "/orgs/acme/copilot/billing/seats"
+	for i := range 3 {
+		r := e.do("GET", path, fmt.Sprintf("ghp_guess%d", i))
+		if r.status != 401 || r.header.Get("X-RateLimit-Remaining") != fmt.Sprint(2-i) || r.header.Get("X-RateLimit-Limit") != "3" {
+			t.Errorf("guess %d: %d, remaining %q", i, r.status, r.header.Get("X-RateLimit-Remaining"))
+		}
+	}
+	r := e.do("GET", path, "ghp_guess3")
+	if r.status != 403 || !strings.Contains(string(r.body), "API rate limit exceeded for 127.0.0.1.") {
+		t.Errorf("spent: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/users/ann", ""); r.status != 403 {
+		t.Errorf("without a token, the same address's budget: %d", r.status)
+	}
+	if r := e.do("GET", path, "ghp_billing"); r.status != 200 {
+		t.Errorf("a good token has its own budget: %d", r.status)
 	}
 }
