@@ -3,9 +3,11 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -198,6 +200,14 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	next := safeNext(r.PostForm.Get("next"))
+	addr := clientAddr(r)
+	if wait := d.throttle.wait(addr); wait > 0 {
+		minutes := int(wait.Minutes()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		d.showSignIn(w, r, http.StatusTooManyRequests, next,
+			fmt.Sprintf("Too many failed sign-ins from this address. Try again in %d minutes.", minutes), "")
+		return nil
+	}
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
 	if tok == "" {
 		d.showSignIn(w, r, http.StatusUnprocessableEntity, next, "Paste a token to sign in.", "")
@@ -206,11 +216,13 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	p, err := d.authenticateToken(r.Context(), tok)
 	switch {
 	case seatkeeper.KindOf(err) == seatkeeper.KindUnauthenticated:
+		d.throttle.failed(addr)
 		d.showSignIn(w, r, http.StatusUnauthorized, next, msgBadCredentials, "")
 		return nil
 	case err != nil:
 		return err
 	case !mayReadSeats(p.Token):
+		d.throttle.failed(addr)
 		d.showSignIn(w, r, http.StatusForbidden, next, msgCannotRead, "")
 		return nil
 	}
