@@ -5,6 +5,13 @@ import (
 	"time"
 )
 
+// MaxID is the largest id a caller may choose (a seed document's explicit
+// ids): 4,294,967,295, far above GitHub's user, organization and team ids
+// yet far enough below the ids seatkeeper reserves (the bootstrap
+// administrator's, 10,000,000,000) and int64's end that the sequences
+// counting on from it stay valid.
+const MaxID = 1<<32 - 1
+
 // LoginKey is the case-insensitive identity of a login, slug or team name:
 // GitHub treats "Octocat" and "octocat" as the same account.
 func LoginKey(login string) string { return strings.ToLower(login) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 )
@@ -23,7 +24,8 @@ func runSeed(ctx context.Context, args []string, env func(string) string, stdout
 	}
 	defer st.Close()
 	bar := newProgress(stderr, "seed", "entries", 0)
-	err = seed.LoadFile(ctx, st, fs.Arg(0), (&clock.Clock{}).Now(), func(done, total int) { bar.Of(int64(done), int64(total)) })
+	ctx = audit.WithActor(ctx, audit.CLI)
+	err = seed.ApplyFile(ctx, st, fs.Arg(0), (&clock.Clock{}).Now(), func(done, total int) { bar.Of(int64(done), int64(total)) })
 	bar.Done()
 	if err != nil {
 		return err

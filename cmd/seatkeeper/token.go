@@ -16,6 +16,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/suggest"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/audit"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
@@ -138,10 +139,13 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 	}
 	defer st.Close()
 	var tok seatkeeper.Token
+	ctx = audit.WithActor(ctx, audit.CLI)
 	err = st.Tx(ctx, func(tx *store.Tx) error {
 		var err error
-		tok, err = seed.CreateToken(ctx, tx, in, (&clock.Clock{}).Now())
-		return err
+		if tok, err = seed.CreateToken(ctx, tx, in, (&clock.Clock{}).Now()); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.TokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
 	})
 	if err != nil {
 		return err
@@ -284,7 +288,18 @@ func runTokenRevoke(ctx context.Context, args []string, env func(string) string,
 		return err
 	}
 	defer st.Close()
-	err = st.Tx(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, id, (&clock.Clock{}).Now()) })
+	ctx = audit.WithActor(ctx, audit.CLI)
+	err = st.Tx(ctx, func(tx *store.Tx) error {
+		t, err := tx.TokenByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		now := (&clock.Clock{}).Now()
+		if err := tx.RevokeToken(ctx, id, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.TokenEvent(audit.TokenRevoked, t, now))
+	})
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no active token with id %d", id)
 	}

@@ -5,6 +5,7 @@ package audit
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -75,6 +76,23 @@ type Event struct {
 	Org     *seatkeeper.Organization // nil for changes of no org
 	Subject string
 	Details map[string]any
+}
+
+// CLI is the actor of changes made by seatkeeper's command line (seed,
+// token create, token revoke), which works on the database directly.
+var CLI = Actor{Login: "cli"}
+
+// TokenEvent is the entry of a token minted or revoked: its id and hint,
+// never the secret.
+func TokenEvent(action string, t seatkeeper.Token, at time.Time) Event {
+	return Event{At: at, Action: action, Subject: strconv.FormatInt(t.ID, 10),
+		Details: map[string]any{"kind": string(t.Kind), "hint": t.Hint, "note": t.Note}}
+}
+
+// SeedEvent is the entry of a seed document loaded, with what it declared.
+func SeedEvent(at time.Time, users, enterprises, organizations, tokens int) Event {
+	return Event{At: at, Action: StateSeeded, Details: map[string]any{
+		"users": users, "enterprises": enterprises, "organizations": organizations, "tokens": tokens}}
 }
 
 // Record appends ev, attributed to ctx's actor, through tx.

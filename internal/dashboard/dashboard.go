@@ -50,6 +50,10 @@ type Config struct {
 	// Metrics counts the dashboard's requests, by route and status, beside
 	// the API's (GET /metrics); nil counts nothing.
 	Metrics *metrics.Metrics
+	// SignInFailures is how many failed sign-ins a client address may make
+	// in ten minutes before the form answers 429; default
+	// DefaultSignInFailures.
+	SignInFailures int
 }
 
 // Dashboard serves the pages under /ui/. It is an http.Handler.
@@ -60,6 +64,7 @@ type Dashboard struct {
 	copilot  *copilot.Service
 	log      *slog.Logger
 	sessions *sessions
+	throttle *throttle // failed sign-ins per client address
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
 	static   http.Handler
@@ -77,6 +82,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 	if cfg.Prices == (report.Prices{}) {
 		cfg.Prices = report.DefaultPrices
 	}
+	if cfg.SignInFailures <= 0 {
+		cfg.SignInFailures = DefaultSignInFailures
+	}
 	d := &Dashboard{
 		cfg:      cfg,
 		store:    st,
@@ -84,6 +92,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		copilot:  &copilot.Service{Store: st, Clock: clk},
 		log:      cfg.Logger,
 		sessions: newSessions(),
+		throttle: newThrottle(cfg.SignInFailures),
 		mux:      http.NewServeMux(),
 
 		crossOrigin: http.NewCrossOriginProtection(),

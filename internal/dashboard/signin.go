@@ -3,8 +3,11 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"path"
+	"strconv"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -32,14 +35,27 @@ type signInPage struct {
 }
 
 // safeNext keeps a return address only if it is a dashboard page of this
-// site.
+// site: under /ui/ as a browser resolves it, so no dot segment (plain or
+// percent-encoded, "/ui/../_seatkeeper/...") and no double slash may lead
+// elsewhere.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
 	if err != nil || next == "" || u.Scheme != "" || u.Host != "" || u.User != nil ||
-		!strings.HasPrefix(next, Prefix+"/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		!strings.HasPrefix(next, Prefix+"/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") ||
+		!cleanPath(u.Path) || !cleanPath(u.EscapedPath()) {
 		return Prefix + "/"
 	}
 	return next
+}
+
+// cleanPath reports whether p has no dot segments and no empty segments
+// (a trailing slash aside).
+func cleanPath(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
 }
 
 // signInURL is the sign-in page's address, returning to the request's page.
@@ -184,6 +200,14 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	next := safeNext(r.PostForm.Get("next"))
+	addr := clientAddr(r)
+	if wait := d.throttle.wait(addr); wait > 0 {
+		minutes := int(wait.Minutes()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		d.showSignIn(w, r, http.StatusTooManyRequests, next,
+			fmt.Sprintf("Too many failed sign-ins from this address. Try again in %d minutes.", minutes), "")
+		return nil
+	}
 	tok := strings.TrimSpace(r.PostForm.Get("token"))
 	if tok == "" {
 		d.showSignIn(w, r, http.StatusUnprocessableEntity, next, "Paste a token to sign in.", "")
@@ -192,11 +216,13 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	p, err := d.authenticateToken(r.Context(), tok)
 	switch {
 	case seatkeeper.KindOf(err) == seatkeeper.KindUnauthenticated:
+		d.throttle.failed(addr)
 		d.showSignIn(w, r, http.StatusUnauthorized, next, msgBadCredentials, "")
 		return nil
 	case err != nil:
 		return err
 	case !mayReadSeats(p.Token):
+		d.throttle.failed(addr)
 		d.showSignIn(w, r, http.StatusForbidden, next, msgCannotRead, "")
 		return nil
 	}

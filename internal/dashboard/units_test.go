@@ -126,6 +126,14 @@ func TestSafeNext(t *testing.T) {
 		"//evil/ui/":           "/ui/",
 		"/ui\\evil":            "/ui/",
 		"/uix/":                "/ui/",
+		// Same-origin paths outside the dashboard, through dot segments
+		// (issue 16 #11).
+		"/ui/../_seatkeeper/reset":       "/ui/",
+		"/ui/%2e%2e/_seatkeeper/tokens":  "/ui/",
+		"/ui/%2E%2E%2F_seatkeeper":       "/ui/",
+		"/ui/./orgs":                     "/ui/",
+		"/ui//evil":                      "/ui/",
+		"/ui/orgs/acme/seats.csv?x=../y": "/ui/orgs/acme/seats.csv?x=../y",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)

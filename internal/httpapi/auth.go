@@ -64,7 +64,7 @@ func (s *Server) authenticateStep(x *exchange) bool {
 	ctx := s.cache.Begin(x.r.Context())
 	p, present, err := s.authenticate(ctx, x.r)
 	if err != nil {
-		s.writeError(x.rw, x.r, err)
+		s.refuseCredential(x, err)
 		return false
 	}
 	x.principal, x.present = p, present
@@ -86,6 +86,30 @@ func (s *Server) authenticateStep(x *exchange) bool {
 	}
 	x.r = x.r.WithContext(ctx) // once: each WithContext copies the request
 	return true
+}
+
+// refuseCredential answers a request whose credential did not resolve. A
+// bad credential (401) counts against the client address's limit, as an
+// unauthenticated request does on GitHub, so guessing tokens is no
+// cheaper than any other request without one: the 401 carries the
+// address's X-RateLimit headers, and once the limit is spent the answer is
+// GitHub's unauthenticated 403.
+func (s *Server) refuseCredential(x *exchange, err error) {
+	if seatkeeper.KindOf(err) != seatkeeper.KindUnauthenticated {
+		s.writeError(x.rw, x.r, err) // the lookup failed: 500, or 503
+		return
+	}
+	key, limit := s.rateKey(x.r, seatkeeper.Principal{}, false)
+	rate, allowed := s.limiter.reserve(key, limit)
+	setRateHeaders(x.rw.Header(), rate)
+	if !allowed {
+		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{
+			Message:          rateLimitMessage(seatkeeper.Principal{}, false, clientAddr(x.r), x.rid, s.clock.Now()),
+			DocumentationURL: docRateLimits,
+		})
+		return
+	}
+	s.writeError(x.rw, x.r, err)
 }
 
 // authenticate resolves the request's token to a principal (auth.Resolve,

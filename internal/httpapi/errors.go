@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // DocREST is GitHub's documentation_url for errors not tied to one endpoint.
@@ -21,11 +22,25 @@ type basicError struct {
 	Status           string `json:"status"`
 }
 
-// writeError answers with the basic-error for err. Errors that are not
+// unavailableRetryAfter is the Retry-After, in seconds, of a 503 for a
+// database that cannot be reached or cannot write.
+const unavailableRetryAfter = 5
+
+// writeError answers with the basic-error for err: a 503 with Retry-After
+// when the database is unavailable (store.Unavailable). Errors that are not
 // *seatkeeper.Error are internal: the client sees only the request id, the
 // log gets the details.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *seatkeeper.Error
+	if store.Unavailable(err) {
+		rid := w.Header().Get("X-GitHub-Request-Id")
+		s.log.ErrorContext(r.Context(), "database unavailable", slog.String("request_id", rid), slog.String("error", err.Error()))
+		w.Header().Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
+		s.writeBasicError(w, r, http.StatusServiceUnavailable, basicError{
+			Message: "Service Unavailable. Please retry later. If you reach out for help, please include the request ID " + rid + ".",
+		})
+		return
+	}
 	if !errors.As(err, &e) || e.Kind == seatkeeper.KindInternal {
 		rid := w.Header().Get("X-GitHub-Request-Id")
 		s.log.ErrorContext(r.Context(), "internal error", slog.String("request_id", rid), slog.String("error", err.Error()))

@@ -160,6 +160,7 @@ const (
 // the caller's real limit.
 func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Effect) {
 	rw.beforeHeader = nil
+	rw.giveBack()
 	h := rw.Header()
 	rid := h.Get("X-GitHub-Request-Id")
 	p, present := principalFrom(r.Context())

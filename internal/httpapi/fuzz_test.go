@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/seatkeeper/seatkeeper/internal/bootstrap"
@@ -18,37 +18,41 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
 
-// fuzzServer is one API over the manage scenario, shared by a fuzz run's
-// inputs; writes that fuzzing manages to make only change seats, which no
-// invariant below depends on.
-var (
-	fuzzOnce  sync.Once
-	fuzzAPI   http.Handler
-	fuzzStore *store.Store
-)
+// fuzzTarget is one API over the manage scenario and its store.
+type fuzzTarget struct {
+	api   http.Handler
+	store *store.Store
+}
 
-func fuzzHandler(t testing.TB) http.Handler {
-	fuzzOnce.Do(func() {
-		st, err := store.Open(context.Background(), ":memory:", store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+// fuzzTargets returns a fuzzTarget for each store: SQLite, and PostgreSQL
+// when storetest.EnvURL names a server (PostgreSQL refuses text SQLite
+// keeps: a NUL byte, invalid UTF-8). A fuzz run's inputs share them;
+// writes that fuzzing manages to make only change seats, which no
+// invariant below depends on.
+func fuzzTargets(f *testing.F) []fuzzTarget {
+	dialects := []store.Dialect{store.SQLite}
+	if os.Getenv(storetest.EnvURL) != "" {
+		dialects = append(dialects, store.Postgres)
+	}
+	var out []fuzzTarget
+	for _, d := range dialects {
+		st := storetest.Open(f, d)
 		clk := &clock.Clock{}
 		clk.Set(manageNow)
 		doc, err := seed.Parse([]byte(manageScenario))
 		if err != nil {
-			t.Fatal(err)
+			f.Fatal(err)
 		}
 		if err := doc.Load(context.Background(), st, clk.Now()); err != nil {
-			t.Fatal(err)
+			f.Fatal(err)
 		}
 		if _, err := bootstrap.Admin(context.Background(), st, adminToken, clk.Now()); err != nil {
-			t.Fatal(err)
+			f.Fatal(err)
 		}
-		fuzzStore = st
-		fuzzAPI = newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}}, st, clk)
-	})
-	return fuzzAPI
+		api := newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimit: 1 << 30, RateLimitUnauthenticated: 1 << 30}}, st, clk)
+		out = append(out, fuzzTarget{api, st})
+	}
+	return out
 }
 
 // checkAnswer asserts what must hold for any input: no 5xx; errors are
@@ -102,16 +106,34 @@ var writeRoutes = []struct{ method, path, token string }{
 // serveFuzz serves req and checks the answer (checkAnswer), and that the
 // stored state is unchanged after a refused request, or after any request
 // when readOnly: no partial write.
-func serveFuzz(t *testing.T, req *http.Request, readOnly bool) *httptest.ResponseRecorder {
+func serveFuzz(t *testing.T, ft fuzzTarget, req *http.Request, readOnly bool) *httptest.ResponseRecorder {
 	t.Helper()
-	h := fuzzHandler(t)
-	before := storetest.Take(t, fuzzStore)
+	before := storetest.Take(t, ft.store)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	ft.api.ServeHTTP(rec, req)
 	if readOnly || rec.Code >= 400 {
-		storetest.Unchanged(t, fuzzStore, before, fmt.Sprintf("%s %s answered %d", req.Method, req.URL, rec.Code))
+		storetest.Unchanged(t, ft.store, before, fmt.Sprintf("%s %s answered %d on %s", req.Method, req.URL, rec.Code, ft.store.Dialect()))
 	}
 	return rec
+}
+
+// nulBodies holds, for routes of writeRoutes, a body naming something
+// with a NUL byte.
+var nulBodies = map[string]string{
+	"/orgs/acme/copilot/billing/selected_users":           `{"selected_usernames":["ann\u0000"]}`,
+	"/orgs/acme/copilot/billing/selected_teams":           `{"selected_teams":["plat\u0000form"]}`,
+	"/orgs/acme/memberships/ann":                          `{"role":"member\u0000"}`,
+	"/orgs/acme/teams":                                    `{"name":"new\u0000team"}`,
+	"/orgs/acme/teams/platform":                           `{"name":"re\u0000named","description":"\u0000"}`,
+	"/orgs/acme/teams/platform/memberships/ann":           `{"role":"maintainer\u0000"}`,
+	"/admin/users":                                        `{"login":"nul\u0000user","email":"a\u0000@b"}`,
+	"/admin/organizations":                                `{"login":"nul\u0000org","admin":"ann","profile_name":"\u0000"}`,
+	"/admin/users/ann/authorizations":                     `{"scopes":["read:org\u0000"]}`,
+	"/_seatkeeper/orgs/acme/copilot":                      `{"plan_type":"business","seat_management_setting":"assign_selected\u0000"}`,
+	"/_seatkeeper/orgs/acme/memberships/dan":              `{"role":"member","state":"active\u0000"}`,
+	"/_seatkeeper/orgs/acme/members/ann/copilot/activity": `{"editor":"vscode\u0000/1.0"}`,
+	"/_seatkeeper/tokens":                                 `{"kind":"classic","user":"ann","scopes":["read:org"],"note":"n\u0000te"}`,
+	"/_seatkeeper/seed":                                   "users: [{login: \"nul\\0user\"}]\n",
 }
 
 // FuzzWriteBody sends arbitrary bodies to every route that reads one. The
@@ -131,11 +153,19 @@ func FuzzWriteBody(f *testing.F) {
 	f.Add(`{"selected_usernames":["ann","stranger"]}`, uint8(1))
 	f.Add(`{"selected_teams":["platform","Empty Team"]}`, uint8(2))
 	f.Add(`{"selected_teams":["platform","nope"]}`, uint8(3))
+	// Text PostgreSQL cannot hold (issue 16): a NUL byte in a name, a
+	// note, an editor, a seed.
+	for i, rt := range writeRoutes {
+		f.Add(nulBodies[rt.path], uint8(i))
+	}
+	targets := fuzzTargets(f)
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		rt := writeRoutes[int(which)%len(writeRoutes)]
-		req := httptest.NewRequest(rt.method, rt.path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+rt.token)
-		checkAnswer(t, serveFuzz(t, req, false))
+		for _, ft := range targets {
+			req := httptest.NewRequest(rt.method, rt.path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+rt.token)
+			checkAnswer(t, serveFuzz(t, ft, req, false))
+		}
 	})
 }
 
@@ -148,26 +178,31 @@ func FuzzRequestLine(f *testing.F) {
 		{"/organizations/-1/copilot/billing/seats?page=99999999999999999999", "Basic Z2hwX2JpbGxpbmc6", "1999-01-01", `W/"x"`},
 		{"/api/v3/enterprises/%00/copilot/billing/seats", "Bearer", "", ""},
 		{"/orgs/../../etc/passwd", "Digest x", "x", ""},
+		{"/orgs/a%00", "", "", ""}, {"/users/a%00b", "", "", ""}, {"/orgs/acme/members/a%00/copilot", "Bearer ghp_billing", "", ""},
+		{"/orgs/acme/teams/%FF", "Bearer ghp_adminorg", "", ""}, {"/enterprises/%00", "", "", ""},
 	} {
 		f.Add(s.path, s.auth, s.version, s.inm)
 	}
+	targets := fuzzTargets(f)
 	f.Fuzz(func(t *testing.T, path, authz, version, inm string) {
 		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " \r\n\t#") {
 			return // not a request line a client could send
 		}
-		req, err := http.NewRequest("GET", "http://seatkeeper.test"+path, nil)
-		if err != nil {
-			return
-		}
-		for k, v := range map[string]string{"Authorization": authz, "X-GitHub-Api-Version": version, "If-None-Match": inm} {
-			if v != "" && !strings.ContainsAny(v, "\r\n") {
-				req.Header.Set(k, v)
+		for _, ft := range targets {
+			req, err := http.NewRequest("GET", "http://seatkeeper.test"+path, nil)
+			if err != nil {
+				return
 			}
+			for k, v := range map[string]string{"Authorization": authz, "X-GitHub-Api-Version": version, "If-None-Match": inm} {
+				if v != "" && !strings.ContainsAny(v, "\r\n") {
+					req.Header.Set(k, v)
+				}
+			}
+			rec := serveFuzz(t, ft, req, true)
+			if strings.TrimPrefix(req.URL.Path, "/api/v3") == "/metrics" && rec.Code == http.StatusOK {
+				continue // Prometheus's text format, not JSON
+			}
+			checkAnswer(t, rec)
 		}
-		rec := serveFuzz(t, req, true)
-		if strings.TrimPrefix(req.URL.Path, "/api/v3") == "/metrics" && rec.Code == http.StatusOK {
-			return // Prometheus's text format, not JSON
-		}
-		checkAnswer(t, rec)
 	})
 }

@@ -47,9 +47,7 @@ func (s *Server) journalBegin(r *http.Request) (_ *http.Request, rec *journalRec
 		return r, nil
 	}
 	now := time.Now()
-	rec = &journalRecord{start: now, entry: journal.Entry{
-		Time: now.UTC(), Method: r.Method, Path: journal.RedactString(r.URL.Path), Query: journal.RedactQuery(r.URL.RawQuery),
-	}}
+	rec = &journalRecord{start: now, entry: journal.Request(now.UTC(), r.Method, r.URL.Path, r.URL.RawQuery)}
 	r = r.WithContext(context.WithValue(r.Context(), journalKey{}, rec))
 	switch r.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:

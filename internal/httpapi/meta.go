@@ -12,10 +12,10 @@ import (
 func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 	p, ok := principalFrom(r.Context())
 	key, limit := s.rateKey(r, p, ok)
-	st := s.limiter.peek(key, limit)
 	if rw, ok := w.(*responseWriter); ok {
 		rw.uncounted() // asking is free
 	}
+	st := s.limiter.peek(key, limit)
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
 	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
 	// API version 2026-03-10 drops the top-level rate, a copy of core;

@@ -94,6 +94,10 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if want := store.LatestSchemaVersion(s.store.Dialect()); v != want {
 		return unavailable(fmt.Sprintf("The database schema is at version %d; this server needs %d.", v, want))
 	}
+	if err := s.store.Writable(r.Context()); err != nil {
+		s.log.Warn("readyz: database cannot write", "error", err.Error())
+		return unavailable("The database cannot write.")
+	}
 	writeOpsJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "schema_version": v})
 	return nil
 }

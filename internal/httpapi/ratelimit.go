@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,13 +65,29 @@ func (l *limiter) peek(key rateKey, limit int) rateState {
 	return l.bucket(key, limit).st
 }
 
-// take counts one request against key and returns the new state.
-func (l *limiter) take(key rateKey, limit int) rateState {
+// reserve counts one request against key unless its limit is spent, in
+// one step under the lock, so that concurrent requests cannot all pass a
+// check before any of them is counted. It returns the state after the
+// request (before it, when the limit is spent) and whether it may go on.
+func (l *limiter) reserve(key rateKey, limit int) (rateState, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.bucket(key, limit)
+	if b.st.used >= b.st.limit {
+		return b.st, false
+	}
 	b.st.used++
-	return b.st
+	return b.st, true
+}
+
+// refund gives back a request reserve counted, unless its window has
+// ended since (reset names the window): the answer turned out free.
+func (l *limiter) refund(key rateKey, reset time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.buckets[key]; ok && b.st.reset.Equal(reset) && b.st.used > 0 {
+		b.st.used--
+	}
 }
 
 // bucket returns key's current window, opening a new one when the last has
@@ -126,13 +143,16 @@ func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 
 // checkLimits applies the primary rate limit (403 once a window is spent)
 // and, for a token, the secondary limit on requests in progress (429). The
-// request counts once its status is known: a 304 is free. release ends the
-// request's hold on its token's slot.
+// check and the count are one step (limiter.reserve), so a burst cannot
+// overshoot; a 304 for an ETag the client holds is given back (free, as on
+// GitHub), a 304 for If-None-Match: * is not (it names no representation
+// the client holds, and the whole answer was computed to give it). release
+// ends the request's hold on its token's slot.
 func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 	h := x.rw.Header()
 	key, limit := s.rateKey(x.r, x.principal, x.present)
-	rate := s.limiter.peek(key, limit)
-	if rate.remaining() == 0 {
+	rate, allowed := s.limiter.reserve(key, limit)
+	if !allowed {
 		setRateHeaders(h, rate)
 		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{
 			Message:          rateLimitMessage(x.principal, x.present, clientAddr(x.r), x.rid, s.clock.Now()),
@@ -140,10 +160,13 @@ func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 		})
 		return nil, false
 	}
+	before := rate
+	before.used--
 	release = func() {}
 	if x.present {
 		if release, ok = s.running.acquire(x.principal.Token.Hash, s.cfg.ConcurrentLimit); !ok {
-			setRateHeaders(h, rate)
+			s.limiter.refund(key, rate.reset) // a 429 does not count
+			setRateHeaders(h, before)
 			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
 			s.writeBasicError(x.rw, x.r, http.StatusTooManyRequests, basicError{
 				Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
@@ -153,15 +176,30 @@ func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 			return nil, false
 		}
 	}
-	x.rw.rate = rate
-	x.rw.beforeHeader = func(status int) {
-		if status == http.StatusNotModified {
-			setRateHeaders(h, rate)
+	rw := x.rw
+	rw.rate = before
+	rw.refund = func() { s.limiter.refund(key, rate.reset) }
+	rw.beforeHeader = func(status int) {
+		if status == http.StatusNotModified && !anyETag(x.r) {
+			rw.giveBack()
+			setRateHeaders(h, before)
 			return
 		}
-		setRateHeaders(h, s.limiter.take(key, limit))
+		setRateHeaders(h, rate)
 	}
 	return release, true
+}
+
+// anyETag reports whether r's If-None-Match is "*" (among others).
+func anyETag(r *http.Request) bool {
+	for _, v := range r.Header["If-None-Match"] {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.TrimSpace(t) == "*" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // secondaryRetryAfter is the Retry-After, in seconds, of a 429 for too

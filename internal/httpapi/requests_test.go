@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
+	"github.com/seatkeeper/seatkeeper/internal/journal"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -178,5 +179,22 @@ func TestJournalOff(t *testing.T) {
 	e.fault(`{"effect": {"status": 502}, "times": 1}`)
 	if got := e.statuses("GET", "/users/ann", "", "", 2); got != fmt.Sprint("502 200") {
 		t.Errorf("faults without a journal: %s", got)
+	}
+}
+
+// TestJournalCutsLongRequests: a request with a long path and query, even
+// with a made-up token, is kept cut at journal.MaxField (issue 16: 1 MB
+// queries held in full took the server to 1.95 GB).
+func TestJournalCutsLongRequests(t *testing.T) {
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
+	long := strings.Repeat("a", 100<<10)
+	e.do("GET", "/orgs/"+long+"?q="+long, "ghp_madeUp")
+	got := e.requests("")
+	if len(got) != 1 {
+		t.Fatalf("%d entries", len(got))
+	}
+	path, query := got[0]["path"].(string), got[0]["query"].(string)
+	if len(path) > journal.MaxField || len(query) > journal.MaxField || !strings.HasPrefix(path, "/orgs/aaa") || !strings.HasPrefix(query, "q=aaa") {
+		t.Errorf("kept a path of %d bytes and a query of %d bytes, at most %d each", len(path), len(query), journal.MaxField)
 	}
 }

@@ -68,10 +68,11 @@ func needsCleaning(r *http.Request) bool {
 	return np != p
 }
 
-// checkPath answers 404 for a path ServeMux would redirect to its cleaned
-// form when no route is there.
+// checkPath answers GitHub's JSON 404 for a path ServeMux would redirect
+// to its cleaned form (dot segments, double slashes), even to a route:
+// never a 307 with an HTML body.
 func (s *Server) checkPath(x *exchange) bool {
-	if needsCleaning(x.r) && s.route(x.r) == "" {
+	if needsCleaning(x.r) {
 		s.notFound(x.rw, x.r)
 		return false
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // TestRouting: what no route serves gets GitHub's JSON 404, never
-// ServeMux's text 404 or 405; a path ServeMux cleans is redirected only
-// when the clean path is a route.
+// ServeMux's text 404 or 405, nor its 307 with an HTML body for a path it
+// would clean (dot segments, double slashes), even to a route (issue 16 #10).
 func TestRouting(t *testing.T) {
 	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -29,8 +29,10 @@ func TestRouting(t *testing.T) {
 		{"unknown path", "GET", "/nope", 404, ""},
 		{"root", "GET", "/", 404, ""},
 		{"root under /api/v3", "GET", "/api/v3/", 404, ""},
-		{"dot segments to a route", "GET", "/orgs/x/../acme/copilot/billing/seats", 307, seatsPath},
-		{"double slash to a route", "GET", "//orgs/acme/copilot/billing/seats?per_page=1", 307, seatsPath + "?per_page=1"},
+		{"dot segments to a route", "GET", "/orgs/x/../acme/copilot/billing/seats", 404, ""},
+		{"double slash to a route", "GET", "//orgs/acme/copilot/billing/seats?per_page=1", 404, ""},
+		{"double slash inside, to a route", "GET", "/orgs/acme//copilot/billing/seats", 404, ""},
+		{"dot segment under /api/v3, to a route", "GET", "/api/v3/orgs/acme/./copilot/billing/seats", 404, ""},
 		{"dot segments to no route", "GET", "/orgs/acme/../../nope", 404, ""},
 		{"double slash to no route", "GET", "/orgs/acme//nope", 404, ""},
 		{"dot segments to a route, wrong method", "PUT", "/orgs/x/../acme/copilot/billing/seats", 404, ""},

@@ -223,7 +223,7 @@ func (s *Server) end(x *exchange) {
 	}
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", x.rid), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("request_id", x.rid), slog.String("method", r.Method), slog.String("path", journal.RedactString(r.URL.Path)),
 			slog.String("route", r.Pattern), slog.Int("status", rw.status),
 			slog.Duration("duration", time.Since(x.start)), slog.String("token_kind", x.kind), slog.String("actor", x.actor))
 	}
@@ -284,6 +284,7 @@ type responseWriter struct {
 	wroteHeader  bool
 	beforeHeader func(status int)
 	rate         rateState // the caller's rate limit before this request
+	refund       func()    // gives back this request's count; nil once given or when uncounted
 }
 
 // uncounted makes the response free: its rate-limit headers, set now,
@@ -291,7 +292,16 @@ type responseWriter struct {
 // after it (a fault's own) take their place.
 func (w *responseWriter) uncounted() {
 	w.beforeHeader = nil
+	w.giveBack()
 	setRateHeaders(w.Header(), w.rate)
+}
+
+// giveBack refunds the request's count, once.
+func (w *responseWriter) giveBack() {
+	if w.refund != nil {
+		w.refund()
+		w.refund = nil
+	}
 }
 
 func (w *responseWriter) WriteHeader(status int) {

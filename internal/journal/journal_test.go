@@ -2,8 +2,11 @@ package journal
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 func TestRingKeepsTheNewestFirst(t *testing.T) {
@@ -111,5 +114,85 @@ func TestRedactPairsKeepsTheRestOfTheLine(t *testing.T) {
 	got, _ := RedactBody([]byte("{\n  \"token\": \"abc\",\n  \"kind\": \"classic\"\n")) // cut short: not JSON
 	if want := "{\n  \"token\": \"[REDACTED]\",\n  \"kind\": \"classic\"\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestRequestKeepsABoundedCopy(t *testing.T) {
+	big := strings.Repeat("é", MaxField) // two bytes a character: cut in one
+	e := Request(time.Time{}, "GET", "/orgs/"+big, "access_token=s3cret&q="+big)
+	// Redaction may lengthen what was cut: "s3cret" became "[REDACTED]".
+	if len(e.Path) > MaxField || len(e.Query) > MaxField+len(Redacted) || !utf8.ValidString(e.Path) || !utf8.ValidString(e.Query) {
+		t.Errorf("path %d bytes, query %d bytes, valid %v %v", len(e.Path), len(e.Query), utf8.ValidString(e.Path), utf8.ValidString(e.Query))
+	}
+	if !strings.HasPrefix(e.Query, "access_token=[REDACTED]&q=é") {
+		t.Errorf("query %.60s", e.Query)
+	}
+	cutToken := Request(time.Time{}, "GET", "/", strings.Repeat("x", MaxField-10)+"&q=ghp_abcdefghijklmnop")
+	if strings.Contains(cutToken.Query, "ghp_") {
+		t.Errorf("a token cut at the limit shows: %s", cutToken.Query[MaxField-20:])
+	}
+}
+
+// TestRingIsBoundedInBytes is issue 16's reproduction in miniature: entries
+// made from requests with 1 MB paths and queries must not keep those
+// megabytes alive, and the ring drops its oldest entries to stay within
+// its byte budget.
+func TestRingIsBoundedInBytes(t *testing.T) {
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	r := New(1000)
+	before := heap()
+	for i := range 200 {
+		q := fmt.Sprintf("q=%s%d", strings.Repeat("a", 1<<20), i) // one parameter: nothing to rejoin
+		r.Add(Request(time.Now(), "GET", "/orgs/"+q, q))
+	}
+	if grown := int64(heap()) - int64(before); grown > 8<<20 {
+		t.Errorf("200 entries from 1 MB requests keep %d MB alive", grown>>20)
+	}
+	body := strings.Repeat("b", MaxBody)
+	for range 1000 {
+		r.Add(Entry{Path: "/", Body: &body})
+	}
+	if r.Bytes() > DefaultMaxBytes {
+		t.Errorf("the ring holds %d bytes, more than its budget %d", r.Bytes(), DefaultMaxBytes)
+	}
+	if n := len(r.Recent(1000, nil)); n == 0 || n*MaxBody > DefaultMaxBytes {
+		t.Errorf("%d entries of %d bytes kept", n, MaxBody)
+	}
+	small := NewBytes(10, 1)
+	small.Add(Entry{Path: "/a"})
+	small.Add(Entry{Path: "/b"})
+	if got := small.Recent(10, nil); len(got) != 1 || got[0].Path != "/b" {
+		t.Errorf("over budget, the newest entry alone is kept: %v", got)
+	}
+}
+
+// TestRedactByValue: a secret is redacted by its value once the body is
+// parsed, wherever it appears — behind a YAML anchor defined under another
+// key, quoted in a note — and prefixed names are secret names (issue 16 #9).
+func TestRedactByValue(t *testing.T) {
+	for name, body := range map[string]string{
+		"yaml anchor defined elsewhere": "defaults: &shared s3cret-literal-1\ntokens:\n  - {token: *shared, user: ann}\n",
+		"yaml anchor on the secret":     "tokens:\n  - {token: &t s3cret-literal-1, user: ann}\n  - {token: *t, user: bob}\nnote: *t\n",
+		"yaml merge key":                "base: &b {api-token: s3cret-literal-1}\nuser: {<<: *b, login: ann}\n",
+		"json quoted in a note":         `{"token": "s3cret-literal-1", "note": "rotated s3cret-literal-1 today"}`,
+		"json camel case":               `{"apiToken": "s3cret-literal-1", "clientSecret": "s3cret-literal-1"}`,
+		"json dotted":                   `{"client.secret": "s3cret-literal-1"}`,
+		"text with a hyphenated key":    "x-api-token: s3cret-literal-1\nnot: [closed",
+		"text camel case":               `{"apiToken": "s3cret-literal-1", `,
+	} {
+		got, _ := RedactBody([]byte(body))
+		if strings.Contains(got, "s3cret") {
+			t.Errorf("%s: the secret shows in %q", name, got)
+		}
+	}
+	for _, name := range []string{"token_sha256", "tokens", "note", "login", "notoken"} {
+		if SecretName(name) {
+			t.Errorf("%q is not a secret name", name)
+		}
 	}
 }

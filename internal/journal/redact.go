@@ -24,13 +24,50 @@ var tokenLike = regexp.MustCompile(`\b(?:gh[pousr]|github_pat)_[A-Za-z0-9_]+`)
 // SecretName reports whether a field (or query parameter) of this name
 // holds a secret: token, password, secret, authorization, or a name ending
 // in _token, _secret or _password (access_token, client_secret, ...).
+//
+// Prefixed forms count too: the word may follow a hyphen or a dot as well
+// as an underscore (api-token, client.secret), or start a capitalised word
+// (apiToken, clientSecret).
 func SecretName(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
 	case "token", "password", "secret", "authorization":
 		return true
 	}
-	return strings.HasSuffix(n, "_token") || strings.HasSuffix(n, "_secret") || strings.HasSuffix(n, "_password")
+	for _, w := range []string{"token", "secret", "password"} {
+		if len(n) <= len(w) || !strings.HasSuffix(n, w) {
+			continue
+		}
+		if c := n[len(n)-len(w)-1]; c == '_' || c == '-' || c == '.' {
+			return true
+		}
+		if c := name[len(name)-len(w)]; c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// minSecret is the shortest secret value redacted wherever else it
+// appears: shorter values (a "1", an "x") would blank out unrelated text.
+const minSecret = 4
+
+// secretValues holds the values found under secret names, to be redacted
+// by value wherever else they appear in the same body.
+type secretValues map[string]bool
+
+func (sv secretValues) add(v string) {
+	if len(v) >= minSecret && v != Redacted {
+		sv[v] = true
+	}
+}
+
+// replace redacts every secret value within s.
+func (sv secretValues) replace(s string) string {
+	for v := range sv {
+		s = strings.ReplaceAll(s, v, Redacted)
+	}
+	return s
 }
 
 // RedactString replaces everything in s that looks like a GitHub token.
@@ -66,14 +103,7 @@ func RedactQuery(q string) string {
 // text. Then anything that looks like a GitHub token is replaced.
 func RedactBody(body []byte) (text string, truncated bool) {
 	if len(body) > MaxBody {
-		body, truncated = body[:MaxBody], true
-		// Do not leave half a character at the end.
-		for i := 0; i < utf8.UTFMax-1 && len(body) > 0; i++ {
-			if r, size := utf8.DecodeLastRune(body); r != utf8.RuneError || size != 1 {
-				break
-			}
-			body = body[:len(body)-1]
-		}
+		body, truncated = []byte(cut(string(body[:min(len(body), MaxBody+utf8.UTFMax)]), MaxBody)), true
 	}
 	s, ok := "", false
 	if !truncated {
@@ -91,8 +121,19 @@ func RedactBody(body []byte) (text string, truncated bool) {
 }
 
 // redactJSON re-encodes a valid JSON document, in order, with the string
-// values of members with secret names replaced.
+// values of members with secret names replaced, and those values replaced
+// wherever else they appear (by value, after parsing).
 func redactJSON(data []byte) (string, bool) {
+	sv := secretValues{}
+	if _, ok := redactJSONWith(data, sv); !ok {
+		return "", false
+	}
+	return redactJSONWith(data, sv)
+}
+
+// redactJSONWith is one pass of redactJSON: it adds the values of members
+// with secret names to sv, and redacts sv's values in every string.
+func redactJSONWith(data []byte, sv secretValues) (string, bool) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	type frame struct {
@@ -137,7 +178,7 @@ func redactJSON(data []byte) (string, bool) {
 			if top.object && top.expectKey {
 				top.key, _ = tok.(string)
 				top.expectKey = false
-				str(top.key)
+				str(sv.replace(top.key))
 				out.WriteByte(':')
 				continue
 			}
@@ -149,9 +190,10 @@ func redactJSON(data []byte) (string, bool) {
 			continue
 		case string:
 			if top != nil && top.object && SecretName(top.key) {
+				sv.add(v)
 				v = Redacted
 			}
-			str(v)
+			str(sv.replace(v))
 		case json.Number:
 			out.WriteString(v.String())
 		case bool:
@@ -184,7 +226,9 @@ func redactYAML(data []byte) (string, bool) {
 		(doc.Content[0].Kind != yaml.MappingNode && doc.Content[0].Kind != yaml.SequenceNode) {
 		return "", false // text that happens to be a YAML scalar
 	}
-	redactNode(doc.Content[0])
+	sv := secretValues{}
+	collectSecrets(doc.Content[0], sv)
+	redactNode(doc.Content[0], sv)
 	out, err := yaml.Marshal(&doc)
 	if err != nil {
 		return "", false
@@ -192,7 +236,35 @@ func redactYAML(data []byte) (string, bool) {
 	return string(out), true
 }
 
-func redactNode(n *yaml.Node) {
+// collectSecrets adds to sv the values of keys with secret names, an
+// alias followed to its anchor (token: *shared names the secret defined
+// at &shared, under whatever key).
+func collectSecrets(n *yaml.Node, sv secretValues) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && SecretName(k.Value) {
+				if v.Kind == yaml.AliasNode && v.Alias != nil {
+					v = v.Alias
+				}
+				if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+					sv.add(v.Value)
+				}
+			}
+			collectSecrets(v, sv)
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, c := range n.Content {
+			collectSecrets(c, sv)
+		}
+	}
+}
+
+// redactNode replaces the scalar values of keys with secret names, the
+// secret values of sv wherever they appear (an anchor's definition under
+// another key, a note quoting one), and anything token-like.
+func redactNode(n *yaml.Node, sv secretValues) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -200,21 +272,22 @@ func redactNode(n *yaml.Node) {
 			if k.Kind == yaml.ScalarNode && SecretName(k.Value) && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
 				v.Value, v.Tag, v.Style = Redacted, "!!str", yaml.DoubleQuotedStyle
 			}
-			redactNode(v)
+			redactNode(k, sv)
+			redactNode(v, sv)
 		}
 	case yaml.SequenceNode, yaml.DocumentNode:
 		for _, c := range n.Content {
-			redactNode(c)
+			redactNode(c, sv)
 		}
 	case yaml.ScalarNode:
-		if tokenLike.MatchString(n.Value) {
-			n.Value, n.Style = RedactString(n.Value), yaml.DoubleQuotedStyle
+		if r := RedactString(sv.replace(n.Value)); r != n.Value {
+			n.Value, n.Tag, n.Style = r, "!!str", yaml.DoubleQuotedStyle
 		}
 	}
 }
 
 // secretKey is a key with a secret name, as text.
-const secretKey = `(?i:token|password|secret|authorization|[A-Za-z0-9_-]*_(?:token|secret|password))`
+const secretKey = `(?:(?i:token|password|secret|authorization|[A-Za-z0-9_.-]*[_.-](?:token|secret|password))|[A-Za-z0-9]+(?:Token|Secret|Password))`
 
 var (
 	// blockPair: a key at the start of a line (YAML block style, pretty

@@ -104,9 +104,25 @@ func writeCSV(w io.Writer, r Report) error {
 	cw.Write([]string{"login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
 		"created_at", "pending_cancellation_date", "monthly_cost_usd"})
 	for _, row := range r.Seats {
-		cw.Write([]string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
-			row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)})
+		cells := []string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
+			row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)}
+		for i, c := range cells {
+			cells[i] = neutralise(c)
+		}
+		cw.Write(cells)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// neutralise keeps a spreadsheet from reading a cell as a formula, as
+// OWASP recommends against CSV injection: a cell that begins with =, +,
+// -, @, a tab or a carriage return gets a leading single quote (the CSV
+// writer then quotes the cell as it needs). An editor string such as
+// "=HYPERLINK(...)" is data, and stays visible as such.
+func neutralise(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }

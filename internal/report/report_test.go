@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,41 @@ func TestBuild(t *testing.T) {
 	}
 	if err := report.Write(&b, r, "xml"); err == nil {
 		t.Error("unknown format accepted")
+	}
+}
+
+// TestCSVNeutralisesFormulas: a cell that a spreadsheet would run as a
+// formula (=, +, -, @, a tab or a carriage return first) is written with a
+// leading single quote, as OWASP recommends; the dashboard's export and
+// "seatkeeper seats --format csv" both write through report.Write.
+func TestCSVNeutralisesFormulas(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	var seats []seatkeeper.Seat
+	for _, editor := range []string{`=HYPERLINK("http://x","y")`, "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "vscode/1.0"} {
+		seats = append(seats, seatkeeper.Seat{User: seatkeeper.User{Login: "u"}, PlanType: "business", CreatedAt: now,
+			Activity: seatkeeper.Activity{LastActivityAt: &now, LastActivityEditor: editor}})
+	}
+	seats = append(seats, seatkeeper.Seat{User: seatkeeper.User{Login: "=cmd"}, PlanType: "business", CreatedAt: now,
+		Team: &seatkeeper.Team{Slug: "-team"}})
+	var b bytes.Buffer
+	if err := report.Write(&b, report.Build(seatkeeper.Organization{Login: "acme"}, "business", seats, now, report.Options{}), "csv"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("cell %q would run as a formula (row %q)", cell, row)
+			}
+		}
+	}
+	if got := rows[1][2]; got != `'=HYPERLINK("http://x","y")` {
+		t.Errorf("editor cell %q: the data must stay, behind a quote", got)
+	}
+	if got := rows[7][2]; got != "vscode/1.0" {
+		t.Errorf("a plain cell changed: %q", got)
 	}
 }

@@ -2,7 +2,6 @@ package seed
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -19,8 +18,7 @@ func (d *Document) Apply(ctx context.Context, st *store.Store, now time.Time) er
 		if err := d.LoadTx(ctx, tx, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{At: now, Action: audit.StateSeeded, Details: map[string]any{
-			"users": len(d.Users), "enterprises": len(d.Enterprises), "organizations": len(d.Organizations), "tokens": len(d.Tokens)}})
+		return audit.Record(ctx, tx, audit.SeedEvent(now, len(d.Users), len(d.Enterprises), len(d.Organizations), len(d.Tokens)))
 	})
 }
 
@@ -31,7 +29,7 @@ func MintToken(ctx context.Context, st *store.Store, t Token, now time.Time) (to
 		if tok, err = CreateToken(ctx, tx, t, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, tokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
+		return audit.Record(ctx, tx, audit.TokenEvent(audit.TokenCreated, tok, tok.CreatedAt))
 	})
 	return tok, err
 }
@@ -52,13 +50,6 @@ func RevokeToken(ctx context.Context, st *store.Store, id int64, now time.Time) 
 		if err := tx.RevokeToken(ctx, id, now); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, tokenEvent(audit.TokenRevoked, t, now))
+		return audit.Record(ctx, tx, audit.TokenEvent(audit.TokenRevoked, t, now))
 	})
-}
-
-// tokenEvent is the audit entry of a token minted or revoked: its id and
-// hint, never the secret.
-func tokenEvent(action string, t seatkeeper.Token, at time.Time) audit.Event {
-	return audit.Event{At: at, Action: action, Subject: strconv.FormatInt(t.ID, 10),
-		Details: map[string]any{"kind": string(t.Kind), "hint": t.Hint, "note": t.Note}}
 }

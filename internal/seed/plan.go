@@ -196,8 +196,8 @@ func (p *planner) declareAccount(l loc, login string, id int64, into map[string]
 	if what != "" {
 		return nil, l.keyErrorf("login", "duplicate login %q (%s already in the database)", login, what)
 	}
-	if id < 0 {
-		return nil, l.errorf("id", "%d is not a positive id", id)
+	if err := checkID(l, id); err != nil {
+		return nil, err
 	}
 	if id > 0 {
 		if prev, ok := p.ids.claim(id, l); !ok {
@@ -347,13 +347,22 @@ func (p *planner) times(l loc, created, updated string) (time.Time, time.Time, e
 	return ct, ut, nil
 }
 
+// checkID checks an optional explicit id (0: none) against GitHub's range,
+// 1 to seatkeeper.MaxID.
+func checkID(l loc, id int64) error {
+	if id < 0 || id > seatkeeper.MaxID {
+		return l.errorf("id", "%d is outside GitHub's id range (1 to %d)", id, int64(seatkeeper.MaxID))
+	}
+	return nil
+}
+
 // declareID checks the optional explicit id of an entry with an id space
 // of its own (enterprises, teams, enterprise teams): positive, given to no
 // other entry of the document, held by nothing stored. stored looks the id
 // up, failing with a not-found error when it is free.
 func (p *planner) declareID(l loc, id int64, seen claims[int64], what string, stored func(context.Context, int64) error) error {
-	if id < 0 {
-		return l.errorf("id", "%d is not a positive id", id)
+	if err := checkID(l, id); err != nil {
+		return err
 	}
 	if id == 0 {
 		return nil

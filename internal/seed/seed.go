@@ -333,6 +333,16 @@ func (d *Document) LoadTx(ctx context.Context, tx *store.Tx, now time.Time) erro
 // LoadFile reads, parses and loads the seed document at path, calling
 // progress (when not nil) as Document.Progress. Errors name the file.
 func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int)) error {
+	return loadFile(ctx, st, path, now, progress, false)
+}
+
+// ApplyFile is LoadFile with an audit entry (Document.Apply), attributed
+// to ctx's actor: the CLI's "seatkeeper seed".
+func ApplyFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int)) error {
+	return loadFile(ctx, st, path, now, progress, true)
+}
+
+func loadFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int), audited bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err // names the file already
@@ -340,7 +350,11 @@ func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time, 
 	d, err := Parse(data)
 	if err == nil {
 		d.Progress = progress
-		err = d.Load(ctx, st, now)
+		if audited {
+			err = d.Apply(ctx, st, now.UTC())
+		} else {
+			err = d.Load(ctx, st, now)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -359,7 +359,11 @@ func TestLoadInvalid(t *testing.T) {
 		{"org login of a user", "users: [{login: nova}]\norganizations: [{login: NOVA}]", `organizations[0].login: duplicate login "NOVA" (also users[0])`},
 		{"duplicate id", "users: [{login: a, id: 50}, {login: b, id: 50}]", "users[1] (b).id: duplicate id 50 (also users[0])"},
 		{"id of a stored user", "users: [{login: nova, id: 1}]", "users[0] (nova).id: duplicate id 1 (a user already in the database)"},
-		{"negative id", "organizations: [{login: neworg, id: -3}]", "organizations[0] (neworg).id: -3 is not a positive id"},
+		{"negative id", "organizations: [{login: neworg, id: -3}]", "organizations[0] (neworg).id: -3 is outside GitHub's id range (1 to 4294967295)"},
+		{"id beyond GitHub's range", "users: [{login: huge, id: 9223372036854775807}]",
+			"users[0] (huge).id: 9223372036854775807 is outside GitHub's id range (1 to 4294967295)"},
+		{"team id beyond GitHub's range", orgDoc("    teams: [{name: Big, id: 4294967296}]\n"),
+			"organizations[0] (neworg).teams[0] (big).id: 4294967296 is outside GitHub's id range (1 to 4294967295)"},
 
 		// Enterprises.
 		{"stored enterprise", "enterprises: [{slug: ACME}]", `enterprises[0].slug: duplicate enterprise "ACME" (already in the database)`},
@@ -456,7 +460,7 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 			"organizations[0] (neworg).teams[1] (gamma).id: duplicate id 7 (also organizations[0] (neworg).teams[0])"},
 		{"id of a stored enterprise team", "enterprises: [{slug: e, teams: [{name: T, id: 1}]}]",
 			"enterprises[0] (e).teams[0] (t).id: duplicate id 1 (an enterprise team already in the database)"},
-		{"negative enterprise id", "enterprises: [{slug: e, id: -1}]", "enterprises[0] (e).id: -1 is not a positive id"},
+		{"negative enterprise id", "enterprises: [{slug: e, id: -1}]", "enterprises[0] (e).id: -1 is outside GitHub's id range (1 to 4294967295)"},
 		{"unknown team member key", orgDoc("    teams: [{name: Beta, members: [{login: hubot, since: x}]}]\n"), `line 7: unknown key "since"`},
 		{"team member as a list", orgDoc("    teams: [{name: Beta, members: [[hubot]]}]\n"),
 			"line 7: a team member is a login or a mapping of login, role and joined_at"},

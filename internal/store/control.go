@@ -59,6 +59,14 @@ func (o ops) Reset(ctx context.Context, keepUsers []int64) error {
 		{`DELETE FROM enterprises`, nil},
 		{users, args},
 		{`DELETE FROM audit_log`, nil},
+		// Repair a sequence an explicit id beyond seatkeeper.MaxID sent
+		// past the range (an older version let seeds do it): count on
+		// from the largest id left in its range.
+		{`UPDATE id_sequences SET last_id = CASE name
+			WHEN '` + seqAccounts + `' THEN (SELECT COALESCE(MAX(id), 0) FROM users WHERE id <= ?)
+			WHEN '` + seqTokens + `' THEN (SELECT COALESCE(MAX(id), 0) FROM tokens WHERE id <= ?)
+			ELSE 0 END
+			WHERE last_id > ?`, []any{int64(seatkeeper.MaxID), int64(seatkeeper.MaxID), int64(seatkeeper.MaxID)}},
 	} {
 		if _, err := o.exec(ctx, q.query, q.args...); err != nil {
 			return fmt.Errorf("store: reset: %w", err)

@@ -6,14 +6,20 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -341,6 +347,52 @@ func retryable(err error) bool {
 	return false
 }
 
+// Unavailable reports whether err means the database cannot serve the
+// request now, through no fault of the request: it cannot be reached, it
+// is shutting down or starting, or it cannot write (read-only, disk full,
+// I/O error). Such a failure is a 503 to retry, not a 500.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return strings.HasPrefix(pg.Code, "08") || // connection exception
+			pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || // shutting down, cannot connect now
+			pg.Code == "53100" || pg.Code == "25006" // disk full, read-only transaction
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff {
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+			return true
+		}
+		return false
+	}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connect) || errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}
+
+// Writable checks that the database accepts writes, by a write that
+// changes nothing, rolled back (nothing is committed, so readers' caches
+// stay): a read-only database file or transaction fails it.
+func (s *Store) Writable(ctx context.Context) error {
+	if s.dialect == SQLite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE id_sequences SET last_id = last_id WHERE name = ?`), "")
+	return err
+}
+
 // isUniqueViolation reports whether err is a unique-constraint failure.
 func isUniqueViolation(err error) bool {
 	var pg *pgconn.PgError
@@ -458,7 +510,57 @@ func nextWord(s string) (word, rest string) {
 	return s[i:j], s[j:]
 }
 
+// ErrUnstorable refuses a write of text that not every database can hold:
+// PostgreSQL refuses a NUL byte and invalid UTF-8 in text, which SQLite
+// would keep. Refusing it on both keeps the stores interchangeable.
+var ErrUnstorable = seatkeeper.ValidationFailed(seatkeeper.FieldError{
+	Code: "invalid", Message: "Text may not contain a NUL byte or invalid UTF-8.",
+})
+
+// storableArgs checks every text argument against what both databases
+// can hold (see ErrUnstorable). This is the one place where such text is
+// caught, whichever door it came in by (a path, a body, a seed), on SQLite
+// and PostgreSQL alike: a write holding it is ErrUnstorable (422); a read
+// runs with NULL in its place, so that it compares equal to nothing, as
+// no stored text can equal it (a lookup finds nothing: 404; a count is 0).
+// ok is false for a write that must be refused; the args to run with are
+// args itself unless one was replaced.
+func storableArgs(query string, args []any) (_ []any, ok bool) {
+	text := func(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+	var out []any
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			ok = text(v)
+		case sql.NullString:
+			ok = !v.Valid || text(v.String)
+		case *string:
+			ok = v == nil || text(*v)
+		default:
+			continue
+		}
+		if ok {
+			continue
+		}
+		if mayWrite(query) {
+			return nil, false
+		}
+		if out == nil {
+			out = slices.Clone(args)
+		}
+		out[i] = nil
+	}
+	if out == nil {
+		return args, true
+	}
+	return out, true
+}
+
 func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return nil, ErrUnstorable
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -467,6 +569,10 @@ func (o ops) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return nil, ErrUnstorable
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -474,12 +580,29 @@ func (o ops) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 	return o.q.QueryContext(ctx, o.rebind(query), args...)
 }
 
-func (o ops) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (o ops) queryRow(ctx context.Context, query string, args ...any) row {
+	args, ok := storableArgs(query, args)
+	if !ok {
+		return row{err: ErrUnstorable}
+	}
 	defer o.countWrite(query)()
 	if st := o.prepared(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{Row: st.QueryRowContext(ctx, args...)}
 	}
-	return o.q.QueryRowContext(ctx, o.rebind(query), args...)
+	return row{Row: o.q.QueryRowContext(ctx, o.rebind(query), args...)}
+}
+
+// row is a *sql.Row, or the error a query was refused with before it ran.
+type row struct {
+	*sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.Row.Scan(dest...)
 }
 
 // prepared returns the cached prepared statement for query, bound to the
@@ -552,8 +675,13 @@ func (o ops) nextID(ctx context.Context, seq string) (int64, error) {
 	return id, nil
 }
 
-// claimID records an explicitly chosen id so the sequence never hands it out.
+// claimID records an explicitly chosen id so the sequence never hands it
+// out. An id above seatkeeper.MaxID is refused: the sequence would count
+// on from it into the reserved range, or past int64's end.
 func (o ops) claimID(ctx context.Context, seq string, id int64) error {
+	if id > seatkeeper.MaxID {
+		return seatkeeper.Errorf(seatkeeper.KindInvalid, "id %d is outside GitHub's id range (1 to %d)", id, int64(seatkeeper.MaxID))
+	}
 	_, err := o.exec(ctx, `INSERT INTO id_sequences (name, last_id) VALUES (?, ?)
 		ON CONFLICT (name) DO UPDATE SET last_id = CASE WHEN id_sequences.last_id < excluded.last_id THEN excluded.last_id ELSE id_sequences.last_id END`, seq, id)
 	if err != nil {

@@ -239,3 +239,43 @@ func TestTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestUnstorableText: text PostgreSQL cannot hold (a NUL byte, invalid
+// UTF-8) is refused on writes and finds nothing on reads, on both stores
+// alike (issue 16: PostgreSQL answered 500, SQLite kept it).
+func TestUnstorableText(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		var org seatkeeper.Organization
+		mustTx(t, st, func(tx *store.Tx) error {
+			org = seatkeeper.Organization{Login: "acme", CreatedAt: t0, UpdatedAt: t0}
+			return tx.CreateOrg(ctx, &org)
+		})
+		for _, bad := range []string{"nul\x00", "\x00", "bad\xffutf8", "a\xc3"} {
+			err := st.Tx(ctx, func(tx *store.Tx) error {
+				return tx.CreateUser(ctx, &seatkeeper.User{Login: bad, CreatedAt: t0, UpdatedAt: t0})
+			})
+			if seatkeeper.KindOf(err) != seatkeeper.KindInvalid || !errors.Is(err, store.ErrUnstorable) {
+				t.Errorf("CreateUser(%q) = %v, want ErrUnstorable", bad, err)
+			}
+			err = st.Tx(ctx, func(tx *store.Tx) error {
+				return tx.CreateTeam(ctx, &seatkeeper.Team{OrgID: org.ID, Name: bad, Slug: "ok", CreatedAt: t0, UpdatedAt: t0})
+			})
+			if seatkeeper.KindOf(err) != seatkeeper.KindInvalid {
+				t.Errorf("CreateTeam(%q) = %v, want a 422", bad, err)
+			}
+			if _, err := st.UserByLogin(ctx, bad); !seatkeeper.IsNotFound(err) {
+				t.Errorf("UserByLogin(%q) = %v, want not found", bad, err)
+			}
+			if _, err := st.OrgByLogin(ctx, bad); !seatkeeper.IsNotFound(err) {
+				t.Errorf("OrgByLogin(%q) = %v, want not found", bad, err)
+			}
+			if _, err := st.TeamBySlug(ctx, org.ID, bad); !seatkeeper.IsNotFound(err) {
+				t.Errorf("TeamBySlug(%q) = %v, want not found", bad, err)
+			}
+		}
+		if users, err := st.Users(ctx); err != nil || len(users) != 0 {
+			t.Errorf("users after refused writes: %v, %v", users, err)
+		}
+	})
+}
