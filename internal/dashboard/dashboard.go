@@ -60,6 +60,7 @@ type Dashboard struct {
 	copilot  *copilot.Service
 	log      *slog.Logger
 	sessions *sessions
+	undos    *undos
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
 	static   http.Handler
@@ -84,6 +85,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		copilot:  &copilot.Service{Store: st, Clock: clk},
 		log:      cfg.Logger,
 		sessions: newSessions(),
+		undos:    newUndos(),
 		mux:      http.NewServeMux(),
 
 		crossOrigin: http.NewCrossOriginProtection(),
@@ -122,6 +124,8 @@ func (d *Dashboard) routes() {
 	d.mux.Handle("POST /ui/orgs/{org}/cancel", d.signedIn(d.org(d.handleCancel)))
 	d.mux.Handle("GET /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssignForm)))
 	d.mux.Handle("POST /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssign)))
+	d.mux.Handle("POST /ui/orgs/{org}/teams", d.signedIn(d.org(d.handleTeams)))
+	d.mux.Handle("POST /ui/orgs/{org}/undo", d.signedIn(d.org(d.handleUndo)))
 }
 
 // ServeHTTP serves one dashboard request with the dashboard's security
