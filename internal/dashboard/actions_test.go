@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -292,5 +293,30 @@ func TestActionsRefusedBySetup(t *testing.T) {
 		}
 		p.contains(t, "<strong>Nothing can change.</strong> Your organization has enabled Copilot access for all members.")
 		p.lacks(t, `name="confirm"`)
+	})
+}
+
+// A site administrator's org list comes a page at a time: only the orgs
+// of the page are resolved.
+func TestOrgsPagePages(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		var doc strings.Builder
+		doc.WriteString("users: [{login: root, site_admin: true}]\norganizations:\n")
+		for i := range 30 {
+			fmt.Fprintf(&doc, "  - {login: org%02d, copilot: {public_code_suggestions: allow}}\n", i)
+		}
+		doc.WriteString("tokens: [{token: ghp_root, user: root, scopes: [read:org]}]\n")
+		e := newEnv(t, st, doc.String())
+		b := e.signedIn("ghp_root")
+		p := b.get("/ui/")
+		p.contains(t, "Organizations 1–25 of 30, by login", `href="/ui/orgs/org00"`, `href="/ui/orgs/org24"`,
+			`<a href="/ui/?page=2" aria-label="Page 2">2</a>`, `<th scope="row">This page</th>`)
+		p.lacks(t, `href="/ui/orgs/org25"`)
+		p = b.get("/ui/?page=2")
+		p.contains(t, "Organizations 26–30 of 30", `href="/ui/orgs/org25"`, `href="/ui/orgs/org29"`, `<a href="/ui/" aria-label="Page 1">1</a>`)
+		p.lacks(t, `href="/ui/orgs/org24"`)
+		if p := b.get("/ui/?page=99"); !strings.Contains(p.body, "Organizations 26–30 of 30") {
+			t.Errorf("past the end: %s", excerpt(p.body))
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -62,16 +63,38 @@ type orgSummary struct {
 type orgsPage struct {
 	Orgs      []orgSummary
 	SiteAdmin bool
-	Total     orgSummary
+	Total     orgSummary // of the orgs on this page
+	Page      page       // which orgs are on this page (its Rows unused)
+	Pages     []pageLink
 }
 
-// handleOrgs serves GET /ui/: the orgs the principal may read.
+// orgsPerPage is how many orgs the orgs page shows at once: each costs the
+// resolution of its seats.
+const orgsPerPage = 25
+
+// handleOrgs serves GET /ui/: the orgs the principal may read, by login,
+// a page at a time (?page=N).
 func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	orgs, err := d.visibleOrgs(r.Context(), rc.p)
 	if err != nil {
 		return err
 	}
 	page := orgsPage{SiteAdmin: rc.p.User != nil && rc.p.User.SiteAdmin}
+	v := view{PerPage: orgsPerPage, Page: 1}
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 0 {
+		v.Page = n
+	}
+	page.Page = v.paginate(make([]seatRow, len(orgs)))
+	page.Page.Rows = nil
+	page.Pages = pageLinks(page.Page, func(n int) string {
+		if n == 1 {
+			return Prefix + "/"
+		}
+		return Prefix + "/?page=" + strconv.Itoa(n)
+	})
+	if page.Page.Total > 0 {
+		orgs = orgs[page.Page.First-1 : page.Page.Stop]
+	}
 	for _, org := range orgs {
 		s := orgSummary{Login: org.Login, Name: org.Name}
 		ov, err := d.copilot.Overview(r.Context(), org)
@@ -233,7 +256,11 @@ func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		pg.Page.Pending = pg.Page.Pending || row.PendingCancellationDate != nil
 	}
 	pg.View.Page = pg.Page.Number
-	pg.Pages = pageLinks(base, pg.View, pg.Page)
+	pg.Pages = pageLinks(pg.Page, func(n int) string {
+		at := pg.View
+		at.Page = n
+		return base + at.Query()
+	})
 	if n := pg.Page.Number; n > 1 {
 		prev := pg.View
 		prev.Page = n - 1
@@ -275,8 +302,8 @@ func columns(base string, v view) []column {
 }
 
 // pageLinks lists the pages around the current one, the first and the
-// last, with gaps.
-func pageLinks(base string, v view, p page) []pageLink {
+// last, with gaps; href is the address of page n.
+func pageLinks(p page, href func(n int) string) []pageLink {
 	if p.Last <= 1 {
 		return nil
 	}
@@ -291,9 +318,7 @@ func pageLinks(base string, v view, p page) []pageLink {
 			continue
 		}
 		gap = false
-		next := v
-		next.Page = n
-		out = append(out, pageLink{Number: n, Href: base + next.Query(), Current: n == p.Number})
+		out = append(out, pageLink{Number: n, Href: href(n), Current: n == p.Number})
 	}
 	return out
 }

@@ -107,7 +107,12 @@ func TestPaginate(t *testing.T) {
 	if p := v.paginate(nil); p.Number != 1 || p.Last != 1 || p.First != 0 || len(p.Rows) != 0 {
 		t.Errorf("empty: %+v", p)
 	}
-	links := pageLinks("/b", view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}, page{Number: 6, Last: 20})
+	lv := view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}
+	links := pageLinks(page{Number: 6, Last: 20}, func(n int) string {
+		at := lv
+		at.Page = n
+		return "/b" + at.Query()
+	})
 	var nums []int
 	for _, l := range links {
 		nums = append(nums, l.Number)
