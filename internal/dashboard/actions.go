@@ -32,6 +32,8 @@ type confirmPage struct {
 	Plan     plan
 	Shown    []check // the start of Plan.Will, at most maxShown
 	Hidden   int     // how many of Plan.Will are not shown
+	Refused  []check // the start of Plan.Wont, at most maxShown
+	Unshown  int     // how many of Plan.Wont are not shown
 	Scope    string  // "filter": every seat matching the seats page's filter
 	Logins   []string
 	Teams    []string
@@ -237,6 +239,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	}
 	cp.Plan, cp.Key, cp.EndsOn = p, p.key(act.name), pl.ends
 	cp.Shown, cp.Hidden = p.Will[:min(len(p.Will), maxShown)], max(0, len(p.Will)-maxShown)
+	cp.Refused, cp.Unshown = p.Wont[:min(len(p.Wont), maxShown)], max(0, len(p.Wont)-maxShown)
 	n := len(p.Will)
 	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
 	if act.name == "teams" {
