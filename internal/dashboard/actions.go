@@ -295,7 +295,7 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	var kept []string
 	for _, c := range p.Will {
-		if strings.HasPrefix(c.Note, "keeps") {
+		if c.Keeps {
 			kept = append(kept, c.Login)
 		}
 	}

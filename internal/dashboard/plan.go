@@ -24,6 +24,7 @@ type check struct {
 	Name  string // the user's name, or the team's
 	Note  string // what will happen, or why not
 	Cost  float64
+	Keeps bool // assign: the seat is pending cancellation, and is kept
 }
 
 // plan is an action's checks, split.
@@ -175,7 +176,7 @@ func (pl *planner) assign(ctx context.Context, logins []string) (plan, error) {
 				c.Note = "already holds a seat"
 				p.Wont = append(p.Wont, c)
 			case r.Pending() != "":
-				c.Note, c.Cost = "keeps the seat: the cancellation on "+r.Pending()+" is withdrawn", r.MonthlyCost
+				c.Note, c.Cost, c.Keeps = "keeps the seat: the cancellation on "+r.Pending()+" is withdrawn", r.MonthlyCost, true
 				p.Will = append(p.Will, c)
 			default:
 				c.Note = "gets a direct seat beside the one through " + grantNoun(r) + ": no extra cost"
@@ -192,7 +193,7 @@ func (pl *planner) assign(ctx context.Context, logins []string) (plan, error) {
 		case u.granted && u.grant.PendingCancellationDate == nil:
 			p.Wont = append(p.Wont, check{Login: login, Name: u.name, Note: "already holds a seat (invitation pending)"})
 		case u.granted:
-			p.Will = append(p.Will, check{Login: login, Name: u.name, Cost: pl.price,
+			p.Will = append(p.Will, check{Login: login, Name: u.name, Cost: pl.price, Keeps: true,
 				Note: "keeps the seat: the cancellation on " + u.grant.PendingCancellationDate.String() + " is withdrawn"})
 		default:
 			p.Will = append(p.Will, check{Login: login, Name: u.name, Note: "gets a seat, billed from this cycle", Cost: pl.price})
