@@ -20,8 +20,7 @@ type seatRow struct {
 	GrantLabel string // "direct", or the team's name
 	Name       string // the user's name, or ""
 	Editor     string // the last editor, readable (see editorName)
-	key        string // the login in lower case, for sort
-	search     string // the login and the name in lower case, for search
+	key        string // the login in lower case, for search and sort
 	grantKey   string // the grant label in lower case, for sort
 }
 
@@ -41,6 +40,7 @@ func (r seatRow) Pending() string {
 func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, prices report.Prices) []seatRow {
 	rep := report.Build(org, plan, seats, now, report.Options{Prices: prices})
 	rows := make([]seatRow, len(rep.Seats))
+	editors := map[string]string{}
 	for i := range rep.Seats {
 		row, s := &rep.Seats[i], seats[i]
 		r := seatRow{Row: row, GrantKey: report.GrantDirect, GrantLabel: report.GrantDirect}
@@ -50,12 +50,14 @@ func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat
 		case s.EnterpriseTeam != nil:
 			r.GrantKey, r.GrantLabel = report.GrantEnterpriseTeam+":"+s.EnterpriseTeam.Slug, s.EnterpriseTeam.Name
 		}
-		r.Name, r.Editor = s.User.Name, editorName(r.LastActivityEditor)
-		r.key, r.grantKey = strings.ToLower(r.Login), strings.ToLower(r.GrantLabel)
-		r.search = r.key
-		if r.Name != "" {
-			r.search += "\n" + strings.ToLower(r.Name)
+		// Editors are few: each is made readable once.
+		ed, ok := editors[r.LastActivityEditor]
+		if !ok {
+			ed = editorName(r.LastActivityEditor)
+			editors[r.LastActivityEditor] = ed
 		}
+		r.Name, r.Editor = s.User.Name, ed
+		r.key, r.grantKey = strings.ToLower(r.Login), strings.ToLower(r.GrantLabel)
 		rows[i] = r
 	}
 	return rows
@@ -197,7 +199,7 @@ func (v view) keep(r *seatRow, q string) bool {
 		v.Never && !r.Never(),
 		v.Pending && r.PendingCancellationDate == nil,
 		v.Grant != "" && r.GrantKey != v.Grant,
-		q != "" && !strings.Contains(r.search, q):
+		q != "" && !strings.Contains(r.key, q) && !strings.Contains(strings.ToLower(r.Name), q):
 		return false
 	}
 	return true
