@@ -1,8 +1,11 @@
 // End-to-end tests of the dashboard: a real seatkeeper binary, built from
 // this tree and started on e2e/seed.yaml, driven by Debian's headless
-// Chromium through playwright-core. One browser session walks through what
-// an org owner does: sign in, filter idle seats, cancel one (confirming),
-// see it pending, download the CSV, sign out.
+// Chromium through playwright-core. The whole clean-up an org owner does
+// runs twice, at a desktop's size (1440×900) and a phone's (390×844), each
+// on a fresh server: sign in, filter and sort, search by name, select
+// across a whole filter, confirm with the checks shown, undo, assign seats
+// (a typo'd login shown apart), assign a team, the CSV, the keyboard, one
+// colour meaning, sign out.
 //
 //   cd e2e && npm ci && npm test
 //
@@ -25,11 +28,17 @@ const adminToken = "ghp_e2eOpsSiteAdminClockToken00000001";
 const now = "2026-03-20T12:00:00Z"; // the service clock during the tests
 
 const work = mkdtempSync(join(tmpdir(), "seatkeeper-e2e-"));
-let server; // the seatkeeper process
-let serverLog = "";
-let base; // http://127.0.0.1:PORT
-let browser;
-let page;
+let bin;
+
+before(() => {
+  bin = process.env.SEATKEEPER_BIN;
+  if (!bin) {
+    bin = join(work, "seatkeeper");
+    execFileSync("go", ["build", "-o", bin, "./cmd/seatkeeper"], { cwd: root, stdio: "inherit" });
+  }
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
 
 function freePort() {
   return new Promise((ok, fail) => {
@@ -43,181 +52,283 @@ function freePort() {
   });
 }
 
-async function waitUntilUp(url, ms) {
-  const deadline = Date.now() + ms;
+// startServer starts seatkeeper on the seed with a database of its own,
+// and stops its clock at now.
+async function startServer(name) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let log = "";
+  const proc = spawn(bin, [
+    "serve", "--seed", join(here, "seed.yaml"), "--addr", `127.0.0.1:${port}`,
+    "--database", join(work, `${name}.db`), "--allow-clock-control",
+  ], { stdio: ["ignore", "pipe", "pipe"] });
+  proc.stdout.on("data", (d) => { log += d; });
+  proc.stderr.on("data", (d) => { log += d; });
+  const deadline = Date.now() + 30_000;
   for (;;) {
-    if (server.exitCode !== null) throw new Error(`seatkeeper exited (${server.exitCode}):\n${serverLog}`);
+    if (proc.exitCode !== null) throw new Error(`seatkeeper exited (${proc.exitCode}):\n${log}`);
     try {
-      const r = await fetch(url, { redirect: "manual" });
-      if (r.status < 500) return;
+      const r = await fetch(`${base}/ui/signin`, { redirect: "manual" });
+      if (r.status < 500) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`seatkeeper did not come up:\n${serverLog}`);
+    if (Date.now() > deadline) throw new Error(`seatkeeper did not come up:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-before(async () => {
-  let bin = process.env.SEATKEEPER_BIN;
-  if (!bin) {
-    bin = join(work, "seatkeeper");
-    execFileSync("go", ["build", "-o", bin, "./cmd/seatkeeper"], { cwd: root, stdio: "inherit" });
-  }
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, [
-    "serve", "--seed", join(here, "seed.yaml"), "--addr", `127.0.0.1:${port}`,
-    "--database", join(work, "e2e.db"), "--allow-clock-control",
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  server.stdout.on("data", (d) => { serverLog += d; });
-  server.stderr.on("data", (d) => { serverLog += d; });
-  await waitUntilUp(`${base}/ui/signin`, 30_000);
-  // Stop the service clock where the seed's times make sense.
   const r = await fetch(`${base}/_seatkeeper/clock`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${adminToken}` },
     body: JSON.stringify({ now }),
   });
   assert.equal(r.status, 200, await r.text());
-
-  browser = await launch();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(10_000);
-  await page.setViewportSize({ width: 1280, height: 900 });
-});
-
-after(async () => {
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((ok) => server.once("exit", ok));
-    server.kill("SIGTERM");
-    await exited;
-  }
-  rmSync(work, { recursive: true, force: true });
-});
-
-// seatLogins lists the logins of the seats table, in order.
-async function seatLogins() {
-  return page.locator("table.seats tbody th[scope=row]").allTextContents();
+  return {
+    base,
+    async stop() {
+      if (proc.exitCode === null) {
+        const exited = new Promise((ok) => proc.once("exit", ok));
+        proc.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
 }
 
-// seatRow is the table row of one login.
-function seatRow(login) {
-  return page.locator("table.seats tbody tr", { has: page.locator("th[scope=row]", { hasText: new RegExp(`^${login}$`) }) });
+// apiSeat is the API's answer for a member's seat.
+async function apiSeat(base, login) {
+  const r = await fetch(`${base}/orgs/acme/members/${login}/copilot`, { headers: { Authorization: `Bearer ${ownerToken}` } });
+  assert.equal(r.status, 200);
+  return r.json();
 }
 
-describe("an org owner in the dashboard", () => {
-  test("is sent to sign in, and signs in with a token", async () => {
-    await page.goto(`${base}/ui/orgs/acme`);
-    assert.match(page.url(), /\/ui\/signin\?next=%2Fui%2Forgs%2Facme$/);
-    await page.getByLabel("Token").fill("ghp_notAToken");
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("alert").filter({ hasText: "Bad credentials" }).waitFor();
+for (const [size, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]]) {
+  const phone = size === "phone";
 
-    await page.getByLabel("Token").fill(ownerToken);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(`${base}/ui/orgs/acme`);
-    await page.getByRole("heading", { level: 1, name: /acme/ }).waitFor();
-    assert.match(await page.locator("header").innerText(), /Signed in as ann/);
-    assert.ok(!(await page.content()).includes(ownerToken), "the page shows the token");
-    const cookies = await browser.context.cookies(`${base}/ui/`);
-    const session = cookies.find((c) => c.name === "seatkeeper_session");
-    assert.ok(session, "no session cookie");
-    assert.equal(session.httpOnly, true);
-    assert.equal(session.sameSite, "Strict");
-    assert.equal(session.path, "/ui");
-    assert.notEqual(session.value, ownerToken);
+  describe(`an org owner on a ${size} (${width}×${height})`, () => {
+    let server, base, browser, page;
 
-    // The org page: cards, both charts, every seat, most idle first.
-    const cards = await page.locator(".cards").innerText();
-    assert.match(cards, /Total billed\s+5\s+95 USD a month/);
-    assert.equal(await page.locator("svg[role=img]").count(), 2);
-    assert.deepEqual(await seatLogins(), ["dee", "bob", "eve", "cid", "ann"]);
+    before(async () => {
+      server = await startServer(size);
+      base = server.base;
+      browser = await launch();
+      page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      page.setDefaultTimeout(10_000);
+      await page.setViewportSize({ width, height });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    const seatLogins = () => page.locator("table.seats tbody th[scope=row]").evaluateAll(
+      (ths) => ths.map((th) => th.firstChild.textContent.trim()));
+    const seatRow = (login) => page.locator("table.seats tbody tr", { has: page.locator(`input[value="${login}"]`) });
+
+    // inView fails unless the element's top is on screen.
+    async function inView(selector) {
+      const box = await page.locator(selector).boundingBox();
+      assert.ok(box && box.y >= -1 && box.y < height - 40, `${selector} is off screen at y=${box?.y}`);
+    }
+
+    test("signs in with a token and sees the org", async () => {
+      await page.goto(`${base}/ui/orgs/acme`);
+      assert.match(page.url(), /\/ui\/signin\?next=%2Fui%2Forgs%2Facme$/);
+      await page.getByLabel("Token").fill("ghp_notAToken");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("alert").filter({ hasText: "Bad credentials" }).waitFor();
+
+      await page.getByLabel("Token").fill(ownerToken);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${base}/ui/orgs/acme`);
+      await page.getByRole("heading", { level: 1, name: /acme/ }).waitFor();
+      assert.match(await page.locator("header").innerText(), /Signed in as ann/);
+      assert.ok(!(await page.content()).includes(ownerToken), "the page shows the token");
+      const session = (await browser.context.cookies(`${base}/ui/`)).find((c) => c.name === "seatkeeper_session");
+      assert.ok(session, "no session cookie");
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, "Strict");
+
+      // Cards with what idle and pending seats cost, both charts, every
+      // seat most idle first, editors readable.
+      const cards = await page.locator(".cards").innerText();
+      assert.match(cards, /Total billed\s+6\s+114 USD a month/);
+      assert.match(cards, /Idle 90 days or more\s+2\s+38 USD a month/);
+      assert.match(cards, /Pending cancellation\s+1\s+19 USD a month/);
+      assert.equal(await page.locator("svg[role=img]").count(), 2);
+      assert.deepEqual(await seatLogins(), ["dee", "bob", "cid", "eve", "gil", "ann"]);
+      assert.match(await seatRow("ann").innerText(), /VS Code 1\.99 · Copilot Chat 0\.26/);
+      // The page fits the screen: nothing wider than the viewport.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "the page scrolls sideways");
+    });
+
+    test("uses one colour for one meaning, and buckets that agree with the filter", async () => {
+      const fill = (sel) => page.locator(sel).first().evaluate((el) => getComputedStyle(el).fill);
+      const idleFill = await fill("#idle-caption ~ svg .bar.accent rect");
+      const currentFill = await fill("#cycles-caption ~ svg .bar.accent rect");
+      assert.notEqual(idleFill, currentFill, "the current cycle is drawn in the idle colour");
+      const idleText = await page.locator(".card.warn .card-value").first().evaluate((el) => getComputedStyle(el).color);
+      assert.equal(idleText.replace(/\s/g, ""), "rgb(154,52,18)");
+      // The "90 or more" bar counts what the filter idle ≥ 90 finds.
+      const bar = await page.locator("#idle-caption ~ svg .bar.accent title").textContent();
+      assert.match(bar, /90 or more days idle: 2/);
+    });
+
+    test("filters, sorts and searches, keeping the results in view", async () => {
+      await page.getByLabel("Idle at least (days)").fill("30");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/idle=30/);
+      assert.match(page.url(), /#seats$/);
+      await inView("#seats-h");
+      assert.deepEqual(await seatLogins(), ["dee", "bob", "cid", "eve", "gil"]);
+      assert.match(await page.locator("#result-count").innerText(), /Seats 1–5 of 5 matching the filter \(of 6\)/);
+
+      if (phone) {
+        // No table header on a phone: sorting is in the filter form.
+        assert.equal(await page.locator("table.seats thead").isVisible(), false);
+        await page.getByLabel("Sort by").selectOption("login");
+        await page.getByLabel("Order").selectOption("asc");
+        await page.getByRole("button", { name: "Apply" }).click();
+      } else {
+        assert.equal(await page.getByLabel("Sort by").isVisible(), false);
+        await page.getByRole("link", { name: "Login", exact: true }).click();
+      }
+      await page.waitForURL(/sort=login/);
+      assert.match(page.url(), /idle=30/);
+      await inView("#seats-h");
+      assert.deepEqual(await seatLogins(), ["bob", "cid", "dee", "eve", "gil"]);
+
+      // Search by name.
+      await page.goto(`${base}/ui/orgs/acme`);
+      await page.getByLabel("Login or name contains").fill("dowling");
+      await page.getByRole("button", { name: "Apply" }).click();
+      await page.waitForURL(/q=dowling/);
+      assert.deepEqual(await seatLogins(), ["dee"]);
+    });
+
+    test("selects seats on the page, and cancels one with undo", async () => {
+      await page.goto(`${base}/ui/orgs/acme?idle=30#seats`);
+      const cancel = page.getByRole("button", { name: /^Cancel .*selected seat/ });
+      assert.equal(await cancel.isDisabled(), true, "the cancel button is on with nothing selected");
+      const all = page.locator("input.select-all");
+      assert.match(await page.locator(".select-all-label").innerText(), /Select the 5 on this page/);
+      assert.ok(await all.isVisible(), "no select-all");
+      await all.check();
+      assert.equal(await cancel.innerText(), "Cancel 5 selected seats…");
+      await all.uncheck();
+      await page.getByLabel("Select bob").check();
+      assert.equal(await cancel.innerText(), "Cancel 1 selected seat…");
+      await cancel.click();
+
+      await page.getByText("Cancel this Copilot seat in acme?").waitFor();
+      assert.match(await page.locator("#summary").innerText(), /1 seat · 19 USD a month less from 2026-04-01/);
+      assert.match(await page.locator("ul.checks.will").innerText(), /bob\s+Bob Baker\s+billed until 2026-04-01, then the seat ends/);
+      await page.getByRole("button", { name: "Cancel 1 seat" }).click();
+
+      await page.waitForURL(/\/ui\/orgs\/acme\?.*idle=30/);
+      const flash = page.locator("#flash");
+      assert.match(await flash.innerText(), /Cancelled the seat of bob\. It stays billed until 2026-04-01, then ends\./);
+      assert.match(await seatRow("bob").innerText(), /ends 2026-04-01/);
+      assert.equal((await apiSeat(base, "bob")).pending_cancellation_date, "2026-04-01");
+
+      await flash.getByRole("button", { name: "Undo: keep this seat" }).click();
+      await page.locator("#flash").filter({ hasText: "Kept the seat of bob: the cancellation is withdrawn." }).waitFor();
+      assert.doesNotMatch(await seatRow("bob").innerText(), /ends/);
+      assert.equal((await apiSeat(base, "bob")).pending_cancellation_date, null);
+    });
+
+    test("cancels across a whole filter, seeing the checks first", async () => {
+      await page.goto(`${base}/ui/orgs/acme?idle=30&per_page=25#seats`);
+      await page.getByRole("button", { name: "Cancel all 5 seats matching the filter…" }).click();
+      await page.getByText("Cancel these 3 Copilot seats in acme?").waitFor();
+      assert.match(await page.locator("#summary").innerText(), /3 seats matching the filter · 57 USD a month less from 2026-04-01/);
+      assert.deepEqual(await page.locator("ul.checks.will .who").evaluateAll((els) => els.map((e) => e.firstChild.textContent.trim())),
+        ["dee", "bob", "eve"]);
+      const wont = await page.locator("ul.checks.wont").innerText();
+      assert.match(wont, /cid\s+holds the seat through the team Web Team: it cannot be cancelled here/);
+      assert.match(wont, /gil\s+already pending cancellation: the seat ends 2099-01-01/);
+      assert.doesNotMatch(await page.locator("main").innerText(), /billed until 2027|gil\s+billed/);
+      // The checks come before the button.
+      const [checksY, buttonY] = await Promise.all([
+        page.locator("ul.checks.wont").boundingBox().then((b) => b.y),
+        page.getByRole("button", { name: "Cancel 3 seats" }).boundingBox().then((b) => b.y),
+      ]);
+      assert.ok(checksY < buttonY, "the button comes before the checks");
+      await page.getByRole("button", { name: "Cancel 3 seats" }).click();
+
+      await page.locator("#flash").filter({ hasText: "Cancelled the seats of dee, bob and eve. They stay billed until 2026-04-01, then end." }).waitFor();
+      for (const login of ["dee", "bob", "eve"]) {
+        assert.equal((await apiSeat(base, login)).pending_cancellation_date, "2026-04-01", login);
+      }
+      assert.equal((await apiSeat(base, "cid")).pending_cancellation_date, null);
+      assert.match(await page.locator(".cards").innerText(), /Pending cancellation\s+4\s+76 USD a month/);
+
+      await page.getByRole("button", { name: "Undo: keep these seats" }).click();
+      await page.locator("#flash").filter({ hasText: "Kept the seats of dee, bob and eve" }).waitFor();
+      for (const login of ["dee", "bob", "eve"]) {
+        assert.equal((await apiSeat(base, login)).pending_cancellation_date, null, login);
+      }
+    });
+
+    test("assigns seats, a typo'd login shown apart before confirming", async () => {
+      await page.goto(`${base}/ui/orgs/acme`);
+      await page.getByRole("link", { name: "Assign seats…" }).click();
+      await page.getByLabel("Or name members").fill("fay, fya");
+      await page.getByRole("button", { name: "Assign seats…" }).click();
+      await page.getByText("Assign a Copilot seat in acme to this member?").waitFor();
+      assert.match(await page.locator("ul.checks.will").innerText(), /fay\s+Fay Fisher\s+gets a seat, billed from this cycle/);
+      assert.match(await page.locator("ul.checks.wont").innerText(), /fya\s+not a member of acme \(check the spelling\)/);
+      assert.match(await page.locator("#summary").innerText(), /1 seat · 19 USD a month more/);
+      await page.getByRole("button", { name: "Assign 1 seat" }).click();
+      await page.locator("#flash").filter({ hasText: "Assigned seats to fay." }).waitFor();
+      assert.equal((await apiSeat(base, "fay")).assignee.login, "fay");
+    });
+
+    test("assigns a team", async () => {
+      await page.goto(`${base}/ui/orgs/acme/assign`);
+      assert.equal(await page.locator("input[name=team][value=web-team]").isDisabled(), true, "a team with seats is offered");
+      await page.locator("input[name=team][value=design]").check();
+      await page.getByRole("button", { name: "Assign seats to teams…" }).click();
+      await page.getByText("Grant Copilot seats in acme to every member of this team?").waitFor();
+      assert.match(await page.locator("ul.checks.will").innerText(), /design\s+Design\s+2 members, 2 of them without a seat now/);
+      assert.match(await page.locator("#summary").innerText(), /1 team · 38 USD a month more/);
+      await page.getByRole("button", { name: "Grant seats to 1 team" }).click();
+      await page.locator("#flash").filter({ hasText: "Granted seats to the team Design (2 members)." }).waitFor();
+      assert.equal((await apiSeat(base, "hal")).assigning_team.slug, "design");
+    });
+
+    test("downloads the filtered list as CSV", async () => {
+      await page.goto(`${base}/ui/orgs/acme?idle=30&sort=login&dir=asc`);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "Download CSV" }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), "acme-seats-2026-03-20.csv");
+      const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
+      assert.equal(csv[0], "login,last_activity_at,last_activity_editor,days_idle,grant_type,grant,created_at,pending_cancellation_date,monthly_cost_usd");
+      assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["bob", "cid", "dee", "eve", "gil"]);
+      assert.match(csv[1], /^bob,2025-12-01T08:00:00Z,.*,109,direct,direct,2025-06-01T09:00:00Z,,19\.00$/);
+    });
+
+    test("moves through the page with the keyboard; every control is named", async () => {
+      await page.goto(`${base}/ui/orgs/acme`);
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Skip to content");
+      await page.keyboard.press("Enter");
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
+          .filter((el) => el.checkVisibility() && !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+          .map((el) => el.outerHTML));
+      assert.deepEqual(unnamed, []);
+    });
+
+    test("signs out", async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.waitForURL(`${base}/ui/signin?why=out`);
+      await page.getByText("You are signed out.").waitFor();
+      await page.goto(`${base}/ui/orgs/acme`);
+      assert.match(page.url(), /\/ui\/signin\?next=/);
+    });
   });
-
-  test("filters the seats idle for 30 days or more", async () => {
-    await page.getByLabel("Idle at least (days)").fill("30");
-    await page.getByRole("button", { name: "Apply" }).click();
-    await page.waitForURL(/idle=30/);
-    assert.deepEqual(await seatLogins(), ["dee", "bob", "eve"]);
-    assert.match(await page.locator("#result-count").innerText(), /Seats 1–3 of 3 matching the filter \(of 5\)/);
-    // Sorting by login keeps the filter.
-    await page.getByRole("link", { name: "Login", exact: true }).click();
-    await page.waitForURL(/sort=login/);
-    assert.match(page.url(), /idle=30/);
-    assert.deepEqual(await seatLogins(), ["bob", "dee", "eve"]);
-  });
-
-  test("cancels one seat, confirming, and sees it pending", async () => {
-    const cancel = page.getByRole("button", { name: /^Cancel .*selected seat/ });
-    assert.equal(await cancel.isDisabled(), true, "the cancel button is on with nothing selected");
-    await page.getByLabel("Select bob").check();
-    assert.equal(await cancel.innerText(), "Cancel 1 selected seat…");
-    await cancel.click();
-
-    // The confirmation step changes nothing yet.
-    await page.getByText("Cancel the Copilot seat of this member in acme?").waitFor();
-    assert.deepEqual(await page.locator("ul.logins li").allTextContents(), ["bob"]);
-    assert.match(await page.locator("main").innerText(), /stays listed and billed until 2026-04-01/);
-    await page.getByRole("button", { name: "Cancel 1 seat" }).click();
-
-    // Back on the filtered list, with the outcome and the seat pending.
-    await page.waitForURL(/\/ui\/orgs\/acme\?.*idle=30/);
-    assert.match(await page.getByRole("status").first().innerText(), /Cancelled 1 seat \(seats_cancelled: 1\)\. It stays billed until 2026-04-01/);
-    assert.match(await seatRow("bob").innerText(), /ends 2026-04-01/);
-    assert.doesNotMatch(await seatRow("dee").innerText(), /ends/);
-    assert.match(await page.locator(".cards").innerText(), /Pending cancellation\s+1/);
-
-    // The API agrees.
-    const r = await fetch(`${base}/orgs/acme/members/bob/copilot`, { headers: { Authorization: `Bearer ${ownerToken}` } });
-    assert.equal((await r.json()).pending_cancellation_date, "2026-04-01");
-  });
-
-  test("refuses a seat held through a team with GitHub's message", async () => {
-    await page.goto(`${base}/ui/orgs/acme?grant=team%3Aweb-team`);
-    await page.getByLabel("Select cid").check();
-    await page.getByRole("button", { name: "Cancel 1 selected seat…" }).click();
-    await page.getByRole("button", { name: "Cancel 1 seat" }).click();
-    const alert = await page.getByRole("alert").innerText();
-    assert.match(alert, /Nothing changed\. Seat assignment could not be cancelled: user cid was assigned via team Web Team\./);
-    await page.getByRole("link", { name: "Back to the seats" }).click();
-    await page.waitForURL(/grant=team/);
-  });
-
-  test("downloads the filtered list as CSV", async () => {
-    await page.goto(`${base}/ui/orgs/acme?idle=30&sort=login&dir=asc`);
-    const [download] = await Promise.all([
-      page.waitForEvent("download"),
-      page.getByRole("link", { name: "Download CSV" }).click(),
-    ]);
-    assert.equal(download.suggestedFilename(), "acme-seats-2026-03-20.csv");
-    const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
-    assert.equal(csv[0], "login,last_activity_at,last_activity_editor,days_idle,grant_type,grant,created_at,pending_cancellation_date,monthly_cost_usd");
-    assert.deepEqual(csv.slice(1).map((l) => l.split(",")[0]), ["bob", "dee", "eve"]);
-    assert.match(csv[1], /^bob,2025-12-01T08:00:00Z,.*,109,direct,direct,2025-06-01T09:00:00Z,2026-04-01,19\.00$/);
-  });
-
-  test("moves through the page with the keyboard", async () => {
-    await page.goto(`${base}/ui/orgs/acme`);
-    await page.keyboard.press("Tab");
-    const first = await page.evaluate(() => document.activeElement?.textContent?.trim());
-    assert.equal(first, "Skip to content");
-    await page.keyboard.press("Enter");
-    assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
-    // Every form control has a name a screen reader can read.
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll("input:not([type=hidden]), select, textarea, button")]
-        .filter((el) => !el.hidden && !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
-        .map((el) => el.outerHTML));
-    assert.deepEqual(unnamed, []);
-  });
-
-  test("signs out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${base}/ui/signin?why=out`);
-    await page.getByText("You are signed out.").waitFor();
-    await page.goto(`${base}/ui/orgs/acme`);
-    assert.match(page.url(), /\/ui\/signin\?next=/);
-  });
-});
+}

@@ -1,4 +1,7 @@
-// Screenshots of the dashboard's org page at a laptop's and a phone's width:
+// Screenshots of the dashboard at a desktop's size (1440×900) and a
+// phone's (390×844), for the README: the org page, the seats filtered to
+// those idle 90 days or more (the results in view), and the confirmation
+// of cancelling them all, with its checks. Nothing is changed.
 //   node screenshots.mjs BASE_URL TOKEN ORG [OUT_DIR]
 import { mkdirSync } from "node:fs";
 import { launch } from "./browser.mjs";
@@ -16,19 +19,17 @@ try {
   await page.getByLabel("Token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${base}/ui/`);
-  for (const [name, width, height] of [["laptop", 1366, 800], ["phone", 390, 844]]) {
+  for (const [name, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]]) {
     await page.setViewportSize({ width, height });
-    await page.goto(`${base}/ui/`);
-    await page.screenshot({ path: `${out}/orgs-${name}.png`, fullPage: true });
     await page.goto(`${base}/ui/orgs/${org}`);
-    await page.screenshot({ path: `${out}/org-${name}.png`, fullPage: true });
-    if (name === "phone") {
-      // The full page is tall: also in screen-sized parts, to look at.
-      const total = await page.evaluate(() => document.documentElement.scrollHeight);
-      for (let y = 0, i = 1; y < total; y += height, i++) {
-        await page.screenshot({ path: `${out}/org-phone-${i}.png`, fullPage: true,
-          clip: { x: 0, y, width, height: Math.min(height, total - y) } });
-      }
+    await page.screenshot({ path: `${out}/org-${name}.png`, fullPage: name === "desktop" });
+    await page.goto(`${base}/ui/orgs/${org}?idle=90#seats`);
+    await page.screenshot({ path: `${out}/idle-${name}.png` });
+    const all = page.locator("#cancel-filter");
+    if (await all.count()) {
+      await all.click();
+      await page.waitForURL(/\/cancel$/);
+      await page.screenshot({ path: `${out}/confirm-${name}.png`, fullPage: true });
     }
   }
 } finally {

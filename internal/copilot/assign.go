@@ -23,6 +23,14 @@ func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Sub
 	if err != nil {
 		return sub, err
 	}
+	return sub, Manageable(sub)
+}
+
+// Manageable applies the setup checks of checkManageable to a
+// subscription already read: nil when its seats may be assigned and
+// cancelled, else GitHub's 422. The dashboard checks it before asking to
+// confirm.
+func Manageable(sub seatkeeper.Subscription) error {
 	var msg, doc string
 	switch {
 	case sub.PublicCodeSuggestions == seatkeeper.PolicyUnconfigured:
@@ -34,9 +42,9 @@ func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Sub
 	case sub.SeatManagementSetting == seatkeeper.SeatsDisabled:
 		msg, doc = "Your organization has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	default:
-		return sub, nil
+		return nil
 	}
-	return sub, seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
+	return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
 }
 
 // manage runs one of the seat-management writes: one transaction under

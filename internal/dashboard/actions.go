@@ -14,26 +14,44 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// Actions: cancelling and assigning seats. Each is a form posted twice:
-// first it shows what will happen and asks to confirm; confirmed, it runs
-// copilot.Service.CancelUsers or AddUsers — the API's code path, with its
-// rules, messages and atomicity — and returns to the seats with the
-// outcome.
+// Actions: cancelling seats, assigning them to members or to teams. Each
+// is a form posted twice. First the dashboard plans it (plan.go): every
+// login named is checked against the org's seats and members, and the
+// confirmation page shows what will happen — each seat, its date, the
+// count and the monthly cost — apart from what will not, and why. The
+// button runs only what will happen, through copilot.Service (the API's
+// code path, with its rules, messages and atomicity), and only if planning
+// again finds the same (the plan's key); else the page is shown again.
+// Then back to the seats with the outcome, naming the people, and, after a
+// cancellation, an Undo button while the seats are only pending.
 
 // confirmPage is the body of the confirmation page of an action.
 type confirmPage struct {
 	Org      seatkeeper.Organization
-	Action   string // "cancel" or "assign"
+	Action   string // "cancel", "assign" or "teams": the path the form posts to
+	Plan     plan
+	Shown    []check // the start of Plan.Will, at most maxShown
+	Hidden   int     // how many of Plan.Will are not shown
+	Refused  []check // the start of Plan.Wont, at most maxShown
+	Unshown  int     // how many of Plan.Wont are not shown
+	Scope    string  // "filter": every seat matching the seats page's filter
 	Logins   []string
+	Teams    []string
 	Back     string
-	Error    string // the refusal of a confirmed action; nothing changed
-	EndsOn   string // cancel: when the seats end
+	Key      string // the plan's key, carried by the button
+	Changed  bool   // the key posted did not match: what would happen changed
+	Error    string // a refusal of a confirmed action; nothing changed
 	Verb     string // the button's words
 	Question string
+	EndsOn   string // cancel: when the seats end
 }
 
-// maxLogins bounds one action's list, as a sane form would.
+// maxLogins bounds an action's list of logins named one by one; a whole
+// filter is not bounded.
 const maxLogins = 1000
+
+// maxShown bounds the seats listed on a confirmation page.
+const maxShown = 200
 
 // formLogins reads the logins an action names: checked boxes (login) and
 // a free-text list (logins, separated by commas or white space), without
@@ -75,93 +93,226 @@ func requireWrite(org seatkeeper.Organization, a access) error {
 	return nil
 }
 
+// action is one kind of action: how it is named and planned, and how it
+// runs.
+type action struct {
+	name     string // the path: cancel, assign, teams
+	title    string
+	none     string // the refusal of an empty list
+	verb     string
+	question func(n int, org string) string
+	plan     func(ctx context.Context, pl *planner, names []string) (plan, error)
+	run      func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error)
+	done     func(n int, p plan, ends string) string
+}
+
+var (
+	cancelAction = action{
+		name: "cancel", title: "Cancel seats", none: "Select at least one seat to cancel.", verb: "Cancel",
+		question: func(n int, org string) string {
+			if n == 1 {
+				return "Cancel this Copilot seat in " + org + "?"
+			}
+			return fmt.Sprintf("Cancel these %s Copilot seats in %s?", thousands(n), org)
+		},
+		plan: func(ctx context.Context, pl *planner, names []string) (plan, error) { return pl.cancel(ctx, names) },
+		run: func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error) {
+			return d.copilot.CancelUsers(ctx, org, names)
+		},
+		done: func(n int, p plan, ends string) string {
+			if n != len(p.Will) {
+				return fmt.Sprintf("Cancelled %s %s. %s billed until %s, then %s.", thousands(n), plural(n, "seat", "seats"),
+					plural(n, "It stays", "They stay"), ends, plural(n, "ends", "end"))
+			}
+			return fmt.Sprintf("Cancelled the %s of %s. %s billed until %s, then %s.", plural(n, "seat", "seats"), nameList(p.Logins()),
+				plural(n, "It stays", "They stay"), ends, plural(n, "ends", "end"))
+		},
+	}
+	assignAction = action{
+		name: "assign", title: "Assign seats", none: "Choose at least one member to assign a seat to.", verb: "Assign",
+		question: func(n int, org string) string {
+			if n == 1 {
+				return "Assign a Copilot seat in " + org + " to this member?"
+			}
+			return fmt.Sprintf("Assign Copilot seats in %s to these %s members?", org, thousands(n))
+		},
+		plan: func(ctx context.Context, pl *planner, names []string) (plan, error) { return pl.assign(ctx, names) },
+		run: func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error) {
+			return d.copilot.AddUsers(ctx, org, names)
+		},
+		done: func(n int, p plan, _ string) string {
+			if n != len(p.Will) {
+				return fmt.Sprintf("Assigned %s %s.", thousands(n), plural(n, "seat", "seats"))
+			}
+			return "Assigned seats to " + nameList(p.Logins()) + "."
+		},
+	}
+	teamsAction = action{
+		name: "teams", title: "Assign seats to teams", none: "Choose at least one team.", verb: "Grant",
+		question: func(n int, org string) string {
+			return fmt.Sprintf("Grant Copilot seats in %s to every member of %s?", org, plural(n, "this team", "these teams"))
+		},
+		plan: func(ctx context.Context, pl *planner, names []string) (plan, error) { return pl.teams(ctx, names) },
+		run: func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error) {
+			return d.copilot.AddTeams(ctx, org, names)
+		},
+		done: func(n int, p plan, _ string) string {
+			names := make([]string, len(p.Will))
+			for i, c := range p.Will {
+				names[i] = c.Name
+			}
+			return fmt.Sprintf("Granted seats to %s %s (%s %s).", plural(len(names), "the team", "the teams"), nameList(names),
+				thousands(n), plural(n, "member", "members"))
+		},
+	}
+)
+
 // handleCancel serves POST /ui/orgs/{org}/cancel.
 func (d *Dashboard) handleCancel(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
-	if err := requireWrite(org, a); err != nil {
-		return err
-	}
-	cp := confirmPage{Org: org, Action: "cancel", Logins: formLogins(r), Back: backTo(r, org), Verb: "Cancel"}
-	if sub, err := d.store.Subscription(r.Context(), org.ID); err == nil {
-		cp.EndsOn = seatkeeper.NextCycleStart(sub.BillingCycleDay, d.clock.Now()).String()
-	}
-	return d.act(w, r, rc, cp, "Select at least one seat to cancel.", func(ctx context.Context) (string, error) {
-		n, err := d.copilot.CancelUsers(ctx, org, cp.Logins)
-		if err != nil {
-			return "", err
-		}
-		if n == 0 {
-			return "No seat was cancelled: the selected seats were already pending cancellation, or held none.", nil
-		}
-		if n == 1 {
-			return fmt.Sprintf("Cancelled 1 seat (seats_cancelled: 1). It stays billed until %s, then ends.", cp.EndsOn), nil
-		}
-		return fmt.Sprintf("Cancelled %d seats (seats_cancelled: %d). They stay billed until %s, then end.", n, n, cp.EndsOn), nil
-	})
+	return d.act(w, r, rc, org, a, cancelAction)
 }
 
 // handleAssign serves POST /ui/orgs/{org}/assign.
 func (d *Dashboard) handleAssign(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	return d.act(w, r, rc, org, a, assignAction)
+}
+
+// handleTeams serves POST /ui/orgs/{org}/teams.
+func (d *Dashboard) handleTeams(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	return d.act(w, r, rc, org, a, teamsAction)
+}
+
+// act plans an action and, when the button of its confirmation was
+// pressed (confirm carrying the plan's key), runs what the plan says will
+// happen; else it shows the confirmation page. A refusal after confirming
+// (something changed in between: GitHub's message) shows the page again
+// with the message and the status the API would answer.
+func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access, act action) error {
 	if err := requireWrite(org, a); err != nil {
 		return err
 	}
-	cp := confirmPage{Org: org, Action: "assign", Logins: formLogins(r), Back: backTo(r, org), Verb: "Assign"}
-	return d.act(w, r, rc, cp, "Choose at least one member to assign a seat to.", func(ctx context.Context) (string, error) {
-		n, err := d.copilot.AddUsers(ctx, org, cp.Logins)
-		if err != nil {
-			return "", err
-		}
-		if n == 0 {
-			return "No seat was created: the members named already hold seats.", nil
-		}
-		return fmt.Sprintf("Assigned %d %s (seats_created: %d).", n, plural(n, "seat", "seats"), n), nil
-	})
-}
-
-// act runs the two steps of an action: without confirm=yes, the
-// confirmation page; with it, the action, then back to the seats with the
-// outcome as a flash message. A refusal (GitHub's message: a member who
-// does not exist, a seat held through a team...) shows the confirmation
-// page again with the message and the status the API would answer.
-func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, cp confirmPage, none string, run func(context.Context) (string, error)) error {
-	title := map[string]string{"cancel": "Cancel seats", "assign": "Assign seats"}[cp.Action]
-	crumbs := []crumb{{"Organizations", Prefix + "/"}, {cp.Org.Login, cp.Back}, {title, ""}}
-	n := len(cp.Logins)
-	cp.Verb = fmt.Sprintf("%s %d %s", cp.Verb, n, plural(n, "seat", "seats"))
-	switch {
-	case cp.Action == "cancel" && n == 1:
-		cp.Question = "Cancel the Copilot seat of this member in " + cp.Org.Login + "?"
-	case cp.Action == "cancel":
-		cp.Question = fmt.Sprintf("Cancel the Copilot seats of these %d members in %s?", n, cp.Org.Login)
-	case n == 1:
-		cp.Question = "Assign a Copilot seat in " + cp.Org.Login + " to this member?"
-	default:
-		cp.Question = fmt.Sprintf("Assign Copilot seats in %s to these %d members?", cp.Org.Login, n)
-	}
-	switch {
-	case n == 0:
-		cp.Error = none
-		d.render(w, r, http.StatusUnprocessableEntity, "confirm", d.signedInLayout(rc, title, cp, crumbs...))
-		return nil
-	case n > maxLogins:
-		cp.Error = fmt.Sprintf("Too many members at once: %d (at most %d).", n, maxLogins)
-		d.render(w, r, http.StatusUnprocessableEntity, "confirm", d.signedInLayout(rc, title, cp, crumbs...))
-		return nil
-	case r.PostForm.Get("confirm") != "yes":
-		d.render(w, r, http.StatusOK, "confirm", d.signedInLayout(rc, title, cp, crumbs...))
+	cp := confirmPage{Org: org, Action: act.name, Back: backTo(r, org)}
+	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, cp.Back}, {act.title, ""}}
+	show := func(status int) error {
+		d.render(w, r, status, "confirm", d.signedInLayout(rc, act.title, cp, crumbs...))
 		return nil
 	}
-	msg, err := run(r.Context())
-	var se *seatkeeper.Error
-	if errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
-		cp.Error = se.Message
-		d.render(w, r, se.Kind.Status(), "confirm", d.signedInLayout(rc, title, cp, crumbs...))
-		return nil
+	ov, err := d.copilot.Overview(r.Context(), org)
+	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid { // Copilot is not enabled
+		cp.Error = err.Error()
+		return show(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
 	}
-	d.sessions.setFlash(rc.sess.id, flash{Message: msg})
+	rows := buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)
+	var names []string
+	switch {
+	case act.name == "teams":
+		names = dedupeNames(r.PostForm["team"])
+		cp.Teams = names
+	case r.PostForm.Get("scope") == "filter":
+		cp.Scope = "filter"
+		back, _ := url.Parse(cp.Back)
+		for _, row := range parseView(back.Query()).apply(rows) {
+			names = append(names, row.Login)
+		}
+	default:
+		names = formLogins(r)
+		cp.Logins = names
+	}
+	switch {
+	case len(names) == 0 && cp.Scope == "filter":
+		cp.Error = "No seat matches the filter."
+		return show(http.StatusUnprocessableEntity)
+	case len(names) == 0:
+		cp.Error = act.none
+		return show(http.StatusUnprocessableEntity)
+	case cp.Scope == "" && len(names) > maxLogins:
+		cp.Error = fmt.Sprintf("Too many at once: %s (at most %s). To act on every seat matching a filter, use the button for the whole filter.", thousands(len(names)), thousands(maxLogins))
+		return show(http.StatusUnprocessableEntity)
+	}
+	pl := d.newPlanner(org, ov, rows)
+	p, err := act.plan(r.Context(), pl, names)
+	if err != nil {
+		return err
+	}
+	cp.Plan, cp.Key, cp.EndsOn = p, p.key(act.name), pl.ends
+	cp.Shown, cp.Hidden = p.Will[:min(len(p.Will), maxShown)], max(0, len(p.Will)-maxShown)
+	cp.Refused, cp.Unshown = p.Wont[:min(len(p.Wont), maxShown)], max(0, len(p.Wont)-maxShown)
+	n := len(p.Will)
+	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
+	if act.name == "teams" {
+		cp.Verb = fmt.Sprintf("%s seats to %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
+	}
+	cp.Question = act.question(n, org.Login)
+	confirm := r.PostForm.Get("confirm")
+	switch {
+	case p.Fatal != "" || n == 0:
+		return show(http.StatusUnprocessableEntity)
+	case confirm != cp.Key:
+		cp.Changed = confirm != ""
+		return show(http.StatusOK)
+	}
+	done, err := act.run(r.Context(), d, org, p.Logins())
+	if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
+		cp.Error = se.Message
+		return show(se.Kind.Status())
+	}
+	if err != nil {
+		return err
+	}
+	f := flash{Message: act.done(done, p, pl.ends)}
+	if act.name == "cancel" && done > 0 {
+		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo",
+			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins()), Count: done}
+	}
+	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, cp.Back, http.StatusSeeOther)
+	return nil
+}
+
+// handleUndo serves POST /ui/orgs/{org}/undo: the Undo button after a
+// cancellation keeps the seats it cancelled that are still pending, as
+// assigning them again does (copilot.Service.AddUsers), at once.
+func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	if err := requireWrite(org, a); err != nil {
+		return err
+	}
+	u, ok := d.undos.take(rc.sess.id, org.ID, r.PostForm.Get("id"))
+	if !ok {
+		d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "There is nothing to undo: the offer was used, or replaced by a later one. To keep seats pending cancellation, select them and assign them again."})
+		http.Redirect(w, r, Prefix+"/orgs/"+url.PathEscape(org.Login), http.StatusSeeOther)
+		return nil
+	}
+	ov, err := d.copilot.Overview(r.Context(), org)
+	if err != nil {
+		return err
+	}
+	p, err := d.newPlanner(org, ov, buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)).assign(r.Context(), u.logins)
+	if err != nil {
+		return err
+	}
+	var kept []string
+	for _, c := range p.Will {
+		if c.Keeps {
+			kept = append(kept, c.Login)
+		}
+	}
+	f := flash{Message: "Nothing to undo: those seats are no longer pending cancellation."}
+	if len(kept) > 0 {
+		if _, err := d.copilot.AddUsers(r.Context(), org, kept); err != nil {
+			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
+				d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "Nothing changed. " + se.Message})
+				http.Redirect(w, r, u.back, http.StatusSeeOther)
+				return nil
+			}
+			return err
+		}
+		f.Message = fmt.Sprintf("Kept the %s of %s: the cancellation is withdrawn.", plural(len(kept), "seat", "seats"), nameList(kept))
+	}
+	d.sessions.setFlash(rc.sess.id, f)
+	http.Redirect(w, r, u.back, http.StatusSeeOther)
 	return nil
 }
 
@@ -172,22 +323,45 @@ func plural(n int, one, many string) string {
 	return many
 }
 
+// dedupeNames drops empty and repeated names, ignoring case.
+func dedupeNames(names []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n != "" && !seen[strings.ToLower(n)] {
+			seen[strings.ToLower(n)] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // assignPage is the body of the assign page.
 type assignPage struct {
 	Org       seatkeeper.Organization
 	Q         string
 	Members   []store.Member // members without a seat, matching Q, at most maxCandidates
 	Matching  int            // how many match Q in all
+	Teams     []teamChoice
+	Price     float64
 	NoCopilot string
 	Back      string
+}
+
+// teamChoice is a team on the assign page.
+type teamChoice struct {
+	Slug, Name string
+	Members    int
+	Granted    bool // the team has seats (not pending cancellation)
 }
 
 // maxCandidates bounds the members listed on the assign page.
 const maxCandidates = 200
 
 // handleAssignForm serves GET /ui/orgs/{org}/assign: the org's members
-// (active or invited) who hold no seat, to pick from, and a field to name
-// any member.
+// (active or invited) who hold no seat, to pick from, a field to name any
+// member, and the org's teams.
 func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
 	if err := requireWrite(org, a); err != nil {
 		return err
@@ -204,6 +378,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	if err != nil {
 		return err
 	}
+	pg.Price = d.cfg.Prices.Of(ov.Subscription.PlanType)
 	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
 	if err != nil {
 		return err
@@ -214,7 +389,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	}
 	q := strings.ToLower(pg.Q)
 	for _, m := range members {
-		if seated[m.User.ID] || (q != "" && !strings.Contains(strings.ToLower(m.User.Login), q)) {
+		if seated[m.User.ID] || (q != "" && !strings.Contains(strings.ToLower(m.User.Login), q) && !strings.Contains(strings.ToLower(m.User.Name), q)) {
 			continue
 		}
 		pg.Members = append(pg.Members, m)
@@ -224,6 +399,24 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 		return strings.Compare(strings.ToLower(a.User.Login), strings.ToLower(b.User.Login))
 	})
 	pg.Members = pg.Members[:min(len(pg.Members), maxCandidates)]
+	teams, err := d.store.Teams(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	for _, t := range teams {
+		ids, err := d.store.TeamSubtreeUserIDs(r.Context(), t.ID)
+		if err != nil {
+			return err
+		}
+		c := teamChoice{Slug: t.Slug, Name: t.Name, Members: len(ids)}
+		if g, err := d.store.TeamGrant(r.Context(), org.ID, t.ID); err == nil {
+			c.Granted = !g.Lapsed(ov.At) && g.PendingCancellationDate == nil
+		} else if !seatkeeper.IsNotFound(err) {
+			return err
+		}
+		pg.Teams = append(pg.Teams, c)
+	}
+	slices.SortFunc(pg.Teams, func(a, b teamChoice) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	d.render(w, r, http.StatusOK, "assign", d.signedInLayout(rc, "Assign seats", pg, crumbs...))
 	return nil
 }

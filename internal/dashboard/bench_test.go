@@ -28,13 +28,13 @@ var (
 	benchDash   *Dashboard
 	benchCookie *http.Cookie
 	benchErr    error
+	benchSeats  = 10000
 )
 
 func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 	benchOnce.Do(func() {
-		seats := 10000
 		if v, err := strconv.Atoi(os.Getenv("SEATKEEPER_BENCH_SEATS")); err == nil && v > 0 {
-			seats = v
+			benchSeats = v
 		}
 		dir, err := os.MkdirTemp("", "seatkeeper-dashboard-bench")
 		if err != nil {
@@ -47,7 +47,7 @@ func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 			return
 		}
 		now := time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
-		if benchErr = generate.Generate(context.Background(), st, generate.Options{Orgs: 1, SeatsPerOrg: seats, Seed: 1}, now); benchErr != nil {
+		if benchErr = generate.Generate(context.Background(), st, generate.Options{Orgs: 1, SeatsPerOrg: benchSeats, Seed: 1}, now); benchErr != nil {
 			return
 		}
 		clk := &clock.Clock{}
@@ -79,12 +79,27 @@ func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 	return benchDash, benchCookie
 }
 
-func benchPage(b *testing.B, path string) {
+func benchPage(b *testing.B, path string) { benchRequest(b, http.MethodGet, path, nil) }
+
+// benchRequest serves one request of method to path a number of times,
+// with form (and the session's CSRF token) as the body of a POST, and
+// reports the server time per request.
+func benchRequest(b *testing.B, method, path string, form url.Values) {
 	d, cookie := benchSetup(b)
+	if form != nil {
+		req := httptest.NewRequest(http.MethodGet, "/ui/", nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		d.ServeHTTP(rec, req)
+		form.Set("csrf", csrfField.FindStringSubmatch(rec.Body.String())[1])
+	}
 	b.ReportAllocs()
 	var total time.Duration
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req := httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
 		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
 		start := time.Now()
@@ -97,7 +112,7 @@ func benchPage(b *testing.B, path string) {
 	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/page")
 }
 
-// BenchmarkOrgPage is the org page of the 10,000-seat org as it first
+// BenchmarkOrgPage is the org page of the generated org as it first
 // opens: cards, both charts, the first 50 seats, most idle first.
 func BenchmarkOrgPage(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)) }
 
@@ -112,3 +127,26 @@ func BenchmarkSeatsCSV(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+
 
 // BenchmarkOrgsPage is the orgs page (one org of 10,000 seats).
 func BenchmarkOrgsPage(b *testing.B) { benchPage(b, "/ui/") }
+
+// BenchmarkCancelFilterConfirmation is the confirmation of cancelling
+// every seat idle 30 days or more: each checked, counted and priced,
+// nothing changed.
+func BenchmarkCancelFilterConfirmation(b *testing.B) {
+	org := generate.Org(0)
+	benchRequest(b, http.MethodPost, "/ui/orgs/"+org+"/cancel",
+		url.Values{"scope": {"filter"}, "back": {"/ui/orgs/" + org + "?idle=30"}})
+}
+
+// BenchmarkCancelConfirmation is the confirmation of cancelling 50 direct
+// seats selected on a page.
+func BenchmarkCancelConfirmation(b *testing.B) {
+	benchSetup(b)
+	logins := make([]string, 50)
+	for i := range logins {
+		logins[i] = generate.Member(0, benchSeats-1-i) // the generator's team seats come first
+	}
+	benchRequest(b, http.MethodPost, "/ui/orgs/"+generate.Org(0)+"/cancel", url.Values{"login": logins})
+}
+
+// BenchmarkAssignPage is the assign page: members without a seat, teams.
+func BenchmarkAssignPage(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+"/assign") }

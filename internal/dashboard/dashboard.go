@@ -65,6 +65,7 @@ type Dashboard struct {
 	log      *slog.Logger
 	sessions *sessions
 	throttle *throttle // failed sign-ins per client address
+	undos    *undos
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
 	static   http.Handler
@@ -93,6 +94,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		log:      cfg.Logger,
 		sessions: newSessions(),
 		throttle: newThrottle(cfg.SignInFailures),
+		undos:    newUndos(),
 		mux:      http.NewServeMux(),
 
 		crossOrigin: http.NewCrossOriginProtection(),
@@ -131,6 +133,8 @@ func (d *Dashboard) routes() {
 	d.mux.Handle("POST /ui/orgs/{org}/cancel", d.signedIn(d.org(d.handleCancel)))
 	d.mux.Handle("GET /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssignForm)))
 	d.mux.Handle("POST /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssign)))
+	d.mux.Handle("POST /ui/orgs/{org}/teams", d.signedIn(d.org(d.handleTeams)))
+	d.mux.Handle("POST /ui/orgs/{org}/undo", d.signedIn(d.org(d.handleUndo)))
 }
 
 // ServeHTTP serves one dashboard request with the dashboard's security

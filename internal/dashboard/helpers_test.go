@@ -41,9 +41,9 @@ users:
   - {login: ann}
   - {login: bob}
   - {login: cid}
-  - {login: dee}
+  - {login: dee, name: Dee Dowling}
   - {login: eve}
-  - {login: fay}
+  - {login: fay, name: Fay Fisher}
   - {login: gus}
   - {login: hal}
   - {login: zed}
@@ -259,7 +259,7 @@ func excerpt(s string) string {
 	return s
 }
 
-var rowLogin = regexp.MustCompile(`<th scope="row" data-label="Login">([^<]+)</th>`)
+var rowLogin = regexp.MustCompile(`<th scope="row" data-label="Login">([^<\s]+)`)
 
 // logins lists the seats table's rows, in order.
 func (p response) logins() []string {
@@ -268,4 +268,33 @@ func (p response) logins() []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+var confirmField = regexp.MustCompile(`name="confirm" value="([0-9a-f]+)"`)
+
+// confirmKey is the key the confirmation page's button carries, or "".
+func (p response) confirmKey() string {
+	if m := confirmField.FindStringSubmatch(p.body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// confirmed posts an action's form, then presses its confirmation's
+// button: the form again with the key the page carries. It returns both
+// pages.
+func (b *browser) confirmed(path string, form url.Values) (confirmation, done response) {
+	b.e.t.Helper()
+	confirmation = b.post(path, form)
+	key := confirmation.confirmKey()
+	if key == "" {
+		b.e.t.Fatalf("%s %v: no confirmation button (%d):\n%s", path, form, confirmation.status, excerpt(confirmation.body))
+	}
+	again := url.Values{}
+	for k, v := range form {
+		again[k] = v
+	}
+	again.Del("csrf")
+	again.Set("confirm", key)
+	return confirmation, b.post(path, again)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -62,16 +63,38 @@ type orgSummary struct {
 type orgsPage struct {
 	Orgs      []orgSummary
 	SiteAdmin bool
-	Total     orgSummary
+	Total     orgSummary // of the orgs on this page
+	Page      page       // which orgs are on this page (its Rows unused)
+	Pages     []pageLink
 }
 
-// handleOrgs serves GET /ui/: the orgs the principal may read.
+// orgsPerPage is how many orgs the orgs page shows at once: each costs the
+// resolution of its seats.
+const orgsPerPage = 25
+
+// handleOrgs serves GET /ui/: the orgs the principal may read, by login,
+// a page at a time (?page=N).
 func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	orgs, err := d.visibleOrgs(r.Context(), rc.p)
 	if err != nil {
 		return err
 	}
 	page := orgsPage{SiteAdmin: rc.p.User != nil && rc.p.User.SiteAdmin}
+	v := view{PerPage: orgsPerPage, Page: 1}
+	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 0 {
+		v.Page = n
+	}
+	page.Page = v.paginate(make([]seatRow, len(orgs)))
+	page.Page.Rows = nil
+	page.Pages = pageLinks(page.Page, func(n int) string {
+		if n == 1 {
+			return Prefix + "/"
+		}
+		return Prefix + "/?page=" + strconv.Itoa(n)
+	})
+	if page.Page.Total > 0 {
+		orgs = orgs[page.Page.First-1 : page.Page.Stop]
+	}
 	for _, org := range orgs {
 		s := orgSummary{Login: org.Login, Name: org.Name}
 		ov, err := d.copilot.Overview(r.Context(), org)
@@ -137,29 +160,33 @@ func (d *Dashboard) loadOrg(ctx context.Context, org seatkeeper.Organization) (o
 
 // orgPage is the body of the org page.
 type orgPage struct {
-	Org        seatkeeper.Organization
-	Access     access
-	Enabled    bool
-	NotEnabled string
-	Sub        seatkeeper.Subscription
-	Breakdown  copilot.SeatBreakdown
-	Price      float64
-	Cost       float64 // of every seat
-	CycleStart time.Time
-	CycleEnd   time.Time // the start of the next cycle: when seats cancelled now end
-	IdleChart  barChart
-	CycleChart barChart
-	View       view
-	Page       page
-	Pages      []pageLink
-	PrevHref   string
-	NextHref   string
-	Grants     []grantOption
-	FilterCost float64 // of the filtered seats
-	PerPage    []int
-	Columns    []column
-	CSV        string // the download link for the filtered list
-	Back       string // this page's address, for the forms to return to
+	Org         seatkeeper.Organization
+	Access      access
+	Enabled     bool
+	NotEnabled  string
+	Sub         seatkeeper.Subscription
+	Breakdown   copilot.SeatBreakdown
+	Price       float64
+	Cost        float64 // of every seat
+	CycleStart  time.Time
+	CycleEnd    time.Time // the start of the next cycle: when seats cancelled now end
+	IdleChart   barChart
+	CycleChart  barChart
+	View        view
+	Page        page
+	Pages       []pageLink
+	PrevHref    string
+	NextHref    string
+	Grants      []grantOption
+	FilterCost  float64 // of the filtered seats
+	Idle90      int     // seats idle idleLong days or more (as the filter idle=90 finds)
+	Idle90Cost  float64 // their monthly price
+	PendingCost float64 // the monthly price of the seats pending cancellation
+	NeverActive int
+	PerPage     []int
+	Columns     []column
+	CSV         string // the download link for the filtered list
+	Back        string // this page's address, for the forms to return to
 }
 
 // column is a header of the seats table.
@@ -204,6 +231,19 @@ func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	pg.CycleStart = seatkeeper.CycleStart(ov.Subscription.BillingCycleDay, ov.At)
 	pg.CycleEnd = seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).Time
 	pg.IdleChart = idleChart(data.Rows)
+	for i := range data.Rows {
+		row := &data.Rows[i]
+		if row.DaysIdle >= idleLong {
+			pg.Idle90++
+			pg.Idle90Cost += row.MonthlyCost
+		}
+		if row.PendingCancellationDate != nil {
+			pg.PendingCost += row.MonthlyCost
+		}
+		if row.Never() {
+			pg.NeverActive++
+		}
+	}
 	pg.CycleChart = cycleChart(data.Cycles)
 	pg.Grants = grantOptions(data.Rows)
 
@@ -212,8 +252,15 @@ func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		pg.FilterCost += row.MonthlyCost
 	}
 	pg.Page = v.paginate(filtered)
+	for _, row := range pg.Page.Rows {
+		pg.Page.Pending = pg.Page.Pending || row.PendingCancellationDate != nil
+	}
 	pg.View.Page = pg.Page.Number
-	pg.Pages = pageLinks(base, pg.View, pg.Page)
+	pg.Pages = pageLinks(pg.Page, func(n int) string {
+		at := pg.View
+		at.Page = n
+		return base + at.Query()
+	})
 	if n := pg.Page.Number; n > 1 {
 		prev := pg.View
 		prev.Page = n - 1
@@ -255,8 +302,8 @@ func columns(base string, v view) []column {
 }
 
 // pageLinks lists the pages around the current one, the first and the
-// last, with gaps.
-func pageLinks(base string, v view, p page) []pageLink {
+// last, with gaps; href is the address of page n.
+func pageLinks(p page, href func(n int) string) []pageLink {
 	if p.Last <= 1 {
 		return nil
 	}
@@ -271,30 +318,29 @@ func pageLinks(base string, v view, p page) []pageLink {
 			continue
 		}
 		gap = false
-		next := v
-		next.Page = n
-		out = append(out, pageLink{Number: n, Href: base + next.Query(), Current: n == p.Number})
+		out = append(out, pageLink{Number: n, Href: href(n), Current: n == p.Number})
 	}
 	return out
 }
 
-// idleChart is the chart of seats by days since their last activity.
+// idleChart is the chart of seats by days idle, in the buckets the
+// filter's boundaries make (idleBuckets).
 func idleChart(rows []seatRow) barChart {
 	b := idleBuckets(rows)
 	labels := make([]string, len(b))
 	longs := make([]string, len(b))
 	values := make([]int, len(b))
+	subs := make([]string, len(b))
 	for i := range b {
 		labels[i] = idleBucketLabels[i]
-		longs[i] = idleBucketLabels[i] + " days"
+		longs[i] = idleBucketLabels[i] + " days idle"
+		subs[i] = "days"
 		values[i] = b[i]
 	}
-	labels[4], longs[4] = "never", "never active"
-	subs := []string{"days", "days", "days", "days", "active"}
-	c := newBarChart("idle", "Seats by days since last activity",
-		"Bar chart of the org's seats by whole days since their last Copilot activity: 0 to 7, 8 to 30, 31 to 90, over 90, and never active.",
-		labels, subs, longs, values, func(i int) bool { return i >= 3 })
-	c.LabelHeader, c.ValueHeader = "Days since last activity", "Seats"
+	c := newBarChart("idle", "Seats by days idle",
+		"Bar chart of the org's seats by whole days since their last Copilot activity (since they were granted, for seats never used): 0 to 6, 7 to 29, 30 to 89, and 90 or more, the last in orange.",
+		labels, subs, longs, values, func(i int) bool { return i == len(b)-1 })
+	c.LabelHeader, c.ValueHeader = "Days idle", "Seats"
 	return c
 }
 

@@ -18,6 +18,8 @@ type seatRow struct {
 	*report.Row
 	GrantKey   string // "direct", "team:<slug>" or "enterprise_team:<slug>": the grant filter's value
 	GrantLabel string // "direct", or the team's name
+	Name       string // the user's name, or ""
+	Editor     string // the last editor, readable (see editorName)
 	key        string // the login in lower case, for search and sort
 	grantKey   string // the grant label in lower case, for sort
 }
@@ -38,6 +40,7 @@ func (r seatRow) Pending() string {
 func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, prices report.Prices) []seatRow {
 	rep := report.Build(org, plan, seats, now, report.Options{Prices: prices})
 	rows := make([]seatRow, len(rep.Seats))
+	editors := map[string]string{}
 	for i := range rep.Seats {
 		row, s := &rep.Seats[i], seats[i]
 		r := seatRow{Row: row, GrantKey: report.GrantDirect, GrantLabel: report.GrantDirect}
@@ -47,6 +50,13 @@ func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat
 		case s.EnterpriseTeam != nil:
 			r.GrantKey, r.GrantLabel = report.GrantEnterpriseTeam+":"+s.EnterpriseTeam.Slug, s.EnterpriseTeam.Name
 		}
+		// Editors are few: each is made readable once.
+		ed, ok := editors[r.LastActivityEditor]
+		if !ok {
+			ed = editorName(r.LastActivityEditor)
+			editors[r.LastActivityEditor] = ed
+		}
+		r.Name, r.Editor = s.User.Name, ed
 		r.key, r.grantKey = strings.ToLower(r.Login), strings.ToLower(r.GrantLabel)
 		rows[i] = r
 	}
@@ -95,7 +105,7 @@ var perPageChoices = []int{25, 50, 100, 200}
 // view is the seats table's state, all of it in the query string: the
 // filter, the search, the sort and the page.
 type view struct {
-	Q       string // login contains, without case
+	Q       string // login or name contains, without case
 	IdleMin int    // days idle at least (0: no filter)
 	Never   bool   // never active
 	Pending bool   // pending cancellation
@@ -189,7 +199,7 @@ func (v view) keep(r *seatRow, q string) bool {
 		v.Never && !r.Never(),
 		v.Pending && r.PendingCancellationDate == nil,
 		v.Grant != "" && r.GrantKey != v.Grant,
-		q != "" && !strings.Contains(r.key, q):
+		q != "" && !strings.Contains(r.key, q) && !strings.Contains(strings.ToLower(r.Name), q):
 		return false
 	}
 	return true
@@ -255,10 +265,11 @@ func unixOr0(t *time.Time) int64 {
 // page is one page of a filtered list.
 type page struct {
 	Rows        []seatRow
-	Number      int // from 1, clamped to the last page
-	Last        int // the number of pages (at least 1)
-	First, Stop int // 1-based index of the first row shown, and of the last
-	Total       int // rows after filtering
+	Number      int  // from 1, clamped to the last page
+	Last        int  // the number of pages (at least 1)
+	First, Stop int  // 1-based index of the first row shown, and of the last
+	Total       int  // rows after filtering
+	Pending     bool // some row shown is pending cancellation
 }
 
 // paginate cuts the view's page out of rows.
@@ -274,25 +285,28 @@ func (v view) paginate(rows []seatRow) page {
 	return p
 }
 
-// idleBuckets counts seats by whole days since their last activity:
-// 0–7, 8–30, 31–90, over 90, and never active.
-func idleBuckets(rows []seatRow) [5]int {
-	var b [5]int
-	for _, r := range rows {
-		switch {
-		case r.Never():
-			b[4]++
-		case r.DaysIdle <= 7:
-			b[0]++
-		case r.DaysIdle <= 30:
-			b[1]++
-		case r.DaysIdle <= 90:
-			b[2]++
-		default:
-			b[3]++
+// idleBounds are the lower bounds of the idle chart's buckets, in whole
+// days idle: each bucket holds exactly what the filter "idle at least
+// lower bound" finds minus what the next bucket's bound finds, never
+// active seats counting days since they were granted, as in the filter
+// and the report.
+var idleBounds = [4]int{0, 7, 30, idleLong}
+
+// idleLong is the days idle from which a seat is called idle long: the
+// last bucket, the orange colour and the card.
+const idleLong = 90
+
+var idleBucketLabels = [4]string{"0–6", "7–29", "30–89", "90 or more"}
+
+// idleBuckets counts seats by idleBounds.
+func idleBuckets(rows []seatRow) [4]int {
+	var b [4]int
+	for i := range rows {
+		k := len(idleBounds) - 1
+		for rows[i].DaysIdle < idleBounds[k] {
+			k--
 		}
+		b[k]++
 	}
 	return b
 }
-
-var idleBucketLabels = [5]string{"0–7", "8–30", "31–90", "over 90", "never"}

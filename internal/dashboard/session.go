@@ -39,6 +39,7 @@ type session struct {
 type flash struct {
 	Error   bool
 	Message string
+	Undo    *undoOffer // an Undo button, after a cancellation
 }
 
 // sessions is an in-memory session store. Sessions do not survive a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/report"
 )
 
 func TestBilledPerCycle(t *testing.T) {
@@ -106,7 +107,12 @@ func TestPaginate(t *testing.T) {
 	if p := v.paginate(nil); p.Number != 1 || p.Last != 1 || p.First != 0 || len(p.Rows) != 0 {
 		t.Errorf("empty: %+v", p)
 	}
-	links := pageLinks("/b", view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}, page{Number: 6, Last: 20})
+	lv := view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}
+	links := pageLinks(page{Number: 6, Last: 20}, func(n int) string {
+		at := lv
+		at.Page = n
+		return "/b" + at.Query()
+	})
 	var nums []int
 	for _, l := range links {
 		nums = append(nums, l.Number)
@@ -150,6 +156,47 @@ func TestFormatting(t *testing.T) {
 	for v, want := range map[float64]string{0: "0 USD", 95: "95 USD", 190000: "190,000 USD", 19.5: "19.50 USD"} {
 		if got := money(v); got != want {
 			t.Errorf("money(%v) = %q", v, got)
+		}
+	}
+}
+
+func TestEditorName(t *testing.T) {
+	for raw, want := range map[string]string{
+		"vscode/1.99.3/copilot-chat/0.26.7":          "VS Code 1.99 · Copilot Chat 0.26",
+		"JetBrains-IC/2024.1/copilot-intellij/1.5.0": "IntelliJ IDEA Community 2024.1 · Copilot 1.5",
+		"vim/9.1/copilot.vim/1.40.0":                 "Vim 9.1 · copilot.vim 1.40",
+		"someide/3/plugin/7":                         "someide 3 · plugin 7",
+		"odd/shape/here":                             "odd/shape/here",
+		"":                                           "",
+		"/1.0":                                       "/1.0",
+	} {
+		if got := editorName(raw); got != want {
+			t.Errorf("editorName(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// Each bucket of the idle chart holds exactly what the filter "idle at
+// least its bound" finds, less what the next bucket's bound finds.
+func TestIdleBucketsAgreeWithFilter(t *testing.T) {
+	var rows []seatRow
+	for days := range 200 {
+		r := seatRow{Row: &report.Row{DaysIdle: days}}
+		if days%3 == 0 {
+			at := testNow
+			r.LastActivityAt = &at
+		}
+		rows = append(rows, r)
+	}
+	found := func(min int) int { return len(view{IdleMin: min, Sort: defaultSort}.apply(rows)) }
+	b := idleBuckets(rows)
+	for k, lo := range idleBounds {
+		want := found(lo)
+		if k+1 < len(idleBounds) {
+			want -= found(idleBounds[k+1])
+		}
+		if b[k] != want {
+			t.Errorf("bucket %s: %d, the filter finds %d", idleBucketLabels[k], b[k], want)
 		}
 	}
 }

@@ -8,12 +8,17 @@
   if (form) {
     var boxes = Array.prototype.slice.call(form.querySelectorAll('input[type=checkbox][name=login]'));
     var all = form.querySelector("input.select-all");
+    var allLabel = form.querySelector(".select-all-label");
     var button = form.querySelector("button[data-count-label]");
+    var keep = form.querySelector("button[data-keep]");
     var update = function () {
       var n = boxes.filter(function (b) { return b.checked; }).length;
       if (button) {
         button.disabled = n === 0;
         button.textContent = n === 0 ? "Cancel selected seats…" : "Cancel " + n + (n === 1 ? " selected seat…" : " selected seats…");
+      }
+      if (keep) {
+        keep.disabled = n === 0;
       }
       if (all) {
         all.checked = n > 0 && n === boxes.length;
@@ -21,7 +26,7 @@
       }
     };
     if (all && boxes.length) {
-      all.hidden = false;
+      allLabel.hidden = false;
       all.addEventListener("change", function () {
         boxes.forEach(function (b) { b.checked = all.checked; });
         update();

@@ -1,0 +1,290 @@
+package dashboard
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/report"
+)
+
+// A plan is what an action would do, found before asking to confirm: for
+// each login named, whether it will happen and what, or why not. The
+// confirmation page shows the plan and its button runs only what will
+// happen; the plan's key, carried by the button, makes sure that what runs
+// is what was shown (see act).
+
+// check is the plan for one login or team.
+type check struct {
+	Login string
+	Name  string // the user's name, or the team's
+	Note  string // what will happen, or why not
+	Cost  float64
+	Keeps bool // assign: the seat is pending cancellation, and is kept
+}
+
+// plan is an action's checks, split.
+type plan struct {
+	Will  []check
+	Wont  []check
+	Cost  float64 // the monthly price of the seats in Will that the action ends or starts billing
+	Fatal string  // a refusal of the whole action (the org's Copilot setup)
+}
+
+// Logins are the logins (or team slugs) of what will happen.
+func (p plan) Logins() []string {
+	out := make([]string, len(p.Will))
+	for i, c := range p.Will {
+		out[i] = c.Login
+	}
+	return out
+}
+
+// key identifies what will happen: the confirmation's button carries it,
+// and the action runs only if planning again gives the same key.
+func (p plan) key(action string) string {
+	keys := make([]string, len(p.Will))
+	for i, c := range p.Will {
+		keys[i] = seatkeeper.LoginKey(c.Login)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	h.Write([]byte(action))
+	for _, k := range keys {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20]
+}
+
+// planner answers for one org at one moment: its listed seats by login.
+type planner struct {
+	d     *Dashboard
+	org   seatkeeper.Organization
+	ov    copilot.Overview
+	rows  map[string]*seatRow // by seatkeeper.LoginKey
+	price float64
+	ends  string // when a seat cancelled now ends
+}
+
+func (d *Dashboard) newPlanner(org seatkeeper.Organization, ov copilot.Overview, rows []seatRow) *planner {
+	pl := &planner{d: d, org: org, ov: ov, rows: make(map[string]*seatRow, len(rows)),
+		price: d.cfg.Prices.Of(ov.Subscription.PlanType),
+		ends:  seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).String()}
+	for i := range rows {
+		pl.rows[seatkeeper.LoginKey(rows[i].Login)] = &rows[i]
+	}
+	return pl
+}
+
+// unlisted is what is known of a login without a listed seat: whether it
+// names a member (or invitee) of the org, and that member's direct grant.
+type unlisted struct {
+	member  bool
+	name    string
+	grant   seatkeeper.Grant
+	granted bool // a live direct grant
+}
+
+func (pl *planner) lookup(ctx context.Context, login string) (unlisted, error) {
+	u, err := pl.d.store.UserByLogin(ctx, login)
+	if err == nil {
+		_, err = pl.d.store.Membership(ctx, pl.org.ID, u.ID)
+	}
+	if seatkeeper.IsNotFound(err) {
+		return unlisted{}, nil
+	}
+	if err != nil {
+		return unlisted{}, err
+	}
+	out := unlisted{member: true, name: u.Name}
+	g, err := pl.d.store.UserGrant(ctx, pl.org.ID, u.ID)
+	switch {
+	case seatkeeper.IsNotFound(err):
+	case err != nil:
+		return unlisted{}, err
+	default:
+		out.grant, out.granted = g, !g.Lapsed(pl.ov.At)
+	}
+	return out, nil
+}
+
+func (pl *planner) notMember(login string) check {
+	return check{Login: login, Note: "not a member of " + pl.org.Login + " (check the spelling)"}
+}
+
+func (pl *planner) setup(p *plan) {
+	if err := copilot.Manageable(pl.ov.Subscription); err != nil {
+		p.Fatal = err.Error()
+	}
+}
+
+// cancel plans cancelling the direct seats of logins, as
+// copilot.Service.CancelUsers would.
+func (pl *planner) cancel(ctx context.Context, logins []string) (plan, error) {
+	var p plan
+	pl.setup(&p)
+	for _, login := range logins {
+		if r, ok := pl.rows[seatkeeper.LoginKey(login)]; ok {
+			c := check{Login: r.Login, Name: r.Name}
+			switch {
+			case r.GrantType != report.GrantDirect:
+				c.Note = "holds the seat through " + grantNoun(r) + ": it cannot be cancelled here; remove them from the team, or cancel the team's seat"
+				p.Wont = append(p.Wont, c)
+			case r.Pending() != "":
+				c.Note = "already pending cancellation: the seat ends " + r.Pending()
+				p.Wont = append(p.Wont, c)
+			default:
+				c.Note, c.Cost = "billed until "+pl.ends+", then the seat ends", r.MonthlyCost
+				p.Will = append(p.Will, c)
+			}
+			continue
+		}
+		u, err := pl.lookup(ctx, login)
+		switch {
+		case err != nil:
+			return p, err
+		case !u.member:
+			p.Wont = append(p.Wont, pl.notMember(login))
+		case u.granted && u.grant.PendingCancellationDate == nil:
+			p.Will = append(p.Will, check{Login: login, Name: u.name, Note: "invited, with a seat: billed until " + pl.ends + ", then the seat ends", Cost: pl.price})
+		case u.granted:
+			p.Wont = append(p.Wont, check{Login: login, Name: u.name, Note: "already pending cancellation: the seat ends " + u.grant.PendingCancellationDate.String()})
+		default:
+			p.Wont = append(p.Wont, check{Login: login, Name: u.name, Note: "holds no seat"})
+		}
+	}
+	p.total()
+	return p, nil
+}
+
+// assign plans giving logins direct seats, as copilot.Service.AddUsers
+// would: new seats, seats kept (a pending cancellation withdrawn), and
+// direct grants beside a team's.
+func (pl *planner) assign(ctx context.Context, logins []string) (plan, error) {
+	var p plan
+	pl.setup(&p)
+	for _, login := range logins {
+		if r, ok := pl.rows[seatkeeper.LoginKey(login)]; ok {
+			c := check{Login: r.Login, Name: r.Name}
+			switch {
+			case r.GrantType == report.GrantDirect && r.Pending() == "":
+				c.Note = "already holds a seat"
+				p.Wont = append(p.Wont, c)
+			case r.Pending() != "":
+				c.Note, c.Cost, c.Keeps = "keeps the seat: the cancellation on "+r.Pending()+" is withdrawn", r.MonthlyCost, true
+				p.Will = append(p.Will, c)
+			default:
+				c.Note = "gets a direct seat beside the one through " + grantNoun(r) + ": no extra cost"
+				p.Will = append(p.Will, c)
+			}
+			continue
+		}
+		u, err := pl.lookup(ctx, login)
+		switch {
+		case err != nil:
+			return p, err
+		case !u.member:
+			p.Wont = append(p.Wont, pl.notMember(login))
+		case u.granted && u.grant.PendingCancellationDate == nil:
+			p.Wont = append(p.Wont, check{Login: login, Name: u.name, Note: "already holds a seat (invitation pending)"})
+		case u.granted:
+			p.Will = append(p.Will, check{Login: login, Name: u.name, Cost: pl.price, Keeps: true,
+				Note: "keeps the seat: the cancellation on " + u.grant.PendingCancellationDate.String() + " is withdrawn"})
+		default:
+			p.Will = append(p.Will, check{Login: login, Name: u.name, Note: "gets a seat, billed from this cycle", Cost: pl.price})
+		}
+	}
+	p.total()
+	return p, nil
+}
+
+// teams plans granting seats to teams, as copilot.Service.AddTeams would:
+// a team already granted, or without members, is left out.
+func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
+	var p plan
+	pl.setup(&p)
+	teams, err := pl.d.store.Teams(ctx, pl.org.ID)
+	if err != nil {
+		return p, err
+	}
+	seated := make(map[int64]bool, len(pl.ov.Seats))
+	for _, s := range pl.ov.Seats {
+		seated[s.User.ID] = true
+	}
+	for _, slug := range slugs {
+		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
+			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
+		})
+		if i < 0 {
+			p.Wont = append(p.Wont, check{Login: slug, Note: "no such team in " + pl.org.Login})
+			continue
+		}
+		t := teams[i]
+		c := check{Login: t.Slug, Name: t.Name}
+		g, err := pl.d.store.TeamGrant(ctx, pl.org.ID, t.ID)
+		switch {
+		case err != nil && !seatkeeper.IsNotFound(err):
+			return p, err
+		case err == nil && !g.Lapsed(pl.ov.At) && g.PendingCancellationDate == nil:
+			c.Note = "the team already has seats"
+			p.Wont = append(p.Wont, c)
+			continue
+		}
+		members, err := pl.d.store.TeamSubtreeUserIDs(ctx, t.ID)
+		if err != nil {
+			return p, err
+		}
+		if len(members) == 0 {
+			c.Note = "the team has no members"
+			p.Wont = append(p.Wont, c)
+			continue
+		}
+		fresh := 0
+		for _, id := range members {
+			if !seated[id] {
+				fresh++
+			}
+		}
+		c.Cost = float64(fresh) * pl.price
+		c.Note = thousands(len(members)) + " " + plural(len(members), "member", "members") + ", " +
+			thousands(fresh) + " of them without a seat now"
+		p.Will = append(p.Will, c)
+	}
+	p.total()
+	return p, nil
+}
+
+func (p *plan) total() {
+	for _, c := range p.Will {
+		p.Cost += c.Cost
+	}
+}
+
+// grantNoun names the team a row's seat comes through.
+func grantNoun(r *seatRow) string {
+	if r.GrantType == report.GrantEnterpriseTeam {
+		return "the enterprise team " + r.GrantLabel
+	}
+	return "the team " + r.GrantLabel
+}
+
+// nameList writes logins for a sentence: "bob", "bob and dee",
+// "bob, dee and eve", "bob, dee, eve, fay, gus and 12 others".
+func nameList(logins []string) string {
+	const shown = 5
+	switch n := len(logins); {
+	case n == 0:
+		return ""
+	case n == 1:
+		return logins[0]
+	case n <= shown:
+		return strings.Join(logins[:n-1], ", ") + " and " + logins[n-1]
+	default:
+		return strings.Join(logins[:shown], ", ") + " and " + thousands(n-shown) + " others"
+	}
+}
