@@ -43,6 +43,7 @@ func (s *Server) githubRoutes() {
 	s.mux.Handle("DELETE /admin/users/{username}/authorizations", s.siteAdmin(s.handleAdminRevokeImpersonation))
 
 	// Meta: anyone.
+	s.mux.Handle("GET /{$}", s.handle(s.handleRoot))
 	s.mux.Handle("GET /rate_limit", s.handle(s.handleRateLimit))
 	s.mux.Handle("GET /versions", s.handle(s.handleVersions))
 }

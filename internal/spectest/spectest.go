@@ -80,6 +80,9 @@ func Control(t testing.TB) *Spec {
 // the control API or the operations routes rather than GitHub's API.
 func IsControlPath(path string) bool {
 	path = strings.TrimPrefix(path, "/api/v3")
+	if path == "" {
+		path = "/" // the API root
+	}
 	switch path {
 	case "/healthz", "/readyz", "/metrics", "/_seatkeeper":
 		return true
@@ -130,6 +133,9 @@ var orgByID = regexp.MustCompile(`^/organizations/[0-9]+/`)
 // prefix removed).
 func (s *Spec) Operation(method, path string) (*openapi3.Operation, string, bool) {
 	path = strings.TrimPrefix(path, "/api/v3")
+	if path == "" {
+		path = "/" // the API root
+	}
 	// GitHub serves org routes by id too: /organizations/{id}/... is
 	// /orgs/{org}/...
 	path = orgByID.ReplaceAllString(path, "/orgs/_/")
