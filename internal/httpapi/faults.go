@@ -171,7 +171,7 @@ func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Ef
 		}
 		// Like the real limit, real time: clients compare the reset with
 		// their own clocks.
-		setRateHeaders(h, newRateState(limit, limit, time.Now().Add(time.Duration(e.RetryAfter)*time.Second)))
+		setRateHeaders(h, newRateState(limit, limit, time.Now().Add(time.Duration(e.RetryAfter)*time.Second), resourceOf(r)))
 		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
 			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
 			DocumentationURL: docRateLimits,

@@ -44,6 +44,9 @@ func (s *Server) githubRoutes() {
 
 	// Meta: anyone.
 	s.mux.Handle("GET /{$}", s.handle(s.handleRoot))
+	for _, path := range graphqlPaths {
+		s.mux.Handle("POST "+path, s.handle(s.handleGraphQL))
+	}
 	s.mux.Handle("GET /rate_limit", s.handle(s.handleRateLimit))
 	s.mux.Handle("GET /versions", s.handle(s.handleVersions))
 }

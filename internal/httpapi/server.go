@@ -20,6 +20,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
+	"github.com/seatkeeper/seatkeeper/internal/graphql"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
 	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
@@ -69,6 +70,7 @@ type Server struct {
 	faults  *faults.Set      // fault injection (faults.go)
 	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
+	graphql *graphql.Service
 	// segments holds the body pieces cached answers share (respond.go).
 	segments segments
 }
@@ -117,6 +119,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)
 	}
 	s.metrics.MustRegister(readCacheMetrics(s.cache)...)
+	s.graphql = graphql.New(st, nodeID)
 	s.routes()
 	return s
 }
