@@ -162,8 +162,8 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	logger.Info("seatkeeper listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", public),
 		slog.String("database", string(st.Dialect())))
 	if *demoData {
-		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n  dashboard: %s/ui/ (sign in with the token)\n\n",
-			public, demo.OwnerToken, demo.OwnerToken, public, demo.Org, demo.SeatUser, public)
+		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl%s -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n  dashboard: %s/ui/ (sign in with the token)\n\n",
+			public, demo.OwnerToken, served.curlFlags(), demo.OwnerToken, public, demo.Org, demo.SeatUser, public)
 		served.printGHRecipe(stdout, served.publicHost(ln.Addr()), demo.OwnerToken, "/orgs/"+demo.Org+"/copilot/billing/seats")
 	} else {
 		served.printGHRecipe(stdout, served.publicHost(ln.Addr()), "YOUR_TOKEN", "/user")

@@ -94,6 +94,14 @@ func (t servedTLS) publicHost(addr net.Addr) string {
 	return addr.String()
 }
 
+// curlFlags are the flags curl needs to trust the served certificate.
+func (t servedTLS) curlFlags() string {
+	if t.selfSignedFile == "" {
+		return ""
+	}
+	return " --cacert " + t.selfSignedFile
+}
+
 // printGHRecipe prints the line that points gh at a self-signed serve.
 func (t servedTLS) printGHRecipe(w io.Writer, host, token, path string) {
 	if t.selfSignedFile == "" {
