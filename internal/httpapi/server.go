@@ -124,10 +124,11 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	return s
 }
 
-// exposedHeaders is GitHub's Access-Control-Expose-Headers.
+// exposedHeaders is GitHub's current Access-Control-Expose-Headers (2025:
+// Warning is no longer among them).
 const exposedHeaders = "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, " +
 	"X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, " +
-	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset, Warning"
+	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"
 
 // fixedHeaders are GitHub's headers on every response, keyed in canonical
 // form and assigned directly: http.Header.Set would canonicalize and
@@ -157,7 +158,10 @@ var fixedHeaders = func() http.Header {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r) // request id, GitHub's headers, the journal's record
 	defer s.end(x)
-	stripPrefix(x)     // prefix.go
+	stripPrefix(x)                 // prefix.go
+	if servePreflight(x.rw, x.r) { // cors.go: a CORS preflight needs no credential and is never limited
+		return
+	}
 	if s.serveOps(x) { // ops.go: probes and scrapers need no credential and are never limited
 		return
 	}
