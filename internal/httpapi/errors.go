@@ -78,6 +78,7 @@ func (s *Server) writeBasicError(w http.ResponseWriter, r *http.Request, status 
 		body.DocumentationURL = DocREST
 	}
 	body.Status = strconv.Itoa(status)
+	w.Header()["Vary"] = hdrVaryError // as GitHub's errors carry it
 	if status == http.StatusUnauthorized {
 		// GitHub resolves credentials before versions: a 401 names none.
 		w.Header().Del("X-GitHub-Api-Version-Selected")

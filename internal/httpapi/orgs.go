@@ -17,6 +17,7 @@ func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setLastModified(w, org.UpdatedAt)
 	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
 	return nil
 }

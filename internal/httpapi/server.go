@@ -144,6 +144,7 @@ var fixedHeaders = func() http.Header {
 	h.Set("X-XSS-Protection", "0")
 	h.Set("Referrer-Policy", "origin-when-cross-origin, strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'")
+	h.Set("Server", "github.com")
 	for k, v := range h {
 		h[k] = v[:len(v):len(v)]
 	}
