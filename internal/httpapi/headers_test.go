@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -47,6 +48,44 @@ func TestGitHubHeaders(t *testing.T) {
 				}
 			} else if lm != "" {
 				t.Errorf("Last-Modified %q on %s", lm, c.path)
+			}
+		})
+	}
+}
+
+// TestErrorDocumentationURL: an error on a known route names that
+// operation's page, as GitHub does; errors before routing (Bad
+// credentials, an unsupported version) and on unknown routes name
+// https://docs.github.com/rest.
+func TestErrorDocumentationURL(t *testing.T) {
+	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	for _, c := range []struct {
+		name, method, path, token, version string
+		status                             int
+		want                               string
+	}{
+		{"an unknown org", "GET", "/orgs/nope", "ghp_adminorg", "", 404, "https://docs.github.com/rest/orgs/orgs#get-an-organization"},
+		{"no token on a seat list", "GET", seatsPath, "", "", 401,
+			"https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization"},
+		{"the seat list by org id", "GET", "/organizations/999999/copilot/billing/seats", "ghp_billing", "", 404,
+			"https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization"},
+		{"under /api/v3", "GET", "/api/v3/users/nobody-at-all", "ghp_adminorg", "", 404, "https://docs.github.com/rest/users/users#get-a-user"},
+		{"bad credentials", "GET", "/orgs/acme", "ghp_nosuchtoken", "", 401, "https://docs.github.com/rest"},
+		{"unsupported version", "GET", "/orgs/acme", "", "1999-01-01", 400, "https://docs.github.com/rest"},
+		{"unknown route", "GET", "/nope", "ghp_adminorg", "", 404, "https://docs.github.com/rest"},
+		{"wrong method", "PUT", "/orgs/acme", "ghp_adminorg", "", 404, "https://docs.github.com/rest"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var hs []string
+			if c.version != "" {
+				hs = append(hs, "X-GitHub-Api-Version: "+c.version)
+			}
+			r := e.do(c.method, c.path, c.token, hs...)
+			var body struct {
+				DocumentationURL string `json:"documentation_url"`
+			}
+			if err := json.Unmarshal(r.body, &body); err != nil || r.status != c.status || body.DocumentationURL != c.want {
+				t.Errorf("%d %s; want %d with documentation_url %s", r.status, r.body, c.status, c.want)
 			}
 		})
 	}
