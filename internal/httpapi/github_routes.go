@@ -44,6 +44,7 @@ func (s *Server) githubRoutes() {
 
 	// Meta: anyone.
 	s.mux.Handle("GET /{$}", s.handle(s.handleRoot))
+	s.mux.Handle("GET /avatars/u/{id}", s.handle(s.handleAvatar))
 	for _, path := range graphqlPaths {
 		s.mux.Handle("POST "+path, s.handle(s.handleGraphQL))
 	}

@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +90,52 @@ func TestErrorDocumentationURL(t *testing.T) {
 			}
 			if err := json.Unmarshal(r.body, &body); err != nil || r.status != c.status || body.DocumentationURL != c.want {
 				t.Errorf("%d %s; want %d with documentation_url %s", r.status, r.body, c.status, c.want)
+			}
+		})
+	}
+}
+
+// TestAvatars: every avatar_url resolves, to anyone, to the account's
+// identicon, without counting against the rate limit.
+func TestAvatars(t *testing.T) {
+	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	var org struct {
+		AvatarURL string `json:"avatar_url"`
+	}
+	if err := json.Unmarshal(e.do("GET", "/orgs/acme", "ghp_adminorg").body, &org); err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(org.AvatarURL, "http://seatkeeper.test")
+	for _, c := range []struct {
+		name, path string
+		status     int
+	}{
+		{"the org's avatar_url", path, 200},
+		{"under /api/v3", "/api/v3" + path, 200},
+		{"not an id", "/avatars/u/abc", 404},
+		{"zero", "/avatars/u/0", 404},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := http.Get(e.srv.URL + c.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			if c.status != 200 {
+				return
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "image/png" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if _, err := png.Decode(bytes.NewReader(body)); err != nil {
+				t.Errorf("not a PNG: %v", err)
+			}
+			if used := resp.Header.Get("X-RateLimit-Used"); used != "0" {
+				t.Errorf("X-RateLimit-Used %s: an avatar counted", used)
 			}
 		})
 	}
