@@ -14,6 +14,7 @@ var operationDocs = map[string]string{
 	"DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}": "https://docs.github.com/rest/teams/members#remove-team-membership-for-a-user",
 	"GET /enterprises/{enterprise}/copilot/billing/seats":         "https://docs.github.com/enterprise-cloud@latest/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-enterprise",
 	"GET /enterprises/{enterprise}/teams":                         "https://docs.github.com/rest/enterprise-teams/enterprise-teams#list-enterprise-teams",
+	"GET /organizations/{org_id}/members":                         "https://docs.github.com/rest/orgs/members#list-organization-members",
 	"GET /organizations/{org_id}/copilot/billing/seats":           "https://docs.github.com/rest/copilot/copilot-user-management#list-all-copilot-seat-assignments-for-an-organization",
 	"GET /orgs/{org}":                                          "https://docs.github.com/rest/orgs/orgs#get-an-organization",
 	"GET /orgs/{org}/copilot/billing":                          "https://docs.github.com/rest/copilot/copilot-user-management#get-copilot-seat-information-and-settings-for-an-organization",

@@ -25,8 +25,8 @@ func TestOperationDocs(t *testing.T) {
 		method, template, _ := strings.Cut(op, " ")
 		path := param.ReplaceAllString(template, "x")
 		paths := []string{path}
-		if strings.HasPrefix(template, "/orgs/{org}/copilot/billing/seats") {
-			paths = append(paths, "/organizations/1/copilot/billing/seats") // the same operation, by org id
+		if rest, ok := strings.CutPrefix(template, "/orgs/{org}/"); ok {
+			paths = append(paths, "/organizations/1/"+param.ReplaceAllString(rest, "x")) // the same operation, by org id
 		}
 		for _, p := range paths {
 			pattern := s.route(httptest.NewRequest(method, p, nil))

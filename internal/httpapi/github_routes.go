@@ -12,6 +12,7 @@ func (s *Server) githubRoutes() {
 	// Organizations and their members.
 	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
 	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersRead, s.handleListMembers))
+	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersRead, s.handleListMembers)) // where its Link leads
 	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MembersRead, s.handleCheckMember))
 	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
 	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetMembership))
