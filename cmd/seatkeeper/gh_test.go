@@ -133,6 +133,9 @@ func TestGH(t *testing.T) {
 		t.Errorf("certificate at %s, want %s (next to the database)", env[0], want)
 	}
 	host := strings.TrimPrefix(env[1], "GH_HOST=")
+	if !strings.HasPrefix(host, "localhost:") {
+		t.Errorf("GH_HOST=%s, want localhost:PORT, the name the certificate and the base URL use", host)
+	}
 	home := t.TempDir()
 
 	// The banner's line, with a real token for its placeholder.
