@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -16,7 +15,7 @@ import (
 // 401) and without counting against any rate limit; every answer exposes
 // GitHub's current header list.
 func TestCORSPreflight(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	for _, c := range []struct{ name, path, token string }{
 		{"a route", seatsPath, ""},
 		{"a route, bad token", seatsPath, "ghp_nosuchtoken"},

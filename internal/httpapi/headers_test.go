@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -19,7 +18,7 @@ import (
 // Server on every answer, Vary on errors too, Last-Modified on users and
 // organizations.
 func TestGitHubHeaders(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	for _, c := range []struct {
 		name, path, token string
 		status            int
@@ -62,7 +61,7 @@ func TestGitHubHeaders(t *testing.T) {
 // credentials, an unsupported version) and on unknown routes name
 // https://docs.github.com/rest.
 func TestErrorDocumentationURL(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	for _, c := range []struct {
 		name, method, path, token, version string
 		status                             int
@@ -98,7 +97,7 @@ func TestErrorDocumentationURL(t *testing.T) {
 // TestAvatars: every avatar_url resolves, to anyone, to the account's
 // identicon, without counting against the rate limit.
 func TestAvatars(t *testing.T) {
-	e := faultEnv(t, storetest.Open(t, store.SQLite), httpapi.Config{})
+	e := faultEnv(t, storetest.Open(t, store.SQLite), serverConfig{})
 	var org struct {
 		AvatarURL string `json:"avatar_url"`
 	}

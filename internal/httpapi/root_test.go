@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -15,7 +14,7 @@ import (
 // API version 2026-03-10 drops hub_url.
 func TestAPIRoot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		e := faultEnv(t, st, httpapi.Config{})
+		e := faultEnv(t, st, serverConfig{})
 		tests := []struct {
 			name, path, token, version string
 			status                     int
