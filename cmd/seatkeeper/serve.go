@@ -37,8 +37,10 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	fs := newFlags("serve", serveUsage, stderr)
 	var db dbFlags
 	db.register(fs.FlagSet, env)
+	var tlsf tlsFlags
+	tlsf.register(fs.FlagSet, env)
 	addr := fs.String("addr", envOr(env, "SEATKEEPER_ADDR", "127.0.0.1:8080"), "listen address (env SEATKEEPER_ADDR)")
-	baseURL := fs.String("base-url", env("SEATKEEPER_BASE_URL"), "public URL of the API, used in URLs the API writes (env SEATKEEPER_BASE_URL; default http://ADDR)")
+	baseURL := fs.String("base-url", env("SEATKEEPER_BASE_URL"), "public URL of the API, used in URLs the API writes (env SEATKEEPER_BASE_URL; default http://ADDR, or https:// when serving TLS)")
 	seedFile := fs.String("seed", "", "seed document (YAML or JSON) to load into an empty database at start")
 	demoData := fs.Bool("demo", false, "load the built-in demo data set (in memory unless --database is given)")
 	rateLimit := fs.Int("rate-limit", 5000, "requests per hour per token")
@@ -62,6 +64,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	if err := checkServeFlags(*addr, *baseURL); err != nil {
 		return err
 	}
+	if err := tlsf.check(); err != nil {
+		return err
+	}
 	logOut := newLogWriter(stderr)
 	defer logOut.Close()
 	logger, err := newLogger(*logFormat, logOut)
@@ -82,6 +87,14 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	fallback := defaultDatabasePath(env)
 	if *demoData {
 		fallback = ":memory:"
+	}
+	dsn := db.database
+	if dsn == "" {
+		dsn = fallback
+	}
+	served, err := tlsf.load(dsn, time.Now()) // before the database: a bad file fails fast
+	if err != nil {
+		return err
 	}
 	st, err := db.open(ctx, fallback)
 	if err != nil {
@@ -119,7 +132,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	public := *baseURL
 	if public == "" {
-		public = "http://" + ln.Addr().String()
+		public = served.scheme() + "://" + served.publicHost(ln.Addr())
 	}
 	reg := metrics.New() // the API's and the dashboard's requests, the Go runtime, the process
 	api := httpapi.New(httpapi.Config{
@@ -143,20 +156,30 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         served.config,
 	}
 
 	logger.Info("seatkeeper listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", public),
 		slog.String("database", string(st.Dialect())))
 	if *demoData {
-		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n  dashboard: %s/ui/ (sign in with the token)\n\n",
-			public, demo.OwnerToken, demo.OwnerToken, public, demo.Org, demo.SeatUser, public)
+		fmt.Fprintf(stdout, "seatkeeper demo on %s\n\n  token: %s\n\n  curl%s -H 'Authorization: Bearer %s' %s/orgs/%s/members/%s/copilot\n\n  dashboard: %s/ui/ (sign in with the token)\n\n",
+			public, demo.OwnerToken, served.curlFlags(), demo.OwnerToken, public, demo.Org, demo.SeatUser, public)
+		served.printGHRecipe(stdout, served.publicHost(ln.Addr()), demo.OwnerToken, "/orgs/"+demo.Org+"/copilot/billing/seats")
+	} else {
+		served.printGHRecipe(stdout, served.publicHost(ln.Addr()), "YOUR_TOKEN", "/user")
 	}
 	if serveReady != nil {
 		serveReady(ln.Addr().String())
 	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if served.config != nil {
+			errc <- srv.ServeTLS(ln, "", "") // HTTP/2 too, as net/http negotiates it
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -23,13 +23,14 @@ type faultMatchBody struct {
 }
 
 type faultEffectBody struct {
-	Status         *int              `json:"status,omitempty"`
-	Body           json.RawMessage   `json:"body,omitempty"`
-	Headers        map[string]string `json:"headers,omitempty"`
-	DelayMS        *int64            `json:"delay_ms,omitempty"`
-	RateLimit      string            `json:"rate_limit,omitempty"`
-	RetryAfter     *int              `json:"retry_after,omitempty"`
-	DropConnection bool              `json:"drop_connection,omitempty"`
+	Status          *int              `json:"status,omitempty"`
+	Body            json.RawMessage   `json:"body,omitempty"`
+	Headers         map[string]string `json:"headers,omitempty"`
+	DelayMS         *int64            `json:"delay_ms,omitempty"`
+	RateLimit       string            `json:"rate_limit,omitempty"`
+	RetryAfter      *int              `json:"retry_after,omitempty"`
+	RateLimitStatus *int              `json:"rate_limit_status,omitempty"`
+	DropConnection  bool              `json:"drop_connection,omitempty"`
 }
 
 type faultBody struct {
@@ -74,7 +75,7 @@ func newFaultBody(f faults.Fault) faultBody {
 		ms := e.Delay.Milliseconds()
 		out.Effect.DelayMS = &ms
 	case faults.KindRateLimit:
-		out.Effect.RateLimit, out.Effect.RetryAfter = e.RateLimit, &e.RetryAfter
+		out.Effect.RateLimit, out.Effect.RetryAfter, out.Effect.RateLimitStatus = e.RateLimit, &e.RetryAfter, &e.Status
 	case faults.KindDropConnection:
 		out.Effect.DropConnection = true
 	}

@@ -50,7 +50,8 @@ const (
 type Effect struct {
 	Kind Kind
 	// KindStatus: the status, the body (raw JSON; nil for GitHub's
-	// basic-error for the status) and headers to set.
+	// basic-error for the status) and headers to set. KindRateLimit: the
+	// status, 403 or 429 (GitHub documents both for either limit).
 	Status  int
 	Body    []byte
 	Headers map[string]string

@@ -188,8 +188,14 @@ func TestParse(t *testing.T) {
 		string(spec.Effect.Body) != `{"message":"down"}` || spec.Effect.Headers["Retry-After"] != "3" || *spec.Times != 2 {
 		t.Errorf("%+v", spec)
 	}
-	if e := parse(t, `{"effect": {"rate_limit": "secondary"}}`).Effect; e.RetryAfter != DefaultRetryAfter {
-		t.Errorf("default retry_after: %+v", e)
+	if e := parse(t, `{"effect": {"rate_limit": "secondary"}}`).Effect; e.RetryAfter != DefaultRetryAfter || e.Status != 429 {
+		t.Errorf("default retry_after and status: %+v", e)
+	}
+	if e := parse(t, `{"effect": {"rate_limit": "primary"}}`).Effect; e.Status != 403 {
+		t.Errorf("default status of the primary limit: %+v", e)
+	}
+	if e := parse(t, `{"effect": {"rate_limit": "secondary", "rate_limit_status": 403}}`).Effect; e.Status != 403 {
+		t.Errorf("rate_limit_status: %+v", e)
 	}
 	if e := parse(t, `{"effect": {"delay_ms": 1500}}`).Effect; e.Delay != 1500*time.Millisecond {
 		t.Errorf("delay: %+v", e)
@@ -206,6 +212,8 @@ func TestParse(t *testing.T) {
 		`{"effect": {"delay_ms": -1}}`:                                          "effect.delay_ms: must be from 0",
 		`{"effect": {"rate_limit": "tertiary"}}`:                                `effect.rate_limit: "tertiary" is not one of primary, secondary`,
 		`{"effect": {"delay_ms": 5, "retry_after": 3}}`:                         "effect.retry_after: only with rate_limit",
+		`{"effect": {"delay_ms": 5, "rate_limit_status": 429}}`:                 "effect.rate_limit_status: only with rate_limit",
+		`{"effect": {"rate_limit": "secondary", "rate_limit_status": 503}}`:     "effect.rate_limit_status: must be 403 or 429",
 		`{"effect": {"delay_ms": 5, "body": {}}}`:                               "effect.body: only with status",
 		`{"effect": {"drop_connection": false}}`:                                "effect.drop_connection: must be true",
 		`{"effect": {"status": 502, "headers": {"Content-Length": "3"}}}`:       "effect.headers: Content-Length is set by the server",

@@ -166,7 +166,7 @@ func CheckFilter(field, p string) (string, error) {
 
 func parseEffect(raw json.RawMessage) (Effect, error) {
 	var e Effect
-	obj, err := bind.Object("effect", raw, "status", "body", "headers", "delay_ms", "rate_limit", "retry_after", "drop_connection")
+	obj, err := bind.Object("effect", raw, "status", "body", "headers", "delay_ms", "rate_limit", "retry_after", "rate_limit_status", "drop_connection")
 	if err != nil {
 		return e, err
 	}
@@ -180,7 +180,7 @@ func parseEffect(raw json.RawMessage) (Effect, error) {
 		return e, bind.Errorf("effect", "must have exactly one of status, delay_ms, rate_limit, drop_connection (it has %d)", len(kinds))
 	}
 	e.Kind = Kind(kinds[0])
-	for key, kind := range map[string]Kind{"body": KindStatus, "headers": KindStatus, "retry_after": KindRateLimit} {
+	for key, kind := range map[string]Kind{"body": KindStatus, "headers": KindStatus, "retry_after": KindRateLimit, "rate_limit_status": KindRateLimit} {
 		if bind.Present(obj, key) && e.Kind != kind {
 			return e, bind.Errorf("effect."+key, "only with %s", kind)
 		}
@@ -235,6 +235,20 @@ func parseEffect(raw json.RawMessage) (Effect, error) {
 		}
 		if e.RateLimit != RateLimitPrimary && e.RateLimit != RateLimitSecondary {
 			return e, bind.Errorf("effect.rate_limit", `%q is not one of primary, secondary`, e.RateLimit)
+		}
+		// GitHub answers either limit with 403 or 429; by default, the
+		// primary limit with 403, the secondary with 429.
+		e.Status = http.StatusForbidden
+		if e.RateLimit == RateLimitSecondary {
+			e.Status = http.StatusTooManyRequests
+		}
+		if bind.Present(obj, "rate_limit_status") {
+			if e.Status, err = bind.Get[int](obj, "effect", "rate_limit_status", "403 or 429"); err != nil {
+				return e, err
+			}
+			if e.Status != http.StatusForbidden && e.Status != http.StatusTooManyRequests {
+				return e, bind.Errorf("effect.rate_limit_status", "must be 403 or 429")
+			}
 		}
 		e.RetryAfter = DefaultRetryAfter
 		if bind.Present(obj, "retry_after") {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -288,10 +289,26 @@ func TestOrgMembers(t *testing.T) {
 			})
 		}
 		e.t = t
+		// Link names the pages by the org's id, as GitHub does, and that
+		// form is served: following it gives the rest of the list.
+		var org struct{ ID int64 }
+		if err := json.Unmarshal(e.call("GET", "/orgs/acme", "ghp_owner_read", "", 200).body, &org); err != nil {
+			t.Fatal(err)
+		}
+		byID := fmt.Sprintf("http://seatkeeper.test/organizations/%d/members", org.ID)
 		r := e.call("GET", "/orgs/acme/members?per_page=2", "ghp_owner_read", "", 200)
-		wantLink := `<http://seatkeeper.test/orgs/acme/members?page=2&per_page=2>; rel="next", <http://seatkeeper.test/orgs/acme/members?page=3&per_page=2>; rel="last"`
+		wantLink := `<` + byID + `?page=2&per_page=2>; rel="next", <` + byID + `?page=3&per_page=2>; rel="last"`
 		if got := r.header.Get("Link"); got != wantLink {
-			t.Errorf("Link = %s", got)
+			t.Errorf("Link = %s, want %s", got, wantLink)
+		}
+		all := loginsOf(t, e.call("GET", "/orgs/acme/members", "ghp_owner_read", "", 200))
+		paged := loginsOf(t, r)
+		for n := 2; n <= 3; n++ {
+			page := loginsOf(t, e.call("GET", fmt.Sprintf("%s?page=%d&per_page=2", strings.TrimPrefix(byID, "http://seatkeeper.test"), n), "ghp_owner_read", "", 200))
+			paged = strings.Trim(paged+" "+page, " ")
+		}
+		if paged != all {
+			t.Errorf("pages by id gave %q, want %q", paged, all)
 		}
 		e.refuse(t, []refusal{
 			{"unknown org", "GET", "/orgs/nope/members", "ghp_owner_read", "", 404, "Not Found"},

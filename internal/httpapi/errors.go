@@ -75,9 +75,10 @@ func fieldErrors(fs []seatkeeper.FieldError) []fieldError {
 // writeBasicError writes a basic-error body with the given status.
 func (s *Server) writeBasicError(w http.ResponseWriter, r *http.Request, status int, body basicError) {
 	if body.DocumentationURL == "" {
-		body.DocumentationURL = DocREST
+		body.DocumentationURL = docURL(r.Pattern) // the operation's page (docs.go)
 	}
 	body.Status = strconv.Itoa(status)
+	w.Header()["Vary"] = hdrVaryError // as GitHub's errors carry it
 	if status == http.StatusUnauthorized {
 		// GitHub resolves credentials before versions: a 401 names none.
 		w.Header().Del("X-GitHub-Api-Version-Selected")

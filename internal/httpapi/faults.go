@@ -171,8 +171,8 @@ func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Ef
 		}
 		// Like the real limit, real time: clients compare the reset with
 		// their own clocks.
-		setRateHeaders(h, newRateState(limit, limit, time.Now().Add(time.Duration(e.RetryAfter)*time.Second)))
-		s.writeBasicError(rw, r, http.StatusForbidden, basicError{
+		setRateHeaders(h, newRateState(limit, limit, time.Now().Add(time.Duration(e.RetryAfter)*time.Second), resourceOf(r)))
+		s.writeBasicError(rw, r, e.Status, basicError{
 			Message:          rateLimitMessage(p, present, clientAddr(r), rid, s.clock.Now()),
 			DocumentationURL: docRateLimits,
 		})
@@ -180,7 +180,7 @@ func (s *Server) faultRateLimit(rw *responseWriter, r *http.Request, e faults.Ef
 	}
 	rw.uncounted()
 	h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
-	s.writeBasicError(rw, r, http.StatusTooManyRequests, basicError{
+	s.writeBasicError(rw, r, e.Status, basicError{
 		Message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
 			"If you reach out to GitHub Support for help, please include the request ID " + rid + ".",
 		DocumentationURL: docSecondaryRateLimits,

@@ -12,6 +12,7 @@ func (s *Server) githubRoutes() {
 	// Organizations and their members.
 	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
 	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersRead, s.handleListMembers))
+	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersRead, s.handleListMembers)) // where its Link leads
 	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MembersRead, s.handleCheckMember))
 	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
 	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetMembership))
@@ -43,6 +44,11 @@ func (s *Server) githubRoutes() {
 	s.mux.Handle("DELETE /admin/users/{username}/authorizations", s.siteAdmin(s.handleAdminRevokeImpersonation))
 
 	// Meta: anyone.
+	s.mux.Handle("GET /{$}", s.handle(s.handleRoot))
+	s.mux.Handle("GET /avatars/u/{id}", s.handle(s.handleAvatar))
+	for _, path := range graphqlPaths {
+		s.mux.Handle("POST "+path, s.handle(s.handleGraphQL))
+	}
 	s.mux.Handle("GET /rate_limit", s.handle(s.handleRateLimit))
 	s.mux.Handle("GET /versions", s.handle(s.handleVersions))
 }

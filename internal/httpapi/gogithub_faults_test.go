@@ -115,6 +115,12 @@ func TestGoGitHubMeetsEachFault(t *testing.T) {
 		if !errors.As(err, &arl) || arl.RetryAfter == nil || *arl.RetryAfter != time.Minute {
 			t.Errorf("default: %T %v", err, err)
 		}
+		// As a 403, which GitHub documents too: still an AbuseRateLimitError.
+		e.fault(`{"match": {"path": "/orgs/{org}/copilot/billing"}, "effect": {"rate_limit": "secondary", "rate_limit_status": 403}, "times": 1}`)
+		_, resp, err = e.client(t, "ghp_adminorg", false).Copilot.GetCopilotBilling(ctx, "acme")
+		if !errors.As(err, &arl) || resp.StatusCode != 403 || arl.RetryAfter == nil || *arl.RetryAfter != time.Minute {
+			t.Errorf("as 403: %T %v", err, err)
+		}
 	})
 
 	t.Run("a delay is a client timeout, and the delayed write does not happen", func(t *testing.T) {

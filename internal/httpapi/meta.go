@@ -7,8 +7,9 @@ import (
 
 // handleRateLimit serves GET /rate_limit: the caller's primary rate limit
 // (per token, or per address without one). As on GitHub, asking does not
-// count against the limit. seatkeeper limits only the core REST API; the
-// search resource, which the schema requires, is reported untouched.
+// count against the limit. seatkeeper limits the core REST API and
+// GraphQL, each counted apart; the search resource, which the schema
+// requires, is reported untouched.
 func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 	p, ok := principalFrom(r.Context())
 	key, limit := s.rateKey(r, p, ok)
@@ -16,12 +17,15 @@ func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 		rw.uncounted() // asking is free
 	}
 	st := s.limiter.peek(key, limit)
+	gkey, glimit := s.rateKeyFor(r, p, ok, resourceGraphQL)
+	gst := s.limiter.peek(gkey, glimit)
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
+	graphql := rateLimit{Limit: gst.limit, Remaining: gst.remaining(), Reset: gst.reset.Unix(), Used: gst.used}
 	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
 	// API version 2026-03-10 drops the top-level rate, a copy of core;
 	// it is sent under every version, as the schema the tests check
 	// against (2022-11-28's) requires, and newer clients ignore it.
-	s.writeJSON(w, r, http.StatusOK, rateLimitOverview{Resources: map[string]rateLimit{"core": core, "search": search}, Rate: core})
+	s.writeJSON(w, r, http.StatusOK, rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql, "search": search}, Rate: core})
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/directory"
@@ -17,6 +18,7 @@ func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setLastModified(w, org.UpdatedAt)
 	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
 	return nil
 }
@@ -61,16 +63,23 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org s
 			}
 		}
 	}
-	writePage(s, w, r, out, 30)
+	// GitHub links the pages by the org's id, a form served too.
+	writePageAt(s, w, r, "/organizations/"+strconv.FormatInt(org.ID, 10)+"/members", out, 30)
 	return nil
 }
 
 // writePage answers one page (page, per_page, default perPage) of list,
 // with GitHub's Link header.
 func writePage[T any](s *Server, w http.ResponseWriter, r *http.Request, list []T, perPage int) {
+	writePageAt(s, w, r, r.URL.Path, list, perPage)
+}
+
+// writePageAt is writePage with Link naming path instead of the
+// request's.
+func writePageAt[T any](s *Server, w http.ResponseWriter, r *http.Request, path string, list []T, perPage int) {
 	p := pageOf(r, perPage)
 	lo, hi := p.bounds(len(list))
-	s.setLink(w, r, p, len(list))
+	s.setLinkAt(w, r, path, p, len(list))
 	page := list[lo:hi]
 	if page == nil {
 		page = []T{}

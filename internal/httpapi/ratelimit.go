@@ -24,15 +24,43 @@ type limiter struct {
 }
 
 // rateKey names whom a window counts: a token, by hash, or a client
-// address for requests without one.
-type rateKey struct{ tokenHash, addr string }
+// address for requests without one; and which of GitHub's resources
+// (core, graphql), each counted apart.
+type rateKey struct {
+	tokenHash, addr string
+	resource        rateResource
+}
 
-// rateKey returns the caller's key and limit.
+// rateResource is one of GitHub's rate-limit resources.
+type rateResource uint8
+
+const (
+	resourceCore rateResource = iota
+	resourceGraphQL
+)
+
+// resourceNames are the resources' X-RateLimit-Resource values, shared
+// by every response (len == cap: an append copies).
+var resourceNames = [...][]string{resourceCore: {"core"}, resourceGraphQL: {"graphql"}}
+
+// rateKey returns the caller's key and limit for the resource r uses.
 func (s *Server) rateKey(r *http.Request, p seatkeeper.Principal, authenticated bool) (rateKey, int) {
+	return s.rateKeyFor(r, p, authenticated, resourceOf(r))
+}
+
+func (s *Server) rateKeyFor(r *http.Request, p seatkeeper.Principal, authenticated bool, res rateResource) (rateKey, int) {
 	if authenticated {
-		return rateKey{tokenHash: p.Token.Hash}, s.cfg.RateLimit
+		return rateKey{tokenHash: p.Token.Hash, resource: res}, s.cfg.RateLimit
 	}
-	return rateKey{addr: clientAddr(r)}, s.cfg.RateLimitUnauthenticated
+	return rateKey{addr: clientAddr(r), resource: res}, s.cfg.RateLimitUnauthenticated
+}
+
+// resourceOf is the resource a request counts against.
+func resourceOf(r *http.Request) rateResource {
+	if isGraphQL(r.URL.Path) {
+		return resourceGraphQL
+	}
+	return resourceCore
 }
 
 // bucket is a key's current window.
@@ -49,10 +77,11 @@ type rateState struct {
 	// The X-RateLimit-Limit and -Reset header values, made once a window
 	// and shared (len == cap: an append copies).
 	limitValue, resetValue []string
+	resourceValue          []string // X-RateLimit-Resource
 }
 
-func newRateState(limit, used int, reset time.Time) rateState {
-	return rateState{limit: limit, used: used, reset: reset,
+func newRateState(limit, used int, reset time.Time, res rateResource) rateState {
+	return rateState{limit: limit, used: used, reset: reset, resourceValue: resourceNames[res],
 		limitValue: []string{strconv.Itoa(limit)}, resetValue: []string{strconv.FormatInt(reset.Unix(), 10)}}
 }
 
@@ -98,7 +127,7 @@ func (l *limiter) bucket(key rateKey, limit int) *bucket {
 	b, ok := l.buckets[key]
 	if ok && now.Before(b.st.reset) {
 		if b.st.limit != limit { // a key's limit is fixed, but tests use several
-			b.st = newRateState(limit, b.st.used, b.st.reset)
+			b.st = newRateState(limit, b.st.used, b.st.reset, key.resource)
 		}
 		return b
 	}
@@ -109,7 +138,7 @@ func (l *limiter) bucket(key rateKey, limit int) *bucket {
 			}
 		}
 	}
-	b = &bucket{st: newRateState(limit, 0, now.Add(l.window).Truncate(time.Second))}
+	b = &bucket{st: newRateState(limit, 0, now.Add(l.window).Truncate(time.Second), key.resource)}
 	l.buckets[key] = b
 	return b
 }
@@ -228,7 +257,5 @@ func setRateHeaders(h http.Header, st rateState) {
 	h["X-Ratelimit-Remaining"] = vals[0:1:1]
 	h["X-Ratelimit-Reset"] = st.resetValue
 	h["X-Ratelimit-Used"] = vals[1:2:2]
-	h["X-Ratelimit-Resource"] = rateResourceCore
+	h["X-Ratelimit-Resource"] = st.resourceValue
 }
-
-var rateResourceCore = []string{"core"}

@@ -43,6 +43,12 @@ func (p page) bounds(n int) (lo, hi int) {
 // spans more than one page: prev and first when past page 1, next when
 // before the last page, last when not on it.
 func (s *Server) setLink(w http.ResponseWriter, r *http.Request, p page, total int) {
+	s.setLinkAt(w, r, r.URL.Path, p, total)
+}
+
+// setLinkAt is setLink with links to path (under the request's prefix)
+// instead of the request's path.
+func (s *Server) setLinkAt(w http.ResponseWriter, r *http.Request, path string, p page, total int) {
 	if total <= p.perPage {
 		return
 	}
@@ -58,7 +64,7 @@ func (s *Server) setLink(w http.ResponseWriter, r *http.Request, p page, total i
 			q.Set("per_page", strconv.Itoa(p.perPage))
 		}
 		q.Set("page", strconv.Itoa(n))
-		return fmt.Sprintf(`<%s%s%s?%s>; rel="%s"`, s.cfg.BaseURL, apiPrefix(r), r.URL.Path, q.Encode(), rel)
+		return fmt.Sprintf(`<%s%s%s?%s>; rel="%s"`, s.cfg.BaseURL, apiPrefix(r), path, q.Encode(), rel)
 	}
 	var links []string
 	if p.number > 1 {

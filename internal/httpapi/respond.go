@@ -113,6 +113,7 @@ var (
 	hdrCachePrivate = []string{"private, max-age=60, s-maxage=60"}
 	hdrCachePublic  = []string{"public, max-age=60, s-maxage=60"}
 	hdrVary         = []string{"Accept, Authorization, Cookie, X-GitHub-OTP", "Accept-Encoding, Accept, X-Requested-With"}
+	hdrVaryError    = hdrVary[1:]
 )
 
 // writeEncoded writes an encoded body as writeJSON does.

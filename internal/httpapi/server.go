@@ -20,6 +20,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/faults"
+	"github.com/seatkeeper/seatkeeper/internal/graphql"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
 	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
@@ -69,6 +70,7 @@ type Server struct {
 	faults  *faults.Set      // fault injection (faults.go)
 	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
+	graphql *graphql.Service
 	// segments holds the body pieces cached answers share (respond.go).
 	segments segments
 }
@@ -117,14 +119,16 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)
 	}
 	s.metrics.MustRegister(readCacheMetrics(s.cache)...)
+	s.graphql = graphql.New(st, nodeID)
 	s.routes()
 	return s
 }
 
-// exposedHeaders is GitHub's Access-Control-Expose-Headers.
+// exposedHeaders is GitHub's current Access-Control-Expose-Headers (2025:
+// Warning is no longer among them).
 const exposedHeaders = "ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, " +
 	"X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, " +
-	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset, Warning"
+	"X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset"
 
 // fixedHeaders are GitHub's headers on every response, keyed in canonical
 // form and assigned directly: http.Header.Set would canonicalize and
@@ -140,6 +144,7 @@ var fixedHeaders = func() http.Header {
 	h.Set("X-XSS-Protection", "0")
 	h.Set("Referrer-Policy", "origin-when-cross-origin, strict-origin-when-cross-origin")
 	h.Set("Content-Security-Policy", "default-src 'none'")
+	h.Set("Server", "github.com")
 	for k, v := range h {
 		h[k] = v[:len(v):len(v)]
 	}
@@ -154,7 +159,10 @@ var fixedHeaders = func() http.Header {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	x := s.begin(w, r) // request id, GitHub's headers, the journal's record
 	defer s.end(x)
-	stripPrefix(x)     // prefix.go
+	stripPrefix(x)                 // prefix.go
+	if servePreflight(x.rw, x.r) { // cors.go: a CORS preflight needs no credential and is never limited
+		return
+	}
 	if s.serveOps(x) { // ops.go: probes and scrapers need no credential and are never limited
 		return
 	}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
@@ -14,9 +15,11 @@ import (
 func (s *Server) handleGetAuthenticatedUser(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error {
 	w.Header().Set("X-Accepted-OAuth-Scopes", "")
 	if p.Token.Kind.UsesScopes() && !auth.HasAnyScope(p.Token.Scopes, []string{"read:user"}) {
+		setLastModified(w, user.UpdatedAt)
 		s.writeJSON(w, r, http.StatusOK, s.urls.publicUser(user, true))
 		return nil
 	}
+	setLastModified(w, user.UpdatedAt)
 	s.writeJSON(w, r, http.StatusOK, s.urls.privateUser(user))
 	return nil
 }
@@ -29,6 +32,7 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) error {
 	_, authed := principalFrom(r.Context())
 	u, err := s.store.UserByLogin(r.Context(), login)
 	if err == nil {
+		setLastModified(w, u.UpdatedAt)
 		s.writeJSON(w, r, http.StatusOK, s.urls.publicUser(u, authed))
 		return nil
 	}
@@ -39,6 +43,13 @@ func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	setLastModified(w, org.UpdatedAt)
 	s.writeJSON(w, r, http.StatusOK, s.urls.orgAsUser(org))
 	return nil
+}
+
+// setLastModified sets Last-Modified, as GitHub does on users and
+// organizations, to when the account last changed.
+func setLastModified(w http.ResponseWriter, t time.Time) {
+	w.Header()["Last-Modified"] = []string{t.UTC().Format(http.TimeFormat)}
 }

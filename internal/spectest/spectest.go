@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -130,6 +131,9 @@ var orgByID = regexp.MustCompile(`^/organizations/[0-9]+/`)
 // prefix removed).
 func (s *Spec) Operation(method, path string) (*openapi3.Operation, string, bool) {
 	path = strings.TrimPrefix(path, "/api/v3")
+	if path == "" {
+		path = "/" // the API root
+	}
 	// GitHub serves org routes by id too: /organizations/{id}/... is
 	// /orgs/{org}/...
 	path = orgByID.ReplaceAllString(path, "/orgs/_/")
@@ -191,6 +195,15 @@ func (s *Spec) Check(t testing.TB, method, path string, status int, header http.
 		return
 	}
 	ct := header.Get("Content-Type")
+	if IsGraphQLPath(path) && status < 400 {
+		if ct != jsonType {
+			t.Errorf("%s %s: Content-Type %q", method, path, ct)
+		}
+		if err := checkGraphQL(body); err != nil {
+			t.Errorf("%s %s %d: not GitHub's GraphQL envelope: %v\nbody: %s", method, path, status, err, body)
+		}
+		return
+	}
 	o, template, ok := s.Operation(method, path)
 	var resp *openapi3.ResponseRef
 	if ok {
@@ -288,4 +301,64 @@ func (c checking) RoundTrip(req *http.Request) (*http.Response, error) {
 	For(c.t, req.URL.Path).Check(c.t, req.Method, req.URL.Path, resp.StatusCode, resp.Header, body)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+// IsGraphQLPath reports whether path is one of GitHub's GraphQL endpoints,
+// which the OpenAPI description does not cover.
+func IsGraphQLPath(path string) bool { return path == "/graphql" || path == "/api/graphql" }
+
+// checkGraphQL checks a GraphQL answer against GitHub's envelope: an
+// object of data and errors (at least one of them), and extensions; each
+// error has a message, and may have a type, a path of names and
+// indices, locations of line and column, and extensions.
+func checkGraphQL(body []byte) error {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return fmt.Errorf("not a JSON object: %w", err)
+	}
+	for k := range env {
+		if k != "data" && k != "errors" && k != "extensions" {
+			return fmt.Errorf("unexpected member %q", k)
+		}
+	}
+	raw, hasErrors := env["errors"]
+	if _, hasData := env["data"]; !hasData && !hasErrors {
+		return errors.New("neither data nor errors")
+	}
+	if !hasErrors {
+		return nil
+	}
+	var errs []struct {
+		Message    *string          `json:"message"`
+		Type       *string          `json:"type"`
+		Path       []any            `json:"path"`
+		Locations  []map[string]int `json:"locations"`
+		Extensions map[string]any   `json:"extensions"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&errs); err != nil {
+		return fmt.Errorf("errors: %w", err)
+	}
+	if len(errs) == 0 {
+		return errors.New("errors is empty")
+	}
+	for i, e := range errs {
+		if e.Message == nil || *e.Message == "" {
+			return fmt.Errorf("errors[%d] has no message", i)
+		}
+		for _, p := range e.Path {
+			if _, ok := p.(string); !ok {
+				if _, ok := p.(float64); !ok {
+					return fmt.Errorf("errors[%d].path holds %v", i, p)
+				}
+			}
+		}
+		for _, l := range e.Locations {
+			if len(l) != 2 || l["line"] < 1 || l["column"] < 1 {
+				return fmt.Errorf("errors[%d].locations holds %v", i, l)
+			}
+		}
+	}
+	return nil
 }

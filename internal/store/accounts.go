@@ -136,6 +136,14 @@ func (o ops) Orgs(ctx context.Context) ([]seatkeeper.Organization, error) {
 	return queryAll(ctx, o, scanOrg, `SELECT `+orgCols+` FROM organizations ORDER BY id`)
 }
 
+// UserOrgs lists the organizations the user is an active member of, in
+// id order.
+func (o ops) UserOrgs(ctx context.Context, userID int64) ([]seatkeeper.Organization, error) {
+	return queryAll(ctx, o, scanOrg, `SELECT g.id, g.login, g.name, g.description, g.enterprise_id, g.created_at, g.updated_at FROM organizations g
+		JOIN org_memberships m ON m.org_id = g.id AND m.user_id = ? AND m.state = ?
+		ORDER BY g.id`, userID, seatkeeper.StateActive)
+}
+
 // CreateOrg inserts g; a zero g.ID is allocated.
 func (o ops) CreateOrg(ctx context.Context, g *seatkeeper.Organization) error {
 	if err := o.loginFree(ctx, g.Login); err != nil {
