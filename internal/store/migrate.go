@@ -65,6 +65,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A database already at this binary's version needs no transaction
+	// that writes: a read-only database (and /readyz saying so) still
+	// opens. A version never goes back, so reading it unlocked is safe.
+	if v, err := s.SchemaVersion(ctx); err == nil && v == len(ms) {
+		return nil
+	}
 	// READ COMMITTED, not the SERIALIZABLE of Tx: each statement must see
 	// what a replica that held the lock before us committed.
 	var opts *sql.TxOptions
