@@ -331,13 +331,20 @@ func (c *Cache) next(ctx context.Context, g *generation, v *view, local uint64) 
 	}
 	// A mark other than the view's data version itself names the view's
 	// state only if nothing committed since the view read its version:
-	// then nothing since has moved either count.
+	// then nothing since has moved either count. Otherwise (a commit
+	// landed while the view was on its way here, as happens under a
+	// steady trickle of writes) the new generation takes the old one's
+	// mark, which names an older state: the next ChangesSince from it
+	// reports every scope changed since then, never fewer than changed
+	// since the view's state. The buckets kept below are right either
+	// way: their scopes did not change up to mark, at least as new as
+	// the view's state.
+	ng.mark = mark
 	if mark != v.external {
 		if ext, err := c.src.DataVersion(ctx); err != nil || ext != v.external || c.src.LocalCommits() != local {
-			return ng
+			ng.mark = from
 		}
 	}
-	ng.mark = mark
 	if all || g == nil || from == "" {
 		return ng
 	}

@@ -576,3 +576,93 @@ func mustUser(t *testing.T, tx *store.Tx, login string) int64 {
 	}
 	return u.ID
 }
+
+// TestWriteDuringABuild covers a commit that lands between a view's
+// Begin and the generation it builds: the generation cannot be filed
+// under the store's newest mark (the view's answers may be older than
+// that), yet the other organizations' answers are kept, and the next
+// view still sees the write.
+func TestWriteDuringABuild(t *testing.T) {
+	eachPair(t, func(t *testing.T, mine, other *store.Store) {
+		ctx := context.Background()
+		var orgA, orgB int64
+		var users []int64
+		err := mine.Tx(ctx, func(tx *store.Tx) error {
+			for _, login := range []string{"org-a", "org-b"} {
+				o := seatkeeper.Organization{Login: login, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateOrg(ctx, &o); err != nil {
+					return err
+				}
+				orgA, orgB = orgB, o.ID
+			}
+			for _, login := range []string{"ann", "bob", "cid"} {
+				u := seatkeeper.User{Login: login, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateUser(ctx, &u); err != nil {
+					return err
+				}
+				users = append(users, u.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// join is another process adding a member to org-b: org-b's
+		// change alone.
+		join := func(user int64) {
+			t.Helper()
+			err := other.Tx(ctx, func(tx *store.Tx) error {
+				return tx.PutMembership(ctx, seatkeeper.Membership{OrgID: orgB, UserID: user, Role: seatkeeper.RoleMember,
+					State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		count := func(org int64) int {
+			t.Helper()
+			ms, err := mine.MembersOf(ctx, org, "", store.Users{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ms)
+		}
+		c := readcache.New(mine, 0)
+		fills := map[int64]int{}
+		get := func(view context.Context, org int64, fill func() int) int {
+			t.Helper()
+			n, err := readcache.GetIn(view, org, key(fmt.Sprint("members ", org)), func() (int, error) {
+				fills[org]++
+				return fill(), nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		get(c.Begin(ctx), orgA, func() int { return count(orgA) })
+
+		join(users[0])
+		view := c.Begin(ctx)
+		// This view's own reading of org-b, taken at the state it
+		// began in; the next commit lands before it reaches the cache.
+		before := count(orgB)
+		join(users[1])
+		if n := get(view, orgB, func() int { return before }); n != before {
+			t.Fatalf("org-b: %d members, want %d", n, before)
+		}
+		get(view, orgA, func() int { return count(orgA) })
+		if fills[orgA] != 1 {
+			t.Errorf("org-a filled %d times, want 1: its answer was dropped for org-b's writes", fills[orgA])
+		}
+
+		later := c.Begin(ctx)
+		if n, want := get(later, orgB, func() int { return count(orgB) }), before+1; n != want {
+			t.Errorf("the next view: org-b has %d members, want %d: a write was missed", n, want)
+		}
+		get(later, orgA, func() int { return count(orgA) })
+		if fills[orgA] != 1 {
+			t.Errorf("org-a filled %d times, want 1", fills[orgA])
+		}
+	})
+}
