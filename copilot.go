@@ -171,8 +171,13 @@ type Seat struct {
 	PlanType string
 	// Exactly one of Team and EnterpriseTeam is set when the seat is held
 	// through a team; both are nil for a direct (or assign_all) seat.
-	Team                    *Team
-	EnterpriseTeam          *EnterpriseTeam
+	Team           *Team
+	EnterpriseTeam *EnterpriseTeam
+	// What the assigning team's object names beyond the team, loaded
+	// with the seat: an org team's parent (nil for a top-level team), an
+	// enterprise team's enterprise.
+	TeamParent              *Team
+	TeamEnterprise          *Enterprise
 	CreatedAt               time.Time
 	UpdatedAt               time.Time
 	PendingCancellationDate *Date

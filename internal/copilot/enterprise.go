@@ -31,5 +31,5 @@ func (s *Service) EnterpriseSeats(ctx context.Context, ent seatkeeper.Enterprise
 	slices.SortStableFunc(rows, func(a, b seatkeeper.Seat) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.Org.ID, b.Org.ID), cmp.Compare(a.User.ID, b.User.ID))
 	})
-	return rows, len(distinct), nil
+	return rows, len(distinct), complete(ctx, s.Store, rows)
 }

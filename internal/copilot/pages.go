@@ -38,6 +38,15 @@ type (
 // offset.
 func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
+	total, page, err = s.seatPage(ctx, org, bounds)
+	if err != nil {
+		return 0, nil, err
+	}
+	return total, page, complete(ctx, s.Store, page)
+}
+
+func (s *Service) seatPage(ctx context.Context, org seatkeeper.Organization,
+	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
 	sub, err := s.Store.Subscription(ctx, org.ID)
 	if seatkeeper.IsNotFound(err) {
 		return 0, nil, nil // GitHub lists no seats rather than failing

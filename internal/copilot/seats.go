@@ -64,7 +64,13 @@ func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscr
 // caller already allowed to see org's seats, checking in GitHub's order:
 // Copilot enabled, user exists, membership, seat.
 func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
-	return seatOf(ctx, s.Store, org, username, now)
+	seat, err := seatOf(ctx, s.Store, org, username, now)
+	if err != nil {
+		return seat, err
+	}
+	seats := []seatkeeper.Seat{seat}
+	err = complete(ctx, s.Store, seats)
+	return seats[0], err
 }
 
 // seatReader is a Reader that also finds users, memberships and teams,

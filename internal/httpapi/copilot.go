@@ -23,18 +23,15 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 		if err != nil {
 			return encodedJSON{}, err
 		}
-		body, err := s.seatBodies(r, []seatkeeper.Seat{seat})
-		if err != nil {
-			return encodedJSON{}, err
-		}
-		e, err := encodeJSON(body[0])
+		body := s.urls.seatDetails(seat)
+		e, err := encodeJSON(body)
 		if err != nil {
 			return e, err
 		}
 		// The organization and team objects are the same in every seat of
 		// the org: cached bodies share one copy of each.
 		var segs [][]byte
-		for _, v := range []any{body[0].Organization, body[0].AssigningTeam} {
+		for _, v := range []any{body.Organization, body.AssigningTeam} {
 			if v != nil {
 				if b, err := marshalJSON(v); err == nil {
 					segs = append(segs, bytes.TrimSuffix(b, []byte("\n")))
@@ -72,12 +69,8 @@ func (s *Server) handleListSeats(w http.ResponseWriter, r *http.Request, org sea
 	if err != nil {
 		return err
 	}
-	body, err := s.seatBodies(r, seats)
-	if err != nil {
-		return err
-	}
 	s.setLink(w, r, p, total)
-	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: total, Seats: body})
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: total, Seats: s.seatBodies(seats)})
 	return nil
 }
 
@@ -145,38 +138,12 @@ func (s *Server) seatWrite(field, key string, status int,
 	}
 }
 
-// seatBodies builds the wire form of seats, loading what their assigning
-// team objects need (parent teams, enterprises) once per list.
-func (s *Server) seatBodies(r *http.Request, seats []seatkeeper.Seat) ([]seatDetails, error) {
-	parents := map[int64]*seatkeeper.Team{}
-	enterprises := map[int64]seatkeeper.Enterprise{}
+// seatBodies builds the wire form of seats, which the service returned
+// whole (their assigning team's parent and enterprise loaded).
+func (s *Server) seatBodies(seats []seatkeeper.Seat) []seatDetails {
 	out := make([]seatDetails, len(seats))
 	for i, seat := range seats {
-		var extra seatTeams
-		if t := seat.Team; t != nil && t.ParentID != 0 {
-			p, ok := parents[t.ParentID]
-			if !ok {
-				pt, err := s.store.TeamByID(r.Context(), t.ParentID)
-				if err != nil {
-					return nil, err
-				}
-				p = &pt
-				parents[t.ParentID] = p
-			}
-			extra.parent = p
-		}
-		if t := seat.EnterpriseTeam; t != nil {
-			e, ok := enterprises[t.EnterpriseID]
-			if !ok {
-				var err error
-				if e, err = s.store.EnterpriseByID(r.Context(), t.EnterpriseID); err != nil {
-					return nil, err
-				}
-				enterprises[t.EnterpriseID] = e
-			}
-			extra.enterprise = e
-		}
-		out[i] = s.urls.seatDetails(seat, extra)
+		out[i] = s.urls.seatDetails(seat)
 	}
-	return out, nil
+	return out
 }

@@ -20,13 +20,13 @@ func BenchmarkEncodeSeat(b *testing.B) {
 	pending := seatkeeper.Date{Time: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)}
 	seat := seatkeeper.Seat{
 		Org: org, User: seatkeeper.User{ID: 42, Login: "mona", CreatedAt: at, UpdatedAt: at}, PlanType: "business",
-		Team: &team, CreatedAt: at, UpdatedAt: at, PendingCancellationDate: &pending,
+		Team: &team, TeamParent: &parent, CreatedAt: at, UpdatedAt: at, PendingCancellationDate: &pending,
 		Activity: seatkeeper.Activity{LastActivityAt: &last, LastActivityEditor: "vscode/1.98.0/copilot/1.300.0"},
 	}
 	u := urls{api: "http://127.0.0.1:8080", html: "http://127.0.0.1:8080"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := encodeJSON(u.seatDetails(seat, seatTeams{parent: &parent})); err != nil {
+		if _, err := encodeJSON(u.seatDetails(seat)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,11 +19,7 @@ func (s *Server) handleEnterpriseSeats(w http.ResponseWriter, r *http.Request, e
 	}
 	pg := pageOf(r, 50)
 	lo, hi := pg.bounds(len(rows))
-	body, err := s.seatBodies(r, rows[lo:hi])
-	if err != nil {
-		return err
-	}
 	s.setLink(w, r, pg, len(rows))
-	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: users, Seats: body})
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: users, Seats: s.seatBodies(rows[lo:hi])})
 	return nil
 }

@@ -211,14 +211,7 @@ type seatDetails struct {
 	UpdatedAt               string     `json:"updated_at"`
 }
 
-// seatTeams carries what a seat's assigning team object needs beyond the
-// seat: the parent of an org team, the enterprise of an enterprise team.
-type seatTeams struct {
-	parent     *seatkeeper.Team
-	enterprise seatkeeper.Enterprise
-}
-
-func (u urls) seatDetails(s seatkeeper.Seat, extra seatTeams) seatDetails {
+func (u urls) seatDetails(s seatkeeper.Seat) seatDetails {
 	org := u.orgSimple(s.Org)
 	out := seatDetails{
 		CreatedAt:          Timestamp(s.CreatedAt),
@@ -234,9 +227,13 @@ func (u urls) seatDetails(s seatkeeper.Seat, extra seatTeams) seatDetails {
 	}
 	switch {
 	case s.Team != nil:
-		out.AssigningTeam = u.team(*s.Team, extra.parent, s.Org)
+		out.AssigningTeam = u.team(*s.Team, s.TeamParent, s.Org)
 	case s.EnterpriseTeam != nil:
-		out.AssigningTeam = u.enterpriseTeam(*s.EnterpriseTeam, extra.enterprise)
+		var ent seatkeeper.Enterprise
+		if s.TeamEnterprise != nil {
+			ent = *s.TeamEnterprise
+		}
+		out.AssigningTeam = u.enterpriseTeam(*s.EnterpriseTeam, ent)
 	}
 	return out
 }
