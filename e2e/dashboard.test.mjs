@@ -13,13 +13,12 @@
 // CHROMIUM_PATH another Chromium than /usr/bin/chromium.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "./browser.mjs";
+import { buildSeatkeeper, startSeatkeeper } from "./serve.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -31,67 +30,24 @@ const work = mkdtempSync(join(tmpdir(), "seatkeeper-e2e-"));
 let bin;
 
 before(() => {
-  bin = process.env.SEATKEEPER_BIN;
-  if (!bin) {
-    bin = join(work, "seatkeeper");
-    execFileSync("go", ["build", "-o", bin, "./cmd/seatkeeper"], { cwd: root, stdio: "inherit" });
-  }
+  bin = buildSeatkeeper(root, work);
 });
 
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
 // startServer starts seatkeeper on the seed with a database of its own,
 // and stops its clock at now.
 async function startServer(name) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let log = "";
-  const proc = spawn(bin, [
-    "serve", "--seed", join(here, "seed.yaml"), "--addr", `127.0.0.1:${port}`,
-    "--database", join(work, `${name}.db`), "--allow-clock-control",
-  ], { stdio: ["ignore", "pipe", "pipe"] });
-  proc.stdout.on("data", (d) => { log += d; });
-  proc.stderr.on("data", (d) => { log += d; });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`seatkeeper exited (${proc.exitCode}):\n${log}`);
-    try {
-      const r = await fetch(`${base}/ui/signin`, { redirect: "manual" });
-      if (r.status < 500) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`seatkeeper did not come up:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const r = await fetch(`${base}/_seatkeeper/clock`, {
+  const server = await startSeatkeeper(bin, [
+    "--seed", join(here, "seed.yaml"), "--database", join(work, `${name}.db`), "--allow-clock-control",
+  ]);
+  const r = await fetch(`${server.base}/_seatkeeper/clock`, {
     method: "PUT",
     headers: { Authorization: `Bearer ${adminToken}` },
     body: JSON.stringify({ now }),
   });
   assert.equal(r.status, 200, await r.text());
-  return {
-    base,
-    async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((ok) => proc.once("exit", ok));
-        proc.kill("SIGTERM");
-        await exited;
-      }
-    },
-  };
+  return server;
 }
 
 // apiSeat is the API's answer for a member's seat.
