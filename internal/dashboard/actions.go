@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -197,16 +199,18 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		d.render(w, r, status, "confirm", d.signedInLayout(rc, act.title, cp, crumbs...))
 		return nil
 	}
-	ov, err := d.copilot.Overview(r.Context(), org)
-	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid { // Copilot is not enabled
-		cp.Error = err.Error()
+	ctx := r.Context()
+	sub, err := d.store.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) { // Copilot is not enabled
+		cp.Error = copilot.MsgNotEnabled
 		return show(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
 	}
-	rows := buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)
+	now := d.clock.Now()
 	var names []string
+	var rows []seatRow // the listed seats of names
 	switch {
 	case act.name == "teams":
 		names = dedupeNames(r.PostForm["team"])
@@ -214,12 +218,27 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	case r.PostForm.Get("scope") == "filter":
 		cp.Scope = "filter"
 		back, _ := url.Parse(cp.Back)
-		for _, row := range parseView(back.Query()).apply(rows) {
+		v := parseView(back.Query())
+		var grants []grantOption
+		if v.Grant != "" {
+			if grants, err = d.grantOptions(ctx, org, now); err != nil {
+				return err
+			}
+		}
+		if rows, err = d.listRows(ctx, org, sub, v.seatFilter(org, now, grants), v.order()); err != nil {
+			return err
+		}
+		for _, row := range rows {
 			names = append(names, row.Login)
 		}
 	default:
 		names = formLogins(r)
 		cp.Logins = names
+		if len(names) > 0 && len(names) <= maxLogins {
+			if rows, err = d.rowsOf(ctx, org, sub, now, names); err != nil {
+				return err
+			}
+		}
 	}
 	switch {
 	case len(names) == 0 && cp.Scope == "filter":
@@ -232,8 +251,8 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		cp.Error = fmt.Sprintf("Too many at once: %s (at most %s). To act on every seat matching a filter, use the button for the whole filter.", thousands(len(names)), thousands(maxLogins))
 		return show(http.StatusUnprocessableEntity)
 	}
-	pl := d.newPlanner(org, ov, rows)
-	p, err := act.plan(r.Context(), pl, names)
+	pl := d.newPlanner(org, sub, now, rows)
+	p, err := act.plan(ctx, pl, names)
 	if err != nil {
 		return err
 	}
@@ -254,7 +273,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		cp.Changed = confirm != ""
 		return show(http.StatusOK)
 	}
-	done, err := act.run(r.Context(), d, org, p.Logins())
+	done, err := act.run(ctx, d, org, p.Logins())
 	if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 		cp.Error = se.Message
 		return show(se.Kind.Status())
@@ -285,11 +304,17 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 		http.Redirect(w, r, Prefix+"/orgs/"+url.PathEscape(org.Login), http.StatusSeeOther)
 		return nil
 	}
-	ov, err := d.copilot.Overview(r.Context(), org)
+	ctx := r.Context()
+	sub, err := d.store.Subscription(ctx, org.ID)
 	if err != nil {
 		return err
 	}
-	p, err := d.newPlanner(org, ov, buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)).assign(r.Context(), u.logins)
+	now := d.clock.Now()
+	rows, err := d.rowsOf(ctx, org, sub, now, u.logins)
+	if err != nil {
+		return err
+	}
+	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.logins)
 	if err != nil {
 		return err
 	}
@@ -301,7 +326,7 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	f := flash{Message: "Nothing to undo: those seats are no longer pending cancellation."}
 	if len(kept) > 0 {
-		if _, err := d.copilot.AddUsers(r.Context(), org, kept); err != nil {
+		if _, err := d.copilot.AddUsers(ctx, org, kept); err != nil {
 			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 				d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "Nothing changed. " + se.Message})
 				http.Redirect(w, r, u.back, http.StatusSeeOther)
@@ -314,6 +339,11 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, u.back, http.StatusSeeOther)
 	return nil
+}
+
+// rowsOf reads the listed seats of logins (at most maxLogins).
+func (d *Dashboard) rowsOf(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, logins []string) ([]seatRow, error) {
+	return d.listRows(ctx, org, sub, store.SeatFilter{OrgID: org.ID, At: at, Logins: logins}, store.SeatOrder{By: store.SeatsByLogin})
 }
 
 func plural(n int, one, many string) string {
@@ -369,23 +399,24 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	base := Prefix + "/orgs/" + url.PathEscape(org.Login)
 	pg := assignPage{Org: org, Q: strings.TrimSpace(r.URL.Query().Get("q")), Back: base}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, base}, {"Assign seats", ""}}
-	ov, err := d.copilot.Overview(r.Context(), org)
-	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
-		pg.NoCopilot = err.Error()
+	sub, err := d.store.Subscription(r.Context(), org.ID)
+	if seatkeeper.IsNotFound(err) {
+		pg.NoCopilot = copilot.MsgNotEnabled
 		d.render(w, r, http.StatusOK, "assign", d.signedInLayout(rc, "Assign seats", pg, crumbs...))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	pg.Price = d.cfg.Prices.Of(ov.Subscription.PlanType)
+	now := d.clock.Now()
+	pg.Price = d.cfg.Prices.Of(sub.PlanType)
 	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
 	if err != nil {
 		return err
 	}
-	seated := make(map[int64]bool, len(ov.Seats))
-	for _, s := range ov.Seats {
-		seated[s.User.ID] = true
+	seated, err := d.store.SeatedUserIDs(r.Context(), org.ID, now, nil)
+	if err != nil {
+		return err
 	}
 	q := strings.ToLower(pg.Q)
 	for _, m := range members {
@@ -410,7 +441,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 		}
 		c := teamChoice{Slug: t.Slug, Name: t.Name, Members: len(ids)}
 		if g, err := d.store.TeamGrant(r.Context(), org.ID, t.ID); err == nil {
-			c.Granted = !g.Lapsed(ov.At) && g.PendingCancellationDate == nil
+			c.Granted = !g.Lapsed(now) && g.PendingCancellationDate == nil
 		} else if !seatkeeper.IsNotFound(err) {
 			return err
 		}

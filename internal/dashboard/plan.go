@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
@@ -65,16 +66,17 @@ func (p plan) key(action string) string {
 type planner struct {
 	d     *Dashboard
 	org   seatkeeper.Organization
-	ov    copilot.Overview
-	rows  map[string]*seatRow // by seatkeeper.LoginKey
+	sub   seatkeeper.Subscription
+	at    time.Time
+	rows  map[string]*seatRow // the listed seats of the logins named, by seatkeeper.LoginKey
 	price float64
 	ends  string // when a seat cancelled now ends
 }
 
-func (d *Dashboard) newPlanner(org seatkeeper.Organization, ov copilot.Overview, rows []seatRow) *planner {
-	pl := &planner{d: d, org: org, ov: ov, rows: make(map[string]*seatRow, len(rows)),
-		price: d.cfg.Prices.Of(ov.Subscription.PlanType),
-		ends:  seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).String()}
+func (d *Dashboard) newPlanner(org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, rows []seatRow) *planner {
+	pl := &planner{d: d, org: org, sub: sub, at: at, rows: make(map[string]*seatRow, len(rows)),
+		price: d.cfg.Prices.Of(sub.PlanType),
+		ends:  seatkeeper.NextCycleStart(sub.BillingCycleDay, at).String()}
 	for i := range rows {
 		pl.rows[seatkeeper.LoginKey(rows[i].Login)] = &rows[i]
 	}
@@ -108,7 +110,7 @@ func (pl *planner) lookup(ctx context.Context, login string) (unlisted, error) {
 	case err != nil:
 		return unlisted{}, err
 	default:
-		out.grant, out.granted = g, !g.Lapsed(pl.ov.At)
+		out.grant, out.granted = g, !g.Lapsed(pl.at)
 	}
 	return out, nil
 }
@@ -118,7 +120,7 @@ func (pl *planner) notMember(login string) check {
 }
 
 func (pl *planner) setup(p *plan) {
-	if err := copilot.Manageable(pl.ov.Subscription); err != nil {
+	if err := copilot.Manageable(pl.sub); err != nil {
 		p.Fatal = err.Error()
 	}
 }
@@ -212,10 +214,6 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 	if err != nil {
 		return p, err
 	}
-	seated := make(map[int64]bool, len(pl.ov.Seats))
-	for _, s := range pl.ov.Seats {
-		seated[s.User.ID] = true
-	}
 	for _, slug := range slugs {
 		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
 			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
@@ -230,7 +228,7 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 		switch {
 		case err != nil && !seatkeeper.IsNotFound(err):
 			return p, err
-		case err == nil && !g.Lapsed(pl.ov.At) && g.PendingCancellationDate == nil:
+		case err == nil && !g.Lapsed(pl.at) && g.PendingCancellationDate == nil:
 			c.Note = "the team already has seats"
 			p.Wont = append(p.Wont, c)
 			continue
@@ -243,6 +241,10 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 			c.Note = "the team has no members"
 			p.Wont = append(p.Wont, c)
 			continue
+		}
+		seated, err := pl.d.store.SeatedUserIDs(ctx, pl.org.ID, pl.at, members)
+		if err != nil {
+			return p, err
 		}
 		fresh := 0
 		for _, id := range members {
