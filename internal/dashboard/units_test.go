@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strings"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
