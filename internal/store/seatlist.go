@@ -38,8 +38,14 @@ type SeatFilter struct {
 // (both zero) a direct grant.
 type SeatGrant struct{ TeamID, EnterpriseTeamID int64 }
 
-const seatListFrom = ` FROM copilot_seats s JOIN users u ON u.id = s.user_id
+const (
+	seatListFrom     = ` FROM copilot_seats s JOIN users u ON u.id = s.user_id` + seatActivityJoin
+	seatActivityJoin = `
 	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id`
+)
+
+// byUser reports whether f reads the holders' logins or names.
+func (f SeatFilter) byUser() bool { return f.Search != "" || len(f.Logins) > 0 }
 
 // seatIdleSince is when a seat was last used, or granted if never used.
 const seatIdleSince = `COALESCE(a.last_activity_at, s.created_at)`
@@ -128,10 +134,14 @@ func (o ops) SumSeats(ctx context.Context, f SeatFilter, idleAt []time.Time, spa
 	}
 	cols = append(cols, `SUM(CASE WHEN `+filter+` THEN 1 ELSE 0 END)`)
 	colArgs = append(colArgs, filterArgs...)
+	from := ` FROM copilot_seats s` + seatActivityJoin // the holders only when the filter needs them
+	if f.byUser() {
+		from = seatListFrom
+	}
 	query := `SELECT s.team_id, s.enterprise_team_id, COUNT(*),
 			SUM(CASE WHEN s.pending_cancellation_date IS NULL THEN 0 ELSE 1 END),
 			SUM(CASE WHEN a.last_activity_at IS NULL THEN 1 ELSE 0 END), ` + strings.Join(cols, ", ") +
-		seatListFrom + ` WHERE ` + base + ` GROUP BY s.team_id, s.enterprise_team_id`
+		from + ` WHERE ` + base + ` GROUP BY s.team_id, s.enterprise_team_id`
 	rows, err := o.query(ctx, query, append(colArgs, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: sum seats: %w", err)
