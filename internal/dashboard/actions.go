@@ -39,6 +39,10 @@ type confirmPage struct {
 	Scope    string  // "filter": every seat matching the seats page's filter
 	Logins   []string
 	Teams    []string
+	ByTeam   bool    // the action names teams, not logins
+	Ends     bool    // the action ends seats (and is undone by keeping them)
+	People   []check // the start of Plan.People, at most maxShown
+	Others   int     // how many of Plan.People are not shown
 	Back     string
 	Key      string // the plan's key, carried by the button
 	Changed  bool   // the key posted did not match: what would happen changed
@@ -98,7 +102,9 @@ func requireWrite(org seatkeeper.Organization, a access) error {
 // action is one kind of action: how it is named and planned, and how it
 // runs.
 type action struct {
-	name     string // the path: cancel, assign, teams
+	name     string // the path: cancel, assign, teams, teams/cancel
+	byTeam   bool   // names teams, not logins
+	ends     bool   // ends seats
 	title    string
 	none     string // the refusal of an empty list
 	verb     string
@@ -110,7 +116,7 @@ type action struct {
 
 var (
 	cancelAction = action{
-		name: "cancel", title: "Cancel seats", none: "Select at least one seat to cancel.", verb: "Cancel",
+		name: "cancel", title: "Cancel seats", none: "Select at least one seat to cancel.", verb: "Cancel", ends: true,
 		question: func(n int, org string) string {
 			if n == 1 {
 				return "Cancel this Copilot seat in " + org + "?"
@@ -150,7 +156,7 @@ var (
 		},
 	}
 	teamsAction = action{
-		name: "teams", title: "Assign seats to teams", none: "Choose at least one team.", verb: "Grant",
+		name: "teams", title: "Assign seats to teams", none: "Choose at least one team.", verb: "Grant seats to", byTeam: true,
 		question: func(n int, org string) string {
 			return fmt.Sprintf("Grant Copilot seats in %s to every member of %s?", org, plural(n, "this team", "these teams"))
 		},
@@ -167,6 +173,29 @@ var (
 				thousands(n), plural(n, "member", "members"))
 		},
 	}
+	cancelTeamsAction = action{
+		name: "teams/cancel", title: "Cancel teams' seats", none: "Choose at least one team.", verb: "Cancel the seats of",
+		byTeam: true, ends: true,
+		question: func(n int, org string) string {
+			return fmt.Sprintf("Cancel the Copilot seats %s gives in %s?", plural(n, "this team", "these teams"), org)
+		},
+		plan: func(ctx context.Context, pl *planner, names []string) (plan, error) {
+			return pl.cancelTeams(ctx, names)
+		},
+		run: func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error) {
+			return d.copilot.CancelTeams(ctx, org, names)
+		},
+		done: func(n int, p plan, ends string) string {
+			names := make([]string, len(p.Will))
+			for i, c := range p.Will {
+				names[i] = c.Name
+			}
+			lose := p.losing()
+			return fmt.Sprintf("Cancelled the seats of %s %s. %s %s billed until %s, then %s; members with another grant keep theirs.",
+				plural(len(names), "the team", "the teams"), nameList(names), thousands(lose), plural(lose, "seat stays", "seats stay"), ends,
+				plural(lose, "ends", "end"))
+		},
+	}
 )
 
 // handleCancel serves POST /ui/orgs/{org}/cancel.
@@ -177,6 +206,11 @@ func (d *Dashboard) handleCancel(w http.ResponseWriter, r *http.Request, rc *req
 // handleAssign serves POST /ui/orgs/{org}/assign.
 func (d *Dashboard) handleAssign(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
 	return d.act(w, r, rc, org, a, assignAction)
+}
+
+// handleCancelTeams serves POST /ui/orgs/{org}/teams/cancel.
+func (d *Dashboard) handleCancelTeams(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	return d.act(w, r, rc, org, a, cancelTeamsAction)
 }
 
 // handleTeams serves POST /ui/orgs/{org}/teams.
@@ -193,7 +227,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	if err := requireWrite(org, a); err != nil {
 		return err
 	}
-	cp := confirmPage{Org: org, Action: act.name, Back: backTo(r, org)}
+	cp := confirmPage{Org: org, Action: act.name, ByTeam: act.byTeam, Ends: act.ends, Back: backTo(r, org)}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, cp.Back}, {act.title, ""}}
 	show := func(status int) error {
 		d.render(w, r, status, "confirm", d.signedInLayout(rc, act.title, cp, crumbs...))
@@ -212,7 +246,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	var names []string
 	var rows []seatRow // the listed seats of names
 	switch {
-	case act.name == "teams":
+	case act.byTeam:
 		names = dedupeNames(r.PostForm["team"])
 		cp.Teams = names
 	case r.PostForm.Get("scope") == "filter":
@@ -259,10 +293,11 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	cp.Plan, cp.Key, cp.EndsOn = p, p.key(act.name), pl.ends
 	cp.Shown, cp.Hidden = p.Will[:min(len(p.Will), maxShown)], max(0, len(p.Will)-maxShown)
 	cp.Refused, cp.Unshown = p.Wont[:min(len(p.Wont), maxShown)], max(0, len(p.Wont)-maxShown)
+	cp.People, cp.Others = p.People[:min(len(p.People), maxShown)], max(0, len(p.People)-maxShown)
 	n := len(p.Will)
 	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
-	if act.name == "teams" {
-		cp.Verb = fmt.Sprintf("%s seats to %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
+	if act.byTeam {
+		cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
 	}
 	cp.Question = act.question(n, org.Login)
 	confirm := r.PostForm.Get("confirm")
@@ -282,9 +317,13 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		return err
 	}
 	f := flash{Message: act.done(done, p, pl.ends)}
-	if act.name == "cancel" && done > 0 {
+	if act.ends && done > 0 {
+		seats := done // a team's members count, but only those losing a seat are offered to keep
+		if act.byTeam {
+			seats = p.losing()
+		}
 		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo",
-			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins()), Count: done}
+			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins(), act.byTeam), Count: seats}
 	}
 	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, cp.Back, http.StatusSeeOther)
@@ -305,28 +344,17 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 		return nil
 	}
 	ctx := r.Context()
-	sub, err := d.store.Subscription(ctx, org.ID)
+	kept, err := d.undoable(ctx, org, u)
 	if err != nil {
 		return err
 	}
-	now := d.clock.Now()
-	rows, err := d.rowsOf(ctx, org, sub, now, u.logins)
-	if err != nil {
-		return err
-	}
-	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.logins)
-	if err != nil {
-		return err
-	}
-	var kept []string
-	for _, c := range p.Will {
-		if c.Keeps {
-			kept = append(kept, c.Login)
-		}
+	keep := d.copilot.AddUsers
+	if u.teams {
+		keep = d.copilot.AddTeams
 	}
 	f := flash{Message: "Nothing to undo: those seats are no longer pending cancellation."}
 	if len(kept) > 0 {
-		if _, err := d.copilot.AddUsers(ctx, org, kept); err != nil {
+		if _, err := keep(ctx, org, kept); err != nil {
 			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 				d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "Nothing changed. " + se.Message})
 				http.Redirect(w, r, u.back, http.StatusSeeOther)
@@ -335,10 +363,59 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 			return err
 		}
 		f.Message = fmt.Sprintf("Kept the %s of %s: the cancellation is withdrawn.", plural(len(kept), "seat", "seats"), nameList(kept))
+		if u.teams {
+			f.Message = fmt.Sprintf("Kept the seats of %s %s: the cancellation is withdrawn.", plural(len(kept), "the team", "the teams"), nameList(kept))
+		}
 	}
 	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, u.back, http.StatusSeeOther)
 	return nil
+}
+
+// undoable is what of a cancellation is still pending, to keep: the
+// logins whose seats are (as assigning them again would keep them), or
+// the teams whose grants are.
+func (d *Dashboard) undoable(ctx context.Context, org seatkeeper.Organization, u undo) ([]string, error) {
+	sub, err := d.store.Subscription(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := d.clock.Now()
+	var kept []string
+	if u.teams {
+		teams, err := d.store.Teams(ctx, org.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range teams {
+			if !slices.Contains(u.logins, t.Slug) {
+				continue
+			}
+			g, err := d.store.TeamGrant(ctx, org.ID, t.ID)
+			switch {
+			case seatkeeper.IsNotFound(err):
+			case err != nil:
+				return nil, err
+			case !g.Lapsed(now) && g.PendingCancellationDate != nil:
+				kept = append(kept, t.Slug)
+			}
+		}
+		return kept, nil
+	}
+	rows, err := d.rowsOf(ctx, org, sub, now, u.logins)
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.logins)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range p.Will {
+		if c.Keeps {
+			kept = append(kept, c.Login)
+		}
+	}
+	return kept, nil
 }
 
 // rowsOf reads the listed seats of logins (at most maxLogins).
@@ -374,6 +451,7 @@ type assignPage struct {
 	Members   []store.Member // members without a seat, matching Q, at most maxCandidates
 	Matching  int            // how many match Q in all
 	Teams     []teamChoice
+	Granted   bool // some team has seats
 	Price     float64
 	NoCopilot string
 	Back      string
@@ -446,6 +524,7 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 			return err
 		}
 		pg.Teams = append(pg.Teams, c)
+		pg.Granted = pg.Granted || c.Granted
 	}
 	slices.SortFunc(pg.Teams, func(a, b teamChoice) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	d.render(w, r, http.StatusOK, "assign", d.signedInLayout(rc, "Assign seats", pg, crumbs...))

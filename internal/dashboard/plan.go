@@ -11,6 +11,7 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // A plan is what an action would do, found before asking to confirm: for
@@ -30,10 +31,14 @@ type check struct {
 
 // plan is an action's checks, split.
 type plan struct {
-	Will  []check
-	Wont  []check
-	Cost  float64 // the monthly price of the seats in Will that the action ends or starts billing
-	Fatal string  // a refusal of the whole action (the org's Copilot setup)
+	Will []check
+	Wont []check
+	// People are, for a team's seats cancelled, the members holding a
+	// seat now: who loses it, and who keeps it through another grant
+	// (Keeps).
+	People []check
+	Cost   float64 // the monthly price of the seats in Will that the action ends or starts billing
+	Fatal  string  // a refusal of the whole action (the org's Copilot setup)
 }
 
 // Logins are the logins (or team slugs) of what will happen.
@@ -45,12 +50,30 @@ func (p plan) Logins() []string {
 	return out
 }
 
+// losing counts the People who lose their seat.
+func (p plan) losing() int {
+	n := 0
+	for _, c := range p.People {
+		if !c.Keeps {
+			n++
+		}
+	}
+	return n
+}
+
 // key identifies what will happen: the confirmation's button carries it,
 // and the action runs only if planning again gives the same key.
 func (p plan) key(action string) string {
 	keys := make([]string, len(p.Will))
 	for i, c := range p.Will {
 		keys[i] = seatkeeper.LoginKey(c.Login)
+	}
+	for _, c := range p.People {
+		k := "lose:"
+		if c.Keeps {
+			k = "keep:"
+		}
+		keys = append(keys, k+seatkeeper.LoginKey(c.Login)+":"+c.Note)
 	}
 	slices.Sort(keys)
 	h := sha256.New()
@@ -259,6 +282,120 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 	}
 	p.total()
 	return p, nil
+}
+
+// cancelTeams plans cancelling teams' seats, as
+// copilot.Service.CancelTeams would: a team whose seats are already
+// pending cancellation, or that has none, is left out. For each member
+// holding a seat, whether the seat ends with the team's or stays, held
+// through another grant (their own, another team's).
+func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error) {
+	var p plan
+	pl.setup(&p)
+	teams, err := pl.d.store.Teams(ctx, pl.org.ID)
+	if err != nil {
+		return p, err
+	}
+	seen := map[int64]bool{} // members already listed, through an earlier team
+	for _, slug := range slugs {
+		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
+			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
+		})
+		if i < 0 {
+			p.Wont = append(p.Wont, check{Login: slug, Note: "no such team in " + pl.org.Login})
+			continue
+		}
+		t := teams[i]
+		c := check{Login: t.Slug, Name: t.Name}
+		g, err := pl.d.store.TeamGrant(ctx, pl.org.ID, t.ID)
+		switch {
+		case seatkeeper.IsNotFound(err) || (err == nil && g.Lapsed(pl.at)):
+			c.Note = "the team has no seats"
+			p.Wont = append(p.Wont, c)
+			continue
+		case err != nil:
+			return p, err
+		case g.PendingCancellationDate != nil:
+			c.Note = "already pending cancellation: the team's seats end " + g.PendingCancellationDate.String()
+			p.Wont = append(p.Wont, c)
+			continue
+		}
+		members, err := pl.d.store.TeamSubtreeUserIDs(ctx, t.ID)
+		if err != nil {
+			return p, err
+		}
+		lose, keep, err := pl.teamMembers(ctx, g, members, seen, &p)
+		if err != nil {
+			return p, err
+		}
+		c.Cost = float64(lose) * pl.price
+		c.Note = thousands(lose) + " " + plural(lose, "member loses a seat", "members lose their seats") + " on " + pl.ends +
+			", " + thousands(keep) + " " + plural(keep, "keeps one", "keep theirs") + " through another grant"
+		p.Will = append(p.Will, c)
+	}
+	p.total()
+	return p, nil
+}
+
+// teamMembers adds to p.People the members of a team (members) that
+// hold a seat now, unless seen, each losing it when the team's grant g
+// ends or keeping it through another grant; it counts both.
+func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64, seen map[int64]bool, p *plan) (lose, keep int, err error) {
+	for batch := range slices.Chunk(members, 1000) {
+		seated, err := pl.d.store.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil || len(seated) == 0 {
+			return lose, keep, err
+		}
+		ids := make([]int64, len(seated))
+		for i, s := range seated {
+			ids[i] = s.User.ID
+		}
+		reaches, err := pl.d.store.OrgReachesOf(ctx, pl.org.ID, store.OnlyUsers(ids...))
+		if err != nil {
+			return lose, keep, err
+		}
+		for _, s := range seated {
+			if seen[s.User.ID] {
+				continue
+			}
+			seen[s.User.ID] = true
+			// The seat ends with the last of the other grants' dates, if
+			// later than the team's; it stays with a grant that has none.
+			ends := pl.ends
+			c := check{Login: s.User.Login, Name: s.User.Name}
+			for _, r := range reaches[s.User.ID] {
+				switch {
+				case r.Grant.ID == g.ID || r.Grant.Lapsed(pl.at):
+				case r.Grant.PendingCancellationDate == nil:
+					c.Keeps, c.Note = true, "keeps the seat through "+reachNoun(r)
+				case r.Grant.PendingCancellationDate.String() > ends:
+					ends = r.Grant.PendingCancellationDate.String()
+				}
+				if c.Keeps {
+					break
+				}
+			}
+			if c.Keeps {
+				keep++
+			} else {
+				lose++
+				c.Note = "loses the seat on " + ends
+			}
+			p.People = append(p.People, c)
+		}
+	}
+	return lose, keep, nil
+}
+
+// reachNoun names the grant a reach comes through.
+func reachNoun(r seatkeeper.Reach) string {
+	switch {
+	case r.Team != nil:
+		return "the team " + r.Team.Name
+	case r.ETeam != nil:
+		return "the enterprise team " + r.ETeam.Name
+	}
+	return "a seat of their own"
 }
 
 func (p *plan) total() {

@@ -32,6 +32,7 @@ type SeatFilter struct {
 	Pending bool       // only seats pending cancellation
 	Grant   *SeatGrant // only the seats this grant carries; nil for any
 	Logins  []string   // when not empty, only the seats of these logins (any case)
+	UserIDs []int64    // when not empty, only the seats of these users
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
@@ -88,6 +89,12 @@ func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, fi
 		conds = append(conds, `u.login_key IN (`+marks(len(f.Logins))+`)`)
 		for _, l := range f.Logins {
 			filterArgs = append(filterArgs, seatkeeper.LoginKey(l))
+		}
+	}
+	if len(f.UserIDs) > 0 {
+		conds = append(conds, `s.user_id IN (`+marks(len(f.UserIDs))+`)`)
+		for _, id := range f.UserIDs {
+			filterArgs = append(filterArgs, id)
 		}
 	}
 	filter = "1 = 1"
