@@ -86,7 +86,8 @@ func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, fi
 		}
 	}
 	if len(f.Logins) > 0 {
-		conds = append(conds, `u.login_key IN (`+marks(len(f.Logins))+`)`)
+		// Through the users' login index: a few seats, found by key.
+		conds = append(conds, `s.user_id IN (SELECT id FROM users WHERE login_key IN (`+marks(len(f.Logins))+`))`)
 		for _, l := range f.Logins {
 			filterArgs = append(filterArgs, seatkeeper.LoginKey(l))
 		}
