@@ -243,8 +243,11 @@ for (const [size, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]
 
     test("assigns a team", async () => {
       await page.goto(`${base}/ui/orgs/acme/assign`);
-      assert.equal(await page.locator("input[name=team][value=web-team]").isDisabled(), true, "a team with seats is offered");
-      await page.locator("input[name=team][value=design]").check();
+      const grant = page.locator('form[action$="/teams"]');
+      assert.equal(await grant.locator("input[name=team][value=web-team]").isDisabled(), true, "a team with seats is offered");
+      assert.equal(await page.locator('form[action$="/teams/cancel"] input[name=team][value=design]').count(), 0,
+        "a team without seats is offered for cancelling");
+      await grant.locator("input[name=team][value=design]").check();
       await page.getByRole("button", { name: "Assign seats to teams…" }).click();
       await page.getByText("Grant Copilot seats in acme to every member of this team?").waitFor();
       assert.match(await page.locator("ul.checks.will").innerText(), /design\s+Design\s+2 members, 2 of them without a seat now/);
