@@ -4,8 +4,9 @@
 // runs twice, at a desktop's size (1440×900) and a phone's (390×844), each
 // on a fresh server: sign in, filter and sort, search by name, select
 // across a whole filter, confirm with the checks shown, undo, assign seats
-// (a typo'd login shown apart), assign a team, the CSV, the keyboard, one
-// colour meaning, sign out.
+// (a typo'd login shown apart), assign a team, cancel a team's seats
+// (who keeps one through another grant shown first) with undo, the CSV,
+// the keyboard, one colour meaning, sign out.
 //
 //   cd e2e && npm ci && npm test
 //
@@ -242,8 +243,11 @@ for (const [size, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]
 
     test("assigns a team", async () => {
       await page.goto(`${base}/ui/orgs/acme/assign`);
-      assert.equal(await page.locator("input[name=team][value=web-team]").isDisabled(), true, "a team with seats is offered");
-      await page.locator("input[name=team][value=design]").check();
+      const grant = page.locator('form[action$="/teams"]');
+      assert.equal(await grant.locator("input[name=team][value=web-team]").isDisabled(), true, "a team with seats is offered");
+      assert.equal(await page.locator('form[action$="/teams/cancel"] input[name=team][value=design]').count(), 0,
+        "a team without seats is offered for cancelling");
+      await grant.locator("input[name=team][value=design]").check();
       await page.getByRole("button", { name: "Assign seats to teams…" }).click();
       await page.getByText("Grant Copilot seats in acme to every member of this team?").waitFor();
       assert.match(await page.locator("ul.checks.will").innerText(), /design\s+Design\s+2 members, 2 of them without a seat now/);
@@ -251,6 +255,33 @@ for (const [size, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]
       await page.getByRole("button", { name: "Grant seats to 1 team" }).click();
       await page.locator("#flash").filter({ hasText: "Granted seats to the team Design (2 members)." }).waitFor();
       assert.equal((await apiSeat(base, "hal")).assigning_team.slug, "design");
+    });
+
+    test("cancels a team's seats, seeing who keeps one, with undo", async () => {
+      // ivy gets a seat of her own beside the one Design gives (through the API).
+      const r = await fetch(`${base}/orgs/acme/copilot/billing/selected_users`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${ownerToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ selected_usernames: ["ivy"] }),
+      });
+      assert.equal(r.status, 201, await r.text());
+      await page.goto(`${base}/ui/orgs/acme/assign`);
+      const form = page.locator('form[action$="/teams/cancel"]');
+      await form.locator("input[name=team][value=design]").check();
+      await form.getByRole("button", { name: "Cancel teams' seats…" }).click();
+      await page.getByText("Cancel the Copilot seats this team gives in acme?").waitFor();
+      assert.match(await page.locator("#summary").innerText(), /1 team · 19 USD a month less from 2026-04-01/);
+      const people = await page.locator("ul.checks.people").innerText();
+      assert.match(people, /hal\s+loses the seat on 2026-04-01/);
+      assert.match(people, /ivy\s+keeps the seat through a seat of their own/);
+      await page.getByRole("button", { name: "Cancel the seats of 1 team" }).click();
+
+      await page.locator("#flash").filter({ hasText: "Cancelled the seats of the team Design. 1 seat stays billed until 2026-04-01, then ends; members with another grant keep theirs." }).waitFor();
+      assert.equal((await apiSeat(base, "hal")).pending_cancellation_date, "2026-04-01");
+      assert.equal((await apiSeat(base, "ivy")).pending_cancellation_date, null);
+      await page.getByRole("button", { name: "Undo: keep this seat" }).click();
+      await page.locator("#flash").filter({ hasText: "Kept the seats of the team design: the cancellation is withdrawn." }).waitFor();
+      assert.equal((await apiSeat(base, "hal")).pending_cancellation_date, null);
     });
 
     test("downloads the filtered list as CSV", async () => {

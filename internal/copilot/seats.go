@@ -121,6 +121,16 @@ func ledgerSeats(ctx context.Context, r seatReader, org seatkeeper.Organization,
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
+	return wholeSeats(ctx, r, org, sub, rows)
+}
+
+// WholeSeats makes whole seats of ledger rows of org read elsewhere (a
+// dashboard's filtered list), each team that carries one read once.
+func (s *Service) WholeSeats(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
+	return wholeSeats(ctx, s.Store, org, sub, rows)
+}
+
+func wholeSeats(ctx context.Context, r seatReader, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
 	teams := map[int64]*seatkeeper.Team{}
 	eteams := map[int64]*seatkeeper.EnterpriseTeam{}
 	out := make([]seatkeeper.Seat, len(rows))

@@ -9,8 +9,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -37,6 +39,10 @@ type confirmPage struct {
 	Scope    string  // "filter": every seat matching the seats page's filter
 	Logins   []string
 	Teams    []string
+	ByTeam   bool    // the action names teams, not logins
+	Ends     bool    // the action ends seats (and is undone by keeping them)
+	People   []check // the start of Plan.People, at most maxShown
+	Others   int     // how many of Plan.People are not shown
 	Back     string
 	Key      string // the plan's key, carried by the button
 	Changed  bool   // the key posted did not match: what would happen changed
@@ -96,7 +102,9 @@ func requireWrite(org seatkeeper.Organization, a access) error {
 // action is one kind of action: how it is named and planned, and how it
 // runs.
 type action struct {
-	name     string // the path: cancel, assign, teams
+	name     string // the path: cancel, assign, teams, teams/cancel
+	byTeam   bool   // names teams, not logins
+	ends     bool   // ends seats
 	title    string
 	none     string // the refusal of an empty list
 	verb     string
@@ -108,7 +116,7 @@ type action struct {
 
 var (
 	cancelAction = action{
-		name: "cancel", title: "Cancel seats", none: "Select at least one seat to cancel.", verb: "Cancel",
+		name: "cancel", title: "Cancel seats", none: "Select at least one seat to cancel.", verb: "Cancel", ends: true,
 		question: func(n int, org string) string {
 			if n == 1 {
 				return "Cancel this Copilot seat in " + org + "?"
@@ -148,7 +156,7 @@ var (
 		},
 	}
 	teamsAction = action{
-		name: "teams", title: "Assign seats to teams", none: "Choose at least one team.", verb: "Grant",
+		name: "teams", title: "Assign seats to teams", none: "Choose at least one team.", verb: "Grant seats to", byTeam: true,
 		question: func(n int, org string) string {
 			return fmt.Sprintf("Grant Copilot seats in %s to every member of %s?", org, plural(n, "this team", "these teams"))
 		},
@@ -165,6 +173,29 @@ var (
 				thousands(n), plural(n, "member", "members"))
 		},
 	}
+	cancelTeamsAction = action{
+		name: "teams/cancel", title: "Cancel teams' seats", none: "Choose at least one team.", verb: "Cancel the seats of",
+		byTeam: true, ends: true,
+		question: func(n int, org string) string {
+			return fmt.Sprintf("Cancel the Copilot seats %s gives in %s?", plural(n, "this team", "these teams"), org)
+		},
+		plan: func(ctx context.Context, pl *planner, names []string) (plan, error) {
+			return pl.cancelTeams(ctx, names)
+		},
+		run: func(ctx context.Context, d *Dashboard, org seatkeeper.Organization, names []string) (int, error) {
+			return d.copilot.CancelTeams(ctx, org, names)
+		},
+		done: func(n int, p plan, ends string) string {
+			names := make([]string, len(p.Will))
+			for i, c := range p.Will {
+				names[i] = c.Name
+			}
+			lose := p.losing()
+			return fmt.Sprintf("Cancelled the seats of %s %s. %s %s billed until %s, then %s; members with another grant keep theirs.",
+				plural(len(names), "the team", "the teams"), nameList(names), thousands(lose), plural(lose, "seat stays", "seats stay"), ends,
+				plural(lose, "ends", "end"))
+		},
+	}
 )
 
 // handleCancel serves POST /ui/orgs/{org}/cancel.
@@ -175,6 +206,11 @@ func (d *Dashboard) handleCancel(w http.ResponseWriter, r *http.Request, rc *req
 // handleAssign serves POST /ui/orgs/{org}/assign.
 func (d *Dashboard) handleAssign(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
 	return d.act(w, r, rc, org, a, assignAction)
+}
+
+// handleCancelTeams serves POST /ui/orgs/{org}/teams/cancel.
+func (d *Dashboard) handleCancelTeams(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	return d.act(w, r, rc, org, a, cancelTeamsAction)
 }
 
 // handleTeams serves POST /ui/orgs/{org}/teams.
@@ -191,35 +227,52 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	if err := requireWrite(org, a); err != nil {
 		return err
 	}
-	cp := confirmPage{Org: org, Action: act.name, Back: backTo(r, org)}
+	cp := confirmPage{Org: org, Action: act.name, ByTeam: act.byTeam, Ends: act.ends, Back: backTo(r, org)}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, cp.Back}, {act.title, ""}}
 	show := func(status int) error {
 		d.render(w, r, status, "confirm", d.signedInLayout(rc, act.title, cp, crumbs...))
 		return nil
 	}
-	ov, err := d.copilot.Overview(r.Context(), org)
-	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid { // Copilot is not enabled
-		cp.Error = err.Error()
+	ctx := r.Context()
+	sub, err := d.store.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) { // Copilot is not enabled
+		cp.Error = copilot.MsgNotEnabled
 		return show(http.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err
 	}
-	rows := buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)
+	now := d.clock.Now()
 	var names []string
+	var rows []seatRow // the listed seats of names
 	switch {
-	case act.name == "teams":
+	case act.byTeam:
 		names = dedupeNames(r.PostForm["team"])
 		cp.Teams = names
 	case r.PostForm.Get("scope") == "filter":
 		cp.Scope = "filter"
 		back, _ := url.Parse(cp.Back)
-		for _, row := range parseView(back.Query()).apply(rows) {
+		v := parseView(back.Query())
+		var grants []grantOption
+		if v.Grant != "" {
+			if grants, err = d.grantOptions(ctx, org, now); err != nil {
+				return err
+			}
+		}
+		if rows, err = d.listRows(ctx, org, sub, v.seatFilter(org, now, grants), v.order()); err != nil {
+			return err
+		}
+		for _, row := range rows {
 			names = append(names, row.Login)
 		}
 	default:
 		names = formLogins(r)
 		cp.Logins = names
+		if len(names) > 0 && len(names) <= maxLogins {
+			if rows, err = d.rowsOf(ctx, org, sub, now, names); err != nil {
+				return err
+			}
+		}
 	}
 	switch {
 	case len(names) == 0 && cp.Scope == "filter":
@@ -232,18 +285,19 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		cp.Error = fmt.Sprintf("Too many at once: %s (at most %s). To act on every seat matching a filter, use the button for the whole filter.", thousands(len(names)), thousands(maxLogins))
 		return show(http.StatusUnprocessableEntity)
 	}
-	pl := d.newPlanner(org, ov, rows)
-	p, err := act.plan(r.Context(), pl, names)
+	pl := d.newPlanner(org, sub, now, rows)
+	p, err := act.plan(ctx, pl, names)
 	if err != nil {
 		return err
 	}
 	cp.Plan, cp.Key, cp.EndsOn = p, p.key(act.name), pl.ends
 	cp.Shown, cp.Hidden = p.Will[:min(len(p.Will), maxShown)], max(0, len(p.Will)-maxShown)
 	cp.Refused, cp.Unshown = p.Wont[:min(len(p.Wont), maxShown)], max(0, len(p.Wont)-maxShown)
+	cp.People, cp.Others = p.People[:min(len(p.People), maxShown)], max(0, len(p.People)-maxShown)
 	n := len(p.Will)
 	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
-	if act.name == "teams" {
-		cp.Verb = fmt.Sprintf("%s seats to %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
+	if act.byTeam {
+		cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
 	}
 	cp.Question = act.question(n, org.Login)
 	confirm := r.PostForm.Get("confirm")
@@ -254,7 +308,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		cp.Changed = confirm != ""
 		return show(http.StatusOK)
 	}
-	done, err := act.run(r.Context(), d, org, p.Logins())
+	done, err := act.run(ctx, d, org, p.Logins())
 	if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 		cp.Error = se.Message
 		return show(se.Kind.Status())
@@ -263,9 +317,13 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		return err
 	}
 	f := flash{Message: act.done(done, p, pl.ends)}
-	if act.name == "cancel" && done > 0 {
+	if act.ends && done > 0 {
+		seats := done // a team's members count, but only those losing a seat are offered to keep
+		if act.byTeam {
+			seats = p.losing()
+		}
 		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo",
-			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins()), Count: done}
+			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins(), act.byTeam), Count: seats}
 	}
 	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, cp.Back, http.StatusSeeOther)
@@ -285,23 +343,18 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 		http.Redirect(w, r, Prefix+"/orgs/"+url.PathEscape(org.Login), http.StatusSeeOther)
 		return nil
 	}
-	ov, err := d.copilot.Overview(r.Context(), org)
+	ctx := r.Context()
+	kept, err := d.undoable(ctx, org, u)
 	if err != nil {
 		return err
 	}
-	p, err := d.newPlanner(org, ov, buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)).assign(r.Context(), u.logins)
-	if err != nil {
-		return err
-	}
-	var kept []string
-	for _, c := range p.Will {
-		if c.Keeps {
-			kept = append(kept, c.Login)
-		}
+	keep := d.copilot.AddUsers
+	if u.teams {
+		keep = d.copilot.AddTeams
 	}
 	f := flash{Message: "Nothing to undo: those seats are no longer pending cancellation."}
 	if len(kept) > 0 {
-		if _, err := d.copilot.AddUsers(r.Context(), org, kept); err != nil {
+		if _, err := keep(ctx, org, kept); err != nil {
 			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 				d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "Nothing changed. " + se.Message})
 				http.Redirect(w, r, u.back, http.StatusSeeOther)
@@ -310,10 +363,64 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 			return err
 		}
 		f.Message = fmt.Sprintf("Kept the %s of %s: the cancellation is withdrawn.", plural(len(kept), "seat", "seats"), nameList(kept))
+		if u.teams {
+			f.Message = fmt.Sprintf("Kept the seats of %s %s: the cancellation is withdrawn.", plural(len(kept), "the team", "the teams"), nameList(kept))
+		}
 	}
 	d.sessions.setFlash(rc.sess.id, f)
 	http.Redirect(w, r, u.back, http.StatusSeeOther)
 	return nil
+}
+
+// undoable is what of a cancellation is still pending, to keep: the
+// logins whose seats are (as assigning them again would keep them), or
+// the teams whose grants are.
+func (d *Dashboard) undoable(ctx context.Context, org seatkeeper.Organization, u undo) ([]string, error) {
+	sub, err := d.store.Subscription(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := d.clock.Now()
+	var kept []string
+	if u.teams {
+		teams, err := d.store.Teams(ctx, org.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range teams {
+			if !slices.Contains(u.logins, t.Slug) {
+				continue
+			}
+			g, err := d.store.TeamGrant(ctx, org.ID, t.ID)
+			switch {
+			case seatkeeper.IsNotFound(err):
+			case err != nil:
+				return nil, err
+			case !g.Lapsed(now) && g.PendingCancellationDate != nil:
+				kept = append(kept, t.Slug)
+			}
+		}
+		return kept, nil
+	}
+	rows, err := d.rowsOf(ctx, org, sub, now, u.logins)
+	if err != nil {
+		return nil, err
+	}
+	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.logins)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range p.Will {
+		if c.Keeps {
+			kept = append(kept, c.Login)
+		}
+	}
+	return kept, nil
+}
+
+// rowsOf reads the listed seats of logins (at most maxLogins).
+func (d *Dashboard) rowsOf(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, logins []string) ([]seatRow, error) {
+	return d.listRows(ctx, org, sub, store.SeatFilter{OrgID: org.ID, At: at, Logins: logins}, store.SeatOrder{By: store.SeatsByLogin})
 }
 
 func plural(n int, one, many string) string {
@@ -344,6 +451,7 @@ type assignPage struct {
 	Members   []store.Member // members without a seat, matching Q, at most maxCandidates
 	Matching  int            // how many match Q in all
 	Teams     []teamChoice
+	Granted   bool // some team has seats
 	Price     float64
 	NoCopilot string
 	Back      string
@@ -369,23 +477,24 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	base := Prefix + "/orgs/" + url.PathEscape(org.Login)
 	pg := assignPage{Org: org, Q: strings.TrimSpace(r.URL.Query().Get("q")), Back: base}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, base}, {"Assign seats", ""}}
-	ov, err := d.copilot.Overview(r.Context(), org)
-	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
-		pg.NoCopilot = err.Error()
+	sub, err := d.store.Subscription(r.Context(), org.ID)
+	if seatkeeper.IsNotFound(err) {
+		pg.NoCopilot = copilot.MsgNotEnabled
 		d.render(w, r, http.StatusOK, "assign", d.signedInLayout(rc, "Assign seats", pg, crumbs...))
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	pg.Price = d.cfg.Prices.Of(ov.Subscription.PlanType)
+	now := d.clock.Now()
+	pg.Price = d.cfg.Prices.Of(sub.PlanType)
 	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
 	if err != nil {
 		return err
 	}
-	seated := make(map[int64]bool, len(ov.Seats))
-	for _, s := range ov.Seats {
-		seated[s.User.ID] = true
+	seated, err := d.store.SeatedUserIDs(r.Context(), org.ID, now, nil)
+	if err != nil {
+		return err
 	}
 	q := strings.ToLower(pg.Q)
 	for _, m := range members {
@@ -410,11 +519,12 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 		}
 		c := teamChoice{Slug: t.Slug, Name: t.Name, Members: len(ids)}
 		if g, err := d.store.TeamGrant(r.Context(), org.ID, t.ID); err == nil {
-			c.Granted = !g.Lapsed(ov.At) && g.PendingCancellationDate == nil
+			c.Granted = !g.Lapsed(now) && g.PendingCancellationDate == nil
 		} else if !seatkeeper.IsNotFound(err) {
 			return err
 		}
 		pg.Teams = append(pg.Teams, c)
+		pg.Granted = pg.Granted || c.Granted
 	}
 	slices.SortFunc(pg.Teams, func(a, b teamChoice) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	d.render(w, r, http.StatusOK, "assign", d.signedInLayout(rc, "Assign seats", pg, crumbs...))

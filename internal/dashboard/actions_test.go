@@ -320,3 +320,54 @@ func TestOrgsPagePages(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelTeams: cancelling a team's seats shows first, for each member
+// holding a seat, whether they lose it or keep it through another grant
+// (ann's own seat), and the cost of those lost only; confirmed, the team's
+// grant is pending cancellation; Undo keeps it.
+func TestCancelTeams(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		doc := strings.Replace(testSeed, `members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}]`,
+			`members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}, {login: ann, joined_at: "2025-02-01T00:00:00Z"}]`, 1)
+		e := newEnv(t, st, doc)
+		b := e.signedIn("ghp_annWrite")
+		b.get("/ui/orgs/acme/assign").contains(t, `action="/ui/orgs/acme/teams/cancel"`, `<input type="checkbox" name="team" value="web-team"> Web Team`)
+
+		p, done := b.confirmed("/ui/orgs/acme/teams/cancel", url.Values{"team": {"web-team", "nosuch"}, "back": {"/ui/orgs/acme"}})
+		if p.status != http.StatusOK {
+			t.Fatalf("confirmation: %d %s", p.status, excerpt(p.body))
+		}
+		p.contains(t, "Cancel the Copilot seats this team gives in acme?", "<strong>1 team</strong> ·",
+			"<strong>19 USD</strong> a month less from 2026-04-01",
+			"1 member loses a seat on 2026-04-01, 1 keeps one through another grant",
+			`<li class="loses"><span class="who">cid</span> <span class="what">loses the seat on 2026-04-01</span></li>`,
+			`<li class="keeps"><span class="who">ann</span> <span class="what">keeps the seat through a seat of their own</span></li>`,
+			"no such team in acme", `<input type="hidden" name="team" value="web-team">`, "Cancel the seats of 1 team")
+		if done.status != http.StatusSeeOther {
+			t.Fatalf("confirmed: %d %s", done.status, excerpt(done.body))
+		}
+		if d := e.pendingDate("cid"); d != "2026-04-01" {
+			t.Errorf("cid pending %q", d)
+		}
+		if d := e.pendingDate("ann"); d != "" {
+			t.Errorf("ann pending %q: her own seat stays", d)
+		}
+		page := b.get("/ui/orgs/acme")
+		page.contains(t, "Cancelled the seats of the team Web Team. 1 seat stays billed until 2026-04-01, then ends; members with another grant keep theirs.",
+			"Undo: keep this seat")
+		// Planned again, the team is already pending.
+		b.post("/ui/orgs/acme/teams/cancel", url.Values{"team": {"web-team"}}).contains(t, "already pending cancellation: the team&#39;s seats end 2026-04-01")
+
+		m := undoID.FindStringSubmatch(page.body)
+		if m == nil {
+			t.Fatal("no undo id")
+		}
+		if u := b.post("/ui/orgs/acme/undo", url.Values{"id": {m[1]}}); u.status != http.StatusSeeOther {
+			t.Fatalf("undo: %d", u.status)
+		}
+		if d := e.pendingDate("cid"); d != "" {
+			t.Errorf("cid still pending %q after undo", d)
+		}
+		b.get("/ui/orgs/acme").contains(t, "Kept the seats of the team web-team: the cancellation is withdrawn.")
+	})
+}

@@ -134,6 +134,7 @@ func (d *Dashboard) routes() {
 	d.mux.Handle("GET /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssignForm)))
 	d.mux.Handle("POST /ui/orgs/{org}/assign", d.signedIn(d.org(d.handleAssign)))
 	d.mux.Handle("POST /ui/orgs/{org}/teams", d.signedIn(d.org(d.handleTeams)))
+	d.mux.Handle("POST /ui/orgs/{org}/teams/cancel", d.signedIn(d.org(d.handleCancelTeams)))
 	d.mux.Handle("POST /ui/orgs/{org}/undo", d.signedIn(d.org(d.handleUndo)))
 }
 

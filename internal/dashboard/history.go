@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -64,6 +65,48 @@ func pastSeats(ctx context.Context, st *store.Store, orgID int64, now time.Time)
 	return out, nil
 }
 
+// billingCycles are the last n billing cycles at now (1 to 64), oldest
+// first, the current one last, with no seats counted.
+func billingCycles(cycleDay int, now time.Time, n int) []cycleCount {
+	n = min(max(n, 1), 64)
+	start := seatkeeper.CycleStart(cycleDay, now)
+	cycles := make([]cycleCount, n)
+	for i := range cycles {
+		s := start.AddDate(0, i-(n-1), 0)
+		cycles[i] = cycleCount{Start: s, End: s.AddDate(0, 1, 0), Current: i == n-1}
+	}
+	return cycles
+}
+
+// billedCycles counts the seats billed in each of cycles (billedPerCycle's
+// rule): current counts the org's current seats held in each cycle, as
+// store.SumSeats counts them for the cycle's span; the users the store
+// remembers past seats of are counted again here, their current seat with
+// their past ones, in place of what current counted for them.
+func (d *Dashboard) billedCycles(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time, cycles []cycleCount, current []int) ([]cycleCount, error) {
+	past, err := pastSeats(ctx, d.store, org.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	var seats []seatkeeper.Seat // the current seats of users with past ones
+	for id := range past {
+		ls, err := d.store.LedgerSeats(ctx, store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, UserID: id})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			seats = append(seats, seatkeeper.Seat{User: l.User, CreatedAt: l.CreatedAt, PendingCancellationDate: l.PendingCancellationDate})
+		}
+	}
+	with := billedPerCycle(seats, past, sub.BillingCycleDay, now, len(cycles))
+	without := billedPerCycle(seats, nil, sub.BillingCycleDay, now, len(cycles))
+	out := slices.Clone(cycles)
+	for i := range out {
+		out[i].Seats = current[i] + with[i].Seats - without[i].Seats
+	}
+	return out, nil
+}
+
 // billedPerCycle counts, for each of the last n billing cycles (oldest
 // first, the current one last), the seats that existed at any moment of
 // the cycle: every current seat from its created_at to its pending
@@ -76,13 +119,7 @@ func pastSeats(ctx context.Context, st *store.Store, orgID int64, now time.Time)
 // deleted, and of grants that were replaced are not remembered; an ended
 // team grant counts the team's members of today.
 func billedPerCycle(current []seatkeeper.Seat, past map[int64][]interval, cycleDay int, now time.Time, n int) []cycleCount {
-	n = min(max(n, 1), 64)
-	start := seatkeeper.CycleStart(cycleDay, now)
-	cycles := make([]cycleCount, n)
-	for i := range cycles {
-		s := start.AddDate(0, i-(n-1), 0)
-		cycles[i] = cycleCount{Start: s, End: s.AddDate(0, 1, 0), Current: i == n-1}
-	}
+	cycles := billingCycles(cycleDay, now, n)
 	first := cycles[0].Start
 	// mark sets in the cycles the span iv overlaps.
 	mark := func(in *[64]bool, iv interval) {

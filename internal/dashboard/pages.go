@@ -6,12 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // historyCycles is how many billing cycles the billed-seats chart shows.
@@ -68,8 +68,8 @@ type orgsPage struct {
 	Pages     []pageLink
 }
 
-// orgsPerPage is how many orgs the orgs page shows at once: each costs the
-// resolution of its seats.
+// orgsPerPage is how many orgs the orgs page shows at once: each costs a
+// count of its seats.
 const orgsPerPage = 25
 
 // handleOrgs serves GET /ui/: the orgs the principal may read, by login,
@@ -84,8 +84,7 @@ func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 0 {
 		v.Page = n
 	}
-	page.Page = v.paginate(make([]seatRow, len(orgs)))
-	page.Page.Rows = nil
+	page.Page = v.pageOf(len(orgs))
 	page.Pages = pageLinks(page.Page, func(n int) string {
 		if n == 1 {
 			return Prefix + "/"
@@ -97,16 +96,16 @@ func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	for _, org := range orgs {
 		s := orgSummary{Login: org.Login, Name: org.Name}
-		ov, err := d.copilot.Overview(r.Context(), org)
+		bill, err := d.copilot.Billing(r.Context(), org)
 		switch {
 		case seatkeeper.KindOf(err) == seatkeeper.KindInvalid:
 			// Copilot is not enabled.
 		case err != nil:
 			return err
 		default:
-			b := ov.Breakdown
-			s.Enabled, s.Plan, s.Seats, s.Active, s.Pending = true, ov.Subscription.PlanType, b.Total, b.ActiveThisCycle, b.PendingCancellation
-			s.MonthlyCost = float64(b.Total) * d.cfg.Prices.Of(ov.Subscription.PlanType)
+			b := bill.Seats
+			s.Enabled, s.Plan, s.Seats, s.Active, s.Pending = true, bill.Subscription.PlanType, b.Total, b.ActiveThisCycle, b.PendingCancellation
+			s.MonthlyCost = float64(b.Total) * d.cfg.Prices.Of(bill.Subscription.PlanType)
 			page.Total.Seats += s.Seats
 			page.Total.Active += s.Active
 			page.Total.Pending += s.Pending
@@ -118,44 +117,49 @@ func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCt
 	return nil
 }
 
-// orgData is everything the org page shows, read once.
+// orgData is everything the org page shows, read at one moment: the
+// breakdown, the sums of the seats (the view's filter among them), the
+// view's page of rows and the billed seats per cycle.
 type orgData struct {
-	Overview copilot.Overview
-	Rows     []seatRow
-	Cycles   []cycleCount
+	Billing copilot.Billing
+	At      time.Time
+	Sums    seatSums
+	Rows    []seatRow // the view's page
+	Page    page
+	Cycles  []cycleCount
 }
 
-// loadOrg reads an org's seats and billing history. The two reads run at
-// once; the seats are resolved a single time for the list, the cards and
-// the charts.
-func (d *Dashboard) loadOrg(ctx context.Context, org seatkeeper.Organization) (orgData, error) {
-	var (
-		data              orgData
-		past              map[int64][]interval
-		ovErr, pastErr    error
-		wg                sync.WaitGroup
-		now               = d.clock.Now()
-		ctxRun, cancelRun = context.WithCancel(ctx)
-	)
-	defer cancelRun()
-	wg.Go(func() {
-		data.Overview, ovErr = d.copilot.Overview(ctxRun, org)
-		if ovErr != nil {
-			cancelRun()
+// loadOrg reads what the org page shows of org in view v: counts and
+// sums by aggregate queries on the seat ledger, and only the page of
+// seats shown.
+func (d *Dashboard) loadOrg(ctx context.Context, org seatkeeper.Organization, v view) (orgData, error) {
+	var data orgData
+	bill, err := d.copilot.Billing(ctx, org)
+	if err != nil {
+		return data, err
+	}
+	now := d.clock.Now()
+	data.Billing, data.At = bill, now
+	cycles := billingCycles(bill.Subscription.BillingCycleDay, now, historyCycles)
+	spans := make([]store.SeatSpan, len(cycles))
+	for i, c := range cycles {
+		spans[i] = store.SeatSpan{From: c.Start, Until: c.End}
+	}
+	if data.Sums, err = d.sumSeats(ctx, org, now, v, spans); err != nil {
+		return data, err
+	}
+	data.Page = v.pageOf(data.Sums.Matching)
+	if data.Page.Total > 0 {
+		ls, err := d.store.ListSeats(ctx, v.seatFilter(org, now, data.Sums.Grants), v.order(), data.Page.First-1, v.PerPage)
+		if err != nil {
+			return data, err
 		}
-	})
-	wg.Go(func() { past, pastErr = pastSeats(ctxRun, d.store, org.ID, now) })
-	wg.Wait()
-	if ovErr != nil {
-		return data, ovErr
+		if data.Rows, err = d.seatRows(ctx, org, bill.Subscription, now, ls); err != nil {
+			return data, err
+		}
 	}
-	if pastErr != nil {
-		return data, pastErr
-	}
-	ov := data.Overview
-	data.Rows = buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices)
-	data.Cycles = billedPerCycle(ov.Seats, past, ov.Subscription.BillingCycleDay, ov.At, historyCycles)
-	return data, nil
+	data.Cycles, err = d.billedCycles(ctx, org, bill.Subscription, now, cycles, data.Sums.Cycles)
+	return data, err
 }
 
 // orgPage is the body of the org page.
@@ -215,7 +219,7 @@ func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	base := Prefix + "/orgs/" + url.PathEscape(org.Login)
 	pg := orgPage{Org: org, Access: a, View: v, PerPage: perPageChoices}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, ""}}
-	data, err := d.loadOrg(r.Context(), org)
+	data, err := d.loadOrg(r.Context(), org, v)
 	if seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
 		pg.NotEnabled = err.Error()
 		d.render(w, r, http.StatusOK, "org", d.signedInLayout(rc, org.Login, pg, crumbs...))
@@ -224,34 +228,23 @@ func (d *Dashboard) handleOrg(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	if err != nil {
 		return err
 	}
-	ov := data.Overview
-	pg.Enabled, pg.Sub, pg.Breakdown = true, ov.Subscription, ov.Breakdown
-	pg.Price = d.cfg.Prices.Of(ov.Subscription.PlanType)
-	pg.Cost = float64(ov.Breakdown.Total) * pg.Price
-	pg.CycleStart = seatkeeper.CycleStart(ov.Subscription.BillingCycleDay, ov.At)
-	pg.CycleEnd = seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).Time
-	pg.IdleChart = idleChart(data.Rows)
-	for i := range data.Rows {
-		row := &data.Rows[i]
-		if row.DaysIdle >= idleLong {
-			pg.Idle90++
-			pg.Idle90Cost += row.MonthlyCost
-		}
-		if row.PendingCancellationDate != nil {
-			pg.PendingCost += row.MonthlyCost
-		}
-		if row.Never() {
-			pg.NeverActive++
-		}
-	}
+	sub, sums := data.Billing.Subscription, data.Sums
+	pg.Enabled, pg.Sub, pg.Breakdown = true, sub, data.Billing.Seats
+	pg.Price = d.cfg.Prices.Of(sub.PlanType)
+	pg.Cost = float64(pg.Breakdown.Total) * pg.Price
+	pg.CycleStart = seatkeeper.CycleStart(sub.BillingCycleDay, data.At)
+	pg.CycleEnd = seatkeeper.NextCycleStart(sub.BillingCycleDay, data.At).Time
+	pg.IdleChart = idleChart(sums.Buckets)
+	// Every seat of an org costs its plan's price.
+	pg.Idle90 = sums.Buckets[len(sums.Buckets)-1]
+	pg.Idle90Cost = float64(pg.Idle90) * pg.Price
+	pg.PendingCost = float64(sums.Pending) * pg.Price
+	pg.NeverActive = sums.Never
 	pg.CycleChart = cycleChart(data.Cycles)
-	pg.Grants = grantOptions(data.Rows)
-
-	filtered := v.apply(data.Rows)
-	for _, row := range filtered {
-		pg.FilterCost += row.MonthlyCost
-	}
-	pg.Page = v.paginate(filtered)
+	pg.Grants = sums.Grants
+	pg.FilterCost = float64(sums.Matching) * pg.Price
+	pg.Page = data.Page
+	pg.Page.Rows = data.Rows
 	for _, row := range pg.Page.Rows {
 		pg.Page.Pending = pg.Page.Pending || row.PendingCancellationDate != nil
 	}
@@ -325,8 +318,7 @@ func pageLinks(p page, href func(n int) string) []pageLink {
 
 // idleChart is the chart of seats by days idle, in the buckets the
 // filter's boundaries make (idleBuckets).
-func idleChart(rows []seatRow) barChart {
-	b := idleBuckets(rows)
+func idleChart(b [len(idleBounds)]int) barChart {
 	labels := make([]string, len(b))
 	longs := make([]string, len(b))
 	values := make([]int, len(b))
@@ -369,23 +361,54 @@ func cycleChart(cycles []cycleCount) barChart {
 }
 
 // handleCSV serves GET /ui/orgs/{org}/seats.csv: the filtered, sorted
-// list (every page), in the report's CSV.
+// list (every page), in the report's CSV, streamed from the ledger a
+// batch of rows at a time.
 func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
+	ctx := r.Context()
 	v := parseView(r.URL.Query())
-	ov, err := d.copilot.Overview(r.Context(), org)
+	sub, err := d.store.Subscription(ctx, org.ID)
+	if seatkeeper.IsNotFound(err) {
+		return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", copilot.MsgNotEnabled)
+	}
 	if err != nil {
 		return err
 	}
-	rows := v.apply(buildRows(org, ov.Subscription.PlanType, ov.Seats, ov.At, d.cfg.Prices))
-	rep := report.Report{Organization: org.Login, PlanType: ov.Subscription.PlanType, At: ov.At, InactiveDays: v.IdleMin,
-		Seats: make([]report.Row, len(rows)), TotalSeats: len(rows)}
-	for i, row := range rows {
-		rep.Seats[i] = *row.Row
-		rep.MonthlyCost += row.MonthlyCost
+	now := d.clock.Now()
+	var grants []grantOption
+	if v.Grant != "" {
+		if grants, err = d.grantOptions(ctx, org, now); err != nil {
+			return err
+		}
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-seats-%s.csv"`, seatkeeper.Slugify(org.Login), ov.At.Format("2006-01-02")))
-	return report.Write(w, rep, "csv")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-seats-%s.csv"`, seatkeeper.Slugify(org.Login), now.UTC().Format("2006-01-02")))
+	out := report.NewCSV(w)
+	const batch = 2000
+	var pending []store.LedgerSeat
+	flush := func() error {
+		rows, err := d.seatRows(ctx, org, sub, now, pending)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			out.Write(*row.Row)
+		}
+		pending = pending[:0]
+		return nil
+	}
+	err = d.store.EachSeat(ctx, v.seatFilter(org, now, grants), v.order(), func(s store.LedgerSeat) error {
+		if pending = append(pending, s); len(pending) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(pending) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return err
+	}
+	return out.Flush()
 }

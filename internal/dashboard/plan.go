@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // A plan is what an action would do, found before asking to confirm: for
@@ -29,10 +31,14 @@ type check struct {
 
 // plan is an action's checks, split.
 type plan struct {
-	Will  []check
-	Wont  []check
-	Cost  float64 // the monthly price of the seats in Will that the action ends or starts billing
-	Fatal string  // a refusal of the whole action (the org's Copilot setup)
+	Will []check
+	Wont []check
+	// People are, for a team's seats cancelled, the members holding a
+	// seat now: who loses it, and who keeps it through another grant
+	// (Keeps).
+	People []check
+	Cost   float64 // the monthly price of the seats in Will that the action ends or starts billing
+	Fatal  string  // a refusal of the whole action (the org's Copilot setup)
 }
 
 // Logins are the logins (or team slugs) of what will happen.
@@ -44,12 +50,30 @@ func (p plan) Logins() []string {
 	return out
 }
 
+// losing counts the People who lose their seat.
+func (p plan) losing() int {
+	n := 0
+	for _, c := range p.People {
+		if !c.Keeps {
+			n++
+		}
+	}
+	return n
+}
+
 // key identifies what will happen: the confirmation's button carries it,
 // and the action runs only if planning again gives the same key.
 func (p plan) key(action string) string {
 	keys := make([]string, len(p.Will))
 	for i, c := range p.Will {
 		keys[i] = seatkeeper.LoginKey(c.Login)
+	}
+	for _, c := range p.People {
+		k := "lose:"
+		if c.Keeps {
+			k = "keep:"
+		}
+		keys = append(keys, k+seatkeeper.LoginKey(c.Login)+":"+c.Note)
 	}
 	slices.Sort(keys)
 	h := sha256.New()
@@ -65,16 +89,17 @@ func (p plan) key(action string) string {
 type planner struct {
 	d     *Dashboard
 	org   seatkeeper.Organization
-	ov    copilot.Overview
-	rows  map[string]*seatRow // by seatkeeper.LoginKey
+	sub   seatkeeper.Subscription
+	at    time.Time
+	rows  map[string]*seatRow // the listed seats of the logins named, by seatkeeper.LoginKey
 	price float64
 	ends  string // when a seat cancelled now ends
 }
 
-func (d *Dashboard) newPlanner(org seatkeeper.Organization, ov copilot.Overview, rows []seatRow) *planner {
-	pl := &planner{d: d, org: org, ov: ov, rows: make(map[string]*seatRow, len(rows)),
-		price: d.cfg.Prices.Of(ov.Subscription.PlanType),
-		ends:  seatkeeper.NextCycleStart(ov.Subscription.BillingCycleDay, ov.At).String()}
+func (d *Dashboard) newPlanner(org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, rows []seatRow) *planner {
+	pl := &planner{d: d, org: org, sub: sub, at: at, rows: make(map[string]*seatRow, len(rows)),
+		price: d.cfg.Prices.Of(sub.PlanType),
+		ends:  seatkeeper.NextCycleStart(sub.BillingCycleDay, at).String()}
 	for i := range rows {
 		pl.rows[seatkeeper.LoginKey(rows[i].Login)] = &rows[i]
 	}
@@ -108,7 +133,7 @@ func (pl *planner) lookup(ctx context.Context, login string) (unlisted, error) {
 	case err != nil:
 		return unlisted{}, err
 	default:
-		out.grant, out.granted = g, !g.Lapsed(pl.ov.At)
+		out.grant, out.granted = g, !g.Lapsed(pl.at)
 	}
 	return out, nil
 }
@@ -118,7 +143,7 @@ func (pl *planner) notMember(login string) check {
 }
 
 func (pl *planner) setup(p *plan) {
-	if err := copilot.Manageable(pl.ov.Subscription); err != nil {
+	if err := copilot.Manageable(pl.sub); err != nil {
 		p.Fatal = err.Error()
 	}
 }
@@ -212,10 +237,6 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 	if err != nil {
 		return p, err
 	}
-	seated := make(map[int64]bool, len(pl.ov.Seats))
-	for _, s := range pl.ov.Seats {
-		seated[s.User.ID] = true
-	}
 	for _, slug := range slugs {
 		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
 			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
@@ -230,7 +251,7 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 		switch {
 		case err != nil && !seatkeeper.IsNotFound(err):
 			return p, err
-		case err == nil && !g.Lapsed(pl.ov.At) && g.PendingCancellationDate == nil:
+		case err == nil && !g.Lapsed(pl.at) && g.PendingCancellationDate == nil:
 			c.Note = "the team already has seats"
 			p.Wont = append(p.Wont, c)
 			continue
@@ -243,6 +264,10 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 			c.Note = "the team has no members"
 			p.Wont = append(p.Wont, c)
 			continue
+		}
+		seated, err := pl.d.store.SeatedUserIDs(ctx, pl.org.ID, pl.at, members)
+		if err != nil {
+			return p, err
 		}
 		fresh := 0
 		for _, id := range members {
@@ -257,6 +282,120 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 	}
 	p.total()
 	return p, nil
+}
+
+// cancelTeams plans cancelling teams' seats, as
+// copilot.Service.CancelTeams would: a team whose seats are already
+// pending cancellation, or that has none, is left out. For each member
+// holding a seat, whether the seat ends with the team's or stays, held
+// through another grant (their own, another team's).
+func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error) {
+	var p plan
+	pl.setup(&p)
+	teams, err := pl.d.store.Teams(ctx, pl.org.ID)
+	if err != nil {
+		return p, err
+	}
+	seen := map[int64]bool{} // members already listed, through an earlier team
+	for _, slug := range slugs {
+		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
+			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
+		})
+		if i < 0 {
+			p.Wont = append(p.Wont, check{Login: slug, Note: "no such team in " + pl.org.Login})
+			continue
+		}
+		t := teams[i]
+		c := check{Login: t.Slug, Name: t.Name}
+		g, err := pl.d.store.TeamGrant(ctx, pl.org.ID, t.ID)
+		switch {
+		case seatkeeper.IsNotFound(err) || (err == nil && g.Lapsed(pl.at)):
+			c.Note = "the team has no seats"
+			p.Wont = append(p.Wont, c)
+			continue
+		case err != nil:
+			return p, err
+		case g.PendingCancellationDate != nil:
+			c.Note = "already pending cancellation: the team's seats end " + g.PendingCancellationDate.String()
+			p.Wont = append(p.Wont, c)
+			continue
+		}
+		members, err := pl.d.store.TeamSubtreeUserIDs(ctx, t.ID)
+		if err != nil {
+			return p, err
+		}
+		lose, keep, err := pl.teamMembers(ctx, g, members, seen, &p)
+		if err != nil {
+			return p, err
+		}
+		c.Cost = float64(lose) * pl.price
+		c.Note = thousands(lose) + " " + plural(lose, "member loses a seat", "members lose their seats") + " on " + pl.ends +
+			", " + thousands(keep) + " " + plural(keep, "keeps one", "keep theirs") + " through another grant"
+		p.Will = append(p.Will, c)
+	}
+	p.total()
+	return p, nil
+}
+
+// teamMembers adds to p.People the members of a team (members) that
+// hold a seat now, unless seen, each losing it when the team's grant g
+// ends or keeping it through another grant; it counts both.
+func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64, seen map[int64]bool, p *plan) (lose, keep int, err error) {
+	for batch := range slices.Chunk(members, 1000) {
+		seated, err := pl.d.store.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil || len(seated) == 0 {
+			return lose, keep, err
+		}
+		ids := make([]int64, len(seated))
+		for i, s := range seated {
+			ids[i] = s.User.ID
+		}
+		reaches, err := pl.d.store.OrgReachesOf(ctx, pl.org.ID, store.OnlyUsers(ids...))
+		if err != nil {
+			return lose, keep, err
+		}
+		for _, s := range seated {
+			if seen[s.User.ID] {
+				continue
+			}
+			seen[s.User.ID] = true
+			// The seat ends with the last of the other grants' dates, if
+			// later than the team's; it stays with a grant that has none.
+			ends := pl.ends
+			c := check{Login: s.User.Login, Name: s.User.Name}
+			for _, r := range reaches[s.User.ID] {
+				switch {
+				case r.Grant.ID == g.ID || r.Grant.Lapsed(pl.at):
+				case r.Grant.PendingCancellationDate == nil:
+					c.Keeps, c.Note = true, "keeps the seat through "+reachNoun(r)
+				case r.Grant.PendingCancellationDate.String() > ends:
+					ends = r.Grant.PendingCancellationDate.String()
+				}
+				if c.Keeps {
+					break
+				}
+			}
+			if c.Keeps {
+				keep++
+			} else {
+				lose++
+				c.Note = "loses the seat on " + ends
+			}
+			p.People = append(p.People, c)
+		}
+	}
+	return lose, keep, nil
+}
+
+// reachNoun names the grant a reach comes through.
+func reachNoun(r seatkeeper.Reach) string {
+	switch {
+	case r.Team != nil:
+		return "the team " + r.Team.Name
+	case r.ETeam != nil:
+		return "the enterprise team " + r.ETeam.Name
+	}
+	return "a seat of their own"
 }
 
 func (p *plan) total() {

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"cmp"
 	"net/url"
 	"slices"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // seatRow is one row of the seats table: the report's row (what the CSV
@@ -66,37 +66,15 @@ func buildRows(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat
 // grantOption is one choice of the grant filter.
 type grantOption struct {
 	Key, Label string
-}
-
-// grantOptions lists the ways seats are held in rows: direct, then each
-// team and enterprise team by name.
-func grantOptions(rows []seatRow) []grantOption {
-	seen := map[string]string{}
-	for _, r := range rows {
-		if r.GrantKey != report.GrantDirect {
-			label := "team " + r.GrantLabel
-			if r.GrantType == report.GrantEnterpriseTeam {
-				label = "enterprise team " + r.GrantLabel
-			}
-			seen[r.GrantKey] = label
-		}
-	}
-	out := []grantOption{{report.GrantDirect, "direct"}}
-	var teams []grantOption
-	for k, l := range seen {
-		teams = append(teams, grantOption{k, l})
-	}
-	slices.SortFunc(teams, func(a, b grantOption) int {
-		return cmp.Or(strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)), strings.Compare(a.Key, b.Key))
-	})
-	return append(out, teams...)
+	grant      store.SeatGrant
 }
 
 // Sortable columns, in table order, and the default sort.
-var sortColumns = []string{"login", "grant", "created", "activity", "idle", "editor", "pending"}
+var sortColumns = []string{store.SeatsByLogin, store.SeatsByGrant, store.SeatsByCreated, store.SeatsByActivity,
+	store.SeatsByIdle, store.SeatsByEditor, store.SeatsByPending}
 
 const (
-	defaultSort    = "idle"
+	defaultSort    = store.SeatsByIdle
 	defaultPerPage = 50
 )
 
@@ -191,77 +169,6 @@ func (v view) Filtered() bool {
 	return v.Q != "" || v.IdleMin > 0 || v.Never || v.Pending || v.Grant != ""
 }
 
-// keep reports whether a row passes the filter and the search, q being
-// the search in lower case.
-func (v view) keep(r *seatRow, q string) bool {
-	switch {
-	case v.IdleMin > 0 && r.DaysIdle < v.IdleMin,
-		v.Never && !r.Never(),
-		v.Pending && r.PendingCancellationDate == nil,
-		v.Grant != "" && r.GrantKey != v.Grant,
-		q != "" && !strings.Contains(r.key, q) && !strings.Contains(strings.ToLower(r.Name), q):
-		return false
-	}
-	return true
-}
-
-// apply filters rows and sorts them. The result shares nothing with rows
-// but the strings; sorting goes through an index, rows being large.
-func (v view) apply(rows []seatRow) []seatRow {
-	idx := make([]int32, 0, len(rows))
-	q := strings.ToLower(v.Q)
-	for i := range rows {
-		if v.keep(&rows[i], q) {
-			idx = append(idx, int32(i))
-		}
-	}
-	by := compareBy(v.Sort)
-	// Logins are unique in an org, so the order is total: no need for a
-	// stable sort.
-	slices.SortFunc(idx, func(i, j int32) int {
-		a, b := &rows[i], &rows[j]
-		c := by(a, b)
-		if v.Desc {
-			c = -c
-		}
-		return cmp.Or(c, strings.Compare(a.key, b.key))
-	})
-	out := make([]seatRow, len(idx))
-	for k, i := range idx {
-		out[k] = rows[i]
-	}
-	return out
-}
-
-// compareBy orders rows by a column, ascending. Missing values (never
-// active, no editor, not pending) come first.
-func compareBy(col string) func(a, b *seatRow) int {
-	switch col {
-	case "login":
-		return func(a, b *seatRow) int { return strings.Compare(a.key, b.key) }
-	case "grant":
-		return func(a, b *seatRow) int {
-			return cmp.Or(strings.Compare(a.grantKey, b.grantKey), strings.Compare(a.GrantKey, b.GrantKey))
-		}
-	case "created":
-		return func(a, b *seatRow) int { return a.CreatedAt.Compare(b.CreatedAt) }
-	case "activity":
-		return func(a, b *seatRow) int { return cmp.Compare(unixOr0(a.LastActivityAt), unixOr0(b.LastActivityAt)) }
-	case "editor":
-		return func(a, b *seatRow) int { return strings.Compare(a.LastActivityEditor, b.LastActivityEditor) }
-	case "pending":
-		return func(a, b *seatRow) int { return strings.Compare(a.Pending(), b.Pending()) }
-	}
-	return func(a, b *seatRow) int { return cmp.Compare(a.DaysIdle, b.DaysIdle) }
-}
-
-func unixOr0(t *time.Time) int64 {
-	if t == nil {
-		return 0
-	}
-	return t.Unix()
-}
-
 // page is one page of a filtered list.
 type page struct {
 	Rows        []seatRow
@@ -272,13 +179,13 @@ type page struct {
 	Pending     bool // some row shown is pending cancellation
 }
 
-// paginate cuts the view's page out of rows.
-func (v view) paginate(rows []seatRow) page {
-	p := page{Total: len(rows), Last: max(1, (len(rows)+v.PerPage-1)/v.PerPage)}
+// pageOf places the view's page in a list of total rows (its Rows left
+// to fill).
+func (v view) pageOf(total int) page {
+	p := page{Total: total, Last: max(1, (total+v.PerPage-1)/v.PerPage)}
 	p.Number = min(v.Page, p.Last)
 	lo := (p.Number - 1) * v.PerPage
-	hi := min(lo+v.PerPage, len(rows))
-	p.Rows = rows[lo:hi]
+	hi := min(lo+v.PerPage, total)
 	if hi > lo {
 		p.First, p.Stop = lo+1, hi
 	}
@@ -287,9 +194,9 @@ func (v view) paginate(rows []seatRow) page {
 
 // idleBounds are the lower bounds of the idle chart's buckets, in whole
 // days idle: each bucket holds exactly what the filter "idle at least
-// lower bound" finds minus what the next bucket's bound finds, never
-// active seats counting days since they were granted, as in the filter
-// and the report.
+// lower bound" finds minus what the next bucket's bound finds (both
+// through idleCutoff), never active seats counting days since they were
+// granted, as in the filter and the report.
 var idleBounds = [4]int{0, 7, 30, idleLong}
 
 // idleLong is the days idle from which a seat is called idle long: the
@@ -297,16 +204,3 @@ var idleBounds = [4]int{0, 7, 30, idleLong}
 const idleLong = 90
 
 var idleBucketLabels = [4]string{"0–6", "7–29", "30–89", "90 or more"}
-
-// idleBuckets counts seats by idleBounds.
-func idleBuckets(rows []seatRow) [4]int {
-	var b [4]int
-	for i := range rows {
-		k := len(idleBounds) - 1
-		for rows[i].DaysIdle < idleBounds[k] {
-			k--
-		}
-		b[k]++
-	}
-	return b
-}

@@ -24,7 +24,8 @@ type undo struct {
 	id     string
 	orgID  int64
 	back   string
-	logins []string
+	logins []string // or team slugs, when teams
+	teams  bool
 	at     time.Time
 }
 
@@ -35,7 +36,7 @@ func newUndos() *undos { return &undos{m: map[string]undo{}} }
 
 // put records a cancellation of session's and returns the id of its
 // offer. Offers older than undoTTL are dropped.
-func (u *undos) put(session string, orgID int64, back string, logins []string) string {
+func (u *undos) put(session string, orgID int64, back string, logins []string, teams bool) string {
 	id := randomToken()
 	now := time.Now()
 	u.mu.Lock()
@@ -45,7 +46,7 @@ func (u *undos) put(session string, orgID int64, back string, logins []string) s
 			delete(u.m, k)
 		}
 	}
-	u.m[session] = undo{id: id, orgID: orgID, back: back, logins: logins, at: now}
+	u.m[session] = undo{id: id, orgID: orgID, back: back, logins: logins, teams: teams, at: now}
 	return id
 }
 

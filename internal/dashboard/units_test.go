@@ -1,13 +1,17 @@
 package dashboard
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
-	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
 
 func TestBilledPerCycle(t *testing.T) {
@@ -94,17 +98,17 @@ func TestViewQuery(t *testing.T) {
 }
 
 func TestPaginate(t *testing.T) {
-	rows := make([]seatRow, 120)
+	rows := make([]int, 120)
 	v := view{PerPage: 50, Page: 3}
-	p := v.paginate(rows)
-	if p.Number != 3 || p.Last != 3 || p.First != 101 || p.Stop != 120 || len(p.Rows) != 20 {
+	p := v.pageOf(len(rows))
+	if p.Number != 3 || p.Last != 3 || p.First != 101 || p.Stop != 120 {
 		t.Errorf("%+v", p)
 	}
 	v.Page = 99
-	if p := v.paginate(rows); p.Number != 3 {
+	if p := v.pageOf(len(rows)); p.Number != 3 {
 		t.Errorf("past the end: %d", p.Number)
 	}
-	if p := v.paginate(nil); p.Number != 1 || p.Last != 1 || p.First != 0 || len(p.Rows) != 0 {
+	if p := v.pageOf(0); p.Number != 1 || p.Last != 1 || p.First != 0 || p.Stop != 0 {
 		t.Errorf("empty: %+v", p)
 	}
 	lv := view{PerPage: 10, Page: 6, Sort: defaultSort, Desc: true}
@@ -178,25 +182,85 @@ func TestEditorName(t *testing.T) {
 
 // Each bucket of the idle chart holds exactly what the filter "idle at
 // least its bound" finds, less what the next bucket's bound finds.
+// TestIdleBucketsAgreeWithFilter: on both stores, with seats idle
+// exactly each bucket's bound, a second more and a second less (used, and
+// never used), each idle bucket holds what the filter "idle at least its
+// bound" finds minus what the next bound's finds, and the filter finds
+// exactly the rows whose days idle (the report's) reach its bound.
 func TestIdleBucketsAgreeWithFilter(t *testing.T) {
-	var rows []seatRow
-	for days := range 200 {
-		r := seatRow{Row: &report.Row{DaysIdle: days}}
-		if days%3 == 0 {
-			at := testNow
-			r.LastActivityAt = &at
+	var users, members, seats, activity strings.Builder
+	n := 0
+	for _, days := range idleBounds {
+		for _, delta := range []time.Duration{-time.Second, 0, time.Second} {
+			for _, used := range []bool{true, false} {
+				since := idleCutoff(testNow, days).Add(delta)
+				login := fmt.Sprintf("u%d", n)
+				n++
+				fmt.Fprintf(&users, "  - {login: %s}\n", login)
+				fmt.Fprintf(&members, "      - {login: %s}\n", login)
+				created := since
+				if used {
+					created = since.Add(-400 * 24 * time.Hour)
+					fmt.Fprintf(&activity, "      - {user: %s, last_activity_at: %q}\n", login, since.Format(time.RFC3339))
+				}
+				fmt.Fprintf(&seats, "      - {user: %s, created_at: %q}\n", login, created.Format(time.RFC3339))
+			}
 		}
-		rows = append(rows, r)
 	}
-	found := func(min int) int { return len(view{IdleMin: min, Sort: defaultSort}.apply(rows)) }
-	b := idleBuckets(rows)
-	for k, lo := range idleBounds {
-		want := found(lo)
-		if k+1 < len(idleBounds) {
-			want -= found(idleBounds[k+1])
+	doc := "users:\n  - {login: own}\n" + users.String() + `organizations:
+  - login: idle
+    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}
+    members:
+      - {login: own, role: admin}
+` + members.String() + "    seats:\n" + seats.String() + "    activity:\n" + activity.String()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, doc)
+		ctx := context.Background()
+		org, err := st.OrgByLogin(ctx, "idle")
+		if err != nil {
+			t.Fatal(err)
 		}
-		if b[k] != want {
-			t.Errorf("bucket %s: %d, the filter finds %d", idleBucketLabels[k], b[k], want)
+		sum := func(v view) seatSums {
+			v.Sort, v.PerPage, v.Page = defaultSort, defaultPerPage, 1
+			s, err := e.dash.sumSeats(ctx, org, testNow, v, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
 		}
-	}
+		sub, err := st.Subscription(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := e.dash.listRows(ctx, org, sub, view{}.seatFilter(org, testNow, nil), view{Sort: defaultSort}.order())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != n {
+			t.Fatalf("%d seats listed, want %d", len(all), n)
+		}
+		b := sum(view{}).Buckets
+		found := func(min int) int { return sum(view{IdleMin: min}).Matching }
+		for k, lo := range idleBounds {
+			want := found(lo)
+			if lo == 0 {
+				want = n
+			}
+			reach := 0
+			for _, r := range all {
+				if r.DaysIdle >= lo {
+					reach++
+				}
+			}
+			if lo > 0 && want != reach {
+				t.Errorf("idle at least %d days: the filter finds %d seats, %d rows have that many days idle", lo, want, reach)
+			}
+			if k+1 < len(idleBounds) {
+				want -= found(idleBounds[k+1])
+			}
+			if b[k] != want {
+				t.Errorf("bucket %s: %d, the filter finds %d", idleBucketLabels[k], b[k], want)
+			}
+		}
+	})
 }

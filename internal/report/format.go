@@ -100,19 +100,39 @@ func writeTable(w io.Writer, r Report) error {
 }
 
 func writeCSV(w io.Writer, r Report) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
-		"created_at", "pending_cancellation_date", "monthly_cost_usd"})
+	c := NewCSV(w)
 	for _, row := range r.Seats {
-		cells := []string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
-			row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)}
-		for i, c := range cells {
-			cells[i] = neutralise(c)
-		}
-		cw.Write(cells)
+		c.Write(row)
 	}
-	cw.Flush()
-	return cw.Error()
+	return c.Flush()
+}
+
+// CSV writes rows in the report's CSV one at a time, after its header,
+// for a list too long to hold.
+type CSV struct{ w *csv.Writer }
+
+// NewCSV starts a CSV on w with its header.
+func NewCSV(w io.Writer) *CSV {
+	c := &CSV{csv.NewWriter(w)}
+	c.w.Write([]string{"login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
+		"created_at", "pending_cancellation_date", "monthly_cost_usd"})
+	return c
+}
+
+// Write adds a row (errors are kept for Flush).
+func (c *CSV) Write(row Row) {
+	cells := []string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
+		row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)}
+	for i, cell := range cells {
+		cells[i] = neutralise(cell)
+	}
+	c.w.Write(cells)
+}
+
+// Flush writes what is buffered and reports the first error.
+func (c *CSV) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
 }
 
 // neutralise keeps a spreadsheet from reading a cell as a formula, as

@@ -372,24 +372,27 @@ func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error)
 		query += ` LIMIT ? OFFSET ?`
 		args = append(args, limit, q.Offset)
 	}
-	return queryAllCap(ctx, o, q.Limit, func(row interface{ Scan(...any) error }) (LedgerSeat, error) {
-		var s LedgerSeat
-		var uc, uu, created, updated int64
-		var pending sql.NullString
-		var team, eteam, activeAt sql.NullInt64
-		var editor sql.NullString
-		if err := row.Scan(&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu,
-			&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor); err != nil {
-			return s, err
-		}
-		s.User.CreatedAt, s.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
-		s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
-		s.TeamID, s.EnterpriseTeamID = team.Int64, eteam.Int64
-		s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(activeAt), editor.String
-		var err error
-		s.PendingCancellationDate, err = fromNullDate(pending)
+	return queryAllCap(ctx, o, q.Limit, scanLedgerSeat, query, args...)
+}
+
+// scanLedgerSeat reads a row of ledgerSeatFrom's columns.
+func scanLedgerSeat(row interface{ Scan(...any) error }) (LedgerSeat, error) {
+	var s LedgerSeat
+	var uc, uu, created, updated int64
+	var pending sql.NullString
+	var team, eteam, activeAt sql.NullInt64
+	var editor sql.NullString
+	if err := row.Scan(&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu,
+		&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor); err != nil {
 		return s, err
-	}, query, args...)
+	}
+	s.User.CreatedAt, s.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	s.TeamID, s.EnterpriseTeamID = team.Int64, eteam.Int64
+	s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(activeAt), editor.String
+	var err error
+	s.PendingCancellationDate, err = fromNullDate(pending)
+	return s, err
 }
 
 // SeatCounts counts an org's seats at a moment, as GitHub's seat

@@ -1,0 +1,157 @@
+package dashboard
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/report"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// The seats a page shows come from the seat ledger by query
+// (store.SumSeats, store.ListSeats): the counts, the charts and the page
+// of rows cost the same whatever the org's size. The rules stay here, in
+// Go: what "idle N days" means (idleCutoff), the buckets' bounds and the
+// billing cycles are passed to the queries as times.
+
+// idleCutoff is the latest moment a seat idle at least days whole days at
+// now was last used (or granted, if never used): a seat is idle that long
+// exactly when its moment is at or before it, as the report counts days
+// (report.Row.DaysIdle).
+func idleCutoff(now time.Time, days int) time.Time {
+	return time.Unix(now.Unix()-int64(days)*86400, 0).UTC()
+}
+
+// seatFilter is v's filter and search at at, for the ledger; grants
+// resolve v.Grant (a key matching none of them finds nothing).
+func (v view) seatFilter(org seatkeeper.Organization, at time.Time, grants []grantOption) store.SeatFilter {
+	f := store.SeatFilter{OrgID: org.ID, At: at, Search: v.Q, Never: v.Never, Pending: v.Pending}
+	if v.IdleMin > 0 {
+		f.IdleAt = idleCutoff(at, v.IdleMin)
+	}
+	if v.Grant != "" {
+		f.Grant = &store.SeatGrant{TeamID: -1} // no team has this id
+		if i := slices.IndexFunc(grants, func(g grantOption) bool { return g.Key == v.Grant }); i >= 0 {
+			f.Grant = &grants[i].grant
+		}
+	}
+	return f
+}
+
+// order is v's sort for the ledger.
+func (v view) order() store.SeatOrder { return store.SeatOrder{By: v.Sort, Desc: v.Desc} }
+
+// seatSums is what a seats page counts of an org's listed seats: every
+// figure of the cards and the charts, and how many the filter keeps.
+type seatSums struct {
+	Listed, Pending, Never, Matching int
+	Buckets                          [len(idleBounds)]int // seats per idle bucket
+	Cycles                           []int                // current seats held in each span asked for
+	Grants                           []grantOption
+}
+
+// sumSeats counts an org's listed seats at at in one pass over the
+// ledger, spans being the billing cycles of the chart (or none).
+func (d *Dashboard) sumSeats(ctx context.Context, org seatkeeper.Organization, at time.Time, v view, spans []store.SeatSpan) (seatSums, error) {
+	var out seatSums
+	cuts := make([]time.Time, len(idleBounds)-1)
+	for k := range cuts {
+		cuts[k] = idleCutoff(at, idleBounds[k+1])
+	}
+	// The filter names grants by key: read them first when it does.
+	var grants []grantOption
+	if v.Grant != "" {
+		var err error
+		if grants, err = d.grantOptions(ctx, org, at); err != nil {
+			return out, err
+		}
+	}
+	sums, err := d.store.SumSeats(ctx, v.seatFilter(org, at, grants), cuts, spans)
+	if err != nil {
+		return out, err
+	}
+	out.Cycles = make([]int, len(spans))
+	idle := make([]int, len(cuts))
+	for _, s := range sums {
+		out.Listed += s.Listed
+		out.Pending += s.Pending
+		out.Never += s.Never
+		out.Matching += s.Matching
+		for k, n := range s.IdleAt {
+			idle[k] += n
+		}
+		for k, n := range s.InSpan {
+			out.Cycles[k] += n
+		}
+	}
+	// Bucket k holds the seats idle at least idleBounds[k] days but not
+	// idleBounds[k+1].
+	atLeast := append([]int{out.Listed}, idle...)
+	for k := range out.Buckets {
+		out.Buckets[k] = atLeast[k]
+		if k+1 < len(atLeast) {
+			out.Buckets[k] -= atLeast[k+1]
+		}
+	}
+	out.Grants, err = d.grantChoices(ctx, sums)
+	return out, err
+}
+
+// grantOptions lists the ways an org's listed seats at at are held.
+func (d *Dashboard) grantOptions(ctx context.Context, org seatkeeper.Organization, at time.Time) ([]grantOption, error) {
+	sums, err := d.store.SumSeats(ctx, store.SeatFilter{OrgID: org.ID, At: at}, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return d.grantChoices(ctx, sums)
+}
+
+// grantChoices are the choices of the grant filter: direct, then each
+// team and enterprise team that carries seats, by name.
+func (d *Dashboard) grantChoices(ctx context.Context, sums []store.SeatSums) ([]grantOption, error) {
+	out := []grantOption{{Key: report.GrantDirect, Label: "direct"}}
+	var teams []grantOption
+	for _, s := range sums {
+		g := s.Grant
+		switch {
+		case g.TeamID != 0:
+			t, err := d.store.TeamByID(ctx, g.TeamID)
+			if err != nil {
+				return nil, err
+			}
+			teams = append(teams, grantOption{Key: report.GrantTeam + ":" + t.Slug, Label: "team " + t.Name, grant: g})
+		case g.EnterpriseTeamID != 0:
+			t, err := d.store.EnterpriseTeamByID(ctx, g.EnterpriseTeamID)
+			if err != nil {
+				return nil, err
+			}
+			teams = append(teams, grantOption{Key: report.GrantEnterpriseTeam + ":" + t.Slug, Label: "enterprise team " + t.Name, grant: g})
+		}
+	}
+	slices.SortFunc(teams, func(a, b grantOption) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Label), strings.ToLower(b.Label)), strings.Compare(a.Key, b.Key))
+	})
+	return append(out, teams...), nil
+}
+
+// seatRows makes the rows of ledger seats at at.
+func (d *Dashboard) seatRows(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, ls []store.LedgerSeat) ([]seatRow, error) {
+	seats, err := d.copilot.WholeSeats(ctx, org, sub, ls)
+	if err != nil {
+		return nil, err
+	}
+	return buildRows(org, sub.PlanType, seats, at, d.cfg.Prices), nil
+}
+
+// listRows reads the rows f keeps in v's order, all of them.
+func (d *Dashboard) listRows(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, f store.SeatFilter, ord store.SeatOrder) ([]seatRow, error) {
+	ls, err := d.store.ListSeats(ctx, f, ord, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	return d.seatRows(ctx, org, sub, f.At, ls)
+}
