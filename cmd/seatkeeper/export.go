@@ -38,18 +38,13 @@ func runExport(ctx context.Context, args []string, env func(string) string, stdo
 		return err
 	}
 	defer st.Close()
-	d, err := seed.Export(ctx, st)
-	if err != nil {
-		return err
-	}
-	bootstrap.Strip(d)
 	bar := newProgress(stderr, "export", "bytes", 0)
 	defer bar.Done()
-	out := &meteredWriter{w: stdout, progress: bar.Set}
+	f := seed.JSON
 	if *format == "yaml" {
-		return d.WriteYAML(out)
+		f = seed.YAML
 	}
-	return d.WriteJSON(out)
+	return seed.WriteExport(ctx, st, &meteredWriter{w: stdout, progress: bar.Set}, f, bootstrap.Login)
 }
 
 // meteredWriter reports the bytes written through it.
