@@ -692,3 +692,40 @@ func TestParse(t *testing.T) {
 		t.Errorf("unknown JSON key: %v", err)
 	}
 }
+
+// TestLoadProgressByRows: one big organization is reported as its rows are
+// written, never more than 1,000 rows between two reports.
+func TestLoadProgressByRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("users:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "  - {login: u%04d}\n", i)
+	}
+	b.WriteString("organizations:\n  - login: big\n    copilot: {}\n    members:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "      - {login: u%04d}\n", i)
+	}
+	b.WriteString("    seats:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "      - {user: u%04d}\n", i)
+	}
+	d, err := seed.Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls [][2]int
+	d.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	if err := d.Load(context.Background(), storetest.Open(t, store.SQLite), now); err != nil {
+		t.Fatal(err)
+	}
+	last := 0
+	for _, c := range calls {
+		if c[1] != 7501 || c[0]-last > 1000 || c[0] <= last {
+			t.Fatalf("progress calls %v: want steps of 1 to 1,000 rows of 7,501", calls)
+		}
+		last = c[0]
+	}
+	if last != 7501 {
+		t.Errorf("progress ends at %d of 7,501", last)
+	}
+}
