@@ -33,7 +33,7 @@ func runExport(ctx context.Context, args []string, env func(string) string, stdo
 		defer bar.Done()
 		return c.Export(ctx, *format == "yaml", &meteredWriter{w: stdout, progress: bar.Set})
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}

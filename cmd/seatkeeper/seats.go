@@ -79,7 +79,7 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		clk.Set(t)
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}
