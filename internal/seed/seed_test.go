@@ -347,6 +347,10 @@ func TestLoadInvalid(t *testing.T) {
 	}{
 		// Parsing.
 		{"unknown key", "user: []", `line 1: unknown key "user"`},
+		{"bare org member", "users: [{login: a}]\norganizations: [{login: o, members: [a]}]",
+			`line 2: an organization member is a mapping such as {login: a}, not a bare login`},
+		{"many errors", "users: [{login: a, x: 1}, {login: b, x: 1}, {login: c, x: 1}, {login: d, x: 1}, {login: e, x: 1}]",
+			`line 1: unknown key "x"; line 1: unknown key "x"; line 1: unknown key "x"; and 2 more`},
 		{"unknown nested key", orgDoc("    teams:\n      - {name: Beta, privcy: closed}\n"), `line 8: unknown key "privcy"`},
 		{"wrong type", "users: [{login: nova, id: seven}]", "line 1: cannot unmarshal !!str `seven` into int64"},
 		{"two documents", "users: []\n---\nusers: []\n", "a seed file holds a single YAML document"},
