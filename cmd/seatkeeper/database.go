@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,6 +50,18 @@ func defaultDatabasePath(env func(string) string) string {
 		dir = filepath.Join(home, ".local", "share")
 	}
 	return filepath.Join(dir, "seatkeeper", "seatkeeper.db")
+}
+
+// openExisting is open for commands that only read or change what a
+// database holds (seats, export, token): with no database chosen and no
+// file at fallback yet, it says so instead of creating an empty one.
+func (f *dbFlags) openExisting(ctx context.Context, fallback string) (*store.Store, error) {
+	if f.database == "" {
+		if _, err := os.Stat(fallback); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: give --database DB, or --server URL --token T (SEATKEEPER_SERVER, SEATKEEPER_TOKEN) for a running server", fallback)
+		}
+	}
+	return f.open(ctx, fallback)
 }
 
 // open opens the chosen database, or fallback when none was chosen,

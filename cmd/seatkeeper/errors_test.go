@@ -90,3 +90,22 @@ func TestGenerate(t *testing.T) {
 		t.Errorf("generate's stderr:\n%s", errs)
 	}
 }
+
+// TestNoDatabaseYet: on a fresh machine, seats, export and token with no
+// database chosen say where they looked and what to give, and create
+// nothing there.
+func TestNoDatabaseYet(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, ".local", "share", "seatkeeper", "seatkeeper.db")
+	for _, args := range [][]string{{"seats", "--org", "octo-org"}, {"export"}, {"token", "list"}} {
+		code, out, errs := cli(t, map[string]string{"HOME": home}, args...)
+		want := "seatkeeper " + args[0] + ": no database at " + path +
+			": give --database DB, or --server URL --token T (SEATKEEPER_SERVER, SEATKEEPER_TOKEN) for a running server\n"
+		if code != 1 || out != "" || errs != want {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1, %q", args, code, out, errs, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Errorf("%s was created", filepath.Dir(path))
+	}
+}

@@ -33,23 +33,18 @@ func runExport(ctx context.Context, args []string, env func(string) string, stdo
 		defer bar.Done()
 		return c.Export(ctx, *format == "yaml", &meteredWriter{w: stdout, progress: bar.Set})
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	d, err := seed.Export(ctx, st)
-	if err != nil {
-		return err
-	}
-	bootstrap.Strip(d)
 	bar := newProgress(stderr, "export", "bytes", 0)
 	defer bar.Done()
-	out := &meteredWriter{w: stdout, progress: bar.Set}
+	f := seed.JSON
 	if *format == "yaml" {
-		return d.WriteYAML(out)
+		f = seed.YAML
 	}
-	return d.WriteJSON(out)
+	return seed.WriteExport(ctx, st, &meteredWriter{w: stdout, progress: bar.Set}, f, bootstrap.Login)
 }
 
 // meteredWriter reports the bytes written through it.

@@ -6,6 +6,7 @@
 //	seatkeeper export [--format yaml]     print the state as a seed document
 //	seatkeeper token create|list|revoke   manage tokens
 //	seatkeeper seats --org ORG            report an organization's seats and their cost
+//	seatkeeper seats --enterprise E       the same for every seat of an enterprise
 //
 // Run "seatkeeper help" or "seatkeeper help COMMAND" for flags and examples.
 package main
@@ -58,10 +59,11 @@ func commands() []*command {
 			"seatkeeper export --server http://127.0.0.1:8080 --token $ADMIN",
 		}},
 		{name: "token", summary: "create, list and revoke tokens", run: runToken, sub: tokenCommands()},
-		{name: "seats", summary: "report an organization's Copilot seats, idleness and cost", run: runSeats, examples: []string{
+		{name: "seats", summary: "report an organization's (or enterprise's) Copilot seats, idleness and cost", run: runSeats, examples: []string{
 			"seatkeeper seats --server http://127.0.0.1:8080 --token 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 --org octo-org",
 			"seatkeeper seats --server https://api.github.com --token $GITHUB_TOKEN --org my-org --inactive-days 30 --format csv",
 			"seatkeeper seats --database seats.db --org acme --sort -days-idle",
+			"seatkeeper seats --server http://127.0.0.1:8080 --token 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 --enterprise octo-enterprise --sort organization",
 		}},
 		{name: "generate", summary: "write a large synthetic data set, for benchmarks", run: runGenerate, examples: []string{
 			"seatkeeper generate --database bench.db --orgs 10 --seats-per-org 1000",

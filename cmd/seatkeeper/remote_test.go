@@ -2,15 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/seatkeeper/seatkeeper/internal/demo"
+	"github.com/seatkeeper/seatkeeper/internal/report"
 	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
 
 // checkAPI checks every response the CLI's --server client receives
@@ -180,3 +185,88 @@ func mustJSON(v any) string {
 }
 
 func strconvI(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestSeatsEnterprise: seats --enterprise reports every seat of the
+// enterprise's organizations, each with its org and its plan's price, from
+// the database and, every page of the enterprise seat list, through a
+// server, the same.
+func TestSeatsEnterprise(t *testing.T) {
+	checkAPI(t)
+	var doc strings.Builder
+	doc.WriteString("users:\n  - {login: eowner}\n")
+	for i := range 130 {
+		fmt.Fprintf(&doc, "  - {login: u%03d}\n", i)
+	}
+	doc.WriteString("enterprises: [{slug: globex, owners: [eowner]}]\norganizations:\n")
+	for _, o := range []struct {
+		login, copilot string
+		from, to       int
+	}{{"g-biz", "{plan_type: business}", 0, 80}, {"g-ent", "{plan_type: enterprise, public_code_suggestions: allow}", 80, 130}} {
+		fmt.Fprintf(&doc, "  - login: %s\n    enterprise: globex\n    copilot: %s\n    members: [{login: eowner, role: admin}", o.login, o.copilot)
+		for i := o.from; i < o.to; i++ {
+			fmt.Fprintf(&doc, ", {login: u%03d}", i)
+		}
+		doc.WriteString("]\n    seats:\n")
+		for i := o.from; i < o.to; i++ {
+			fmt.Fprintf(&doc, "      - {user: u%03d, created_at: \"2026-01-01T%02d:%02d:00Z\"}\n", i, i/60, i%60)
+		}
+	}
+	doc.WriteString(`  - login: outside
+    copilot: {plan_type: business}
+    members: [{login: eowner, role: admin}, {login: u000}]
+    seats: [{user: u000}]
+tokens:
+  - {token: ghp_ent_owner, user: eowner, scopes: [manage_billing:copilot, read:org]}
+`)
+	eachDialect(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.DSN(t, d)
+		file := filepath.Join(t.TempDir(), "seed.yaml")
+		if err := os.WriteFile(file, []byte(doc.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		mustCLI(t, 0, "seed", "--database", db, file)
+		out := mustCLI(t, 0, "seats", "--enterprise", "globex", "--database", db, "--format", "json")
+		var want report.Report
+		if err := json.Unmarshal([]byte(out), &want); err != nil {
+			t.Fatal(err)
+		}
+		orgs := map[string]int{}
+		for _, row := range want.Seats {
+			orgs[row.Organization]++
+			if (row.Organization == "g-ent") != (row.MonthlyCost == 39) {
+				t.Errorf("row %+v: the price of another plan", row)
+			}
+		}
+		if want.Enterprise != "globex" || want.TotalSeats != 130 || orgs["g-biz"] != 80 || orgs["g-ent"] != 50 || want.MonthlyCost != 80*19+50*39 {
+			t.Errorf("seats --enterprise: %s", out)
+		}
+		table := mustCLI(t, 0, "seats", "--enterprise", "globex", "--database", db, "--sort", "-organization")
+		lines := strings.Split(table, "\n")
+		if !strings.HasPrefix(lines[0], "ORGANIZATION  LOGIN") || !strings.HasPrefix(lines[1], "g-ent ") ||
+			!strings.Contains(table, "130 seats in enterprise globex at ") || !strings.HasSuffix(table, ": 3,470.00 USD a month\n") {
+			t.Errorf("seats --enterprise table:\n%s", table)
+		}
+		if csv := mustCLI(t, 0, "seats", "--enterprise", "globex", "--database", db, "--format", "csv"); !strings.HasPrefix(csv, "organization,login,") {
+			t.Errorf("seats --enterprise csv:\n%s", csv)
+		}
+
+		code, errs := serveOnce(t, nil, func(base string) {
+			code, out, errs := cli(t, nil, "seats", "--enterprise", "globex", "--server", base, "--token", "ghp_ent_owner", "--format", "json")
+			var got report.Report
+			if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+				t.Fatalf("seats --enterprise --server: exit %d: %s %s", code, out, errs)
+			}
+			got.At = want.At
+			if g, w := mustJSON(got), mustJSON(want); g != w {
+				t.Errorf("seats --enterprise --server:\n%s\nwant (as on the database):\n%s", g, w)
+			}
+			code, _, errs = cli(t, nil, "seats", "--enterprise", "nope", "--server", base, "--token", "ghp_ent_owner")
+			if code != 1 || !strings.Contains(errs, "404 Not Found") {
+				t.Errorf("seats --enterprise nope --server: exit %d: %s", code, errs)
+			}
+		}, "--database", db)
+		if code != 0 {
+			t.Fatalf("serve: exit %d: %s", code, errs)
+		}
+	})
+}

@@ -16,15 +16,21 @@ import (
 )
 
 func runSeats(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newDBCommand("seats", "Usage: seatkeeper seats [--database DB | --server URL --token T] --org ORG [--inactive-days N]\n"+
-		"                       [--sort KEY] [--format table|csv|json] [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
+	fs, db := newDBCommand("seats", "Usage: seatkeeper seats [--database DB | --server URL --token T] (--org ORG | --enterprise E)\n"+
+		"                       [--inactive-days N] [--sort KEY] [--format table|csv|json]\n"+
+		"                       [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
 		"Reports each Copilot seat of the organization: login, last activity, days idle (since the\n"+
 		"seat was granted when never used), grant (direct or team), pending cancellation and monthly\n"+
 		"cost. Seats pending cancellation are billed until their date.\n\n"+
+		"With --enterprise, every seat of the enterprise, each with its organization (\"enterprise\"\n"+
+		"for a seat the enterprise holds itself) and the price of its own plan.\n\n"+
 		"With --server, the seats come from GitHub's Copilot API of that server (seatkeeper, or GitHub\n"+
-		"itself: https://api.github.com), read with --token, which must be an org owner's token that may\n"+
-		"read Copilot seats; days idle are counted to this machine's clock.", env, stderr)
-	org := fs.String("org", "", "organization login (required)")
+		"itself: https://api.github.com), read with --token, which must be an org owner's (with\n"+
+		"--enterprise, an enterprise owner's) token that may read Copilot seats; days idle are counted\n"+
+		"to this machine's clock. A seat whose plan the API does not give is priced at its\n"+
+		"organization's plan (Copilot Business for the enterprise's own seats).", env, stderr)
+	org := fs.String("org", "", "organization login")
+	ent := fs.String("enterprise", "", "enterprise slug: the seats of all its organizations and its own")
 	inactive := fs.Int("inactive-days", 0, "only seats idle for at least N days (0: all)")
 	format := fs.String("format", "table", "output format: "+strings.Join(report.Formats, ", "))
 	business := fs.Float64("price-business", report.DefaultPrices.Business, "monthly USD price of a Copilot Business seat")
@@ -38,8 +44,10 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 	switch {
 	case fs.NArg() > 0:
 		return usageErr("unexpected argument %q", fs.Arg(0))
-	case *org == "":
-		return usageErr("--org is required")
+	case *org == "" && *ent == "":
+		return usageErr("--org or --enterprise is required")
+	case *org != "" && *ent != "":
+		return usageErr("give --org or --enterprise, not both")
 	case *inactive < 0:
 		return usageErr("--inactive-days must be 0 or more")
 	case !slices.Contains(report.Formats, *format):
@@ -57,7 +65,7 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		if *at != "" {
 			return usageErr("--at works on a database; a server reports at its own clock")
 		}
-		r, err := remoteSeats(ctx, c, *org, opt)
+		r, err := remoteSeats(ctx, c, *org, *ent, opt)
 		if err != nil {
 			return err
 		}
@@ -71,11 +79,26 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		clk.Set(t)
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	svc := &copilot.Service{Store: st, Clock: clk}
+	if *ent != "" {
+		e, err := st.EnterpriseBySlug(ctx, *ent)
+		if seatkeeper.IsNotFound(err) {
+			return fmt.Errorf("no enterprise named %q", *ent)
+		}
+		if err != nil {
+			return err
+		}
+		r, err := report.EnterpriseSeats(ctx, svc, e, opt)
+		if err != nil {
+			return fmt.Errorf("%s: %w", e.Slug, err)
+		}
+		return writeReport(stdout, r, *sortKey, *format)
+	}
 	o, err := st.OrgByLogin(ctx, *org)
 	if seatkeeper.IsNotFound(err) {
 		return fmt.Errorf("no organization named %q", *org)
@@ -83,16 +106,24 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	r, err := report.Seats(ctx, &copilot.Service{Store: st, Clock: clk}, o, opt)
+	r, err := report.Seats(ctx, svc, o, opt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", o.Login, err)
 	}
 	return writeReport(stdout, r, *sortKey, *format)
 }
 
-// remoteSeats builds the report from the server's Copilot API: the plan
-// from the billing settings, then every page of the seat list.
-func remoteSeats(ctx context.Context, c *client.Client, org string, opt report.Options) (report.Report, error) {
+// remoteSeats builds the report from the server's Copilot API: an org's
+// plan from the billing settings, then every page of the seat list; or
+// every page of the enterprise's seat list.
+func remoteSeats(ctx context.Context, c *client.Client, org, ent string, opt report.Options) (report.Report, error) {
+	if ent != "" {
+		seats, err := c.EnterpriseSeats(ctx, ent, nil)
+		if err != nil {
+			return report.Report{}, err
+		}
+		return report.BuildEnterprise(ent, seats, time.Now(), opt), nil
+	}
 	plan, err := c.Plan(ctx, org)
 	if err != nil {
 		return report.Report{}, err

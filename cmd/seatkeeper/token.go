@@ -133,7 +133,7 @@ func runTokenCreate(ctx context.Context, args []string, env func(string) string,
 		return err
 	}
 	in.Token = secret
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func runTokenList(ctx context.Context, args []string, env func(string) string, s
 
 // localTokenList lists the database's tokens.
 func localTokenList(ctx context.Context, db *dbFlags, env func(string) string) ([]tokenRow, error) {
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func runTokenRevoke(ctx context.Context, args []string, env func(string) string,
 		}
 		return remoteTokenRevoke(ctx, c, id, stdout)
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}

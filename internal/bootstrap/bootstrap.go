@@ -125,28 +125,6 @@ func check(token string) error {
 	return nil
 }
 
-// Strip removes the bootstrap administrator and their tokens from an
-// exported document, so that the document loads back into a database that
-// has its own administrator (one that was reset, or started with an admin
-// token).
-func Strip(d *seed.Document) {
-	key := seatkeeper.LoginKey(Login)
-	users := d.Users[:0]
-	for _, u := range d.Users {
-		if seatkeeper.LoginKey(u.Login) != key {
-			users = append(users, u)
-		}
-	}
-	d.Users = users
-	tokens := d.Tokens[:0]
-	for _, t := range d.Tokens {
-		if seatkeeper.LoginKey(t.User) != key {
-			tokens = append(tokens, t)
-		}
-	}
-	d.Tokens = tokens
-}
-
 // UserIDs returns the id of the bootstrap administrator, if there is one,
 // as the list of users a reset keeps.
 func UserIDs(ctx context.Context, r interface {

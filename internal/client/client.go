@@ -150,14 +150,46 @@ type seatJSON struct {
 	LastActivityAt          *time.Time `json:"last_activity_at"`
 	LastActivityEditor      *string    `json:"last_activity_editor"`
 	PlanType                string     `json:"plan_type"`
+	Organization            *struct {
+		Login string `json:"login"`
+	} `json:"organization"`
 }
 
 // Seats lists every seat of the organization, following the seat list's
 // pages, as seats of plan (unless a seat names its own). progress, when
 // set, is called after each page with the seats read and the total.
 func (c *Client) Seats(ctx context.Context, org, plan string, progress func(done, total int)) ([]seatkeeper.Seat, error) {
+	return c.seatList(ctx, "/orgs/"+url.PathEscape(org)+"/copilot/billing/seats", func(seatJSON) (string, error) { return plan, nil }, progress)
+}
+
+// EnterpriseSeats lists every seat of the enterprise, following the
+// enterprise seat list's pages: the seats of its organizations, Org set
+// (by login), and those the enterprise holds itself (organization null,
+// Org empty). A seat that does not name its plan takes its
+// organization's (read once for each), or business when it has none.
+func (c *Client) EnterpriseSeats(ctx context.Context, enterprise string, progress func(done, total int)) ([]seatkeeper.Seat, error) {
+	plans := map[string]string{}
+	return c.seatList(ctx, "/enterprises/"+url.PathEscape(enterprise)+"/copilot/billing/seats", func(s seatJSON) (string, error) {
+		if s.Organization == nil {
+			return seatkeeper.PlanBusiness, nil
+		}
+		login := s.Organization.Login
+		if _, ok := plans[login]; !ok {
+			plan, err := c.Plan(ctx, login)
+			if err != nil {
+				return "", err
+			}
+			plans[login] = plan
+		}
+		return plans[login], nil
+	}, progress)
+}
+
+// seatList reads every page of a seat list from path, each seat of the
+// plan planOf gives it unless it names its own.
+func (c *Client) seatList(ctx context.Context, path string, planOf func(seatJSON) (string, error), progress func(done, total int)) ([]seatkeeper.Seat, error) {
 	var seats []seatkeeper.Seat
-	next := "/orgs/" + url.PathEscape(org) + "/copilot/billing/seats?per_page=100"
+	next := path + "?per_page=100"
 	for next != "" {
 		var page struct {
 			TotalSeats int        `json:"total_seats"`
@@ -168,6 +200,12 @@ func (c *Client) Seats(ctx context.Context, org, plan string, progress func(done
 			return nil, err
 		}
 		for _, s := range page.Seats {
+			plan := s.PlanType
+			if plan == "" {
+				if plan, err = planOf(s); err != nil {
+					return nil, err
+				}
+			}
 			seat, err := s.seat(plan)
 			if err != nil {
 				return nil, err
@@ -183,8 +221,8 @@ func (c *Client) Seats(ctx context.Context, org, plan string, progress func(done
 
 func (s seatJSON) seat(plan string) (seatkeeper.Seat, error) {
 	out := seatkeeper.Seat{User: seatkeeper.User{Login: s.Assignee.Login}, PlanType: plan, CreatedAt: s.CreatedAt}
-	if s.PlanType != "" {
-		out.PlanType = s.PlanType
+	if s.Organization != nil {
+		out.Org.Login = s.Organization.Login
 	}
 	if s.LastActivityAt != nil {
 		out.Activity.LastActivityAt = s.LastActivityAt

@@ -151,29 +151,39 @@ func wantsYAML(r *http.Request) bool {
 }
 
 // handleExport serves GET /_seatkeeper/export: the whole state as a seed
-// document, JSON unless Accept asks for YAML. The bootstrap administrator
-// and their tokens are left out, so that the document loads into a server
-// that has its own.
+// document, JSON unless Accept asks for YAML, written as it is read (no
+// Content-Length). The bootstrap administrator and their tokens are left
+// out, so that the document loads into a server that has its own.
 func (c *API) handleExport(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	d, err := seed.Export(r.Context(), c.store)
-	if err != nil {
-		return err
+	f, ctype := seed.JSON, "application/json; charset=utf-8"
+	if wantsYAML(r) {
+		f, ctype = seed.YAML, "application/yaml; charset=utf-8"
 	}
-	bootstrap.Strip(d)
-	if !wantsYAML(r) {
-		c.api.WriteJSON(w, r, http.StatusOK, d)
+	w.Header().Set("Content-Type", ctype)
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
 		return nil
 	}
-	data, err := d.YAML()
-	if err != nil {
-		return err
+	out := &headerOnWrite{w: w}
+	err := seed.WriteExport(r.Context(), c.store, out, f, bootstrap.Login)
+	if err != nil && out.started {
+		// The status is sent; cutting the body short is all that is left.
+		panic(http.ErrAbortHandler)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/yaml; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(data)
+	return err
+}
+
+// headerOnWrite sends a 200 with the first byte written, so that an error
+// before it still gets its own status.
+type headerOnWrite struct {
+	w       http.ResponseWriter
+	started bool
+}
+
+func (h *headerOnWrite) Write(p []byte) (int, error) {
+	if !h.started {
+		h.started = true
+		h.w.WriteHeader(http.StatusOK)
 	}
-	return nil
+	return h.w.Write(p)
 }

@@ -79,13 +79,18 @@ func grant(row Row) string {
 
 func writeTable(w io.Writer, r Report) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	org := func(row Row) string { return "" }
+	if r.Enterprise != "" {
+		org = func(row Row) string { return row.Organization + "\t" }
+		fmt.Fprint(tw, "ORGANIZATION\t")
+	}
 	fmt.Fprintln(tw, "LOGIN\tLAST ACTIVITY\tDAYS IDLE\tGRANT\tPENDING CANCELLATION\tMONTHLY USD")
 	for _, row := range r.Seats {
 		last := lastActivity(row)
 		if last == "" {
 			last = "never"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", row.Login, last, Thousands(int64(row.DaysIdle)), grant(row), pending(row), moneyTable(row.MonthlyCost))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\t%s\n", org(row), row.Login, last, Thousands(int64(row.DaysIdle)), grant(row), pending(row), moneyTable(row.MonthlyCost))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -94,13 +99,17 @@ func writeTable(w io.Writer, r Report) error {
 	if r.InactiveDays > 0 {
 		filter = fmt.Sprintf(" idle for %d days or more", r.InactiveDays)
 	}
-	_, err := fmt.Fprintf(w, "\n%s seats%s in %s (%s) at %s: %s USD a month\n",
-		Thousands(int64(r.TotalSeats)), filter, r.Organization, r.PlanType, r.At.Format(time.RFC3339), moneyTable(r.MonthlyCost))
+	where := fmt.Sprintf("%s (%s)", r.Organization, r.PlanType)
+	if r.Enterprise != "" {
+		where = "enterprise " + r.Enterprise
+	}
+	_, err := fmt.Fprintf(w, "\n%s seats%s in %s at %s: %s USD a month\n",
+		Thousands(int64(r.TotalSeats)), filter, where, r.At.Format(time.RFC3339), moneyTable(r.MonthlyCost))
 	return err
 }
 
 func writeCSV(w io.Writer, r Report) error {
-	c := NewCSV(w)
+	c := newCSV(w, r.Enterprise != "")
 	for _, row := range r.Seats {
 		c.Write(row)
 	}
@@ -109,20 +118,33 @@ func writeCSV(w io.Writer, r Report) error {
 
 // CSV writes rows in the report's CSV one at a time, after its header,
 // for a list too long to hold.
-type CSV struct{ w *csv.Writer }
+type CSV struct {
+	w       *csv.Writer
+	withOrg bool // an enterprise's report: the organization first
+}
 
 // NewCSV starts a CSV on w with its header.
-func NewCSV(w io.Writer) *CSV {
-	c := &CSV{csv.NewWriter(w)}
-	c.w.Write([]string{"login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
-		"created_at", "pending_cancellation_date", "monthly_cost_usd"})
+func NewCSV(w io.Writer) *CSV { return newCSV(w, false) }
+
+func newCSV(w io.Writer, withOrg bool) *CSV {
+	c := &CSV{w: csv.NewWriter(w), withOrg: withOrg}
+	c.w.Write(c.cells("organization", "login", "last_activity_at", "last_activity_editor", "days_idle", "grant_type", "grant",
+		"created_at", "pending_cancellation_date", "monthly_cost_usd"))
 	return c
+}
+
+// cells is a line of the CSV: org first in an enterprise's, then the rest.
+func (c *CSV) cells(org string, rest ...string) []string {
+	if c.withOrg {
+		return append([]string{org}, rest...)
+	}
+	return rest
 }
 
 // Write adds a row (errors are kept for Flush).
 func (c *CSV) Write(row Row) {
-	cells := []string{row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
-		row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost)}
+	cells := c.cells(row.Organization, row.Login, lastActivity(row), row.LastActivityEditor, strconv.Itoa(row.DaysIdle), row.GrantType, row.Grant,
+		row.CreatedAt.Format(time.RFC3339), pending(row), money(row.MonthlyCost))
 	for i, cell := range cells {
 		cells[i] = neutralise(cell)
 	}

@@ -5,6 +5,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -45,11 +46,16 @@ const (
 	GrantEnterpriseTeam = "enterprise_team"
 )
 
+// EnterpriseLevel is a Row's Organization for a seat the enterprise holds
+// itself, in no organization (the seat list's organization is null).
+const EnterpriseLevel = "enterprise"
+
 // Row is one seat.
 type Row struct {
 	Login                   string     `json:"login"`
-	GrantType               string     `json:"grant_type"` // direct | team | enterprise_team
-	Grant                   string     `json:"grant"`      // "direct", or the team's slug
+	Organization            string     `json:"organization,omitempty"` // in an enterprise's report: the seat's org, or EnterpriseLevel
+	GrantType               string     `json:"grant_type"`             // direct | team | enterprise_team
+	Grant                   string     `json:"grant"`                  // "direct", or the team's slug
 	CreatedAt               time.Time  `json:"created_at"`
 	LastActivityAt          *time.Time `json:"last_activity_at"`
 	LastActivityEditor      string     `json:"last_activity_editor,omitempty"`
@@ -58,10 +64,11 @@ type Row struct {
 	MonthlyCost             float64    `json:"monthly_cost"`
 }
 
-// Report is an organization's seats at one moment.
+// Report is an organization's, or an enterprise's, seats at one moment.
 type Report struct {
-	Organization string    `json:"organization"`
-	PlanType     string    `json:"plan_type"`
+	Organization string    `json:"organization,omitempty"`
+	Enterprise   string    `json:"enterprise,omitempty"`
+	PlanType     string    `json:"plan_type,omitempty"` // an organization's; an enterprise's seats each have their own
 	At           time.Time `json:"at"`
 	InactiveDays int       `json:"inactive_days,omitempty"`
 	Seats        []Row     `json:"seats"`
@@ -74,12 +81,31 @@ type Report struct {
 // it was granted. Seats pending cancellation are billed until their date
 // and so are counted at full price.
 func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, opt Options) Report {
-	r := Report{Organization: org.Login, PlanType: plan, At: now.UTC(), InactiveDays: opt.InactiveDays, Seats: make([]Row, 0, len(seats))}
+	r := Report{Organization: org.Login, PlanType: plan}
+	r.add(seats, now, opt, false)
+	return r
+}
+
+// BuildEnterprise makes the report of an enterprise's seats (as
+// copilot.Service.EnterpriseSeats lists them) at now, as Build does, each
+// row with its organization (EnterpriseLevel for none) and the price of
+// its own plan.
+func BuildEnterprise(enterprise string, seats []seatkeeper.Seat, now time.Time, opt Options) Report {
+	r := Report{Enterprise: enterprise}
+	r.add(seats, now, opt, true)
+	return r
+}
+
+func (r *Report) add(seats []seatkeeper.Seat, now time.Time, opt Options, withOrg bool) {
+	r.At, r.InactiveDays, r.Seats = now.UTC(), opt.InactiveDays, make([]Row, 0, len(seats))
 	for _, s := range seats {
 		row := Row{
 			Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),
 			LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor,
 			MonthlyCost: opt.Prices.Of(s.PlanType),
+		}
+		if withOrg {
+			row.Organization = cmp.Or(s.Org.Login, EnterpriseLevel)
 		}
 		switch {
 		case s.Team != nil:
@@ -103,7 +129,6 @@ func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, no
 		r.MonthlyCost += row.MonthlyCost
 	}
 	r.TotalSeats = len(r.Seats)
-	return r
 }
 
 // Seats reports the seats of org at svc's clock. It fails with GitHub's
@@ -121,4 +146,14 @@ func Seats(ctx context.Context, svc *copilot.Service, org seatkeeper.Organizatio
 		return Report{}, err
 	}
 	return Build(org, sub.PlanType, seats, svc.Clock.Now(), opt), nil
+}
+
+// EnterpriseSeats reports the seats of ent at svc's clock: every seat of
+// its organizations and of the enterprise itself.
+func EnterpriseSeats(ctx context.Context, svc *copilot.Service, ent seatkeeper.Enterprise, opt Options) (Report, error) {
+	seats, _, err := svc.EnterpriseSeats(ctx, ent)
+	if err != nil {
+		return Report{}, err
+	}
+	return BuildEnterprise(ent.Slug, seats, svc.Clock.Now(), opt), nil
 }

@@ -86,3 +86,26 @@ func TestCSVNeutralisesFormulas(t *testing.T) {
 		t.Errorf("a plain cell changed: %q", got)
 	}
 }
+
+// TestBuildEnterprise: an enterprise's rows name their organization, or
+// "enterprise" for a seat in none (the seat list's organization null), and
+// cost what their own plan costs.
+func TestBuildEnterprise(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	seats := []seatkeeper.Seat{
+		{Org: seatkeeper.Organization{Login: "acme"}, User: seatkeeper.User{Login: "a"}, PlanType: "business", CreatedAt: now},
+		{User: seatkeeper.User{Login: "b"}, PlanType: "enterprise", CreatedAt: now},
+	}
+	r := report.BuildEnterprise("globex", seats, now, report.Options{Prices: report.DefaultPrices})
+	if r.Enterprise != "globex" || r.Organization != "" || len(r.Seats) != 2 || r.Seats[0].Organization != "acme" ||
+		r.Seats[1].Organization != report.EnterpriseLevel || r.Seats[1].MonthlyCost != 39 || r.MonthlyCost != 58 {
+		t.Errorf("%+v", r)
+	}
+	var b bytes.Buffer
+	if err := report.Write(&b, r, "table"); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(b.String(), "\n"); !strings.HasPrefix(lines[2], "enterprise    b ") || !strings.Contains(b.String(), "2 seats in enterprise globex at") {
+		t.Errorf("table:\n%s", b.String())
+	}
+}

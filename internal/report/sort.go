@@ -10,10 +10,13 @@ import (
 
 // SortKeys are the columns a report may be sorted by (Options.Sort), each
 // ascending, or descending with a leading "-".
-var SortKeys = []string{"login", "last-activity", "days-idle", "grant", "created", "pending-cancellation", "cost"}
+var SortKeys = []string{"login", "organization", "last-activity", "days-idle", "grant", "created", "pending-cancellation", "cost"}
 
 var sortBy = map[string]func(a, b Row) int{
-	"login":         func(a, b Row) int { return cmp.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) },
+	"login": func(a, b Row) int { return cmp.Compare(strings.ToLower(a.Login), strings.ToLower(b.Login)) },
+	"organization": func(a, b Row) int {
+		return cmp.Compare(strings.ToLower(a.Organization), strings.ToLower(b.Organization))
+	},
 	"last-activity": func(a, b Row) int { return cmp.Compare(unix(a.LastActivityAt), unix(b.LastActivityAt)) },
 	"days-idle":     func(a, b Row) int { return cmp.Compare(a.DaysIdle, b.DaysIdle) },
 	"grant":         func(a, b Row) int { return cmp.Compare(grant(a), grant(b)) },

@@ -3,36 +3,63 @@ package seed
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
+	"reflect"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// Export reads the whole state of st, in one transaction, as a seed
-// document that loads into an empty database to the same state: every id,
-// time and setting that an answer of the API shows. Tokens are written by
-// their hash (token_sha256), the only form stored; revoked tokens are left
-// out, since they open nothing. Entries are in id order, defaults are left
-// out, times are RFC 3339 in UTC.
+// Format is the text an export is written in.
+type Format int
+
+const (
+	JSON Format = iota // indented, as Document.WriteJSON writes
+	YAML               // as Document.WriteYAML writes
+)
+
+// WriteExport writes the whole state of st, read in one snapshot, to w as
+// a seed document that loads into an empty database to the same state:
+// every id, time and setting that an answer of the API shows. Tokens are
+// written by their hash (token_sha256), the only form stored; revoked
+// tokens are left out, since they open nothing, and so are the users
+// named in leaveOut with their tokens. Entries are in id order, defaults
+// are left out, times are RFC 3339 in UTC.
 //
 // Copilot grants, residual seats and activity of users who are no longer
 // members of the organization show in no answer and are left out: a seed
 // document may give them only to members.
-func Export(ctx context.Context, st *store.Store) (*Document, error) {
-	var d *Document
-	err := st.Tx(ctx, func(tx *store.Tx) error {
-		x := &exporter{ctx: ctx, tx: tx}
-		var err error
-		d, err = x.export()
-		return err
+//
+// The document is written as it is read, a row at a time: memory does not
+// grow with the number of users or seats. The text is what the Document
+// that Export returns writes.
+func WriteExport(ctx context.Context, st *store.Store, w io.Writer, f Format, leaveOut ...string) error {
+	write := writeJSON
+	if f == YAML {
+		write = writeYAML
+	}
+	return st.Snapshot(ctx, func(tx *store.Tx) error {
+		x := &exporter{ctx: ctx, tx: tx, leaveOut: map[string]bool{}}
+		for _, login := range leaveOut {
+			x.leaveOut[seatkeeper.LoginKey(login)] = true
+		}
+		top, err := x.document()
+		if err != nil {
+			return err
+		}
+		return write(w, top)
 	})
-	return d, err
+}
+
+// Export is WriteExport's document, whole.
+func Export(ctx context.Context, st *store.Store, leaveOut ...string) (*Document, error) {
+	var buf bytes.Buffer
+	if err := WriteExport(ctx, st, &buf, JSON, leaveOut...); err != nil {
+		return nil, err
+	}
+	return Parse(buf.Bytes())
 }
 
 // JSON is the document as indented JSON, ending in a newline.
@@ -44,14 +71,6 @@ func (d *Document) JSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteJSON writes the document to w as JSON() has it.
-func (d *Document) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
-}
-
 // YAML is the document as YAML (see WriteYAML).
 func (d *Document) YAML() ([]byte, error) {
 	var buf bytes.Buffer
@@ -61,14 +80,28 @@ func (d *Document) YAML() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// exporter builds the entries of an export. Enterprises, their teams and
+// organizations are read first, whole: there are few, and entries refer
+// to them by slug and login. Everything that grows with users (users,
+// memberships, team members, seats, activity, tokens) is read by a source
+// as it is written. A source reading rows yields only leaf entries (those
+// without lists of their own), so that one query runs at a time.
+//
+// A section of the document is one source: a key of Document, Enterprise
+// or Organization is written by adding its field to the type and a
+// function giving its entries to the lists of document, enterprise or
+// organization.
 type exporter struct {
-	ctx context.Context
-	tx  *store.Tx
+	ctx      context.Context
+	tx       *store.Tx
+	leaveOut map[string]bool // login keys of users left out
 
-	users       map[int64]string // login by id
-	orgs        map[int64]string
-	enterprises map[int64]string // slug by id
-	eteams      map[int64]string // enterprise team slug by id
+	orgs        []seatkeeper.Organization
+	enterprises []seatkeeper.Enterprise
+	orgLogins   map[int64]string
+	entSlugs    map[int64]string // enterprise slug by id
+	eteams      map[int64][]seatkeeper.EnterpriseTeam
+	eteamSlugs  map[int64]string // enterprise team slug by id
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -80,103 +113,117 @@ func tsPtr(t *time.Time) string {
 	return ts(*t)
 }
 
-func (x *exporter) export() (*Document, error) {
-	ctx, tx := x.ctx, x.tx
-	d := &Document{}
-	users, err := tx.Users(ctx)
-	if err != nil {
-		return nil, err
-	}
-	x.users = map[int64]string{}
-	for _, u := range users {
-		x.users[u.ID] = u.Login
-		d.Users = append(d.Users, User{
-			Login: u.Login, ID: u.ID, Name: u.Name, Email: u.Email, SiteAdmin: u.SiteAdmin,
-			CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt),
-		})
-	}
-
-	ents, err := tx.Enterprises(ctx)
-	if err != nil {
-		return nil, err
-	}
-	x.enterprises, x.eteams = map[int64]string{}, map[int64]string{}
-	for _, e := range ents {
-		x.enterprises[e.ID] = e.Slug
-		out, err := x.enterprise(e)
-		if err != nil {
-			return nil, err
+// listOf is a source of the entries made of items by entryOf.
+func listOf[T any](items []T, entryOf func(T) (entry, error)) source {
+	return func(yield func(entry) error) error {
+		for _, it := range items {
+			e, err := entryOf(it)
+			if err != nil {
+				return err
+			}
+			if err := yield(e); err != nil {
+				return err
+			}
 		}
-		d.Enterprises = append(d.Enterprises, out)
+		return nil
 	}
-
-	orgs, err := tx.Orgs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	x.orgs = map[int64]string{}
-	for _, o := range orgs {
-		x.orgs[o.ID] = o.Login
-		out, err := x.org(o)
-		if err != nil {
-			return nil, err
-		}
-		d.Organizations = append(d.Organizations, out)
-	}
-
-	tokens, err := tx.Tokens(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tokens {
-		if t.RevokedAt != nil {
-			continue
-		}
-		d.Tokens = append(d.Tokens, Token{
-			TokenSHA256: t.Hash, Hint: t.Hint, Kind: string(t.Kind),
-			User: x.users[t.UserID], Organization: x.orgs[t.OrgID],
-			Scopes: t.Scopes, Permissions: t.Permissions, ExpiresAt: tsPtr(t.ExpiresAt),
-			Note: t.Note, CreatedAt: ts(t.CreatedAt),
-		})
-	}
-	return d, nil
 }
 
-func (x *exporter) enterprise(e seatkeeper.Enterprise) (Enterprise, error) {
+// rows is a source of leaf entries, one for each row read by read; a nil
+// entry (skip) leaves the row out.
+func rows[R any, T any](read func(func(R) error) error, entryOf func(R) (T, bool)) source {
+	return func(yield func(entry) error) error {
+		return read(func(r R) error {
+			v, ok := entryOf(r)
+			if !ok {
+				return nil
+			}
+			return yield(leafEntry(v))
+		})
+	}
+}
+
+func (x *exporter) document() (entry, error) {
+	ctx, tx := x.ctx, x.tx
+	var err error
+	if x.enterprises, err = tx.Enterprises(ctx); err != nil {
+		return entry{}, err
+	}
+	x.entSlugs, x.eteams, x.eteamSlugs = map[int64]string{}, map[int64][]seatkeeper.EnterpriseTeam{}, map[int64]string{}
+	for _, e := range x.enterprises {
+		x.entSlugs[e.ID] = e.Slug
+		teams, err := tx.EnterpriseTeams(ctx, e.ID)
+		if err != nil {
+			return entry{}, err
+		}
+		x.eteams[e.ID] = teams
+		for _, t := range teams {
+			x.eteamSlugs[t.ID] = t.Slug
+		}
+	}
+	if x.orgs, err = tx.Orgs(ctx); err != nil {
+		return entry{}, err
+	}
+	x.orgLogins = map[int64]string{}
+	for _, o := range x.orgs {
+		x.orgLogins[o.ID] = o.Login
+	}
+	return entry{v: reflect.ValueOf(Document{}), lists: map[string]source{
+		"Users":         rows(func(fn func(seatkeeper.User) error) error { return tx.EachUser(ctx, fn) }, x.user),
+		"Enterprises":   listOf(x.enterprises, x.enterprise),
+		"Organizations": listOf(x.orgs, x.organization),
+		"Tokens":        rows(func(fn func(store.Named[seatkeeper.Token]) error) error { return tx.EachToken(ctx, fn) }, x.token),
+	}}, nil
+}
+
+func (x *exporter) user(u seatkeeper.User) (User, bool) {
+	return User{
+		Login: u.Login, ID: u.ID, Name: u.Name, Email: u.Email, SiteAdmin: u.SiteAdmin,
+		CreatedAt: ts(u.CreatedAt), UpdatedAt: ts(u.UpdatedAt),
+	}, !x.leaveOut[seatkeeper.LoginKey(u.Login)]
+}
+
+func (x *exporter) token(n store.Named[seatkeeper.Token]) (Token, bool) {
+	t := n.Row
+	return Token{
+		TokenSHA256: t.Hash, Hint: t.Hint, Kind: string(t.Kind),
+		User: n.Login, Organization: x.orgLogins[t.OrgID],
+		Scopes: t.Scopes, Permissions: t.Permissions, ExpiresAt: tsPtr(t.ExpiresAt),
+		Note: t.Note, CreatedAt: ts(t.CreatedAt),
+	}, t.RevokedAt == nil && !x.leaveOut[seatkeeper.LoginKey(n.Login)]
+}
+
+func (x *exporter) enterprise(e seatkeeper.Enterprise) (entry, error) {
+	ctx, tx := x.ctx, x.tx
 	out := Enterprise{Slug: e.Slug, ID: e.ID, Name: e.Name, CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt)}
 	if out.Name == e.Slug {
 		out.Name = ""
 	}
-	owners, err := x.tx.EnterpriseOwners(x.ctx, e.ID)
+	owners, err := tx.EnterpriseOwners(ctx, e.ID)
 	if err != nil {
-		return out, err
+		return entry{}, err
 	}
 	for _, u := range owners {
 		out.Owners = append(out.Owners, u.Login)
 	}
-	teams, err := x.tx.EnterpriseTeams(x.ctx, e.ID)
-	if err != nil {
-		return out, err
-	}
-	for _, t := range teams {
-		x.eteams[t.ID] = t.Slug
-		rows, err := x.tx.EnterpriseTeamMemberRows(x.ctx, t.ID)
-		if err != nil {
-			return out, err
-		}
-		et := EnterpriseTeam{Name: t.Name, ID: t.ID, Slug: t.Slug, Description: t.Description,
-			CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt)}
-		for _, m := range rows {
-			et.Members = append(et.Members, TeamMember{Login: x.users[m.UserID], JoinedAt: ts(m.JoinedAt)})
-		}
-		out.Teams = append(out.Teams, et)
-	}
-	return out, nil
+	return entry{v: reflect.ValueOf(out), lists: map[string]source{
+		"Teams": listOf(x.eteams[e.ID], func(t seatkeeper.EnterpriseTeam) (entry, error) {
+			et := EnterpriseTeam{Name: t.Name, ID: t.ID, Slug: t.Slug, Description: t.Description,
+				CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt)}
+			return entry{v: reflect.ValueOf(et), lists: map[string]source{
+				"Members": rows(func(fn func(store.Named[store.TeamMemberRow]) error) error {
+					return tx.EachEnterpriseTeamMember(ctx, t.ID, fn)
+				}, func(m store.Named[store.TeamMemberRow]) (TeamMember, bool) {
+					return TeamMember{Login: m.Login, JoinedAt: ts(m.Row.JoinedAt)}, true
+				}),
+			}}, nil
+		}),
+	}}, nil
 }
 
-func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
+func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 	ctx, tx := x.ctx, x.tx
-	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.enterprises[o.EnterpriseID], Name: o.Name, Description: o.Description,
+	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.entSlugs[o.EnterpriseID], Name: o.Name, Description: o.Description,
 		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt)}
 
 	sub, err := tx.Subscription(ctx, o.ID)
@@ -189,109 +236,87 @@ func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
 			CLI: sub.CLI, BillingCycleDay: &day, CreatedAt: ts(sub.CreatedAt), UpdatedAt: ts(sub.UpdatedAt),
 		}
 	case !seatkeeper.IsNotFound(err):
-		return out, err
+		return entry{}, err
 	}
-
-	ms, err := tx.Memberships(ctx, o.ID)
-	if err != nil {
-		return out, err
-	}
-	members := map[int64]bool{}
-	for _, m := range ms {
-		members[m.UserID] = true
-		mm := Member{Login: x.users[m.UserID], Role: m.Role, State: m.State, CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
-		if mm.Role == seatkeeper.RoleMember {
-			mm.Role = ""
-		}
-		if mm.State == seatkeeper.StateActive {
-			mm.State = ""
-		}
-		out.Members = append(out.Members, mm)
-	}
-
 	teams, err := tx.Teams(ctx, o.ID)
 	if err != nil {
-		return out, err
+		return entry{}, err
 	}
 	slugs := map[int64]string{}
 	for _, t := range teams {
 		slugs[t.ID] = t.Slug
 	}
-	for _, t := range teams {
-		rows, err := tx.TeamMemberRows(ctx, t.ID)
-		if err != nil {
-			return out, err
-		}
-		tt := Team{Name: t.Name, ID: t.ID, Slug: t.Slug, Description: t.Description, Privacy: t.Privacy,
-			NotificationSetting: t.NotificationSetting, Permission: t.Permission, Parent: slugs[t.ParentID],
-			CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt)}
-		for _, m := range rows {
-			if !members[m.UserID] {
-				continue // a seed gives teams only org members
-			}
-			tm := TeamMember{Login: x.users[m.UserID], Role: m.Role, JoinedAt: ts(m.JoinedAt)}
-			if tm.Role == "member" {
-				tm.Role = ""
-			}
-			tt.Members = append(tt.Members, tm)
-		}
-		out.Teams = append(out.Teams, tt)
-	}
 
-	grants, err := tx.Grants(ctx, o.ID)
-	if err != nil {
-		return out, err
+	lists := map[string]source{
+		"Members": rows(func(fn func(store.Named[seatkeeper.Membership]) error) error { return tx.EachMembership(ctx, o.ID, fn) },
+			func(n store.Named[seatkeeper.Membership]) (Member, bool) {
+				m := n.Row
+				mm := Member{Login: n.Login, Role: m.Role, State: m.State, CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
+				if mm.Role == seatkeeper.RoleMember {
+					mm.Role = ""
+				}
+				if mm.State == seatkeeper.StateActive {
+					mm.State = ""
+				}
+				return mm, true
+			}),
+		"Teams": listOf(teams, func(t seatkeeper.Team) (entry, error) {
+			tt := Team{Name: t.Name, ID: t.ID, Slug: t.Slug, Description: t.Description, Privacy: t.Privacy,
+				NotificationSetting: t.NotificationSetting, Permission: t.Permission, Parent: slugs[t.ParentID],
+				CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt)}
+			return entry{v: reflect.ValueOf(tt), lists: map[string]source{
+				// A seed gives teams only org members.
+				"Members": rows(func(fn func(store.Named[store.TeamMemberRow]) error) error {
+					return tx.EachTeamMember(ctx, o.ID, t.ID, fn)
+				},
+					func(n store.Named[store.TeamMemberRow]) (TeamMember, bool) {
+						tm := TeamMember{Login: n.Login, Role: n.Row.Role, JoinedAt: ts(n.Row.JoinedAt)}
+						if tm.Role == "member" {
+							tm.Role = ""
+						}
+						return tm, true
+					}),
+			}}, nil
+		}),
 	}
-	for _, g := range grants {
-		s := Seat{CreatedAt: ts(g.CreatedAt), UpdatedAt: ts(g.UpdatedAt)}
-		if d := g.PendingCancellationDate; d != nil {
-			s.PendingCancellationDate = d.String()
-		}
-		switch g.Kind {
-		case seatkeeper.GrantUser:
-			if !members[g.UserID] {
-				continue
-			}
-			s.User = x.users[g.UserID]
-		case seatkeeper.GrantTeam:
-			s.Team = slugs[g.TeamID]
-		case seatkeeper.GrantEnterpriseTeam:
-			s.EnterpriseTeam = x.eteams[g.EnterpriseTeamID]
-		default:
-			return out, fmt.Errorf("export: grant %d of unknown kind", g.ID)
-		}
-		out.Seats = append(out.Seats, s)
+	if out.Copilot != nil { // nothing of Copilot can load without it
+		lists["Seats"] = x.seats(o.ID, slugs)
+		lists["ResidualSeats"] = rows(func(fn func(store.Named[store.ResidualSeat]) error) error { return tx.EachResidualSeat(ctx, o.ID, fn) },
+			func(n store.Named[store.ResidualSeat]) (ResidualSeat, bool) {
+				r := n.Row
+				return ResidualSeat{
+					User: n.Login, Team: slugs[r.TeamID], EnterpriseTeam: x.eteamSlugs[r.EnterpriseTeamID],
+					CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt), PendingCancellationDate: r.PendingCancellationDate.String(),
+				}, true
+			})
+		lists["Activity"] = rows(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) },
+			func(n store.Named[seatkeeper.Activity]) (Activity, bool) {
+				return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
+			})
 	}
+	return entry{v: reflect.ValueOf(out), lists: lists}, nil
+}
 
-	residuals, err := tx.ResidualSeatRows(ctx, o.ID)
-	if err != nil {
-		return out, err
-	}
-	for _, r := range residuals {
-		if !members[r.UserID] {
-			continue
-		}
-		out.ResidualSeats = append(out.ResidualSeats, ResidualSeat{
-			User: x.users[r.UserID], Team: slugs[r.TeamID], EnterpriseTeam: x.eteams[r.EnterpriseTeamID],
-			CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt), PendingCancellationDate: r.PendingCancellationDate.String(),
+// seats is the source of an org's grants; slugs are its teams' slugs.
+func (x *exporter) seats(orgID int64, slugs map[int64]string) source {
+	return func(yield func(entry) error) error {
+		return x.tx.EachGrant(x.ctx, orgID, func(n store.Named[seatkeeper.Grant]) error {
+			g := n.Row
+			s := Seat{CreatedAt: ts(g.CreatedAt), UpdatedAt: ts(g.UpdatedAt)}
+			if d := g.PendingCancellationDate; d != nil {
+				s.PendingCancellationDate = d.String()
+			}
+			switch g.Kind {
+			case seatkeeper.GrantUser:
+				s.User = n.Login
+			case seatkeeper.GrantTeam:
+				s.Team = slugs[g.TeamID]
+			case seatkeeper.GrantEnterpriseTeam:
+				s.EnterpriseTeam = x.eteamSlugs[g.EnterpriseTeamID]
+			default:
+				return fmt.Errorf("export: grant %d of unknown kind", g.ID)
+			}
+			return yield(leafEntry(s))
 		})
 	}
-
-	activity, err := tx.OrgActivityOf(ctx, o.ID, store.Users{})
-	if err != nil {
-		return out, err
-	}
-	for _, id := range slices.Sorted(maps.Keys(activity)) {
-		if !members[id] {
-			continue
-		}
-		a := activity[id]
-		out.Activity = append(out.Activity, Activity{
-			User: x.users[id], LastActivityAt: tsPtr(a.LastActivityAt), LastActivityEditor: a.LastActivityEditor,
-		})
-	}
-	if out.Copilot == nil { // nothing of Copilot can load without it
-		out.Seats, out.ResidualSeats, out.Activity = nil, nil, nil
-	}
-	return out, nil
 }

@@ -293,18 +293,30 @@ func Parse(data []byte) (*Document, error) {
 	}
 }
 
-var unknownKey = regexp.MustCompile(`^(line \d+): field (.+) not found in type \S+$`)
+var (
+	unknownKey  = regexp.MustCompile(`^(line \d+): field (.+) not found in type \S+$`)
+	loginMember = regexp.MustCompile("^(line \\d+): cannot unmarshal !!str `(.*)` into seed\\.Member$")
+)
+
+// yamlErrorsShown is how many of a document's decoding errors an error
+// names; the rest are counted.
+const yamlErrorsShown = 3
 
 // yamlError turns a decoding error into a KindInvalid error, naming unknown
-// keys in the document's terms rather than Go's.
+// keys and misshapen entries in the document's terms rather than Go's.
 func yamlError(err error) error {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
 		return invalid("%s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	msgs := make([]string, len(te.Errors))
-	for i, m := range te.Errors {
-		msgs[i] = unknownKey.ReplaceAllString(m, `$1: unknown key "$2"`)
+	msgs := make([]string, 0, yamlErrorsShown+1)
+	for _, m := range te.Errors[:min(len(te.Errors), yamlErrorsShown)] {
+		m = unknownKey.ReplaceAllString(m, `$1: unknown key "$2"`)
+		m = loginMember.ReplaceAllString(m, `$1: an organization member is a mapping such as {login: $2}, not a bare login`)
+		msgs = append(msgs, m)
+	}
+	if n := len(te.Errors) - yamlErrorsShown; n > 0 {
+		msgs = append(msgs, fmt.Sprintf("and %d more", n))
 	}
 	return invalid("%s", strings.Join(msgs, "; "))
 }

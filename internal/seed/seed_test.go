@@ -347,6 +347,10 @@ func TestLoadInvalid(t *testing.T) {
 	}{
 		// Parsing.
 		{"unknown key", "user: []", `line 1: unknown key "user"`},
+		{"bare org member", "users: [{login: a}]\norganizations: [{login: o, members: [a]}]",
+			`line 2: an organization member is a mapping such as {login: a}, not a bare login`},
+		{"many errors", "users: [{login: a, x: 1}, {login: b, x: 1}, {login: c, x: 1}, {login: d, x: 1}, {login: e, x: 1}]",
+			`line 1: unknown key "x"; line 1: unknown key "x"; line 1: unknown key "x"; and 2 more`},
 		{"unknown nested key", orgDoc("    teams:\n      - {name: Beta, privcy: closed}\n"), `line 8: unknown key "privcy"`},
 		{"wrong type", "users: [{login: nova, id: seven}]", "line 1: cannot unmarshal !!str `seven` into int64"},
 		{"two documents", "users: []\n---\nusers: []\n", "a seed file holds a single YAML document"},
@@ -690,5 +694,42 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := seed.Parse([]byte(`{"users": [{"login": "a", "admin": true}]}`)); err == nil || err.Error() != `line 1: unknown key "admin"` {
 		t.Errorf("unknown JSON key: %v", err)
+	}
+}
+
+// TestLoadProgressByRows: one big organization is reported as its rows are
+// written, never more than 1,000 rows between two reports.
+func TestLoadProgressByRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("users:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "  - {login: u%04d}\n", i)
+	}
+	b.WriteString("organizations:\n  - login: big\n    copilot: {}\n    members:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "      - {login: u%04d}\n", i)
+	}
+	b.WriteString("    seats:\n")
+	for i := range 2500 {
+		fmt.Fprintf(&b, "      - {user: u%04d}\n", i)
+	}
+	d, err := seed.Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls [][2]int
+	d.Progress = func(done, total int) { calls = append(calls, [2]int{done, total}) }
+	if err := d.Load(context.Background(), storetest.Open(t, store.SQLite), now); err != nil {
+		t.Fatal(err)
+	}
+	last := 0
+	for _, c := range calls {
+		if c[1] != 7501 || c[0]-last > 1000 || c[0] <= last {
+			t.Fatalf("progress calls %v: want steps of 1 to 1,000 rows of 7,501", calls)
+		}
+		last = c[0]
+	}
+	if last != 7501 {
+		t.Errorf("progress ends at %d of 7,501", last)
 	}
 }

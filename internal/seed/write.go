@@ -31,8 +31,8 @@ type plan struct {
 	orgs        []orgPlan
 	tokens      []tokenPlan
 
-	progress func(done, total int) // Document.Progress
-	done     int
+	progress    func(done, total int) // Document.Progress
+	done, total int
 }
 
 type userPlan struct {
@@ -101,49 +101,81 @@ type tokenPlan struct {
 }
 
 // write creates everything the plan holds, each entry after those it
-// refers to.
+// refers to, reporting progress at least every progressRows entries.
 func (p *plan) write(ctx context.Context, tx *store.Tx) error {
-	total := len(p.users) + len(p.enterprises) + len(p.tokens)
+	p.total = len(p.users) + len(p.tokens)
+	for _, e := range p.enterprises {
+		p.total += e.entries()
+	}
 	for _, o := range p.orgs {
-		total += o.entries()
+		p.total += o.entries()
 	}
 	if err := p.writeUsers(ctx, tx); err != nil {
 		return err
 	}
-	p.wrote(len(p.users), total)
 	for _, e := range p.enterprises {
 		if err := p.writeEnterprise(ctx, tx, e); err != nil {
 			return err
 		}
-		p.wrote(1, total)
 	}
 	for _, o := range p.orgs {
 		if err := p.writeOrg(ctx, tx, o); err != nil {
 			return err
 		}
-		p.wrote(o.entries(), total)
 	}
 	for _, t := range p.tokens {
 		t.token.UserID, t.token.OrgID = t.user.ID(), t.org.ID()
 		if err := tx.CreateToken(ctx, &t.token); err != nil {
 			return err
 		}
+		p.wrote(1)
 	}
-	p.wrote(len(p.tokens), total)
 	return nil
 }
 
-// entries counts what progress counts of an organization: itself, its
-// members, teams, grants, residual seats and activity.
-func (o orgPlan) entries() int {
-	return 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity)
+// progressRows is the most rows written in bulk between two reports of
+// progress.
+const progressRows = 1000
+
+// inChunks writes rows with write, progressRows at a time, reporting each
+// chunk written.
+func inChunks[T any](p *plan, rows []T, write func([]T) error) error {
+	for len(rows) > 0 {
+		n := min(len(rows), progressRows)
+		if err := write(rows[:n]); err != nil {
+			return err
+		}
+		p.wrote(n)
+		rows = rows[n:]
+	}
+	return nil
 }
 
-// wrote reports n more entries written, of total.
-func (p *plan) wrote(n, total int) {
+// entries counts what progress counts of an enterprise: itself, its
+// teams and their members.
+func (e enterprisePlan) entries() int {
+	n := 1 + len(e.teams)
+	for _, t := range e.teams {
+		n += len(t.members)
+	}
+	return n
+}
+
+// entries counts what progress counts of an organization: itself, its
+// members, teams and their members, grants, residual seats and activity.
+func (o orgPlan) entries() int {
+	n := 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity)
+	for _, t := range o.teams {
+		n += len(t.members)
+	}
+	return n
+}
+
+// wrote reports n more entries written.
+func (p *plan) wrote(n int) {
 	p.done += n
 	if p.progress != nil {
-		p.progress(p.done, total)
+		p.progress(p.done, p.total)
 	}
 }
 
@@ -152,6 +184,7 @@ func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePl
 		return err
 	}
 	e.ref.id = e.enterprise.ID
+	p.wrote(1)
 	for _, owner := range e.owners {
 		if err := tx.AddEnterpriseOwner(ctx, e.ref.id, owner.id); err != nil {
 			return err
@@ -163,10 +196,12 @@ func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePl
 			return err
 		}
 		t.ref.id = t.team.ID
+		p.wrote(1)
 		for _, m := range t.members {
 			if err := tx.AddEnterpriseTeamMember(ctx, t.ref.id, m.user.id, m.joined); err != nil {
 				return err
 			}
+			p.wrote(1)
 		}
 	}
 	return nil
@@ -185,6 +220,7 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			return err
 		}
 	}
+	p.wrote(1)
 	// Active memberships go in bulk; an invitation is written one by one
 	// with the invitation record it carries.
 	var active []seatkeeper.Membership
@@ -197,8 +233,9 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		if err := tx.PutMembership(ctx, m.membership); err != nil {
 			return err
 		}
+		p.wrote(1)
 	}
-	if err := tx.BulkMemberships(ctx, active); err != nil {
+	if err := inChunks(p, active, func(ms []seatkeeper.Membership) error { return tx.BulkMemberships(ctx, ms) }); err != nil {
 		return err
 	}
 	for _, t := range o.teams {
@@ -207,10 +244,12 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			return err
 		}
 		t.ref.id = t.team.ID
+		p.wrote(1)
 		for _, m := range t.members {
 			if err := tx.AddTeamMember(ctx, t.ref.id, m.user.id, m.role, m.joined); err != nil {
 				return err
 			}
+			p.wrote(1)
 		}
 	}
 	first, err := tx.ReserveIDs(ctx, store.SeqGrants, int64(len(o.grants)))
@@ -230,7 +269,7 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		}
 		grants[i] = g.grant
 	}
-	if err := tx.BulkGrants(ctx, grants); err != nil {
+	if err := inChunks(p, grants, func(gs []seatkeeper.Grant) error { return tx.BulkGrants(ctx, gs) }); err != nil {
 		return err
 	}
 	for _, r := range o.residuals {
@@ -239,12 +278,15 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		if err := tx.PutResidualSeat(ctx, r.seat); err != nil {
 			return err
 		}
+		p.wrote(1)
 	}
-	acts := make(map[int64]seatkeeper.Activity, len(o.activity))
-	for _, a := range o.activity {
-		acts[a.user.id] = a.activity
-	}
-	return tx.BulkActivity(ctx, id, acts)
+	return inChunks(p, o.activity, func(as []activityPlan) error {
+		acts := make(map[int64]seatkeeper.Activity, len(as))
+		for _, a := range as {
+			acts[a.user.id] = a.activity
+		}
+		return tx.BulkActivity(ctx, id, acts)
+	})
 }
 
 // writeUsers inserts the document's users in bulk: explicit ids as given
@@ -279,5 +321,5 @@ func (p *plan) writeUsers(ctx context.Context, tx *store.Tx) error {
 		u.ref.id = u.user.ID
 		users[i] = u.user
 	}
-	return tx.BulkUsers(ctx, users)
+	return inChunks(p, users, func(us []seatkeeper.User) error { return tx.BulkUsers(ctx, us) })
 }

@@ -16,13 +16,18 @@ import (
 // the whole document would. The text is what yaml.v3 writes for the whole
 // document with an indent of 2.
 func (d *Document) WriteYAML(w io.Writer) error {
+	return writeYAML(w, docEntry(reflect.ValueOf(d).Elem()))
+}
+
+func writeYAML(w io.Writer, top entry) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	s := &yamlStream{w: bw}
-	if !s.fields(reflect.ValueOf(d).Elem(), 0, "") {
-		bw.WriteString("{}\n")
+	wrote, err := s.mapping(top, 0, "")
+	if err != nil {
+		return err
 	}
-	if s.err != nil {
-		return s.err
+	if !wrote {
+		bw.WriteString("{}\n")
 	}
 	return bw.Flush()
 }
@@ -30,62 +35,81 @@ func (d *Document) WriteYAML(w io.Writer) error {
 type yamlStream struct {
 	w   *bufio.Writer
 	buf bytes.Buffer
-	err error
 }
 
-// fields writes struct v's fields as a block mapping at indent; first, when
+// mapping writes e's fields as a block mapping at indent; first, when
 // set, replaces the indent of the mapping's first line (a list item's
 // "- "). It reports whether it wrote any field.
-func (s *yamlStream) fields(v reflect.Value, indent int, first string) bool {
-	t := v.Type()
+func (s *yamlStream) mapping(e entry, indent int, first string) (bool, error) {
+	t := e.v.Type()
 	wrote := false
-	for i := range t.NumField() {
-		name, omitEmpty := yamlTag(t.Field(i))
-		f := v.Field(i)
-		if name == "" || (omitEmpty && isEmpty(f)) {
-			continue
-		}
-		prefix := strings.Repeat(" ", indent)
+	prefix := func() string {
 		if !wrote && first != "" {
-			prefix = first
+			wrote = true
+			return first
 		}
 		wrote = true
-		if !streamed(f) {
-			s.leaf(map[string]any{name: f.Interface()}, indent, prefix)
+		return strings.Repeat(" ", indent)
+	}
+	for i := range t.NumField() {
+		name, omitEmpty := yamlTag(t.Field(i))
+		if name == "" {
 			continue
 		}
-		s.w.WriteString(prefix + name + ":\n")
-		for j := range f.Len() {
-			item := f.Index(j)
+		if src, ok := e.lists[t.Field(i).Name]; ok {
+			n := 0
 			dash := strings.Repeat(" ", indent+2) + "- "
-			if hasStreamedField(item) {
-				if !s.fields(item, indent+4, dash) {
-					s.w.WriteString(dash + "{}\n")
+			err := src(func(item entry) error {
+				if n == 0 {
+					s.w.WriteString(prefix() + name + ":\n")
 				}
-				continue
+				n++
+				return s.item(item, indent+4, dash)
+			})
+			if err != nil {
+				return wrote, err
 			}
-			s.leaf(item.Interface(), indent+4, dash)
+			if n == 0 && !omitEmpty {
+				if err := s.leaf(map[string]any{name: []any{}}, indent, prefix()); err != nil {
+					return wrote, err
+				}
+			}
+			continue
+		}
+		f := e.v.Field(i)
+		if omitEmpty && isEmpty(f) {
+			continue
+		}
+		if err := s.leaf(map[string]any{name: f.Interface()}, indent, prefix()); err != nil {
+			return wrote, err
 		}
 	}
-	return wrote
+	return wrote, nil
+}
+
+// item writes a list's entry at indent, its first line after dash.
+func (s *yamlStream) item(e entry, indent int, dash string) error {
+	if len(e.lists) == 0 {
+		return s.leaf(e.v.Interface(), indent, dash)
+	}
+	wrote, err := s.mapping(e, indent, dash)
+	if err == nil && !wrote {
+		s.w.WriteString(dash + "{}\n")
+	}
+	return err
 }
 
 // leaf writes v as yaml.v3 encodes it, its lines indented by indent, the
 // first one by first instead.
-func (s *yamlStream) leaf(v any, indent int, first string) {
-	if s.err != nil {
-		return
-	}
+func (s *yamlStream) leaf(v any, indent int, first string) error {
 	s.buf.Reset()
 	enc := yaml.NewEncoder(&s.buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(v); err != nil {
-		s.err = err
-		return
+		return err
 	}
 	if err := enc.Close(); err != nil {
-		s.err = err
-		return
+		return err
 	}
 	pad := strings.Repeat(" ", indent)
 	for i, line := range strings.SplitAfter(s.buf.String(), "\n") {
@@ -99,40 +123,29 @@ func (s *yamlStream) leaf(v any, indent int, first string) {
 		}
 		s.w.WriteString(line)
 	}
-}
-
-var marshaler = reflect.TypeFor[yaml.Marshaler]()
-
-// streamed reports whether f is a list written entry by entry: a slice of
-// structs that do not marshal themselves.
-func streamed(f reflect.Value) bool {
-	if f.Kind() != reflect.Slice {
-		return false
-	}
-	e := f.Type().Elem()
-	return e.Kind() == reflect.Struct && !e.Implements(marshaler)
-}
-
-func hasStreamedField(v reflect.Value) bool {
-	for i := range v.NumField() {
-		if name, _ := yamlTag(v.Type().Field(i)); name != "" && streamed(v.Field(i)) && v.Field(i).Len() > 0 {
-			return true
-		}
-	}
-	return false
+	return nil
 }
 
 func yamlTag(f reflect.StructField) (name string, omitEmpty bool) {
+	return tagOf(f, "yaml")
+}
+
+// tagOf reads a field's key and omitempty option from its tag of the
+// given encoding; name is empty for a field left out.
+func tagOf(f reflect.StructField, encoding string) (name string, omitEmpty bool) {
 	if !f.IsExported() {
 		return "", false
 	}
-	tag := f.Tag.Get("yaml")
+	tag := f.Tag.Get(encoding)
 	if tag == "-" {
 		return "", false
 	}
 	name, opts, _ := strings.Cut(tag, ",")
 	if name == "" {
-		name = strings.ToLower(f.Name)
+		name = f.Name
+		if encoding == "yaml" {
+			name = strings.ToLower(name)
+		}
 	}
 	return name, strings.Contains(opts, "omitempty")
 }

@@ -2,6 +2,7 @@ package seed_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"testing"
 
@@ -10,8 +11,8 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 )
 
-// TestWriteYAMLIsYAMLv3s: the streaming writer writes, byte for byte, what
-// yaml.v3 writes for the whole document, on documents using every key.
+// TestWriteYAMLIsYAMLv3s: the streaming writers write, byte for byte, what
+// yaml.v3 and encoding/json write for the whole document, on documents using every key.
 func TestWriteYAMLIsYAMLv3s(t *testing.T) {
 	example, err := os.ReadFile("../../examples/seed.yaml")
 	if err != nil {
@@ -36,6 +37,16 @@ func TestWriteYAMLIsYAMLv3s(t *testing.T) {
 		}
 		if string(got) != want.String() {
 			t.Errorf("%s: streamed\n%s\nwant (yaml.v3)\n%s", name, got, want.String())
+		}
+		var wantJSON bytes.Buffer
+		je := json.NewEncoder(&wantJSON)
+		je.SetEscapeHTML(false)
+		je.SetIndent("", "  ")
+		if err := je.Encode(d); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := d.JSON(); string(got) != wantJSON.String() {
+			t.Errorf("%s: streamed\n%s\nwant (encoding/json)\n%s", name, got, wantJSON.String())
 		}
 	}
 }

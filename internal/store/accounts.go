@@ -235,26 +235,41 @@ func queryAll[T any](ctx context.Context, o ops, scan func(interface{ Scan(...an
 // queryAllCap is queryAll for a query whose rows are expected to number
 // about n (a LIMIT): the result is allocated once, not grown row by row.
 func queryAllCap[T any](ctx context.Context, o ops, n int, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := o.query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query: %w", err)
-	}
-	defer rows.Close()
 	var out []T
 	if n > 0 {
 		out = make([]T, 0, n)
 	}
+	err := queryEach(ctx, o, scan, func(v T) error {
+		out = append(out, v)
+		return nil
+	}, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// queryEach runs a query and hands each row, scanned with scan, to fn as
+// it is read; an error from fn stops the reading and is returned as it is.
+func queryEach[T any](ctx context.Context, o ops, scan func(interface{ Scan(...any) error }) (T, error), fn func(T) error, query string, args ...any) error {
+	rows, err := o.query(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("store: query: %w", err)
+	}
+	defer rows.Close()
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: scan: %w", err)
+			return fmt.Errorf("store: scan: %w", err)
 		}
-		out = append(out, v)
+		if err := fn(v); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: rows: %w", err)
+		return fmt.Errorf("store: rows: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // prefixCols qualifies a column list with a table alias.

@@ -96,25 +96,29 @@ type TeamMemberRow struct {
 
 // TeamMemberRows lists a team's direct members in user id order.
 func (o ops) TeamMemberRows(ctx context.Context, teamID int64) ([]TeamMemberRow, error) {
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (TeamMemberRow, error) {
-		var m TeamMemberRow
-		var at int64
-		err := row.Scan(&m.UserID, &m.Role, &at)
-		m.JoinedAt = fromUnix(at)
-		return m, err
-	}, `SELECT user_id, role, created_at FROM team_members WHERE team_id = ? ORDER BY user_id`, teamID)
+	return queryAll(ctx, o, scanTeamMemberRow, `SELECT user_id, role, created_at FROM team_members WHERE team_id = ? ORDER BY user_id`, teamID)
+}
+
+func scanTeamMemberRow(row interface{ Scan(...any) error }) (TeamMemberRow, error) {
+	var m TeamMemberRow
+	var at int64
+	err := row.Scan(&m.UserID, &m.Role, &at)
+	m.JoinedAt = fromUnix(at)
+	return m, err
 }
 
 // EnterpriseTeamMemberRows lists an enterprise team's members in user id
 // order; Role is empty.
 func (o ops) EnterpriseTeamMemberRows(ctx context.Context, teamID int64) ([]TeamMemberRow, error) {
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (TeamMemberRow, error) {
-		var m TeamMemberRow
-		var at int64
-		err := row.Scan(&m.UserID, &at)
-		m.JoinedAt = fromUnix(at)
-		return m, err
-	}, `SELECT user_id, created_at FROM enterprise_team_members WHERE team_id = ? ORDER BY user_id`, teamID)
+	return queryAll(ctx, o, scanEnterpriseTeamMemberRow, `SELECT user_id, created_at FROM enterprise_team_members WHERE team_id = ? ORDER BY user_id`, teamID)
+}
+
+func scanEnterpriseTeamMemberRow(row interface{ Scan(...any) error }) (TeamMemberRow, error) {
+	var m TeamMemberRow
+	var at int64
+	err := row.Scan(&m.UserID, &at)
+	m.JoinedAt = fromUnix(at)
+	return m, err
 }
 
 // ResidualSeatRows lists an org's residual seats in user id order.

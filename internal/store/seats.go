@@ -330,21 +330,24 @@ func (o ops) residualSeats(ctx context.Context, orgID int64, users Users) ([]Res
 	if err != nil {
 		return nil, err
 	}
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (ResidualSeat, error) {
-		var r ResidualSeat
-		var team, eteam sql.NullInt64
-		var created, updated int64
-		var pending string
-		if err := row.Scan(&r.OrgID, &r.UserID, &team, &eteam, &created, &updated, &pending); err != nil {
-			return r, err
-		}
-		r.TeamID, r.EnterpriseTeamID = team.Int64, eteam.Int64
-		r.CreatedAt, r.UpdatedAt = fromUnix(created), fromUnix(updated)
-		d, err := seatkeeper.ParseDate(pending)
-		r.PendingCancellationDate = d
+	return queryAll(ctx, o, scanResidualSeat, `SELECT `+residualCols+` FROM copilot_residual_seats WHERE org_id = ?`+f, args...)
+}
+
+const residualCols = `org_id, user_id, team_id, enterprise_team_id, created_at, updated_at, pending_cancellation_date`
+
+func scanResidualSeat(row interface{ Scan(...any) error }) (ResidualSeat, error) {
+	var r ResidualSeat
+	var team, eteam sql.NullInt64
+	var created, updated int64
+	var pending string
+	if err := row.Scan(&r.OrgID, &r.UserID, &team, &eteam, &created, &updated, &pending); err != nil {
 		return r, err
-	}, `SELECT org_id, user_id, team_id, enterprise_team_id, created_at, updated_at, pending_cancellation_date
-		FROM copilot_residual_seats WHERE org_id = ?`+f, args...)
+	}
+	r.TeamID, r.EnterpriseTeamID = team.Int64, eteam.Int64
+	r.CreatedAt, r.UpdatedAt = fromUnix(created), fromUnix(updated)
+	d, err := seatkeeper.ParseDate(pending)
+	r.PendingCancellationDate = d
+	return r, err
 }
 
 // PutResidualSeat records (or replaces) a user's residual seat in an org.

@@ -241,6 +241,24 @@ func (s *Store) Tx(ctx context.Context, fn func(*Tx) error) error {
 	return s.txWith(ctx, s.serializable(), 0, fn)
 }
 
+// Snapshot runs fn in a read-only transaction that sees one state of the
+// database throughout: on SQLite a deferred transaction, which neither
+// waits for nor holds off writers (WAL); on PostgreSQL REPEATABLE READ.
+// It is never retried, so fn may pass on what it reads as it goes (an
+// export writing its output). fn must not write.
+func (s *Store) Snapshot(ctx context.Context, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&Tx{ops{q: tx, d: s.dialect, stmts: s.stmts, tx: tx, commits: &s.commits, dirt: &ledgerDirt{}}})
+}
+
 // LockedTx is Tx for writes that read, count and then write within one
 // scope (an organization's seats, say): transactions with the same key run
 // one at a time. On PostgreSQL the key is a session advisory lock taken
