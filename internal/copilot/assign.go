@@ -30,21 +30,25 @@ func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Sub
 // subscription already read: nil when its seats may be assigned and
 // cancelled, else GitHub's 422. The dashboard checks it before asking to
 // confirm.
-func Manageable(sub seatkeeper.Subscription) error {
+func Manageable(sub seatkeeper.Subscription) error { return manageable(sub, "organization") }
+
+// manageable is Manageable for the subscription of an account of the
+// given kind ("organization" or "enterprise"), which GitHub's texts name.
+func manageable(sub seatkeeper.Subscription, account string) error {
 	var msg, doc string
 	switch {
 	case sub.PublicCodeSuggestions == seatkeeper.PolicyUnconfigured:
-		msg, doc = "An organization owner must configure a public code suggestions policy for this organization.", DocSuggestionPolicy
+		msg, doc = "An %[1]s owner must configure a public code suggestions policy for this %[1]s.", DocSuggestionPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsUnconfigured:
-		msg, doc = "Your organization has access to GitHub Copilot but has not configured its user access policy. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has access to GitHub Copilot but has not configured its user access policy. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsAssignAll:
-		msg, doc = "Your organization has enabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has enabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsDisabled:
-		msg, doc = "Your organization has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	default:
 		return nil
 	}
-	return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
+	return seatkeeper.Errorf(seatkeeper.KindInvalid, msg, account).WithDoc(doc)
 }
 
 // manage runs one of the seat-management writes: one transaction under

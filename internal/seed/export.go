@@ -171,7 +171,66 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (Enterprise, error) {
 		}
 		out.Teams = append(out.Teams, et)
 	}
-	return out, nil
+	return out, x.enterpriseCopilot(e, &out)
+}
+
+// enterpriseCopilot exports an enterprise's direct members, billing
+// managers, own subscription, enterprise-level grants and activity.
+func (x *exporter) enterpriseCopilot(e seatkeeper.Enterprise, out *Enterprise) error {
+	for _, role := range []struct {
+		list func(context.Context, int64) ([]seatkeeper.User, error)
+		dst  *[]string
+	}{{x.tx.EnterpriseDirectMembers, &out.Members}, {x.tx.EnterpriseBillingManagers, &out.BillingManagers}} {
+		users, err := role.list(x.ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			*role.dst = append(*role.dst, u.Login)
+		}
+	}
+	var err error
+	if out.Copilot, err = copilotOf(x.tx.EnterpriseSubscription(x.ctx, e.ID)); err != nil || out.Copilot == nil {
+		return err
+	}
+	grants, err := x.tx.EnterpriseGrants(x.ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, g := range grants {
+		s := Seat{User: x.users[g.UserID], EnterpriseTeam: x.eteams[g.EnterpriseTeamID], CreatedAt: ts(g.CreatedAt), UpdatedAt: ts(g.UpdatedAt)}
+		if d := g.PendingCancellationDate; d != nil {
+			s.PendingCancellationDate = d.String()
+		}
+		out.Seats = append(out.Seats, s)
+	}
+	activity, err := x.tx.EnterpriseActivity(x.ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range activity {
+		out.Activity = append(out.Activity, Activity{
+			User: x.users[a.UserID], LastActivityAt: tsPtr(a.Activity.LastActivityAt), LastActivityEditor: a.Activity.LastActivityEditor,
+		})
+	}
+	return nil
+}
+
+// copilotOf exports a subscription read with its error: nil when there
+// is none.
+func copilotOf(sub seatkeeper.Subscription, err error) (*Copilot, error) {
+	if seatkeeper.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	day := sub.BillingCycleDay
+	return &Copilot{
+		PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
+		PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
+		CLI: sub.CLI, BillingCycleDay: &day, CreatedAt: ts(sub.CreatedAt), UpdatedAt: ts(sub.UpdatedAt),
+	}, nil
 }
 
 func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
@@ -179,16 +238,8 @@ func (x *exporter) org(o seatkeeper.Organization) (Organization, error) {
 	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.enterprises[o.EnterpriseID], Name: o.Name, Description: o.Description,
 		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt)}
 
-	sub, err := tx.Subscription(ctx, o.ID)
-	switch {
-	case err == nil:
-		day := sub.BillingCycleDay
-		out.Copilot = &Copilot{
-			PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
-			PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
-			CLI: sub.CLI, BillingCycleDay: &day, CreatedAt: ts(sub.CreatedAt), UpdatedAt: ts(sub.UpdatedAt),
-		}
-	case !seatkeeper.IsNotFound(err):
+	var err error
+	if out.Copilot, err = copilotOf(tx.Subscription(ctx, o.ID)); err != nil {
 		return out, err
 	}
 
