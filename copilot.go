@@ -173,8 +173,8 @@ type Activity struct {
 type Seat struct {
 	Org        Organization
 	Enterprise *Enterprise // an enterprise-level seat's enterprise; nil for an org's seat
-	User     User
-	PlanType string
+	User       User
+	PlanType   string
 	// Exactly one of Team and EnterpriseTeam is set when the seat is held
 	// through a team; both are nil for a direct (or assign_all) seat.
 	Team           *Team
