@@ -27,10 +27,19 @@ var CopilotWrite = Requirement{
 	},
 }
 
-// EnterpriseSeatsRead is who may list an enterprise's seats: its owners,
-// with manage_billing:copilot or read:enterprise (admin:enterprise implies
+// EnterpriseSeatsRead is who may list an enterprise's seats: its owners
+// and billing managers, with manage_billing:copilot or read:enterprise (admin:enterprise implies
 // it).
 var EnterpriseSeatsRead = Requirement{Scopes: []string{"manage_billing:copilot", "read:enterprise"}}
+
+// EnterpriseMemberSeatRead is who may read one member's seats in an
+// enterprise: its owners and billing managers, with manage_billing:copilot
+// or read:org (GitHub's documented scopes for this route).
+var EnterpriseMemberSeatRead = Requirement{Scopes: []string{"manage_billing:copilot", "read:org"}}
+
+// EnterpriseCopilotWrite is who may grant and cancel seats at an
+// enterprise: its owners, with manage_billing:copilot or admin:enterprise.
+var EnterpriseCopilotWrite = Requirement{Scopes: []string{"manage_billing:copilot", "admin:enterprise"}}
 
 // EnterpriseTeamsRead and EnterpriseTeamsWrite are who may list and create
 // an enterprise's teams: its owners, with read:enterprise or

@@ -7,10 +7,24 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
-// enterpriseOwner guards an enterprise route, checking as the enterprise
-// seat list does: a credential; a user's classic or OAuth token; the
-// enterprise exists; the scope (404); the user owns the enterprise (403).
-func (s *Server) enterpriseOwner(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error) http.Handler {
+// enterpriseHandler serves a route of an enterprise its guard found.
+type enterpriseHandler func(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error
+
+// enterpriseOwner guards an enterprise route for its owners, checking as
+// the enterprise seat list does: a credential; a user's classic or OAuth
+// token; the enterprise exists; the scope (404); the user owns the
+// enterprise (403, a billing manager included).
+func (s *Server) enterpriseOwner(req auth.Requirement, h enterpriseHandler) http.Handler {
+	return s.enterpriseGuard(req, false, h)
+}
+
+// enterpriseReader is enterpriseOwner for a read that the enterprise's
+// billing managers may make too.
+func (s *Server) enterpriseReader(req auth.Requirement, h enterpriseHandler) http.Handler {
+	return s.enterpriseGuard(req, true, h)
+}
+
+func (s *Server) enterpriseGuard(req auth.Requirement, billingManagers bool, h enterpriseHandler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
 		p, ok := principalFrom(r.Context())
@@ -31,13 +45,22 @@ func (s *Server) enterpriseOwner(req auth.Requirement, h func(w http.ResponseWri
 			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
 		}
 		owner, err := s.store.IsEnterpriseOwner(r.Context(), ent.ID, p.User.ID)
-		if err != nil {
+		if err != nil || owner {
+			if err == nil {
+				err = h(w, r, ent)
+			}
 			return err
 		}
-		if !owner {
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
+		manager, err := s.store.IsEnterpriseBillingManager(r.Context(), ent.ID, p.User.ID)
+		switch {
+		case err != nil:
+			return err
+		case manager && billingManagers:
+			return h(w, r, ent)
+		case manager:
+			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwnerOnly)
 		}
-		return h(w, r, ent)
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
 	})
 }
 
