@@ -55,10 +55,17 @@ func DistinctHolders(seats []seatkeeper.Seat) int {
 
 // EnterpriseMemberSeats answers GET /enterprises/{enterprise}/members/{username}/copilot:
 // every seat the user holds in the enterprise, in its orgs and at the
-// enterprise. 404 for an unknown user, one who is not a member, or one
-// with no seat; 422 when neither the enterprise nor any org of it has
-// Copilot.
+// enterprise, checking in the org route's order: 422 when neither the
+// enterprise nor any org of it has Copilot; 404 for an unknown user, one
+// who is not a member, or one with no seat.
 func (s *Service) EnterpriseMemberSeats(ctx context.Context, ent seatkeeper.Enterprise, username string) ([]seatkeeper.Seat, error) {
+	enabled, err := s.copilotInEnterprise(ctx, ent)
+	if err != nil {
+		return nil, err
+	}
+	if !enabled {
+		return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgEnterpriseNotEnabled).WithDoc(DocPlans)
+	}
 	user, err := s.Store.UserByLogin(ctx, username)
 	if err != nil {
 		return nil, err // Not Found
@@ -68,20 +75,13 @@ func (s *Service) EnterpriseMemberSeats(ctx context.Context, ent seatkeeper.Ente
 		return nil, err
 	}
 	if !member {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotEnterpriseMember).WithDoc(DocSeatDetails)
+		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotEnterpriseMember)
 	}
 	seats, err := s.enterpriseSeatsAt(ctx, ent, s.Clock.Now(), user.ID)
-	if err != nil || len(seats) > 0 {
-		return seats, err
+	if err == nil && len(seats) == 0 {
+		err = seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoEnterpriseSeat)
 	}
-	enabled, err := s.copilotInEnterprise(ctx, ent)
-	if err != nil {
-		return nil, err
-	}
-	if !enabled {
-		return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgEnterpriseNotEnabled).WithDoc(DocPlans)
-	}
-	return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoEnterpriseSeat).WithDoc(DocGrantAccess)
+	return seats, err
 }
 
 // copilotInEnterprise reports whether the enterprise or any org of it has
@@ -420,7 +420,7 @@ func (s *Service) RecordEnterpriseActivity(ctx context.Context, ent seatkeeper.E
 			return err
 		}
 		if len(rows) == 0 {
-			return seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoEnterpriseSeat).WithDoc(DocGrantAccess)
+			return seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoEnterpriseSeat)
 		}
 		if err := tx.PutEnterpriseActivity(ctx, ent.ID, user.ID, a); err != nil {
 			return err
