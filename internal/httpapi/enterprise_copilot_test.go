@@ -41,7 +41,7 @@ tokens:
 
 // entSeat is a seat as the enterprise routes answer it.
 type entSeat struct {
-	Assignee      struct{ Login string } `json:"assignee"`
+	Assignee      struct{ Login string }  `json:"assignee"`
 	Organization  *struct{ Login string } `json:"organization"`
 	AssigningTeam *struct {
 		Slug string `json:"slug"`
