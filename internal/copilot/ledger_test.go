@@ -250,7 +250,8 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 					return err
 				}
 				if rng.IntN(2) == 0 {
-					return tx.AddEnterpriseMember(ctx, ent.ID, uu.ID, clk.Now())
+					_, err := tx.AddEnterpriseMember(ctx, ent.ID, uu.ID, clk.Now())
+					return err
 				}
 				if err := tx.RemoveEnterpriseMember(ctx, ent.ID, uu.ID); !seatkeeper.IsNotFound(err) {
 					return err

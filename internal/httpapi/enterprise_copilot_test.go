@@ -195,3 +195,65 @@ func TestEnterpriseLevelSeats(t *testing.T) {
 		}
 	})
 }
+
+// TestControlEnterprise sets an enterprise up through the control API —
+// its own Copilot, a direct member, a billing manager, activity — and
+// checks each change through GitHub's enterprise routes.
+func TestControlEnterprise(t *testing.T) {
+	const doc = `users: [{login: boss}, {login: bill}, {login: carol}]
+enterprises: [{slug: acme, owners: [boss]}]
+tokens:
+  - {token: ghp_boss, kind: classic, user: boss, scopes: [manage_billing:copilot]}
+  - {token: ghp_bill, kind: classic, user: bill, scopes: [manage_billing:copilot]}
+`
+	const (
+		ctl  = "/_seatkeeper/enterprises/acme"
+		list = "/enterprises/acme/copilot/billing/seats"
+	)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newControlEnv(t, st, time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC), doc, serverConfig{})
+		steps := []struct {
+			method, path, token, body string
+			status                    int
+			answer                    string
+		}{
+			{"POST", "/enterprises/acme/copilot/billing/selected_users", "ghp_boss", `{"selected_usernames":["carol"]}`, 422,
+				"Copilot Business is not enabled for this enterprise."},
+			{"PUT", ctl + "/copilot", adminToken, `{"seat_management_setting":"assign_all"}`, 422, "assign_all"},
+			{"PUT", ctl + "/copilot", adminToken, `{"public_code_suggestions":"block","billing_cycle_day":9}`, 201, `"enterprise":"acme"`},
+			{"PUT", ctl + "/copilot", adminToken, `{"plan_type":"enterprise"}`, 200, `"billing_cycle_day":9`},
+			{"PUT", "/_seatkeeper/enterprises/nope/copilot", adminToken, `{}`, 404, `No enterprise named \"nope\".`},
+			{"POST", "/enterprises/acme/copilot/billing/selected_users", "ghp_boss", `{"selected_usernames":["carol"]}`, 404,
+				"One or more users do not exist in this enterprise: carol"},
+			{"PUT", ctl + "/members/carol", adminToken, ``, 201, `"role":"member"`},
+			{"PUT", ctl + "/members/carol", adminToken, ``, 200, `"user":"carol"`},
+			{"POST", "/enterprises/acme/copilot/billing/selected_users", "ghp_boss", `{"selected_usernames":["carol"]}`, 201, `{"seats_created":1}`},
+			{"POST", ctl + "/members/carol/copilot/activity", adminToken, `{"last_activity_editor":"vscode/1.0","last_activity_at":"2026-03-19T08:00:00Z"}`,
+				200, `"enterprise":"acme"`},
+			{"GET", list, "ghp_boss", ``, 200, `"last_activity_at":"2026-03-19T08:00:00Z"`},
+			{"GET", list, "ghp_bill", ``, 403, "Must be an enterprise owner or billing manager to access this resource."},
+			{"PUT", ctl + "/billing_managers/bill", adminToken, ``, 201, `"role":"billing_manager"`},
+			{"GET", list, "ghp_bill", ``, 200, `"total_seats":1`},
+			{"DELETE", "/enterprises/acme/copilot/billing/selected_users", "ghp_bill", `{"selected_usernames":["carol"]}`, 403,
+				"Must be an enterprise owner to access this resource."},
+			{"DELETE", ctl + "/billing_managers/bill", adminToken, ``, 204, ``},
+			{"DELETE", ctl + "/billing_managers/bill", adminToken, ``, 404, "bill is not a billing_manager of the enterprise acme."},
+			{"GET", list, "ghp_bill", ``, 403, "Must be an enterprise owner or billing manager to access this resource."},
+			// Leaving the enterprise ends the seat at once.
+			{"DELETE", ctl + "/members/carol", adminToken, ``, 204, ``},
+			{"GET", list, "ghp_boss", ``, 200, `{"total_seats":0,"seats":[]}`},
+			{"POST", ctl + "/members/carol/copilot/activity", adminToken, `{}`, 404, "No seat found for this user in this enterprise."},
+			{"PUT", ctl + "/members/carol", adminToken, ``, 201, ``},
+			{"POST", "/enterprises/acme/copilot/billing/selected_users", "ghp_boss", `{"selected_usernames":["carol"]}`, 201, `{"seats_created":1}`},
+			{"DELETE", ctl + "/copilot", adminToken, ``, 204, ``},
+			{"DELETE", ctl + "/copilot", adminToken, ``, 204, ``},
+			{"GET", list, "ghp_boss", ``, 200, `{"total_seats":0,"seats":[]}`},
+		}
+		for _, s := range steps {
+			r := e.doBody(s.method, s.path, s.token, s.body)
+			if r.status != s.status || !strings.Contains(string(r.body), s.answer) {
+				t.Fatalf("%s %s %s: %d %s, want %d with %q", s.method, s.path, s.body, r.status, r.body, s.status, s.answer)
+			}
+		}
+	})
+}

@@ -64,12 +64,12 @@ func (p *planner) planEnterpriseCopilot(l loc, e Enterprise, er *enterpriseRef) 
 
 func (c enterpriseCopilotPlan) write(ctx context.Context, tx *store.Tx, entID int64, now time.Time) error {
 	for _, m := range c.members {
-		if err := tx.AddEnterpriseMember(ctx, entID, m.id, now); err != nil {
+		if _, err := tx.AddEnterpriseMember(ctx, entID, m.id, now); err != nil {
 			return err
 		}
 	}
 	for _, m := range c.billingManagers {
-		if err := tx.AddEnterpriseBillingManager(ctx, entID, m.id); err != nil {
+		if _, err := tx.AddEnterpriseBillingManager(ctx, entID, m.id); err != nil {
 			return err
 		}
 	}

@@ -68,14 +68,16 @@ const (
 	entBillingManagers = "enterprise_billing_managers"
 )
 
-// AddEnterpriseMember adds a user to the enterprise directly (idempotent).
-func (o ops) AddEnterpriseMember(ctx context.Context, entID, userID int64, at time.Time) error {
-	_, err := o.exec(ctx, `INSERT INTO enterprise_members (enterprise_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+// AddEnterpriseMember adds a user to the enterprise directly (idempotent:
+// added is false when they already were).
+func (o ops) AddEnterpriseMember(ctx context.Context, entID, userID int64, at time.Time) (added bool, err error) {
+	res, err := o.exec(ctx, `INSERT INTO enterprise_members (enterprise_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
 		entID, userID, unix(at))
 	if err != nil {
-		return fmt.Errorf("store: enterprise member: %w", err)
+		return false, fmt.Errorf("store: enterprise member: %w", err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // RemoveEnterpriseMember removes a direct member. When that leaves them a
@@ -101,13 +103,15 @@ func (o ops) RemoveEnterpriseMember(ctx context.Context, entID, userID int64) er
 	return o.enterpriseUsersChanged(ctx, entID, userID)
 }
 
-// AddEnterpriseBillingManager makes a user a billing manager (idempotent).
-func (o ops) AddEnterpriseBillingManager(ctx context.Context, entID, userID int64) error {
-	_, err := o.exec(ctx, `INSERT INTO enterprise_billing_managers (enterprise_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, entID, userID)
+// AddEnterpriseBillingManager makes a user a billing manager (idempotent:
+// added is false when they already were).
+func (o ops) AddEnterpriseBillingManager(ctx context.Context, entID, userID int64) (added bool, err error) {
+	res, err := o.exec(ctx, `INSERT INTO enterprise_billing_managers (enterprise_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, entID, userID)
 	if err != nil {
-		return fmt.Errorf("store: enterprise billing manager: %w", err)
+		return false, fmt.Errorf("store: enterprise billing manager: %w", err)
 	}
-	return nil
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // RemoveEnterpriseBillingManager ends a billing manager's role; a wrapped
