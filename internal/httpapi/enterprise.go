@@ -8,15 +8,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 )
 
-// msgEnterpriseOwner is the 403 for a caller who neither owns the
-// enterprise nor manages its billing; msgEnterpriseOwnerOnly the 403 for a
-// billing manager on a route for owners only. GitHub's exact texts are
-// not public; these say what is needed.
-const (
-	msgEnterpriseOwner     = "Must be an enterprise owner or billing manager to access this resource."
-	msgEnterpriseOwnerOnly = "Must be an enterprise owner to access this resource."
-)
-
 // handleEnterpriseSeats serves GET /enterprises/{enterprise}/copilot/billing/seats:
 // every seat in the enterprise's orgs and at the enterprise, total_seats
 // the distinct users.

@@ -31,36 +31,17 @@ func (s *Server) enterpriseGuard(req auth.Requirement, billingManagers bool, h e
 		if !ok {
 			return errRequiresAuth
 		}
-		switch p.Token.Kind {
-		case seatkeeper.TokenFineGrained:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessiblePAT)
-		case seatkeeper.TokenInstallation:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
+		if err := auth.CheckEnterpriseToken(p.Token); err != nil {
+			return err
 		}
 		ent, err := s.store.EnterpriseBySlug(r.Context(), r.PathValue("enterprise"))
 		if err != nil {
 			return err
 		}
-		if !auth.HasAnyScope(p.Token.Scopes, req.Scopes) {
-			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
-		}
-		owner, err := s.store.IsEnterpriseOwner(r.Context(), ent.ID, p.User.ID)
-		if err != nil || owner {
-			if err == nil {
-				err = h(w, r, ent)
-			}
+		if err := auth.CheckEnterpriseCaller(r.Context(), s.store, p, ent.ID, req, billingManagers); err != nil {
 			return err
 		}
-		manager, err := s.store.IsEnterpriseBillingManager(r.Context(), ent.ID, p.User.ID)
-		switch {
-		case err != nil:
-			return err
-		case manager && billingManagers:
-			return h(w, r, ent)
-		case manager:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwnerOnly)
-		}
-		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
+		return h(w, r, ent)
 	})
 }
 

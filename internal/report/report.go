@@ -76,27 +76,8 @@ type Report struct {
 func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, now time.Time, opt Options) Report {
 	r := Report{Organization: org.Login, PlanType: plan, At: now.UTC(), InactiveDays: opt.InactiveDays, Seats: make([]Row, 0, len(seats))}
 	for _, s := range seats {
-		row := Row{
-			Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),
-			LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor,
-			MonthlyCost: opt.Prices.Of(s.PlanType),
-		}
-		switch {
-		case s.Team != nil:
-			row.GrantType, row.Grant = GrantTeam, s.Team.Slug
-		case s.EnterpriseTeam != nil:
-			row.GrantType, row.Grant = GrantEnterpriseTeam, s.EnterpriseTeam.Slug
-		}
-		if d := s.PendingCancellationDate; d != nil {
-			str := d.String()
-			row.PendingCancellationDate = &str
-		}
-		since := s.CreatedAt
-		if s.Activity.LastActivityAt != nil {
-			since = *s.Activity.LastActivityAt
-		}
-		row.DaysIdle = max(int(now.Sub(since)/(24*time.Hour)), 0)
-		if opt.InactiveDays > 0 && row.DaysIdle < opt.InactiveDays {
+		row, keep := rowOf(s, now, opt)
+		if !keep {
 			continue
 		}
 		r.Seats = append(r.Seats, row)
@@ -104,6 +85,31 @@ func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, no
 	}
 	r.TotalSeats = len(r.Seats)
 	return r
+}
+
+// rowOf is a seat's row at now; keep is false when opt filters it out.
+func rowOf(s seatkeeper.Seat, now time.Time, opt Options) (row Row, keep bool) {
+	row = Row{
+		Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),
+		LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor,
+		MonthlyCost: opt.Prices.Of(s.PlanType),
+	}
+	switch {
+	case s.Team != nil:
+		row.GrantType, row.Grant = GrantTeam, s.Team.Slug
+	case s.EnterpriseTeam != nil:
+		row.GrantType, row.Grant = GrantEnterpriseTeam, s.EnterpriseTeam.Slug
+	}
+	if d := s.PendingCancellationDate; d != nil {
+		str := d.String()
+		row.PendingCancellationDate = &str
+	}
+	since := s.CreatedAt
+	if s.Activity.LastActivityAt != nil {
+		since = *s.Activity.LastActivityAt
+	}
+	row.DaysIdle = max(int(now.Sub(since)/(24*time.Hour)), 0)
+	return row, opt.InactiveDays <= 0 || row.DaysIdle >= opt.InactiveDays
 }
 
 // Seats reports the seats of org at svc's clock. It fails with GitHub's
