@@ -80,50 +80,47 @@ func dedupe(names []string) []string {
 // orgUsers resolves logins to org members (active or invited), failing
 // with GitHub's 404 naming every login that is not one.
 func orgUsers(ctx context.Context, tx *store.Tx, orgID int64, logins []string) ([]seatkeeper.User, error) {
-	var users []seatkeeper.User
-	var missing []string
-	for _, login := range logins {
+	return resolveNames(logins, "One or more users do not exist in this organization: ", func(login string) (seatkeeper.User, int64, error) {
 		u, err := tx.UserByLogin(ctx, login)
 		if err == nil {
 			_, err = tx.Membership(ctx, orgID, u.ID)
 		}
-		switch {
-		case seatkeeper.IsNotFound(err):
-			missing = append(missing, login)
-		case err != nil:
-			return nil, err
-		default:
-			users = append(users, u)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more users do not exist in this organization: %s", strings.Join(missing, ", "))
-	}
-	return users, nil
+		return u, u.ID, err
+	})
 }
 
 // orgTeams resolves team names (or slugs) to the org's teams, failing with
 // GitHub's 404 naming every one that is not found.
 func orgTeams(ctx context.Context, tx *store.Tx, orgID int64, names []string) ([]seatkeeper.Team, error) {
-	var teams []seatkeeper.Team
-	var missing []string
+	return resolveNames(names, "One or more teams do not exist in this organization: ", func(name string) (seatkeeper.Team, int64, error) {
+		t, err := tx.TeamByNameOrSlug(ctx, orgID, name)
+		return t, t.ID, err
+	})
+}
+
+// resolveNames finds what each name names (find: the thing, its id, a
+// not-found error when there is none), each thing once, failing with a
+// 404 of missing followed by every name not found.
+func resolveNames[T any](names []string, missing string, find func(name string) (T, int64, error)) ([]T, error) {
+	var out []T
+	var unknown []string
 	seen := map[int64]bool{}
 	for _, name := range names {
-		t, err := tx.TeamByNameOrSlug(ctx, orgID, name)
+		v, id, err := find(name)
 		switch {
 		case seatkeeper.IsNotFound(err):
-			missing = append(missing, name)
+			unknown = append(unknown, name)
 		case err != nil:
 			return nil, err
-		case !seen[t.ID]:
-			seen[t.ID] = true
-			teams = append(teams, t)
+		case !seen[id]:
+			seen[id] = true
+			out = append(out, v)
 		}
 	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more teams do not exist in this organization: %s", strings.Join(missing, ", "))
+	if len(unknown) > 0 {
+		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "%s%s", missing, strings.Join(unknown, ", "))
 	}
-	return teams, nil
+	return out, nil
 }
 
 // grantState classifies an existing grant at now.

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -169,51 +168,26 @@ func (s *Service) manageEnterprise(ctx context.Context, ent seatkeeper.Enterpris
 // enterpriseUsers resolves logins to enterprise members, failing with
 // GitHub's 404 naming every login that is not one.
 func enterpriseUsers(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, logins []string) ([]seatkeeper.User, error) {
-	var users []seatkeeper.User
-	var missing []string
-	for _, login := range logins {
+	return resolveNames(logins, "One or more users do not exist in this enterprise: ", func(login string) (seatkeeper.User, int64, error) {
 		u, err := tx.UserByLogin(ctx, login)
-		member := false
-		if err == nil {
-			member, err = tx.IsEnterpriseMember(ctx, ent.ID, u.ID)
+		if err != nil {
+			return u, 0, err
 		}
-		switch {
-		case err != nil && !seatkeeper.IsNotFound(err):
-			return nil, err
-		case !member:
-			missing = append(missing, login)
-		default:
-			users = append(users, u)
+		member, err := tx.IsEnterpriseMember(ctx, ent.ID, u.ID)
+		if err == nil && !member {
+			err = seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotEnterpriseMember)
 		}
-	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more users do not exist in this enterprise: %s", strings.Join(missing, ", "))
-	}
-	return users, nil
+		return u, u.ID, err
+	})
 }
 
 // enterpriseTeams resolves names (or slugs) to the enterprise's teams,
 // failing with GitHub's 404 naming every one that is not found.
 func enterpriseTeams(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, names []string) ([]seatkeeper.EnterpriseTeam, error) {
-	var teams []seatkeeper.EnterpriseTeam
-	var missing []string
-	seen := map[int64]bool{}
-	for _, name := range names {
+	return resolveNames(names, "One or more enterprise teams do not exist in this enterprise: ", func(name string) (seatkeeper.EnterpriseTeam, int64, error) {
 		t, err := tx.EnterpriseTeamByNameOrSlug(ctx, ent.ID, name)
-		switch {
-		case seatkeeper.IsNotFound(err):
-			missing = append(missing, name)
-		case err != nil:
-			return nil, err
-		case !seen[t.ID]:
-			seen[t.ID] = true
-			teams = append(teams, t)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more enterprise teams do not exist in this enterprise: %s", strings.Join(missing, ", "))
-	}
-	return teams, nil
+		return t, t.ID, err
+	})
 }
 
 // entEvent is the audit entry of a change to an enterprise's own seats.
