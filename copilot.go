@@ -36,6 +36,7 @@ var (
 // subscription. An organization without one does not have Copilot enabled.
 type Subscription struct {
 	OrgID                 int64
+	EnterpriseID          int64 // set instead of OrgID for an enterprise's own subscription
 	PlanType              string
 	SeatManagementSetting string
 	PublicCodeSuggestions string
@@ -139,10 +140,13 @@ const (
 	GrantEnterpriseTeam                      // every member of an enterprise team
 )
 
-// Grant is one assignment of Copilot seats in an organization.
+// Grant is one assignment of Copilot seats in an organization or, with
+// EnterpriseID set instead of OrgID, at an enterprise (to a user or an
+// enterprise team, with no organization in between).
 type Grant struct {
 	ID                      int64
 	OrgID                   int64
+	EnterpriseID            int64
 	Kind                    GrantKind
 	UserID                  int64 // GrantUser
 	TeamID                  int64 // GrantTeam
@@ -164,11 +168,13 @@ type Activity struct {
 }
 
 // Seat is a user's Copilot seat in an organization, resolved from every
-// grant that reaches the user.
+// grant that reaches the user. A seat granted at the enterprise has no
+// org (Org.ID 0) and names its Enterprise.
 type Seat struct {
-	Org      Organization
-	User     User
-	PlanType string
+	Org        Organization
+	Enterprise *Enterprise // an enterprise-level seat's enterprise; nil for an org's seat
+	User       User
+	PlanType   string
 	// Exactly one of Team and EnterpriseTeam is set when the seat is held
 	// through a team; both are nil for a direct (or assign_all) seat.
 	Team           *Team
@@ -183,6 +189,10 @@ type Seat struct {
 	PendingCancellationDate *Date
 	Activity                Activity
 }
+
+// AtEnterprise reports whether the seat was granted at the enterprise, in
+// no organization (GitHub's "organization": null).
+func (s Seat) AtEnterprise() bool { return s.Org.ID == 0 }
 
 // Reach is one way a grant reaches a user: the grant and, for a team grant,
 // when the user joined the team (or a child team) that carries it.
@@ -265,6 +275,26 @@ func MemberReaches(sub Subscription, m Membership, reaches []Reach) []Reach {
 		}})
 	}
 	return reaches
+}
+
+// EnterpriseReaches returns the ways an enterprise-level grant reaches a
+// user under the enterprise's own subscription: none under "disabled",
+// otherwise the grants that reach them (an enterprise has no "assign_all":
+// ValidateEnterprise refuses it).
+func EnterpriseReaches(sub Subscription, reaches []Reach) []Reach {
+	if sub.SeatManagementSetting == SeatsDisabled {
+		return nil
+	}
+	return reaches
+}
+
+// ValidateEnterprise is Validate for an enterprise's own subscription,
+// which seats only the users and enterprise teams it selects.
+func (s Subscription) ValidateEnterprise() error {
+	if s.SeatManagementSetting == SeatsAssignAll {
+		return Errorf(KindInvalid, "seat_management_setting: %q is not available for an enterprise; grant seats to users or enterprise teams", SeatsAssignAll)
+	}
+	return s.Validate()
 }
 
 // SeatSpan is a seat as ResolveSeat gives it at every moment from From

@@ -30,6 +30,9 @@ const (
 	MemberAccepted = "org.invitation_accepted"
 	MemberRemoved  = "org.member_removed"
 
+	EnterpriseRoleAdded   = "enterprise.role_added"   // a direct member or a billing manager
+	EnterpriseRoleRemoved = "enterprise.role_removed" // likewise
+
 	TeamCreated       = "team.created"
 	TeamUpdated       = "team.updated"
 	TeamDeleted       = "team.deleted"

@@ -1,6 +1,10 @@
 package auth
 
-import "github.com/seatkeeper/seatkeeper"
+import (
+	"context"
+
+	"github.com/seatkeeper/seatkeeper"
+)
 
 // The requirements of seatkeeper's routes, in one place: the API's guards
 // and the dashboard apply these same values.
@@ -27,10 +31,19 @@ var CopilotWrite = Requirement{
 	},
 }
 
-// EnterpriseSeatsRead is who may list an enterprise's seats: its owners,
-// with manage_billing:copilot or read:enterprise (admin:enterprise implies
+// EnterpriseSeatsRead is who may list an enterprise's seats: its owners
+// and billing managers, with manage_billing:copilot or read:enterprise (admin:enterprise implies
 // it).
 var EnterpriseSeatsRead = Requirement{Scopes: []string{"manage_billing:copilot", "read:enterprise"}}
+
+// EnterpriseMemberSeatRead is who may read one member's seats in an
+// enterprise: its owners and billing managers, with manage_billing:copilot
+// or read:org (GitHub's documented scopes for this route).
+var EnterpriseMemberSeatRead = Requirement{Scopes: []string{"manage_billing:copilot", "read:org"}}
+
+// EnterpriseCopilotWrite is who may grant and cancel seats at an
+// enterprise: its owners, with manage_billing:copilot or admin:enterprise.
+var EnterpriseCopilotWrite = Requirement{Scopes: []string{"manage_billing:copilot", "admin:enterprise"}}
 
 // EnterpriseTeamsRead and EnterpriseTeamsWrite are who may list and create
 // an enterprise's teams: its owners, with read:enterprise or
@@ -75,3 +88,53 @@ var (
 		Permissions: []Permission{{Name: "members", Level: seatkeeper.PermissionWrite}},
 	}
 )
+
+// Messages of the enterprise routes' 403s. GitHub's exact texts are not
+// public; these say what is needed.
+const (
+	MsgEnterpriseOwner     = "Must be an enterprise owner or billing manager to access this resource."
+	MsgEnterpriseOwnerOnly = "Must be an enterprise owner to access this resource."
+)
+
+// CheckEnterpriseToken refuses the tokens no enterprise route accepts
+// (403): fine-grained and installation tokens.
+func CheckEnterpriseToken(t seatkeeper.Token) error {
+	switch t.Kind {
+	case seatkeeper.TokenFineGrained:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgNotAccessiblePAT)
+	case seatkeeper.TokenInstallation:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgNotAccessibleIntegration)
+	}
+	return nil
+}
+
+// EnterpriseRoles answers who owns an enterprise and who manages its
+// billing (a store).
+type EnterpriseRoles interface {
+	IsEnterpriseOwner(ctx context.Context, entID, userID int64) (bool, error)
+	IsEnterpriseBillingManager(ctx context.Context, entID, userID int64) (bool, error)
+}
+
+// CheckEnterpriseCaller decides whether p, holding a token
+// CheckEnterpriseToken let through, may use an enterprise route under
+// req: the scope (404 without it), then an owner, or a billing manager
+// where readers is true (403 otherwise).
+func CheckEnterpriseCaller(ctx context.Context, roles EnterpriseRoles, p seatkeeper.Principal, entID int64, req Requirement, readers bool) error {
+	if !HasAnyScope(p.Token.Scopes, req.Scopes) || p.User == nil {
+		return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	}
+	owner, err := roles.IsEnterpriseOwner(ctx, entID, p.User.ID)
+	if err != nil || owner {
+		return err
+	}
+	manager, err := roles.IsEnterpriseBillingManager(ctx, entID, p.User.ID)
+	switch {
+	case err != nil:
+		return err
+	case manager && readers:
+		return nil
+	case manager:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgEnterpriseOwnerOnly)
+	}
+	return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgEnterpriseOwner)
+}

@@ -74,6 +74,14 @@ func (c *API) routes() []route {
 		{pattern: "PUT /_seatkeeper/orgs/{org}/memberships/{username}", admin: c.handlePutMembership},
 		{pattern: "POST /_seatkeeper/orgs/{org}/members/{username}/copilot/activity", admin: c.handlePostActivity},
 
+		{pattern: "PUT /_seatkeeper/enterprises/{enterprise}/copilot", admin: c.handlePutEnterpriseCopilot},
+		{pattern: "DELETE /_seatkeeper/enterprises/{enterprise}/copilot", admin: c.handleDeleteEnterpriseCopilot},
+		{pattern: "PUT /_seatkeeper/enterprises/{enterprise}/members/{username}", admin: c.putEnterpriseRole(directory.EnterpriseMember)},
+		{pattern: "DELETE /_seatkeeper/enterprises/{enterprise}/members/{username}", admin: c.deleteEnterpriseRole(directory.EnterpriseMember)},
+		{pattern: "PUT /_seatkeeper/enterprises/{enterprise}/billing_managers/{username}", admin: c.putEnterpriseRole(directory.EnterpriseBillingManager)},
+		{pattern: "DELETE /_seatkeeper/enterprises/{enterprise}/billing_managers/{username}", admin: c.deleteEnterpriseRole(directory.EnterpriseBillingManager)},
+		{pattern: "POST /_seatkeeper/enterprises/{enterprise}/members/{username}/copilot/activity", admin: c.handlePostEnterpriseActivity},
+
 		{pattern: "POST /_seatkeeper/tokens", admin: c.handleCreateToken},
 		{pattern: "GET /_seatkeeper/tokens", admin: c.handleListTokens},
 		{pattern: "DELETE /_seatkeeper/tokens/{id}", admin: c.handleRevokeToken},

@@ -10,7 +10,8 @@ import (
 
 // copilotSettings is the control API's view of a subscription.
 type copilotSettings struct {
-	Organization          string `json:"organization"`
+	Organization          string `json:"organization,omitempty"` // an org's, or
+	Enterprise            string `json:"enterprise,omitempty"`   // an enterprise's own
 	PlanType              string `json:"plan_type"`
 	SeatManagementSetting string `json:"seat_management_setting"`
 	PublicCodeSuggestions string `json:"public_code_suggestions"`
@@ -30,28 +31,44 @@ func (c *API) handlePutCopilot(w http.ResponseWriter, r *http.Request, _ seatkee
 	if err != nil {
 		return err
 	}
-	var set copilot.Settings
-	if err := bindBody(w, r, map[string]any{
-		"plan_type": &set.PlanType, "seat_management_setting": &set.SeatManagementSetting,
-		"public_code_suggestions": &set.PublicCodeSuggestions, "ide_chat": &set.IDEChat, "platform_chat": &set.PlatformChat,
-		"cli": &set.CLI, "billing_cycle_day": &set.BillingCycleDay,
-	}); err != nil {
+	set, err := bindSettings(w, r)
+	if err != nil {
 		return err
 	}
 	sub, created, err := c.copilot.Configure(r.Context(), org, set)
 	if err != nil {
 		return err
 	}
+	c.writeSettings(w, r, created, settingsBody(sub, copilotSettings{Organization: org.Login}))
+	return nil
+}
+
+// bindSettings reads a copilot-settings-request body.
+func bindSettings(w http.ResponseWriter, r *http.Request) (copilot.Settings, error) {
+	var set copilot.Settings
+	err := bindBody(w, r, map[string]any{
+		"plan_type": &set.PlanType, "seat_management_setting": &set.SeatManagementSetting,
+		"public_code_suggestions": &set.PublicCodeSuggestions, "ide_chat": &set.IDEChat, "platform_chat": &set.PlatformChat,
+		"cli": &set.CLI, "billing_cycle_day": &set.BillingCycleDay,
+	})
+	return set, err
+}
+
+// settingsBody fills body (naming its org or enterprise) with sub.
+func settingsBody(sub seatkeeper.Subscription, body copilotSettings) copilotSettings {
+	body.PlanType, body.SeatManagementSetting, body.PublicCodeSuggestions = sub.PlanType, sub.SeatManagementSetting, sub.PublicCodeSuggestions
+	body.IDEChat, body.PlatformChat, body.CLI, body.BillingCycleDay = sub.IDEChat, sub.PlatformChat, sub.CLI, sub.BillingCycleDay
+	body.CreatedAt, body.UpdatedAt = httpapi.Timestamp(sub.CreatedAt), httpapi.Timestamp(sub.UpdatedAt)
+	return body
+}
+
+// writeSettings answers 201 when Copilot was enabled, 200 when changed.
+func (c *API) writeSettings(w http.ResponseWriter, r *http.Request, created bool, body copilotSettings) {
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
 	}
-	c.api.WriteJSON(w, r, status, copilotSettings{
-		Organization: org.Login, PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
-		PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
-		CLI: sub.CLI, BillingCycleDay: sub.BillingCycleDay, CreatedAt: httpapi.Timestamp(sub.CreatedAt), UpdatedAt: httpapi.Timestamp(sub.UpdatedAt),
-	})
-	return nil
+	c.api.WriteJSON(w, r, status, body)
 }
 
 // handleDeleteCopilot serves DELETE /_seatkeeper/orgs/{org}/copilot:
@@ -108,7 +125,8 @@ func (c *API) handlePutMembership(w http.ResponseWriter, r *http.Request, _ seat
 
 // activityBody is the control API's view of recorded Copilot use.
 type activityBody struct {
-	Organization       string `json:"organization"`
+	Organization       string `json:"organization,omitempty"` // an org's seat, or
+	Enterprise         string `json:"enterprise,omitempty"`   // an enterprise-level one
 	User               string `json:"user"`
 	LastActivityAt     string `json:"last_activity_at"`
 	LastActivityEditor string `json:"last_activity_editor"`
@@ -124,26 +142,37 @@ func (c *API) handlePostActivity(w http.ResponseWriter, r *http.Request, _ seatk
 	if err != nil {
 		return err
 	}
-	var editor, at *string
-	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
+	a, err := c.bindActivity(w, r)
+	if err != nil {
 		return err
-	}
-	when := c.clock.Now()
-	if at != nil {
-		if when, err = parseTime("last_activity_at", *at); err != nil {
-			return err
-		}
-	}
-	a := seatkeeper.Activity{LastActivityAt: &when}
-	if editor != nil {
-		a.LastActivityEditor = *editor
 	}
 	seat, err := c.copilot.RecordActivity(r.Context(), org, r.PathValue("username"), a)
 	if err != nil {
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusOK, activityBody{
-		Organization: org.Login, User: seat.User.Login, LastActivityAt: httpapi.Timestamp(when), LastActivityEditor: a.LastActivityEditor,
+		Organization: org.Login, User: seat.User.Login, LastActivityAt: httpapi.Timestamp(*a.LastActivityAt), LastActivityEditor: a.LastActivityEditor,
 	})
 	return nil
+}
+
+// bindActivity reads an activity-request body: last_activity_at (default
+// now) and last_activity_editor.
+func (c *API) bindActivity(w http.ResponseWriter, r *http.Request) (seatkeeper.Activity, error) {
+	var editor, at *string
+	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
+		return seatkeeper.Activity{}, err
+	}
+	when := c.clock.Now()
+	if at != nil {
+		var err error
+		if when, err = parseTime("last_activity_at", *at); err != nil {
+			return seatkeeper.Activity{}, err
+		}
+	}
+	a := seatkeeper.Activity{LastActivityAt: &when}
+	if editor != nil {
+		a.LastActivityEditor = *editor
+	}
+	return a, nil
 }

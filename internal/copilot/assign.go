@@ -30,21 +30,25 @@ func checkManageable(ctx context.Context, r Reader, orgID int64) (seatkeeper.Sub
 // subscription already read: nil when its seats may be assigned and
 // cancelled, else GitHub's 422. The dashboard checks it before asking to
 // confirm.
-func Manageable(sub seatkeeper.Subscription) error {
+func Manageable(sub seatkeeper.Subscription) error { return manageable(sub, "organization") }
+
+// manageable is Manageable for the subscription of an account of the
+// given kind ("organization" or "enterprise"), which GitHub's texts name.
+func manageable(sub seatkeeper.Subscription, account string) error {
 	var msg, doc string
 	switch {
 	case sub.PublicCodeSuggestions == seatkeeper.PolicyUnconfigured:
-		msg, doc = "An organization owner must configure a public code suggestions policy for this organization.", DocSuggestionPolicy
+		msg, doc = "An %[1]s owner must configure a public code suggestions policy for this %[1]s.", DocSuggestionPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsUnconfigured:
-		msg, doc = "Your organization has access to GitHub Copilot but has not configured its user access policy. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has access to GitHub Copilot but has not configured its user access policy. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsAssignAll:
-		msg, doc = "Your organization has enabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has enabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	case sub.SeatManagementSetting == seatkeeper.SeatsDisabled:
-		msg, doc = "Your organization has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
+		msg, doc = "Your %[1]s has disabled Copilot access for all members. Enable access for selected members in order to manage seats via the API.", DocAccessPolicy
 	default:
 		return nil
 	}
-	return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s", msg).WithDoc(doc)
+	return seatkeeper.Errorf(seatkeeper.KindInvalid, msg, account).WithDoc(doc)
 }
 
 // manage runs one of the seat-management writes: one transaction under
@@ -76,50 +80,47 @@ func dedupe(names []string) []string {
 // orgUsers resolves logins to org members (active or invited), failing
 // with GitHub's 404 naming every login that is not one.
 func orgUsers(ctx context.Context, tx *store.Tx, orgID int64, logins []string) ([]seatkeeper.User, error) {
-	var users []seatkeeper.User
-	var missing []string
-	for _, login := range logins {
+	return resolveNames(logins, "One or more users do not exist in this organization: ", func(login string) (seatkeeper.User, int64, error) {
 		u, err := tx.UserByLogin(ctx, login)
 		if err == nil {
 			_, err = tx.Membership(ctx, orgID, u.ID)
 		}
-		switch {
-		case seatkeeper.IsNotFound(err):
-			missing = append(missing, login)
-		case err != nil:
-			return nil, err
-		default:
-			users = append(users, u)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more users do not exist in this organization: %s", strings.Join(missing, ", "))
-	}
-	return users, nil
+		return u, u.ID, err
+	})
 }
 
 // orgTeams resolves team names (or slugs) to the org's teams, failing with
 // GitHub's 404 naming every one that is not found.
 func orgTeams(ctx context.Context, tx *store.Tx, orgID int64, names []string) ([]seatkeeper.Team, error) {
-	var teams []seatkeeper.Team
-	var missing []string
+	return resolveNames(names, "One or more teams do not exist in this organization: ", func(name string) (seatkeeper.Team, int64, error) {
+		t, err := tx.TeamByNameOrSlug(ctx, orgID, name)
+		return t, t.ID, err
+	})
+}
+
+// resolveNames finds what each name names (find: the thing, its id, a
+// not-found error when there is none), each thing once, failing with a
+// 404 of missing followed by every name not found.
+func resolveNames[T any](names []string, missing string, find func(name string) (T, int64, error)) ([]T, error) {
+	var out []T
+	var unknown []string
 	seen := map[int64]bool{}
 	for _, name := range names {
-		t, err := tx.TeamByNameOrSlug(ctx, orgID, name)
+		v, id, err := find(name)
 		switch {
 		case seatkeeper.IsNotFound(err):
-			missing = append(missing, name)
+			unknown = append(unknown, name)
 		case err != nil:
 			return nil, err
-		case !seen[t.ID]:
-			seen[t.ID] = true
-			teams = append(teams, t)
+		case !seen[id]:
+			seen[id] = true
+			out = append(out, v)
 		}
 	}
-	if len(missing) > 0 {
-		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "One or more teams do not exist in this organization: %s", strings.Join(missing, ", "))
+	if len(unknown) > 0 {
+		return nil, seatkeeper.Errorf(seatkeeper.KindNotFound, "%s%s", missing, strings.Join(unknown, ", "))
 	}
-	return teams, nil
+	return out, nil
 }
 
 // grantState classifies an existing grant at now.

@@ -27,7 +27,15 @@ const ledgerSeed = `users: [{login: owner}, {login: u00}, {login: u01}, {login: 
 enterprises:
   - slug: ent
     owners: [owner]
-    teams: [{name: Pioneers, members: [{login: u01, joined_at: "2026-01-05T00:00:00Z"}, u07]}]
+    members: [u10]
+    teams:
+      - {name: Pioneers, members: [{login: u01, joined_at: "2026-01-05T00:00:00Z"}, u07]}
+      - {name: Settlers, members: [u08, u10, u01]}
+    copilot: {public_code_suggestions: allow, billing_cycle_day: 20, created_at: "2026-01-01T00:00:00Z"}
+    seats:
+      - {user: u10, created_at: "2026-01-02T00:00:00Z"}
+      - {enterprise_team: settlers, pending_cancellation_date: "2026-04-20", created_at: "2026-01-03T00:00:00Z"}
+    activity: [{user: u10, last_activity_at: "2026-03-01T00:00:00Z", last_activity_editor: vscode}]
 organizations:
   - login: acme
     enterprise: ent
@@ -214,13 +222,72 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 			_, err := svc.RecordActivity(ctx, org, u, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: "vscode"})
 			return u, err
 		}},
+		{"enterprise add users", func() (string, error) {
+			u := users()
+			_, err := svc.AddEnterpriseUsers(ctx, ent, u)
+			return fmt.Sprint(u), err
+		}},
+		{"enterprise cancel users", func() (string, error) {
+			u := users()
+			_, err := svc.CancelEnterpriseUsers(ctx, ent, u)
+			return fmt.Sprint(u), err
+		}},
+		{"enterprise add team", func() (string, error) {
+			tm := []string{"pioneers", "Settlers", "nosuchteam"}[rng.IntN(3)]
+			_, err := svc.AddEnterpriseTeams(ctx, ent, []string{tm})
+			return tm, err
+		}},
+		{"enterprise cancel team", func() (string, error) {
+			tm := []string{"Pioneers", "settlers"}[rng.IntN(2)]
+			_, err := svc.CancelEnterpriseTeams(ctx, ent, []string{tm})
+			return tm, err
+		}},
+		{"enterprise member", func() (string, error) {
+			u := user()
+			return u, st.Tx(ctx, func(tx *store.Tx) error {
+				uu, err := tx.UserByLogin(ctx, u)
+				if err != nil {
+					return err
+				}
+				if rng.IntN(2) == 0 {
+					_, err := tx.AddEnterpriseMember(ctx, ent.ID, uu.ID, clk.Now())
+					return err
+				}
+				if err := tx.RemoveEnterpriseMember(ctx, ent.ID, uu.ID); !seatkeeper.IsNotFound(err) {
+					return err
+				}
+				return nil
+			})
+		}},
+		{"enterprise setting", func() (string, error) {
+			s := []string{seatkeeper.SeatsAssignSelected, seatkeeper.SeatsDisabled, "off"}[rng.IntN(3)]
+			return s, st.Tx(ctx, func(tx *store.Tx) error {
+				if s == "off" {
+					if err := tx.DeleteEnterpriseSubscription(ctx, ent.ID); !seatkeeper.IsNotFound(err) {
+						return err
+					}
+					return nil
+				}
+				sub := seatkeeper.DefaultSubscription()
+				sub.EnterpriseID, sub.PublicCodeSuggestions, sub.BillingCycleDay = ent.ID, seatkeeper.PolicyAllow, 20
+				sub.SeatManagementSetting, sub.CreatedAt, sub.UpdatedAt = s, clk.Now(), clk.Now()
+				return tx.PutEnterpriseSubscription(ctx, sub)
+			})
+		}},
+		{"enterprise activity", func() (string, error) {
+			u := user()
+			at := clk.Now()
+			_, err := svc.RecordEnterpriseActivity(ctx, ent, u, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: "vim"})
+			return u, err
+		}},
 		{"clock", func() (string, error) {
 			now := clk.Now()
+			day := []int{10, 20}[rng.IntN(2)] // the org's cycle or the enterprise's
 			switch rng.IntN(4) {
 			case 0: // to the next cycle boundary, exactly
-				clk.Set(seatkeeper.NextCycleStart(10, now).Time)
+				clk.Set(seatkeeper.NextCycleStart(day, now).Time)
 			case 1: // a second before it
-				clk.Set(seatkeeper.NextCycleStart(10, now).Add(-time.Second))
+				clk.Set(seatkeeper.NextCycleStart(day, now).Add(-time.Second))
 			case 2:
 				clk.Set(now.Add(time.Duration(rng.IntN(40*24)) * time.Hour))
 			default: // back a little
@@ -239,6 +306,9 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 			t.Fatalf("%s\nunexpected failure: %v", strings.Join(log, "\n"), err)
 		}
 		if msg := ledgerDiff(ctx, st, org, clk.Now()); msg != "" {
+			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
+		}
+		if msg := enterpriseLedgerDiff(ctx, st, ent, clk.Now()); msg != "" {
 			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
 		}
 	}
@@ -282,6 +352,36 @@ func ledgerDiff(ctx context.Context, st *store.Store, org seatkeeper.Organizatio
 		}
 		if n != len(invited) {
 			return fmt.Sprintf("at %s the ledger counts %d invitees' seats, the rules %d", at.Format(time.RFC3339), n, len(invited))
+		}
+	}
+	return ""
+}
+
+// enterpriseLedgerDiff compares the ledger's enterprise-level seats with
+// the derivation at now and around each pending cancellation; "" when
+// they agree.
+func enterpriseLedgerDiff(ctx context.Context, st *store.Store, ent seatkeeper.Enterprise, now time.Time) string {
+	moments := []time.Time{now, now.AddDate(0, -2, 0)}
+	gs, err := st.EnterpriseGrants(ctx, ent.ID)
+	if err != nil {
+		return err.Error()
+	}
+	for _, g := range gs {
+		if d := g.PendingCancellationDate; d != nil {
+			moments = append(moments, d.Time, d.Add(-time.Second))
+		}
+	}
+	for _, at := range moments {
+		got, err := copilot.EnterpriseLevelSeats(ctx, st, ent, at)
+		if err != nil {
+			return err.Error()
+		}
+		want, err := copilot.DeriveEnterpriseSeats(ctx, st, ent, at)
+		if err != nil {
+			return err.Error()
+		}
+		if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
+			return fmt.Sprintf("at %s the ledger lists at the enterprise\n%s\nthe rules\n%s", at.Format(time.RFC3339), seatLines(got), seatLines(want))
 		}
 	}
 	return ""

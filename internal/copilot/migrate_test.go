@@ -51,7 +51,10 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if err := generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: 60, TokensPerOrg: 1, Seed: 1}, now); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
+					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
+					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
+					DELETE FROM schema_migrations WHERE version >= 2`); err != nil {
 					t.Fatal(err)
 				}
 				st.Close()

@@ -39,8 +39,8 @@ func (d *Dashboard) principalByTokenID(ctx context.Context, id int64) (seatkeepe
 // permissions, that may read some org's Copilot seats: what signing in
 // asks. Which orgs it may read is decided per org (canRead).
 func mayReadSeats(t seatkeeper.Token) bool {
-	if t.Kind.UsesScopes() {
-		return auth.HasAnyScope(t.Scopes, auth.CopilotRead.Scopes)
+	if t.Kind.UsesScopes() { // an org's seats, or an enterprise's
+		return auth.HasAnyScope(t.Scopes, auth.CopilotRead.Scopes) || auth.HasAnyScope(t.Scopes, auth.EnterpriseSeatsRead.Scopes)
 	}
 	return t.OrgID != 0 && auth.CopilotRead.CheckOrgToken(t, t.OrgID) == nil
 }

@@ -61,11 +61,12 @@ type orgSummary struct {
 }
 
 type orgsPage struct {
-	Orgs      []orgSummary
-	SiteAdmin bool
-	Total     orgSummary // of the orgs on this page
-	Page      page       // which orgs are on this page (its Rows unused)
-	Pages     []pageLink
+	Orgs        []orgSummary
+	Enterprises []enterpriseSummary // whose seats the principal may see (enterprise.go)
+	SiteAdmin   bool
+	Total       orgSummary // of the orgs on this page
+	Page        page       // which orgs are on this page (its Rows unused)
+	Pages       []pageLink
 }
 
 // orgsPerPage is how many orgs the orgs page shows at once: each costs a
@@ -80,6 +81,9 @@ func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCt
 		return err
 	}
 	page := orgsPage{SiteAdmin: rc.p.User != nil && rc.p.User.SiteAdmin}
+	if page.Enterprises, err = d.visibleEnterprises(r.Context(), rc.p); err != nil {
+		return err
+	}
 	v := view{PerPage: orgsPerPage, Page: 1}
 	if n, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && n > 0 {
 		v.Page = n

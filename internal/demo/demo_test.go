@@ -8,6 +8,8 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
+	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/demo"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
@@ -115,6 +117,36 @@ func TestDocumentLoads(t *testing.T) {
 			if idle != c.idleDays {
 				t.Errorf("%s idle %d days, want %d", c.login, idle, c.idleDays)
 			}
+		}
+
+		// The enterprise's own seats demo.yaml promises: listed with no
+		// org, mona counted once though seated in octo-org too.
+		ent, err := st.EnterpriseBySlug(ctx, "octo-enterprise")
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk := &clock.Clock{}
+		clk.Set(now)
+		seats, holders, err := (&copilot.Service{Store: st, Clock: clk}).EnterpriseSeats(ctx, ent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var atEnterprise []string
+		for _, s := range seats {
+			if s.AtEnterprise() {
+				how := "direct"
+				if s.EnterpriseTeam != nil {
+					how = s.EnterpriseTeam.Slug
+				}
+				atEnterprise = append(atEnterprise, s.User.Login+" "+how)
+			}
+		}
+		slices.Sort(atEnterprise)
+		if want := []string{"mona direct", "wendy direct", "xavier data-science"}; !slices.Equal(atEnterprise, want) {
+			t.Errorf("enterprise-level seats %v, want %v", atEnterprise, want)
+		}
+		if holders != len(seats)-1 {
+			t.Errorf("%d seat holders for %d seats, want mona counted once", holders, len(seats))
 		}
 	})
 }

@@ -19,8 +19,9 @@ import (
 // rules (not from the implementation's), and no refusal carrying data.
 
 // matrixCallers is who a user-bound token belongs to: pendingowner was
-// invited as an owner (role admin) and has not accepted, so it owns nothing.
-var matrixCallers = []string{"owner", "pendingowner", "member", "invitee", "outsider", "rivalowner", "admin"}
+// invited as an owner (role admin) and has not accepted, so it owns nothing;
+// billing manages the enterprise's billing.
+var matrixCallers = []string{"owner", "pendingowner", "member", "invitee", "outsider", "rivalowner", "admin", "billing"}
 
 var matrixScopeSets = [][]string{
 	{}, {"read:org"}, {"write:org"}, {"admin:org"}, {"manage_billing:copilot"}, {"copilot"},
@@ -117,6 +118,11 @@ var matrixRoutes = []matrixRoute{
 	{"POST", "/orgs/acme/copilot/billing/selected_teams", `{"selected_teams":["crew"]}`, "copilot-write", 201},
 	{"DELETE", "/orgs/acme/copilot/billing/selected_teams", `{"selected_teams":["idle"]}`, "copilot-write", 200},
 	{"GET", "/enterprises/ent/copilot/billing/seats", "", "enterprise", 200},
+	{"GET", "/enterprises/ent/members/member/copilot", "", "enterprise-member-read", 200},
+	{"POST", "/enterprises/ent/copilot/billing/selected_users", `{"selected_usernames":["member"]}`, "enterprise-write", 201},
+	{"DELETE", "/enterprises/ent/copilot/billing/selected_users", `{"selected_usernames":["loner"]}`, "enterprise-write", 200},
+	{"POST", "/enterprises/ent/copilot/billing/selected_enterprise_teams", `{"selected_enterprise_teams":["Squad"]}`, "enterprise-write", 201},
+	{"DELETE", "/enterprises/ent/copilot/billing/selected_enterprise_teams", `{"selected_enterprise_teams":["squad"]}`, "enterprise-write", 200},
 	{"GET", "/orgs/acme/invitations", "", "owner-read", 200},
 	{"PUT", "/orgs/acme/memberships/plain", `{"role":"member"}`, "owner-write", 200},
 	{"GET", "/_seatkeeper/tokens", "", "site-admin", 200},
@@ -177,20 +183,28 @@ func expect(rt matrixRoute, tok matrixToken) (int, string) {
 			return 404, "Not Found"
 		}
 		return rt.success, ""
-	case "enterprise":
+	case "enterprise", "enterprise-member-read", "enterprise-write":
 		switch tok.kind {
 		case "fine_grained":
 			return 403, "Resource not accessible by personal access token"
 		case "installation":
 			return 403, "Resource not accessible by integration"
 		}
-		if !hasScope(tok.scopes, "manage_billing:copilot", "read:enterprise") {
+		scopes := map[string][]string{
+			"enterprise":             {"manage_billing:copilot", "read:enterprise"},
+			"enterprise-member-read": {"manage_billing:copilot", "read:org"},
+			"enterprise-write":       {"manage_billing:copilot", "admin:enterprise"},
+		}[rt.policy]
+		if !hasScope(tok.scopes, scopes...) {
 			return 404, "Not Found"
 		}
-		if tok.caller != "owner" {
-			return 403, "Must be an enterprise owner or billing manager to access this resource."
+		switch {
+		case tok.caller == "owner", tok.caller == "billing" && rt.policy != "enterprise-write":
+			return rt.success, ""
+		case tok.caller == "billing":
+			return 403, "Must be an enterprise owner to access this resource."
 		}
-		return rt.success, ""
+		return 403, "Must be an enterprise owner or billing manager to access this resource."
 	case "site-admin":
 		switch tok.kind {
 		case "fine_grained":
@@ -217,8 +231,17 @@ func matrixScenario(tokens []matrixToken) string {
   - {login: outsider}
   - {login: rivalowner}
   - {login: admin, site_admin: true}
+  - {login: billing}
+  - {login: loner}
 enterprises:
-  - {slug: ent, name: Ent, owners: [owner]}
+  - slug: ent
+    name: Ent
+    owners: [owner]
+    billing_managers: [billing]
+    members: [loner]
+    teams: [{name: Squad, members: [member]}]
+    copilot: {public_code_suggestions: allow}
+    seats: [{user: loner}]
 organizations:
   - login: acme
     enterprise: ent

@@ -121,21 +121,27 @@ func (s *Server) handleBilling(w http.ResponseWriter, r *http.Request, org seatk
 func (s *Server) seatWrite(field, key string, status int,
 	op func(ctx context.Context, org seatkeeper.Organization, names []string) (int, error)) orgHandler {
 	return func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
-		obj, err := decodeObject(w, r)
-		if err != nil {
-			return err
-		}
-		names, err := stringList(obj, field)
-		if err != nil {
-			return err
-		}
-		n, err := op(r.Context(), org, names)
-		if err != nil {
-			return err
-		}
-		s.writeJSON(w, r, status, map[string]int{key: n})
-		return nil
+		return s.namesWrite(w, r, field, key, status, func(names []string) (int, error) { return op(r.Context(), org, names) })
 	}
+}
+
+// namesWrite serves a seat write whose body lists names in field: it
+// answers status with {key: n}, n what op returns.
+func (s *Server) namesWrite(w http.ResponseWriter, r *http.Request, field, key string, status int, op func(names []string) (int, error)) error {
+	obj, err := decodeObject(w, r)
+	if err != nil {
+		return err
+	}
+	names, err := stringList(obj, field)
+	if err != nil {
+		return err
+	}
+	n, err := op(names)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(w, r, status, map[string]int{key: n})
+	return nil
 }
 
 // seatBodies builds the wire form of seats, which the service returned

@@ -7,35 +7,39 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
-// enterpriseOwner guards an enterprise route, checking as the enterprise
-// seat list does: a credential; a user's classic or OAuth token; the
-// enterprise exists; the scope (404); the user owns the enterprise (403).
-func (s *Server) enterpriseOwner(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error) http.Handler {
+// enterpriseHandler serves a route of an enterprise its guard found.
+type enterpriseHandler func(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error
+
+// enterpriseOwner guards an enterprise route for its owners, checking as
+// the enterprise seat list does: a credential; a user's classic or OAuth
+// token; the enterprise exists; the scope (404); the user owns the
+// enterprise (403, a billing manager included).
+func (s *Server) enterpriseOwner(req auth.Requirement, h enterpriseHandler) http.Handler {
+	return s.enterpriseGuard(req, false, h)
+}
+
+// enterpriseReader is enterpriseOwner for a read that the enterprise's
+// billing managers may make too.
+func (s *Server) enterpriseReader(req auth.Requirement, h enterpriseHandler) http.Handler {
+	return s.enterpriseGuard(req, true, h)
+}
+
+func (s *Server) enterpriseGuard(req auth.Requirement, billingManagers bool, h enterpriseHandler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("X-Accepted-OAuth-Scopes", req.AcceptedScopes())
 		p, ok := principalFrom(r.Context())
 		if !ok {
 			return errRequiresAuth
 		}
-		switch p.Token.Kind {
-		case seatkeeper.TokenFineGrained:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessiblePAT)
-		case seatkeeper.TokenInstallation:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
+		if err := auth.CheckEnterpriseToken(p.Token); err != nil {
+			return err
 		}
 		ent, err := s.store.EnterpriseBySlug(r.Context(), r.PathValue("enterprise"))
 		if err != nil {
 			return err
 		}
-		if !auth.HasAnyScope(p.Token.Scopes, req.Scopes) {
-			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
-		}
-		owner, err := s.store.IsEnterpriseOwner(r.Context(), ent.ID, p.User.ID)
-		if err != nil {
+		if err := auth.CheckEnterpriseCaller(r.Context(), s.store, p, ent.ID, req, billingManagers); err != nil {
 			return err
-		}
-		if !owner {
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgEnterpriseOwner)
 		}
 		return h(w, r, ent)
 	})

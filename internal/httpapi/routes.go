@@ -25,7 +25,18 @@ func (s *Server) routes() {
 		s.seatWrite("selected_teams", "seats_created", http.StatusCreated, s.copilot.AddTeams)))
 	s.mux.Handle("DELETE /orgs/{org}/copilot/billing/selected_teams", s.orgOwner(auth.CopilotWrite,
 		s.seatWrite("selected_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelTeams)))
-	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseOwner(auth.EnterpriseSeatsRead, s.handleEnterpriseSeats))
+	// Enterprise-level Copilot (GitHub Enterprise Cloud): owners, billing
+	// managers for reads.
+	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseReader(auth.EnterpriseSeatsRead, s.handleEnterpriseSeats))
+	s.mux.Handle("GET /enterprises/{enterprise}/members/{username}/copilot", s.enterpriseReader(auth.EnterpriseMemberSeatRead, s.handleEnterpriseMemberSeats))
+	s.mux.Handle("POST /enterprises/{enterprise}/copilot/billing/selected_users", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
+		s.enterpriseSeatWrite("selected_usernames", "seats_created", http.StatusCreated, s.copilot.AddEnterpriseUsers)))
+	s.mux.Handle("DELETE /enterprises/{enterprise}/copilot/billing/selected_users", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
+		s.enterpriseSeatWrite("selected_usernames", "seats_cancelled", http.StatusOK, s.copilot.CancelEnterpriseUsers)))
+	s.mux.Handle("POST /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
+		s.enterpriseSeatWrite("selected_enterprise_teams", "seats_created", http.StatusCreated, s.copilot.AddEnterpriseTeams)))
+	s.mux.Handle("DELETE /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
+		s.enterpriseSeatWrite("selected_enterprise_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelEnterpriseTeams)))
 	s.githubRoutes()
 	for i, h := range s.opsHandlers() {
 		s.HandleOpen(OpsRoutes[i], h)

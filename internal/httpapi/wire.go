@@ -212,14 +212,16 @@ type seatDetails struct {
 }
 
 func (u urls) seatDetails(s seatkeeper.Seat) seatDetails {
-	org := u.orgSimple(s.Org)
 	out := seatDetails{
 		CreatedAt:          Timestamp(s.CreatedAt),
 		Assignee:           u.simpleUser(s.User),
-		Organization:       &org,
 		LastActivityAt:     NullableTimestamp(s.Activity.LastActivityAt),
 		LastActivityEditor: NullableString(s.Activity.LastActivityEditor),
 		UpdatedAt:          Timestamp(s.UpdatedAt),
+	}
+	if !s.AtEnterprise() { // an enterprise-level seat has organization null
+		org := u.orgSimple(s.Org)
+		out.Organization = &org
 	}
 	if d := s.PendingCancellationDate; d != nil {
 		str := d.String()

@@ -73,7 +73,10 @@ type Report struct {
 	InactiveDays int       `json:"inactive_days,omitempty"`
 	Seats        []Row     `json:"seats"`
 	TotalSeats   int       `json:"total_seats"`  // rows in the report
-	MonthlyCost  float64   `json:"monthly_cost"` // of the rows in the report
+	SeatHolders  int       `json:"seat_holders"` // distinct users of the rows (GitHub's total_seats for an enterprise)
+	// MonthlyCost is the rows' cost; an enterprise bills each holder once,
+	// at the dearest plan among their seats.
+	MonthlyCost float64 `json:"monthly_cost"`
 }
 
 // Build makes the report of seats (as copilot.Service.OrgSeats lists
@@ -89,7 +92,7 @@ func Build(org seatkeeper.Organization, plan string, seats []seatkeeper.Seat, no
 // BuildEnterprise makes the report of an enterprise's seats (as
 // copilot.Service.EnterpriseSeats lists them) at now, as Build does, each
 // row with its organization (EnterpriseLevel for none) and the price of
-// its own plan.
+// its own plan; the enterprise bills a user seated twice once.
 func BuildEnterprise(enterprise string, seats []seatkeeper.Seat, now time.Time, opt Options) Report {
 	r := Report{Enterprise: enterprise}
 	r.add(seats, now, opt, true)
@@ -98,37 +101,53 @@ func BuildEnterprise(enterprise string, seats []seatkeeper.Seat, now time.Time, 
 
 func (r *Report) add(seats []seatkeeper.Seat, now time.Time, opt Options, withOrg bool) {
 	r.At, r.InactiveDays, r.Seats = now.UTC(), opt.InactiveDays, make([]Row, 0, len(seats))
+	dearest := map[string]float64{}
 	for _, s := range seats {
-		row := Row{
-			Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),
-			LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor,
-			MonthlyCost: opt.Prices.Of(s.PlanType),
+		row, keep := rowOf(s, now, opt)
+		if !keep {
+			continue
 		}
 		if withOrg {
 			row.Organization = cmp.Or(s.Org.Login, EnterpriseLevel)
 		}
-		switch {
-		case s.Team != nil:
-			row.GrantType, row.Grant = GrantTeam, s.Team.Slug
-		case s.EnterpriseTeam != nil:
-			row.GrantType, row.Grant = GrantEnterpriseTeam, s.EnterpriseTeam.Slug
-		}
-		if d := s.PendingCancellationDate; d != nil {
-			str := d.String()
-			row.PendingCancellationDate = &str
-		}
-		since := s.CreatedAt
-		if s.Activity.LastActivityAt != nil {
-			since = *s.Activity.LastActivityAt
-		}
-		row.DaysIdle = max(int(now.Sub(since)/(24*time.Hour)), 0)
-		if opt.InactiveDays > 0 && row.DaysIdle < opt.InactiveDays {
-			continue
-		}
 		r.Seats = append(r.Seats, row)
-		r.MonthlyCost += row.MonthlyCost
+		dearest[row.Login] = max(dearest[row.Login], row.MonthlyCost)
 	}
-	r.TotalSeats = len(r.Seats)
+	r.TotalSeats, r.SeatHolders = len(r.Seats), len(dearest)
+	if !withOrg {
+		for _, row := range r.Seats {
+			r.MonthlyCost += row.MonthlyCost
+		}
+		return
+	}
+	for _, cost := range dearest {
+		r.MonthlyCost += cost
+	}
+}
+
+// rowOf is a seat's row at now; keep is false when opt filters it out.
+func rowOf(s seatkeeper.Seat, now time.Time, opt Options) (row Row, keep bool) {
+	row = Row{
+		Login: s.User.Login, GrantType: GrantDirect, Grant: GrantDirect, CreatedAt: s.CreatedAt.UTC(),
+		LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor,
+		MonthlyCost: opt.Prices.Of(s.PlanType),
+	}
+	switch {
+	case s.Team != nil:
+		row.GrantType, row.Grant = GrantTeam, s.Team.Slug
+	case s.EnterpriseTeam != nil:
+		row.GrantType, row.Grant = GrantEnterpriseTeam, s.EnterpriseTeam.Slug
+	}
+	if d := s.PendingCancellationDate; d != nil {
+		str := d.String()
+		row.PendingCancellationDate = &str
+	}
+	since := s.CreatedAt
+	if s.Activity.LastActivityAt != nil {
+		since = *s.Activity.LastActivityAt
+	}
+	row.DaysIdle = max(int(now.Sub(since)/(24*time.Hour)), 0)
+	return row, opt.InactiveDays <= 0 || row.DaysIdle >= opt.InactiveDays
 }
 
 // Seats reports the seats of org at svc's clock. It fails with GitHub's

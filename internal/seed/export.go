@@ -206,7 +206,22 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (entry, error) {
 	for _, u := range owners {
 		out.Owners = append(out.Owners, u.Login)
 	}
-	return entry{v: reflect.ValueOf(out), lists: map[string]source{
+	for _, role := range []struct {
+		list func(context.Context, int64) ([]seatkeeper.User, error)
+		dst  *[]string
+	}{{tx.EnterpriseDirectMembers, &out.Members}, {tx.EnterpriseBillingManagers, &out.BillingManagers}} {
+		users, err := role.list(ctx, e.ID)
+		if err != nil {
+			return entry{}, err
+		}
+		for _, u := range users {
+			*role.dst = append(*role.dst, u.Login)
+		}
+	}
+	if out.Copilot, err = copilotOf(tx.EnterpriseSubscription(ctx, e.ID)); err != nil {
+		return entry{}, err
+	}
+	lists := map[string]source{
 		"Teams": listOf(x.eteams[e.ID], func(t seatkeeper.EnterpriseTeam) (entry, error) {
 			et := EnterpriseTeam{Name: t.Name, ID: t.ID, Slug: t.Slug, Description: t.Description,
 				CreatedAt: ts(t.CreatedAt), UpdatedAt: ts(t.UpdatedAt)}
@@ -218,7 +233,46 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (entry, error) {
 				}),
 			}}, nil
 		}),
-	}}, nil
+	}
+	if out.Copilot != nil { // nothing of Copilot can load without it
+		lists["Seats"] = rows(func(fn func(store.Named[seatkeeper.Grant]) error) error { return tx.EachEnterpriseGrant(ctx, e.ID, fn) },
+			func(n store.Named[seatkeeper.Grant]) (Seat, bool) {
+				g := n.Row
+				s := Seat{User: n.Login, EnterpriseTeam: x.eteamSlugs[g.EnterpriseTeamID], CreatedAt: ts(g.CreatedAt), UpdatedAt: ts(g.UpdatedAt)}
+				if d := g.PendingCancellationDate; d != nil {
+					s.PendingCancellationDate = d.String()
+				}
+				return s, true
+			})
+		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error {
+			return tx.EachEnterpriseActivity(ctx, e.ID, fn)
+		})
+	}
+	return entry{v: reflect.ValueOf(out), lists: lists}, nil
+}
+
+// activity is the source of the activity rows read by read.
+func (x *exporter) activity(read func(func(store.Named[seatkeeper.Activity]) error) error) source {
+	return rows(read, func(n store.Named[seatkeeper.Activity]) (Activity, bool) {
+		return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
+	})
+}
+
+// copilotOf exports a subscription read with its error: nil when there
+// is none.
+func copilotOf(sub seatkeeper.Subscription, err error) (*Copilot, error) {
+	if seatkeeper.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	day := sub.BillingCycleDay
+	return &Copilot{
+		PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
+		PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
+		CLI: sub.CLI, BillingCycleDay: &day, CreatedAt: ts(sub.CreatedAt), UpdatedAt: ts(sub.UpdatedAt),
+	}, nil
 }
 
 func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
@@ -226,16 +280,8 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 	out := Organization{Login: o.Login, ID: o.ID, Enterprise: x.entSlugs[o.EnterpriseID], Name: o.Name, Description: o.Description,
 		CreatedAt: ts(o.CreatedAt), UpdatedAt: ts(o.UpdatedAt)}
 
-	sub, err := tx.Subscription(ctx, o.ID)
-	switch {
-	case err == nil:
-		day := sub.BillingCycleDay
-		out.Copilot = &Copilot{
-			PlanType: sub.PlanType, SeatManagementSetting: sub.SeatManagementSetting,
-			PublicCodeSuggestions: sub.PublicCodeSuggestions, IDEChat: sub.IDEChat, PlatformChat: sub.PlatformChat,
-			CLI: sub.CLI, BillingCycleDay: &day, CreatedAt: ts(sub.CreatedAt), UpdatedAt: ts(sub.UpdatedAt),
-		}
-	case !seatkeeper.IsNotFound(err):
+	var err error
+	if out.Copilot, err = copilotOf(tx.Subscription(ctx, o.ID)); err != nil {
 		return entry{}, err
 	}
 	teams, err := tx.Teams(ctx, o.ID)
@@ -289,10 +335,7 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 					CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt), PendingCancellationDate: r.PendingCancellationDate.String(),
 				}, true
 			})
-		lists["Activity"] = rows(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) },
-			func(n store.Named[seatkeeper.Activity]) (Activity, bool) {
-				return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
-			})
+		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) })
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
 }

@@ -26,8 +26,15 @@ enterprises:
   - slug: globex
     id: 40
     created_at: "2019-05-05T05:05:05Z"
+    billing_managers: [zed]
+    members: [zed]
     teams:
       - {name: Elite, id: 77, members: [{login: zed, joined_at: "2022-02-02T00:00:00Z"}]}
+    copilot: {plan_type: enterprise, billing_cycle_day: 12, public_code_suggestions: block, created_at: "2024-01-01T00:00:00Z"}
+    seats:
+      - {user: zed, created_at: "2024-04-04T00:00:00Z", pending_cancellation_date: "2026-08-12"}
+      - {enterprise_team: elite, created_at: "2024-05-05T00:00:00Z"}
+    activity: [{user: zed, last_activity_at: "2025-05-05T05:05:05Z", last_activity_editor: neovim}]
 organizations:
   - login: globex-org
     enterprise: globex
@@ -76,6 +83,10 @@ func TestExportRoundTrip(t *testing.T) {
 			`"residual_seats": [`,
 			`"updated_at": "2024-02-01T00:00:00Z"`,
 			`"id": 500`,
+			`"billing_managers": [`,
+			`"enterprise_team": "elite"`,
+			`"pending_cancellation_date": "2026-08-12"`,
+			`"last_activity_editor": "neovim"`,
 		} {
 			if !strings.Contains(string(first), want) {
 				t.Errorf("export lacks %s", want)

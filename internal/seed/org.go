@@ -315,14 +315,19 @@ func (s *orgScope) planSeat(l loc, seat Seat) (grantPlan, error) {
 	if target.kind == seatkeeper.GrantEnterpriseTeam && s.enterprise == nil {
 		return grantPlan{}, l.errorf(target.field, "the organization belongs to no enterprise")
 	}
+	return s.planGrant(l, target, seat, s.seatAt)
+}
+
+// planGrant plans a seat granted to target, once per target (seatAt).
+func (p *planner) planGrant(l loc, target seatTarget, seat Seat, seatAt claims[string]) (grantPlan, error) {
 	r, err := resolve(l, target.field, target.name, target.what, target.find)
 	if err != nil {
 		return grantPlan{}, err
 	}
-	if prev, ok := s.seatAt.claim(target.field+" "+seatkeeper.LoginKey(target.name), l); !ok {
+	if prev, ok := seatAt.claim(target.field+" "+seatkeeper.LoginKey(target.name), l); !ok {
 		return grantPlan{}, l.errorf(target.field, "duplicate seat for %s %q (also %s)", target.what, target.name, prev)
 	}
-	created, updated, err := s.times(l, seat.CreatedAt, seat.UpdatedAt)
+	created, updated, err := p.times(l, seat.CreatedAt, seat.UpdatedAt)
 	if err != nil {
 		return grantPlan{}, err
 	}
@@ -374,11 +379,17 @@ func (s *orgScope) planResidual(l loc, rs ResidualSeat) (residualPlan, error) {
 }
 
 func (s *orgScope) planActivity(l loc, a Activity) (activityPlan, error) {
-	user, err := resolve(loc{path: l.path}, "user", a.User, "organization member", s.member)
+	return s.planActivityOf(l, a, s.member, "organization member", s.activityAt)
+}
+
+// planActivityOf plans a user's activity (find resolves them, what names
+// what they must be), once per user (activityAt).
+func (p *planner) planActivityOf(l loc, a Activity, find func(string) (*ref, bool, error), what string, activityAt claims[string]) (activityPlan, error) {
+	user, err := resolve(loc{path: l.path}, "user", a.User, what, find)
 	if err != nil {
 		return activityPlan{}, err
 	}
-	if prev, ok := s.activityAt.claim(seatkeeper.LoginKey(a.User), l); !ok {
+	if prev, ok := activityAt.claim(seatkeeper.LoginKey(a.User), l); !ok {
 		return activityPlan{}, l.keyErrorf("user", "duplicate activity for %q (also %s)", a.User, prev)
 	}
 	at, err := timestamp(l, "last_activity_at", a.LastActivityAt)

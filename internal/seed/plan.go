@@ -294,7 +294,11 @@ func (p *planner) planEnterprise(l loc, e Enterprise) (enterprisePlan, error) {
 		return enterprisePlan{}, err
 	}
 	p.enterprises[key] = er
-	return enterprisePlan{ref: er.ref, owners: owners, teams: teams, enterprise: seatkeeper.Enterprise{
+	copilot, err := p.planEnterpriseCopilot(l, e, er)
+	if err != nil {
+		return enterprisePlan{}, err
+	}
+	return enterprisePlan{ref: er.ref, owners: owners, teams: teams, copilot: copilot, enterprise: seatkeeper.Enterprise{
 		ID: e.ID, Slug: e.Slug, Name: cmp.Or(e.Name, e.Slug), CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }

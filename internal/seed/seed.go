@@ -65,16 +65,25 @@ type User struct {
 	UpdatedAt string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }
 
-// Enterprise is an enterprise account; Name defaults to Slug. Owners are
-// user logins.
+// Enterprise is an enterprise account; Name defaults to Slug. Owners,
+// BillingManagers and Members (users added to the enterprise directly,
+// who may belong to no org of it) are user logins. Copilot is the
+// enterprise's own subscription (nil: none); Seats are its
+// enterprise-level grants, each to a user or an enterprise team (by
+// slug), and Activity the last use recorded for them.
 type Enterprise struct {
-	Slug      string           `yaml:"slug" json:"slug"`
-	ID        int64            `yaml:"id,omitempty" json:"id,omitempty"`
-	Name      string           `yaml:"name,omitempty" json:"name,omitempty"`
-	CreatedAt string           `yaml:"created_at,omitempty" json:"created_at,omitempty"`
-	UpdatedAt string           `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
-	Owners    []string         `yaml:"owners,omitempty" json:"owners,omitempty"`
-	Teams     []EnterpriseTeam `yaml:"teams,omitempty" json:"teams,omitempty"`
+	Slug            string           `yaml:"slug" json:"slug"`
+	ID              int64            `yaml:"id,omitempty" json:"id,omitempty"`
+	Name            string           `yaml:"name,omitempty" json:"name,omitempty"`
+	CreatedAt       string           `yaml:"created_at,omitempty" json:"created_at,omitempty"`
+	UpdatedAt       string           `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
+	Owners          []string         `yaml:"owners,omitempty" json:"owners,omitempty"`
+	BillingManagers []string         `yaml:"billing_managers,omitempty" json:"billing_managers,omitempty"`
+	Members         []string         `yaml:"members,omitempty" json:"members,omitempty"`
+	Teams           []EnterpriseTeam `yaml:"teams,omitempty" json:"teams,omitempty"`
+	Copilot         *Copilot         `yaml:"copilot,omitempty" json:"copilot,omitempty"`
+	Seats           []Seat           `yaml:"seats,omitempty" json:"seats,omitempty"`
+	Activity        []Activity       `yaml:"activity,omitempty" json:"activity,omitempty"`
 }
 
 // EnterpriseTeam is a team of an enterprise. Slug defaults to the slugified

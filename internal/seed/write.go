@@ -45,6 +45,7 @@ type enterprisePlan struct {
 	enterprise seatkeeper.Enterprise
 	owners     []*ref
 	teams      []enterpriseTeamPlan
+	copilot    enterpriseCopilotPlan
 }
 
 type enterpriseTeamPlan struct {
@@ -204,7 +205,7 @@ func (p *plan) writeEnterprise(ctx context.Context, tx *store.Tx, e enterprisePl
 			p.wrote(1)
 		}
 	}
-	return nil
+	return e.copilot.write(ctx, tx, e.ref.id, p.now)
 }
 
 func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {

@@ -19,12 +19,20 @@ const (
 	scopeNone int64 = -1 // a write nothing a cache keeps depends on (the audit log)
 )
 
+// EnterpriseScope is the scope of an enterprise's own seats (its grants,
+// their ledger rows, their activity): below scopeNone, so that it never
+// names an organization.
+func EnterpriseScope(entID int64) int64 { return -1 - entID }
+
 // Tables whose rows belong to one organization, and the writes that need
 // no scope. A write to any other table changes ScopeAll.
 var (
 	orgTables = map[string]bool{
 		"copilot_grants": true, "copilot_seats": true, "copilot_residual_seats": true, "copilot_activity": true,
 		"copilot_subscriptions": true, "teams": true, "team_members": true, "org_memberships": true, "org_invitations": true,
+	}
+	enterpriseTables = map[string]bool{
+		"enterprise_copilot_grants": true, "enterprise_copilot_seats": true, "enterprise_copilot_activity": true,
 	}
 	unscopedTables = map[string]bool{"audit_log": true, "id_sequences": true, "data_changes": true}
 )
@@ -53,6 +61,8 @@ func (o ops) noteWrite(query string) {
 	case unscopedTables[t]:
 	case orgTables[t]:
 		o.dirt.orgWrites = true
+	case enterpriseTables[t]:
+		o.dirt.entWrites = true
 	default:
 		o.dirt.global = true
 	}
@@ -69,6 +79,18 @@ func (o ops) touchOrg(orgID int64) {
 	o.dirt.touched[orgID] = true
 }
 
+// touchEnterprise records that the transaction changed an enterprise's
+// own seats.
+func (o ops) touchEnterprise(entID int64) {
+	if o.dirt == nil {
+		return
+	}
+	if o.dirt.touchedEnts == nil {
+		o.dirt.touchedEnts = map[int64]bool{}
+	}
+	o.dirt.touchedEnts[entID] = true
+}
+
 // recordChanges files the transaction's scopes of change, last thing
 // before it commits. A write to an organization's tables that named no
 // organization counts as a change to everything.
@@ -78,8 +100,11 @@ func (o ops) recordChanges(ctx context.Context) error {
 		return nil
 	}
 	scopes := slices.Sorted(maps.Keys(d.touched))
+	for _, ent := range slices.Sorted(maps.Keys(d.touchedEnts)) {
+		scopes = append(scopes, EnterpriseScope(ent))
+	}
 	switch {
-	case d.global || d.orgWrites && len(scopes) == 0:
+	case d.global || d.orgWrites && len(d.touched) == 0 || d.entWrites && len(d.touchedEnts) == 0:
 		scopes = []int64{ScopeAll}
 	case len(scopes) == 0:
 		scopes = []int64{scopeNone}

@@ -88,16 +88,33 @@ func (o ops) EachResidualSeat(ctx context.Context, orgID int64, fn func(Named[Re
 // EachActivity reads the last Copilot activity of an org's members in user
 // id order.
 func (o ops) EachActivity(ctx context.Context, orgID int64, fn func(Named[seatkeeper.Activity]) error) error {
-	return queryEach(ctx, o, named(func(row interface{ Scan(...any) error }) (seatkeeper.Activity, error) {
-		var a seatkeeper.Activity
-		var at int64
-		err := row.Scan(&at, &a.LastActivityEditor)
-		t := fromUnix(at)
-		a.LastActivityAt = &t
-		return a, err
-	}), fn, `SELECT a.last_activity_at, a.last_activity_editor, u.login
+	return queryEach(ctx, o, named(scanLastActivity), fn, `SELECT a.last_activity_at, a.last_activity_editor, u.login
 		FROM copilot_activity a JOIN users u ON u.id = a.user_id
 		WHERE a.org_id = ? AND `+isMember("a")+` ORDER BY a.user_id`, orgID)
+}
+
+// scanLastActivity scans last_activity_at and last_activity_editor.
+func scanLastActivity(row interface{ Scan(...any) error }) (seatkeeper.Activity, error) {
+	var a seatkeeper.Activity
+	var at int64
+	err := row.Scan(&at, &a.LastActivityEditor)
+	t := fromUnix(at)
+	a.LastActivityAt = &t
+	return a, err
+}
+
+// EachEnterpriseGrant reads an enterprise's own grants in id order; Login
+// is empty for enterprise team grants.
+func (o ops) EachEnterpriseGrant(ctx context.Context, entID int64, fn func(Named[seatkeeper.Grant]) error) error {
+	return queryEach(ctx, o, named(scanEnterpriseGrant), fn, `SELECT `+prefixCols("g", entGrantCols)+`, COALESCE(u.login, '')
+		FROM enterprise_copilot_grants g LEFT JOIN users u ON u.id = g.user_id WHERE g.enterprise_id = ? ORDER BY g.id`, entID)
+}
+
+// EachEnterpriseActivity reads the last Copilot activity recorded for an
+// enterprise's own seats, in user id order.
+func (o ops) EachEnterpriseActivity(ctx context.Context, entID int64, fn func(Named[seatkeeper.Activity]) error) error {
+	return queryEach(ctx, o, named(scanLastActivity), fn, `SELECT a.last_activity_at, a.last_activity_editor, u.login
+		FROM enterprise_copilot_activity a JOIN users u ON u.id = a.user_id WHERE a.enterprise_id = ? ORDER BY a.user_id`, entID)
 }
 
 // EachToken reads every token in id order, with the login of its user

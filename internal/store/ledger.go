@@ -39,9 +39,15 @@ type ledgerDirt struct {
 	orgs  map[int64]bool           // whole organizations
 	users map[int64]map[int64]bool // by org, some of its users
 
+	// Enterprise-level seats (ledger_enterprise.go): whole enterprises,
+	// and by enterprise, some of its users.
+	ents     map[int64]bool
+	entUsers map[int64]map[int64]bool
+
 	// What the transaction wrote, for data_changes (changes.go).
-	wrote, orgWrites, global bool
-	touched                  map[int64]bool // organizations whose data changed
+	wrote, orgWrites, entWrites, global bool
+	touched                             map[int64]bool // organizations whose data changed
+	touchedEnts                         map[int64]bool // enterprises whose own seats changed
 }
 
 // seatsChanged marks users' seats in an org as changed. Outside a
@@ -117,6 +123,9 @@ func (o ops) teamUsersChanged(ctx context.Context, teamID int64, userIDs ...int6
 // enterpriseTeamSeatsChanged marks the seats that grants to an enterprise
 // team give users (all its members when userIDs is empty).
 func (o ops) enterpriseTeamSeatsChanged(ctx context.Context, teamID int64, userIDs ...int64) error {
+	if err := o.enterpriseLevelTeamChanged(ctx, teamID, userIDs); err != nil {
+		return err
+	}
 	orgs, err := queryAll(ctx, o, scanInt64, `SELECT org_id FROM copilot_grants WHERE enterprise_team_id = ?`, teamID)
 	if err != nil || len(orgs) == 0 {
 		return err
@@ -196,7 +205,7 @@ func (o ops) flushLedger(ctx context.Context) error {
 		}
 	}
 	o.dirt.orgs, o.dirt.users = nil, nil
-	return nil
+	return o.flushEnterpriseLedger(ctx)
 }
 
 // resolveUsers rewrites some users' seat rows in an org.
@@ -266,18 +275,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	var rows [][]any
 	for _, m := range ms {
 		for _, span := range seatkeeper.SeatSpans(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID])) {
-			from, until := int64(seatAlways), int64(seatForever)
-			if !span.From.IsZero() {
-				from = span.From.Unix()
-			}
-			if !span.Until.IsZero() {
-				until = span.Until.Unix()
-			}
-			since := span.Chosen.Since()
-			updated := span.Chosen.Grant.UpdatedAt
-			if since.After(updated) {
-				updated = since
-			}
+			b := spanRow(span)
 			var team, eteam int64
 			if span.Chosen.Team != nil {
 				team = span.Chosen.Team.ID
@@ -285,7 +283,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			if span.Chosen.ETeam != nil {
 				eteam = span.Chosen.ETeam.ID
 			}
-			rows = append(rows, []any{sub.OrgID, m.User.ID, from, until, m.Membership.State, unix(since), unix(updated),
+			rows = append(rows, []any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
 				nullDate(span.Pending), nullID(team), nullID(eteam)})
 		}
 	}

@@ -59,17 +59,11 @@ func (o ops) PutMembership(ctx context.Context, m seatkeeper.Membership) error {
 // Subscription returns an org's Copilot subscription; a wrapped ErrNotFound
 // when Copilot is not enabled.
 func (o ops) Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error) {
-	var s seatkeeper.Subscription
-	var created, updated int64
-	err := o.queryRow(ctx, `SELECT org_id, plan_type, seat_management_setting, public_code_suggestions, ide_chat, platform_chat, cli,
-		billing_cycle_day, created_at, updated_at FROM copilot_subscriptions WHERE org_id = ?`, orgID).
-		Scan(&s.OrgID, &s.PlanType, &s.SeatManagementSetting, &s.PublicCodeSuggestions, &s.IDEChat, &s.PlatformChat, &s.CLI,
-			&s.BillingCycleDay, &created, &updated)
-	if err != nil {
-		return s, notFound("copilot subscription", err)
+	s, err := o.subscriptionIn(ctx, orgSubscriptions, orgID)
+	if err == nil {
+		s.OrgID = orgID
 	}
-	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
-	return s, nil
+	return s, err
 }
 
 // PutSubscription enables Copilot for an org or replaces its settings;
@@ -83,20 +77,54 @@ func (o ops) PutSubscription(ctx context.Context, s seatkeeper.Subscription) err
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return err
 	}
-	_, err = o.exec(ctx, `INSERT INTO copilot_subscriptions (org_id, plan_type, seat_management_setting, public_code_suggestions,
-		ide_chat, platform_chat, cli, billing_cycle_day, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (org_id) DO UPDATE SET plan_type = excluded.plan_type, seat_management_setting = excluded.seat_management_setting,
-		public_code_suggestions = excluded.public_code_suggestions, ide_chat = excluded.ide_chat, platform_chat = excluded.platform_chat,
-		cli = excluded.cli, billing_cycle_day = excluded.billing_cycle_day, updated_at = excluded.updated_at`,
-		s.OrgID, s.PlanType, s.SeatManagementSetting, s.PublicCodeSuggestions, s.IDEChat, s.PlatformChat, s.CLI,
-		s.BillingCycleDay, unix(s.CreatedAt), unix(s.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: subscription: %w", err)
+	if err := o.putSubscriptionIn(ctx, orgSubscriptions, s.OrgID, s); err != nil {
+		return err
 	}
 	// Seats depend on whether Copilot is enabled and on who the setting
 	// seats, not on the plan, the policies or the billing day.
-	if was.OrgID == 0 || was.SeatManagementSetting != s.SeatManagementSetting {
+	if err != nil || was.SeatManagementSetting != s.SeatManagementSetting {
 		return o.orgSeatsChanged(ctx, s.OrgID)
+	}
+	return nil
+}
+
+// subscriptionTable names where a kind of subscription is kept: an
+// organization's, or an enterprise's own.
+type subscriptionTable struct{ table, key string }
+
+var (
+	orgSubscriptions        = subscriptionTable{"copilot_subscriptions", "org_id"}
+	enterpriseSubscriptions = subscriptionTable{"enterprise_copilot_subscriptions", "enterprise_id"}
+)
+
+// subscriptionIn reads the subscription of the org or enterprise id (its
+// OrgID and EnterpriseID are left for the caller).
+func (o ops) subscriptionIn(ctx context.Context, t subscriptionTable, id int64) (seatkeeper.Subscription, error) {
+	var s seatkeeper.Subscription
+	var created, updated int64
+	err := o.queryRow(ctx, `SELECT plan_type, seat_management_setting, public_code_suggestions, ide_chat, platform_chat, cli,
+		billing_cycle_day, created_at, updated_at FROM `+t.table+` WHERE `+t.key+` = ?`, id).
+		Scan(&s.PlanType, &s.SeatManagementSetting, &s.PublicCodeSuggestions, &s.IDEChat, &s.PlatformChat, &s.CLI,
+			&s.BillingCycleDay, &created, &updated)
+	if err != nil {
+		return s, notFound("copilot subscription", err)
+	}
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return s, nil
+}
+
+// putSubscriptionIn writes the subscription of the org or enterprise id,
+// keeping created_at when there was one.
+func (o ops) putSubscriptionIn(ctx context.Context, t subscriptionTable, id int64, s seatkeeper.Subscription) error {
+	_, err := o.exec(ctx, `INSERT INTO `+t.table+` (`+t.key+`, plan_type, seat_management_setting, public_code_suggestions,
+		ide_chat, platform_chat, cli, billing_cycle_day, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (`+t.key+`) DO UPDATE SET plan_type = excluded.plan_type, seat_management_setting = excluded.seat_management_setting,
+		public_code_suggestions = excluded.public_code_suggestions, ide_chat = excluded.ide_chat, platform_chat = excluded.platform_chat,
+		cli = excluded.cli, billing_cycle_day = excluded.billing_cycle_day, updated_at = excluded.updated_at`,
+		id, s.PlanType, s.SeatManagementSetting, s.PublicCodeSuggestions, s.IDEChat, s.PlatformChat, s.CLI,
+		s.BillingCycleDay, unix(s.CreatedAt), unix(s.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("store: subscription: %w", err)
 	}
 	return nil
 }

@@ -764,3 +764,9 @@ func fromNullDate(s sql.NullString) (*seatkeeper.Date, error) {
 	}
 	return &d, nil
 }
+
+// EnterpriseLock is the LockedTx key for writes to one enterprise's own
+// seats (its grants at the enterprise).
+func EnterpriseLock(entID int64) int64 { return lockEnterpriseSeats | entID }
+
+const lockEnterpriseSeats = 1 << 41
