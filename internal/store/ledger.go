@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -544,23 +545,29 @@ func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal,
 	return out, nil
 }
 
-// SeatMarks returns, of the seats of an org's active members at at in
-// list order, every every-th seat's key (the every-th, the 2×every-th,
-// ...): bookmarks from which SeatQuery.After reaches any position of the
-// list by reading at most every index entries past one.
-func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) ([]SeatKey, error) {
-	marks, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatKey, error) {
-		var k SeatKey
-		var created int64
-		err := row.Scan(&created, &k.UserID)
-		k.CreatedAt = fromUnix(created)
-		return k, err
-	}, `SELECT w.created_at, w.user_id FROM (
-			SELECT s.created_at, s.user_id, ROW_NUMBER() OVER (ORDER BY s.created_at, s.user_id) AS n
-			FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
-		) w WHERE w.n % ? = 0 ORDER BY w.n`, orgID, seatkeeper.StateActive, unix(at), unix(at), every)
-	if err != nil {
-		return nil, fmt.Errorf("store: seat marks: %w", err)
+// SeatKeyAt returns the key of the seat offset places past after (from
+// the start of the list when after is nil) in the list of an org's active
+// members' seats at at, and false when the list is shorter. It reads the
+// list index alone: a bookmark anywhere in the list costs one scan of the
+// index entries before it, none of the seats' rows.
+func (o ops) SeatKeyAt(ctx context.Context, orgID int64, at time.Time, after *SeatKey, offset int) (SeatKey, bool, error) {
+	query := `SELECT s.created_at, s.user_id FROM copilot_seats s
+		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
+	args := []any{orgID, seatkeeper.StateActive, unix(at), unix(at)}
+	if after != nil {
+		query += ` AND (s.created_at, s.user_id) > (?, ?)`
+		args = append(args, unix(after.CreatedAt), after.UserID)
 	}
-	return marks, nil
+	query += ` ORDER BY s.created_at, s.user_id LIMIT 1 OFFSET ?`
+	var k SeatKey
+	var created int64
+	err := o.queryRow(ctx, query, append(args, offset)...).Scan(&created, &k.UserID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, false, nil
+	}
+	if err != nil {
+		return k, false, fmt.Errorf("store: seat key: %w", err)
+	}
+	k.CreatedAt = fromUnix(created)
+	return k, true, nil
 }
