@@ -25,9 +25,10 @@ const (
 
 // data_changes keeps about the newest keepChanges rows: every
 // pruneEvery-th commit of a store prunes the older ones (PruneChanges).
-const (
-	keepChanges = 10000
-	pruneEvery  = 1000
+// Variables for the tests (export_test.go).
+var (
+	keepChanges        = 10000
+	pruneEvery  uint64 = 1000
 )
 
 // Tables whose rows belong to one organization, and the writes that need
@@ -130,10 +131,12 @@ func (s *Store) ChangesSince(ctx context.Context, mark, external string) (scopes
 		}
 		// Snapshots are "xmin:xmax:xip,...": rows of transactions the old
 		// one did not see, from its xmin on, and the mark of a pruning
-		// that removed rows from after its xmin.
+		// that removed rows from after its xmin (its xid is a bound, not
+		// a transaction of its own).
 		scopes, err = queryAll(ctx, s.ops, scanInt64, `SELECT DISTINCT scope FROM data_changes
-			WHERE xid >= txid_snapshot_xmin(CAST(? AS txid_snapshot)) AND (NOT txid_visible_in_snapshot(xid, CAST(? AS txid_snapshot))
-				OR scope = ? AND xid > txid_snapshot_xmin(CAST(? AS txid_snapshot)))`, mark, mark, scopePruned, mark)
+			WHERE xid >= txid_snapshot_xmin(CAST(? AS txid_snapshot))
+				AND (scope <> ? AND NOT txid_visible_in_snapshot(xid, CAST(? AS txid_snapshot))
+					OR scope = ? AND xid > txid_snapshot_xmin(CAST(? AS txid_snapshot)))`, mark, scopePruned, mark, scopePruned, mark)
 	} else {
 		// Rows are numbered without gaps and pruned from the oldest: the
 		// changes after mark are all there while the oldest row left is

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -60,6 +61,19 @@ func TestPruneKeepsWhatMarksNeed(t *testing.T) {
 		}
 		_, _, mark = changes(mark)
 		join("b") // what the reader at mark still needs to learn
+		if st.Dialect() == store.Postgres {
+			// A transaction left running from here on holds the pruning
+			// back to before it: the marks of snapshots taken while it
+			// runs must still get exact answers.
+			holder, err := st.DB().BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer holder.Rollback()
+			if _, err := holder.ExecContext(ctx, `SELECT txid_current()`); err != nil {
+				t.Fatal(err)
+			}
+		}
 		join("c")
 		n, err := st.PruneChanges(ctx, 1)
 		if err != nil {
@@ -77,6 +91,31 @@ func TestPruneKeepsWhatMarksNeed(t *testing.T) {
 		join("d")
 		if scopes, all, _ := changes(mark); all || !slices.Equal(scopes, []int64{orgs["d"]}) {
 			t.Fatalf("a mark taken after pruning: scopes %v, all %v; want org d alone", scopes, all)
+		}
+	})
+}
+
+// TestCommitsPruneChanges checks that commits prune data_changes on their
+// own: with pruning every 4th commit to 3 rows, 20 commits leave at most
+// 3 + 3 rows on SQLite (PostgreSQL keeps the rows of transactions other
+// tests hold open, so there it is only logged).
+func TestCommitsPruneChanges(t *testing.T) {
+	defer store.SetPruning(4, 3)()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		for i := range 20 {
+			mustTx(t, st, func(tx *store.Tx) error {
+				o := seatkeeper.Organization{Login: fmt.Sprintf("o%d", i), CreatedAt: t0, UpdatedAt: t0}
+				return tx.CreateOrg(ctx, &o)
+			})
+		}
+		var n int
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM data_changes`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d rows after 20 commits", n)
+		if st.Dialect() == store.SQLite && n > 6 {
+			t.Fatalf("%d rows of data_changes after 20 commits, pruned every 4th to 3: want at most 6", n)
 		}
 	})
 }
