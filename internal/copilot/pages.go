@@ -2,6 +2,7 @@ package copilot
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -13,10 +14,20 @@ import (
 var markEvery = 1000
 
 // seatMarks is an org's seat list total and, once a page past the first
-// bookmark was asked for, its bookmarks (store.SeatMarks).
+// bookmark was asked for, its bookmarks.
 type seatMarks struct {
 	total int
-	marks []store.SeatKey
+	book  *markBook // nil: none kept
+}
+
+// markBook holds the bookmarks of an org's seat list on one day as pages
+// need them: keys[b] is the key of the (b × markEvery)-th seat. Each is
+// found from the nearest one before it (store.SeatKeyAt), so a page far
+// down the list right after a write scans the list index once, up to it,
+// and the pages after it start from its bookmark.
+type markBook struct {
+	mu   sync.Mutex
+	keys map[int]store.SeatKey
 }
 
 // Read cache keys for an org's list total and its bookmarks on a UTC day
@@ -30,12 +41,11 @@ type (
 // the seats between the bounds pick for the list's total, in list order
 // (as OrgSeats), and the total, from the seat ledger's list index.
 //
-// Through a read cache view (internal/readcache) the list's total and,
-// once a page past the first bookmark is asked for, a bookmark every
-// markEvery seats are kept until the org changes, so that a page is read
-// from the bookmark before it: any page costs about what the first
-// costs. Without a view, the total is counted and the page read at its
-// offset.
+// A page past the first markEvery seats is read from the bookmark before
+// it. Through a read cache view (internal/readcache) the list's total and
+// the bookmarks found are kept until the org changes, so that a page costs
+// about what the first costs; without a view, the total is counted and
+// the bookmark found afresh.
 func (s *Service) SeatPage(ctx context.Context, org seatkeeper.Organization,
 	bounds func(total int) (lo, hi int)) (total int, page []seatkeeper.Seat, err error) {
 	total, page, err = s.seatPage(ctx, org, bounds)
@@ -68,8 +78,8 @@ func (s *Service) seatPage(ctx context.Context, org seatkeeper.Organization,
 		return 0, nil, err
 	}
 	if lo, _ := bounds(m.total); lo >= markEvery {
-		m.marks, err = readcache.GetIn(ctx, org.ID, seatMarksKey{org: org.ID, day: day}, func() ([]store.SeatKey, error) {
-			return s.Store.SeatMarks(ctx, org.ID, now, markEvery)
+		m.book, err = readcache.GetIn(ctx, org.ID, seatMarksKey{org: org.ID, day: day}, func() (*markBook, error) {
+			return &markBook{keys: map[int]store.SeatKey{}}, nil
 		})
 		if err != nil {
 			return 0, nil, err
@@ -100,9 +110,42 @@ func (s *Service) pageAt(ctx context.Context, org seatkeeper.Organization, sub s
 		return m.total, nil, nil
 	}
 	q := store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, Offset: lo, Limit: hi - lo}
-	if b := min(lo/markEvery, len(m.marks)); b > 0 {
-		q.After, q.Offset = &m.marks[b-1], lo-b*markEvery
+	if b := lo / markEvery; b > 0 {
+		key, ok, err := s.bookmark(ctx, org.ID, now, m.book, b)
+		if err != nil {
+			return 0, nil, err
+		}
+		if ok {
+			q.After, q.Offset = &key, lo-b*markEvery
+		}
 	}
 	page, err := ledgerSeats(ctx, s.Store, org, sub, q)
 	return m.total, page, err
+}
+
+// bookmark returns the key of the (b × markEvery)-th seat of the org's
+// list at now, from book when it holds it, else found from the nearest
+// bookmark before it and kept in book (when not nil); false when the list
+// is shorter.
+func (s *Service) bookmark(ctx context.Context, orgID int64, now time.Time, book *markBook, b int) (store.SeatKey, bool, error) {
+	var from *store.SeatKey
+	c := 0
+	if book != nil {
+		// One finder at a time: the others then start from its bookmark.
+		book.mu.Lock()
+		defer book.mu.Unlock()
+		if k, ok := book.keys[b]; ok {
+			return k, true, nil
+		}
+		for i, k := range book.keys {
+			if i < b && i > c {
+				c, from = i, &k
+			}
+		}
+	}
+	key, ok, err := s.Store.SeatKeyAt(ctx, orgID, now, from, (b-c)*markEvery-1)
+	if err == nil && ok && book != nil {
+		book.keys[b] = key
+	}
+	return key, ok, err
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -62,9 +63,11 @@ func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscr
 // SeatDetails answers GET /orgs/{org}/members/{username}/copilot at now
 // (the clock's, read once by a caller that also keys a cache by it) for a
 // caller already allowed to see org's seats, checking in GitHub's order:
-// Copilot enabled, user exists, membership, seat.
+// Copilot enabled, user exists, membership, seat. Through a read cache
+// view (internal/readcache), the org's subscription and teams are kept
+// with the org's other answers.
 func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
-	seat, err := seatOf(ctx, s.Store, org, username, now)
+	seat, err := seatOf(ctx, cachedOrg{s.Store, org.ID}, org, username, now)
 	if err != nil {
 		return seat, err
 	}
@@ -73,42 +76,62 @@ func (s *Service) SeatDetails(ctx context.Context, org seatkeeper.Organization, 
 	return seats[0], err
 }
 
-// seatReader is a Reader that also finds users, memberships and teams,
-// and reads the seat ledger.
+// cachedOrg is a Store reading one org's subscription and teams through
+// the read cache, in the org's scope.
+type cachedOrg struct {
+	*store.Store
+	orgID int64
+}
+
+// Read cache keys for an org's subscription and for its teams by id.
+type (
+	subscriptionKey struct{ org int64 }
+	teamKey         struct{ org, id int64 }
+)
+
+func (c cachedOrg) Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error) {
+	return readcache.GetIn(ctx, c.orgID, subscriptionKey{orgID}, func() (seatkeeper.Subscription, error) {
+		return c.Store.Subscription(ctx, orgID)
+	})
+}
+
+func (c cachedOrg) TeamByID(ctx context.Context, id int64) (seatkeeper.Team, error) {
+	return readcache.GetIn(ctx, c.orgID, teamKey{c.orgID, id}, func() (seatkeeper.Team, error) {
+		return c.Store.TeamByID(ctx, id)
+	})
+}
+
+// seatReader is a Reader that also reads the seat ledger and the teams
+// that carry seats.
 type seatReader interface {
 	Reader
-	UserByLogin(ctx context.Context, login string) (seatkeeper.User, error)
-	Membership(ctx context.Context, orgID, userID int64) (seatkeeper.Membership, error)
+	UserSeatByLogin(ctx context.Context, orgID int64, login string, at time.Time) (store.UserSeat, error)
 	LedgerSeats(ctx context.Context, q store.SeatQuery) ([]store.LedgerSeat, error)
 	TeamByID(ctx context.Context, id int64) (seatkeeper.Team, error)
 	EnterpriseTeamByID(ctx context.Context, id int64) (seatkeeper.EnterpriseTeam, error)
 }
 
-// seatOf is SeatDetails reading through r at now.
+// seatOf is SeatDetails reading through r at now: the subscription, then
+// the user, their membership and their seat in one read.
 func seatOf(ctx context.Context, r seatReader, org seatkeeper.Organization, username string, now time.Time) (seatkeeper.Seat, error) {
 	sub, err := subscription(ctx, r, org.ID)
 	if err != nil {
 		return seatkeeper.Seat{}, err
 	}
-	user, err := r.UserByLogin(ctx, username)
-	if err != nil {
-		return seatkeeper.Seat{}, err // Not Found
-	}
-	m, err := r.Membership(ctx, org.ID, user.ID)
+	us, err := r.UserSeatByLogin(ctx, org.ID, username, now)
 	switch {
-	case seatkeeper.IsNotFound(err):
-		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotOrgMember).WithDoc(DocSeatDetails)
 	case err != nil:
-		return seatkeeper.Seat{}, err
-	case m.State == seatkeeper.StatePending:
+		return seatkeeper.Seat{}, err // Not Found
+	case us.MemberState == "":
+		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNotOrgMember).WithDoc(DocSeatDetails)
+	case us.MemberState == seatkeeper.StatePending:
 		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindInvalid, MsgPendingInvitation).WithDoc(DocSeatDetails)
+	case us.Seat == nil || us.Seat.State != seatkeeper.StateActive:
+		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoSeat).WithDoc(DocGrantAccess)
 	}
-	seats, err := ledgerSeats(ctx, r, org, sub, store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, UserID: user.ID})
+	seats, err := wholeSeats(ctx, r, org, sub, []store.LedgerSeat{*us.Seat})
 	if err != nil {
 		return seatkeeper.Seat{}, err
-	}
-	if len(seats) == 0 {
-		return seatkeeper.Seat{}, seatkeeper.Errorf(seatkeeper.KindNotFound, MsgNoSeat).WithDoc(DocGrantAccess)
 	}
 	return seats[0], nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -17,6 +18,17 @@ import (
 const (
 	ScopeAll  int64 = 0
 	scopeNone int64 = -1 // a write nothing a cache keeps depends on (the audit log)
+	// PostgreSQL: the rows of transactions before this row's xid were
+	// pruned (PruneChanges), so a mark older than it cannot be answered.
+	scopePruned int64 = -2
+)
+
+// data_changes keeps about the newest keepChanges rows: every
+// pruneEvery-th commit of a store prunes the older ones (PruneChanges).
+// Variables for the tests (export_test.go).
+var (
+	keepChanges        = 10000
+	pruneEvery  uint64 = 1000
 )
 
 // EnterpriseScope is the scope of an enterprise's own seats (its grants,
@@ -130,8 +142,8 @@ func (o ops) insertChange(ctx context.Context, scope int64) error {
 
 // ChangesSince reports which scopes changed after the state mark names
 // (from an earlier call; "" for none known) and before this call, and the
-// mark of the state it read. all is true when it cannot tell (no mark, or
-// a change recorded as ScopeAll). external is the data version the caller
+// mark of the state it read. all is true when it cannot tell (no mark, a
+// change recorded as ScopeAll, or changes after mark already pruned). external is the data version the caller
 // saw (DataVersion); on PostgreSQL it is the state's mark itself. On
 // SQLite the mark is the newest change read, which names the state
 // external names only if no commit came between the two reads: the
@@ -143,17 +155,25 @@ func (s *Store) ChangesSince(ctx context.Context, mark, external string) (scopes
 			return nil, true, next, nil
 		}
 		// Snapshots are "xmin:xmax:xip,...": rows of transactions the old
-		// one did not see, from its xmin on.
+		// one did not see, from its xmin on, and the mark of a pruning
+		// that removed rows from after its xmin (its xid is a bound, not
+		// a transaction of its own).
 		scopes, err = queryAll(ctx, s.ops, scanInt64, `SELECT DISTINCT scope FROM data_changes
-			WHERE xid >= txid_snapshot_xmin(CAST(? AS txid_snapshot)) AND NOT txid_visible_in_snapshot(xid, CAST(? AS txid_snapshot))`, mark, mark)
+			WHERE xid >= txid_snapshot_xmin(CAST(? AS txid_snapshot))
+				AND (scope <> ? AND NOT txid_visible_in_snapshot(xid, CAST(? AS txid_snapshot))
+					OR scope = ? AND xid > txid_snapshot_xmin(CAST(? AS txid_snapshot)))`, mark, scopePruned, mark, scopePruned, mark)
 	} else {
-		var newest int64
-		if err := s.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM data_changes`).Scan(&newest); err != nil {
+		// Rows are numbered without gaps and pruned from the oldest: the
+		// changes after mark are all there while the oldest row left is
+		// no later than the one after it.
+		var newest, oldest int64
+		if err := s.queryRow(ctx, `SELECT COALESCE((SELECT MAX(seq) FROM data_changes), 0),
+			COALESCE((SELECT MIN(seq) FROM data_changes), 0)`).Scan(&newest, &oldest); err != nil {
 			return nil, false, "", fmt.Errorf("store: changes: %w", err)
 		}
 		next = strconv.FormatInt(newest, 10)
 		since, perr := strconv.ParseInt(mark, 10, 64)
-		if mark == "" || perr != nil {
+		if mark == "" || perr != nil || since+1 < oldest {
 			return nil, true, next, nil
 		}
 		scopes, err = queryAll(ctx, s.ops, scanInt64, `SELECT DISTINCT scope FROM data_changes WHERE seq > ? AND seq <= ?`, since, newest)
@@ -164,7 +184,7 @@ func (s *Store) ChangesSince(ctx context.Context, mark, external string) (scopes
 	out := scopes[:0]
 	for _, sc := range scopes {
 		switch sc {
-		case ScopeAll:
+		case ScopeAll, scopePruned:
 			return nil, true, next, nil
 		case scopeNone:
 		default:
@@ -172,4 +192,61 @@ func (s *Store) ChangesSince(ctx context.Context, mark, external string) (scopes
 		}
 	}
 	return out, false, next, nil
+}
+
+// PruneChanges deletes the rows of data_changes older than about the
+// newest keep (at least one is kept) and returns how many it deleted. No
+// reader's mark is ever answered wrongly for it: a mark from before the
+// rows deleted gets ChangesSince's all (on SQLite the oldest row left
+// tells; on PostgreSQL a row of scope scopePruned at the first xid kept).
+// On PostgreSQL the rows of transactions the oldest one still running
+// may not have seen are kept, so that no current snapshot's mark loses
+// its exact answer, and one replica prunes at a time (the others skip).
+func (s *Store) PruneChanges(ctx context.Context, keep int) (int64, error) {
+	keep = max(keep, 1)
+	if s.dialect == SQLite {
+		// Never the newest row: seq would start again from 1.
+		res, err := s.db.ExecContext(ctx, `DELETE FROM data_changes WHERE seq <= (SELECT MAX(seq) FROM data_changes) - ?`, keep)
+		if err != nil {
+			return 0, fmt.Errorf("store: prune changes: %w", err)
+		}
+		return res.RowsAffected()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune changes: %w", err)
+	}
+	defer tx.Rollback()
+	var locked bool
+	if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, lockPruneChanges).Scan(&locked); err != nil || !locked {
+		return 0, err
+	}
+	var first sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT LEAST(
+			(SELECT xid FROM data_changes ORDER BY xid DESC OFFSET $1 LIMIT 1),
+			txid_snapshot_xmin(txid_current_snapshot()))`, keep-1).Scan(&first)
+	if err != nil || !first.Valid {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM data_changes WHERE xid < $1`, first.Int64)
+	if err != nil {
+		return 0, fmt.Errorf("store: prune changes: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n == 0 {
+		return 0, nil
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO data_changes (xid, scope) VALUES ($1, $2)`, first.Int64, scopePruned); err != nil {
+		return 0, fmt.Errorf("store: prune changes: %w", err)
+	}
+	return n, tx.Commit()
+}
+
+// maybePruneChanges prunes data_changes after every pruneEvery-th commit
+// of this store. A failure is left for the next time: the rows only cost
+// space.
+func (s *Store) maybePruneChanges(ctx context.Context) {
+	if s.commits.Load()%pruneEvery == 0 {
+		s.PruneChanges(context.WithoutCancel(ctx), keepChanges) //nolint:errcheck // retried pruneEvery commits later
+	}
 }

@@ -12,3 +12,11 @@ func VersionFromWALIndex(st *Store) bool {
 	_, ok := st.probe.wal.header()
 	return ok
 }
+
+// SetPruning sets how often data_changes is pruned and to how many rows,
+// and returns a function that restores the defaults.
+func SetPruning(every uint64, keep int) (restore func()) {
+	oldEvery, oldKeep := pruneEvery, keepChanges
+	pruneEvery, keepChanges = every, keep
+	return func() { pruneEvery, keepChanges = oldEvery, oldKeep }
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -376,21 +377,76 @@ func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error)
 // scanLedgerSeat reads a row of ledgerSeatFrom's columns.
 func scanLedgerSeat(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 	var s LedgerSeat
-	var uc, uu, created, updated int64
-	var pending sql.NullString
-	var team, eteam, activeAt sql.NullInt64
-	var editor sql.NullString
-	if err := row.Scan(&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu,
-		&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor); err != nil {
+	var c seatCols
+	var uc, uu int64
+	if err := row.Scan(append([]any{&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu}, c.dest()...)...); err != nil {
 		return s, err
 	}
 	s.User.CreatedAt, s.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
-	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
-	s.TeamID, s.EnterpriseTeamID = team.Int64, eteam.Int64
-	s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(activeAt), editor.String
+	return s, c.fill(&s)
+}
+
+// seatCols scans a seat's columns as ledgerSeatFrom selects them after
+// the user's, NULL where a LEFT JOIN found no seat.
+type seatCols struct {
+	state, pending, editor sql.NullString
+	created, updated       sql.NullInt64
+	team, eteam, activeAt  sql.NullInt64
+}
+
+func (c *seatCols) dest() []any {
+	return []any{&c.state, &c.created, &c.updated, &c.pending, &c.team, &c.eteam, &c.activeAt, &c.editor}
+}
+
+// fill sets s's seat fields (all but its user) from the columns.
+func (c *seatCols) fill(s *LedgerSeat) error {
+	s.State = c.state.String
+	s.CreatedAt, s.UpdatedAt = fromUnix(c.created.Int64), fromUnix(c.updated.Int64)
+	s.TeamID, s.EnterpriseTeamID = c.team.Int64, c.eteam.Int64
+	s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(c.activeAt), c.editor.String
 	var err error
-	s.PendingCancellationDate, err = fromNullDate(pending)
-	return s, err
+	s.PendingCancellationDate, err = fromNullDate(c.pending)
+	return err
+}
+
+// UserSeat is what a seat lookup by login finds: the user, their
+// membership's state in the org ("" for none) and the seat they hold
+// there at the moment asked (nil for none), whatever its state.
+type UserSeat struct {
+	User        seatkeeper.User
+	MemberState string
+	Seat        *LedgerSeat
+}
+
+// UserSeatByLogin reads, in one indexed query, the user login names, their
+// membership of the org and their seat there at at, with its activity. A
+// user that does not exist is ErrNotFound.
+func (o ops) UserSeatByLogin(ctx context.Context, orgID int64, login string, at time.Time) (UserSeat, error) {
+	var us UserSeat
+	var member sql.NullString
+	var c seatCols
+	var uc, uu int64
+	u := &us.User
+	err := o.queryRow(ctx, `SELECT `+prefixCols("u", userCols)+`, m.state, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
+			s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
+		FROM users u
+		LEFT JOIN org_memberships m ON m.org_id = ? AND m.user_id = u.id
+		LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
+		LEFT JOIN copilot_activity a ON a.org_id = ? AND a.user_id = u.id
+		WHERE u.login_key = ?`, orgID, orgID, unix(at), unix(at), orgID, seatkeeper.LoginKey(login)).
+		Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu, &member}, c.dest()...)...)
+	if err != nil {
+		return us, notFound("user "+login, err)
+	}
+	u.CreatedAt, u.UpdatedAt = fromUnix(uc), fromUnix(uu)
+	us.MemberState = member.String
+	if c.state.Valid {
+		us.Seat = &LedgerSeat{User: us.User}
+		if err := c.fill(us.Seat); err != nil {
+			return us, err
+		}
+	}
+	return us, nil
 }
 
 // SeatCounts counts an org's seats at a moment, as GitHub's seat
@@ -487,23 +543,29 @@ func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal,
 	return out, nil
 }
 
-// SeatMarks returns, of the seats of an org's active members at at in
-// list order, every every-th seat's key (the every-th, the 2×every-th,
-// ...): bookmarks from which SeatQuery.After reaches any position of the
-// list by reading at most every index entries past one.
-func (o ops) SeatMarks(ctx context.Context, orgID int64, at time.Time, every int) ([]SeatKey, error) {
-	marks, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatKey, error) {
-		var k SeatKey
-		var created int64
-		err := row.Scan(&created, &k.UserID)
-		k.CreatedAt = fromUnix(created)
-		return k, err
-	}, `SELECT w.created_at, w.user_id FROM (
-			SELECT s.created_at, s.user_id, ROW_NUMBER() OVER (ORDER BY s.created_at, s.user_id) AS n
-			FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
-		) w WHERE w.n % ? = 0 ORDER BY w.n`, orgID, seatkeeper.StateActive, unix(at), unix(at), every)
-	if err != nil {
-		return nil, fmt.Errorf("store: seat marks: %w", err)
+// SeatKeyAt returns the key of the seat offset places past after (from
+// the start of the list when after is nil) in the list of an org's active
+// members' seats at at, and false when the list is shorter. It reads the
+// list index alone: a bookmark anywhere in the list costs one scan of the
+// index entries before it, none of the seats' rows.
+func (o ops) SeatKeyAt(ctx context.Context, orgID int64, at time.Time, after *SeatKey, offset int) (SeatKey, bool, error) {
+	query := `SELECT s.created_at, s.user_id FROM copilot_seats s
+		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
+	args := []any{orgID, seatkeeper.StateActive, unix(at), unix(at)}
+	if after != nil {
+		query += ` AND (s.created_at, s.user_id) > (?, ?)`
+		args = append(args, unix(after.CreatedAt), after.UserID)
 	}
-	return marks, nil
+	query += ` ORDER BY s.created_at, s.user_id LIMIT 1 OFFSET ?`
+	var k SeatKey
+	var created int64
+	err := o.queryRow(ctx, query, append(args, offset)...).Scan(&created, &k.UserID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return k, false, nil
+	}
+	if err != nil {
+		return k, false, fmt.Errorf("store: seat key: %w", err)
+	}
+	k.CreatedAt = fromUnix(created)
+	return k, true, nil
 }

@@ -285,7 +285,11 @@ func (s *Store) txWith(ctx context.Context, opts *sql.TxOptions, lock int64, fn 
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = s.tryTx(ctx, opts, lock, fn)
-		if err == nil || !retryable(err) || attempt >= s.retries {
+		if err == nil {
+			s.maybePruneChanges(ctx)
+			return nil
+		}
+		if !retryable(err) || attempt >= s.retries {
 			return err
 		}
 		// Exponential backoff with full jitter, capped at 200ms.
@@ -345,7 +349,10 @@ func (s *Store) tryTx(ctx context.Context, opts *sql.TxOptions, lock int64, fn f
 }
 
 // Lock keys for LockedTx: one namespace per kind of scope.
-const lockOrgSeats = 1 << 40
+const (
+	lockOrgSeats     = 1 << 40
+	lockPruneChanges = 2 << 40 // PruneChanges, one replica at a time
+)
 
 // OrgLock is the LockedTx key for writes to one organization's seats and
 // memberships.
