@@ -32,9 +32,9 @@ var (
 )
 
 // EnterpriseScope is the scope of an enterprise's own seats (its grants,
-// their ledger rows, their activity): below scopeNone, so that it never
-// names an organization.
-func EnterpriseScope(entID int64) int64 { return -1 - entID }
+// their ledger rows, their activity): below scopePruned, so that it never
+// names an organization or a mark of pruning.
+func EnterpriseScope(entID int64) int64 { return scopePruned - entID }
 
 // Tables whose rows belong to one organization, and the writes that need
 // no scope. A write to any other table changes ScopeAll.
