@@ -16,7 +16,6 @@ import (
 // The schema admits no other field.
 type publicUser struct {
 	simpleUser
-	UserViewType      string  `json:"user_view_type"`
 	Name              *string `json:"name"`
 	Company           *string `json:"company"`
 	Blog              string  `json:"blog"`
@@ -58,11 +57,10 @@ type userPlan struct {
 // GitHub shows no email address.
 func (u urls) publicUser(x seatkeeper.User, showEmail bool) publicUser {
 	out := publicUser{
-		simpleUser:   u.simpleUser(x),
-		UserViewType: "public",
-		Name:         NullableString(x.Name),
-		CreatedAt:    Timestamp(x.CreatedAt),
-		UpdatedAt:    Timestamp(x.UpdatedAt),
+		simpleUser: u.simpleUser(x),
+		Name:       NullableString(x.Name),
+		CreatedAt:  Timestamp(x.CreatedAt),
+		UpdatedAt:  Timestamp(x.UpdatedAt),
 	}
 	if showEmail {
 		out.Email = NullableString(x.Email)
@@ -99,12 +97,12 @@ func (u urls) orgAsUser(o seatkeeper.Organization) publicUser {
 			EventsURL:         api + "/events{/privacy}",
 			ReceivedEventsURL: api + "/received_events",
 			Type:              "Organization",
+			UserViewType:      "public",
 		},
-		UserViewType: "public",
-		Name:         NullableString(o.Name),
-		Bio:          NullableString(o.Description),
-		CreatedAt:    Timestamp(o.CreatedAt),
-		UpdatedAt:    Timestamp(o.UpdatedAt),
+		Name:      NullableString(o.Name),
+		Bio:       NullableString(o.Description),
+		CreatedAt: Timestamp(o.CreatedAt),
+		UpdatedAt: Timestamp(o.UpdatedAt),
 	}
 }
 

@@ -291,7 +291,8 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 			})
 		lists["Activity"] = rows(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) },
 			func(n store.Named[seatkeeper.Activity]) (Activity, bool) {
-				return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
+				return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor,
+					LastAuthenticatedAt: tsPtr(n.Row.LastAuthenticatedAt)}, true
 			})
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil

@@ -385,8 +385,17 @@ func (s *orgScope) planActivity(l loc, a Activity) (activityPlan, error) {
 	if err != nil {
 		return activityPlan{}, err
 	}
-	if at == nil {
-		return activityPlan{}, l.errorf("last_activity_at", "required")
+	signedIn, err := timestamp(l, "last_authenticated_at", a.LastAuthenticatedAt)
+	if err != nil {
+		return activityPlan{}, err
 	}
-	return activityPlan{user: user, activity: seatkeeper.Activity{LastActivityAt: at, LastActivityEditor: a.LastActivityEditor}}, nil
+	if at == nil && signedIn == nil {
+		return activityPlan{}, l.errorf("last_activity_at", "required (or last_authenticated_at)")
+	}
+	if at == nil && a.LastActivityEditor != "" {
+		return activityPlan{}, l.errorf("last_activity_editor", "needs last_activity_at")
+	}
+	return activityPlan{user: user, activity: seatkeeper.Activity{
+		LastActivityAt: at, LastActivityEditor: a.LastActivityEditor, LastAuthenticatedAt: signedIn,
+	}}, nil
 }

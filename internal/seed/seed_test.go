@@ -495,7 +495,7 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 		{"bad activity time", orgDoc("    activity: [{user: octocat, last_activity_at: 2026-01-01}]\n"),
 			`organizations[0] (neworg).activity[0] (octocat).last_activity_at: "2026-01-01" is not an RFC 3339 timestamp such as 2021-08-03T18:00:00-06:00`},
 		{"missing activity time", orgDoc("    activity: [{user: octocat}]\n"),
-			"organizations[0] (neworg).activity[0] (octocat).last_activity_at: required"},
+			"organizations[0] (neworg).activity[0] (octocat).last_activity_at: required (or last_authenticated_at)"},
 		{"duplicate activity", orgDoc("    activity: [{user: octocat, last_activity_at: 2026-01-01T00:00:00Z}, {user: octocat, last_activity_at: 2026-01-01T00:00:00Z}]\n"),
 			`organizations[0] (neworg).activity[1].user: duplicate activity for "octocat" (also organizations[0] (neworg).activity[0])`},
 

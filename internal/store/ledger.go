@@ -341,7 +341,7 @@ type SeatQuery struct {
 }
 
 var ledgerSeatFrom = `SELECT ` + prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
+		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
 	FROM copilot_seats s JOIN users u ON u.id = s.user_id
 	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
@@ -380,16 +380,17 @@ func scanLedgerSeat(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 	var s LedgerSeat
 	var uc, uu, created, updated int64
 	var pending sql.NullString
-	var team, eteam, activeAt sql.NullInt64
+	var team, eteam, activeAt, signedIn sql.NullInt64
 	var editor sql.NullString
 	if err := row.Scan(&s.User.ID, &s.User.Login, &s.User.Name, &s.User.Email, &s.User.SiteAdmin, &uc, &uu,
-		&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor); err != nil {
+		&s.State, &created, &updated, &pending, &team, &eteam, &activeAt, &editor, &signedIn); err != nil {
 		return s, err
 	}
 	s.User.CreatedAt, s.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
 	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
 	s.TeamID, s.EnterpriseTeamID = team.Int64, eteam.Int64
 	s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(activeAt), editor.String
+	s.Activity.LastAuthenticatedAt = fromNullUnix(signedIn)
 	var err error
 	s.PendingCancellationDate, err = fromNullDate(pending)
 	return s, err
