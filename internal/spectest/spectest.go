@@ -125,7 +125,10 @@ func Load(path string) (*Spec, error) {
 	return s, nil
 }
 
-var orgByID = regexp.MustCompile(`^/organizations/[0-9]+/`)
+var (
+	orgByID  = regexp.MustCompile(`^/organizations/[0-9]+/`)
+	teamByID = regexp.MustCompile(`^/organizations/[0-9]+/team/`)
+)
 
 // Operation finds the operation serving method and path (with any /api/v3
 // prefix removed).
@@ -135,7 +138,9 @@ func (s *Spec) Operation(method, path string) (*openapi3.Operation, string, bool
 		path = "/" // the API root
 	}
 	// GitHub serves org routes by id too: /organizations/{id}/... is
-	// /orgs/{org}/...
+	// /orgs/{org}/..., and /organizations/{id}/team/{team_id}/... (a
+	// team's url) is /teams/{team_id}/...
+	path = teamByID.ReplaceAllString(path, "/teams/")
 	path = orgByID.ReplaceAllString(path, "/orgs/_/")
 	if method == http.MethodHead {
 		method = http.MethodGet
