@@ -39,7 +39,7 @@ organizations:
     members:
       - {login: owner, role: admin}
       - {login: ann}
-      - {login: bob}
+      - {login: bob, public: true}
       - {login: cat}
       - {login: dan}
       - {login: invitee, state: pending}
@@ -275,11 +275,12 @@ func TestOrgMembers(t *testing.T) {
 			{"no two-factor data", "/orgs/acme/members?filter=2fa_disabled", "ghp_owner_read", ""},
 			{"page 2 of 2 a page", "/orgs/acme/members?per_page=2&page=2", "ghp_owner_read", "bob cat"},
 			{"past the end", "/orgs/acme/members?page=9", "ghp_owner_read", ""},
-			{"no credentials: public members, none", "/orgs/acme/members", "", ""},
-			{"outsider", "/orgs/acme/members", "ghp_stranger_admin", ""},
-			{"pending invitee", "/orgs/acme/members", "ghp_invitee_read", ""},
-			{"token without the scope", "/orgs/acme/members", "ghp_owner_repo", ""},
-			{"token without the permission", "/orgs/acme/members", "github_pat_owner_seats", ""},
+			{"no credentials: the public members", "/orgs/acme/members", "", "bob"},
+			{"outsider", "/orgs/acme/members", "ghp_stranger_admin", "bob"},
+			{"outsider asking for owners: no roles shown", "/orgs/acme/members?role=admin", "ghp_stranger_admin", ""},
+			{"pending invitee", "/orgs/acme/members", "ghp_invitee_read", "bob"},
+			{"token without the scope", "/orgs/acme/members", "ghp_owner_repo", "bob"},
+			{"token without the permission", "/orgs/acme/members", "github_pat_owner_seats", "bob"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				e.t = t
@@ -325,17 +326,73 @@ func TestOrgMembers(t *testing.T) {
 			{"pending invitee", "invitee", "ghp_owner_read", 404},
 			{"not a member", "stranger", "ghp_owner_read", 404},
 			{"no such user", "ghost", "ghp_owner_read", 404},
-			{"asked by an outsider", "ann", "ghp_stranger_admin", 404},
-			{"asked without credentials", "ann", "", 404},
+			{"asked by an outsider", "ann", "ghp_stranger_admin", 302},
+			{"asked without credentials", "ann", "", 302},
 		} {
 			t.Run("check "+c.name, func(t *testing.T) {
 				e.t = t
 				r := e.call("GET", "/orgs/acme/members/"+c.user, c.token, "", c.status)
-				if c.status == 204 && len(r.body) != 0 {
-					t.Errorf("204 with a body: %s", r.body)
+				switch c.status {
+				case 204:
+					if len(r.body) != 0 {
+						t.Errorf("204 with a body: %s", r.body)
+					}
+				case 302:
+					if loc := r.header.Get("Location"); loc != "http://seatkeeper.test/orgs/acme/public_members/"+c.user {
+						t.Errorf("Location %q", loc)
+					}
+				case 404:
+					if m := decodeAs[basicError](t, r).Message; m != "User does not exist or is not a member of the organization" {
+						t.Errorf("message %q", m)
+					}
 				}
 			})
 		}
+	})
+}
+
+// TestPublicMembers: the public list and check for anyone, and a member
+// making their own membership public or private.
+func TestPublicMembers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newDirEnv(t, st)
+		public := func(want string) {
+			t.Helper()
+			if got := loginsOf(t, e.call("GET", "/orgs/acme/public_members", "", "", 200)); got != want {
+				t.Errorf("public members %q, want %q", got, want)
+			}
+		}
+		public("bob")
+		e.call("GET", "/orgs/acme/public_members/bob", "", "", 204)
+		e.call("GET", "/orgs/acme/public_members/ann", "ghp_owner_read", "", 404)
+		e.call("GET", "/orgs/acme/public_members/ghost", "", "", 404)
+
+		e.call("PUT", "/orgs/acme/public_members/ANN", "ghp_ann_admin", "", 204)
+		e.call("PUT", "/orgs/acme/public_members/ann", "ghp_ann_admin", "", 204) // again: no change
+		public("ann bob")
+		e.call("GET", "/orgs/acme/members/ann", "ghp_stranger_admin", "", 302)
+		e.call("GET", "/orgs/acme/public_members/ann", "ghp_stranger_admin", "", 204)
+		if got := loginsOf(t, e.call("GET", "/orgs/acme/members", "", "", 200)); got != "ann bob" {
+			t.Errorf("members seen by the public %q", got)
+		}
+		e.call("DELETE", "/orgs/acme/public_members/bob", "ghp_bob_write", "", 204)
+		e.call("DELETE", "/orgs/acme/public_members/bob", "ghp_bob_write", "", 204)
+		public("ann")
+
+		// Leaving the org takes the public membership with it.
+		e.call("DELETE", "/orgs/acme/members/ann", "ghp_owner_admin", "", 204)
+		public("")
+
+		e.refuse(t, []refusal{
+			{"someone else's", "PUT", "/orgs/acme/public_members/dan", "ghp_owner_admin", "", 403,
+				"You can only change the visibility of your own membership."},
+			{"not a member", "PUT", "/orgs/acme/public_members/stranger", "ghp_stranger_admin", "", 404, "Not Found"},
+			{"an invitation", "PUT", "/orgs/acme/public_members/invitee", "ghp_invitee_read", "", 404, "Not Found"},
+			{"without write:org", "PUT", "/orgs/acme/public_members/dan", "ghp_dan_read", "", 404, "Not Found"},
+			{"no credentials", "PUT", "/orgs/acme/public_members/dan", "", "", 401, "Requires authentication"},
+			{"installation", "DELETE", "/orgs/acme/public_members/dan", "ghs_acme_members", "", 403, "Resource not accessible by integration"},
+			{"unknown org", "GET", "/orgs/nope/public_members", "", "", 404, "Not Found"},
+		})
 	})
 }
 

@@ -238,6 +238,14 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 	case !seatkeeper.IsNotFound(err):
 		return entry{}, err
 	}
+	public, err := tx.PublicMembers(ctx, o.ID)
+	if err != nil {
+		return entry{}, err
+	}
+	isPublic := map[int64]bool{}
+	for _, u := range public {
+		isPublic[u.ID] = true
+	}
 	teams, err := tx.Teams(ctx, o.ID)
 	if err != nil {
 		return entry{}, err
@@ -251,7 +259,8 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 		"Members": rows(func(fn func(store.Named[seatkeeper.Membership]) error) error { return tx.EachMembership(ctx, o.ID, fn) },
 			func(n store.Named[seatkeeper.Membership]) (Member, bool) {
 				m := n.Row
-				mm := Member{Login: n.Login, Role: m.Role, State: m.State, CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
+				mm := Member{Login: n.Login, Role: m.Role, State: m.State, Public: isPublic[m.UserID],
+					CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
 				if mm.Role == seatkeeper.RoleMember {
 					mm.Role = ""
 				}

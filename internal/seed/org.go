@@ -154,12 +154,15 @@ func (s *orgScope) planMember(l loc, m Member) (memberPlan, error) {
 	if err := oneOf(l, "state", state, []string{seatkeeper.StateActive, seatkeeper.StatePending}); err != nil {
 		return memberPlan{}, err
 	}
+	if m.Public && state != seatkeeper.StateActive {
+		return memberPlan{}, l.errorf("public", "only an active membership can be public")
+	}
 	created, updated, err := s.times(l, m.CreatedAt, m.UpdatedAt)
 	if err != nil {
 		return memberPlan{}, err
 	}
 	s.members[key] = user
-	return memberPlan{user: user, membership: seatkeeper.Membership{
+	return memberPlan{user: user, public: m.Public, membership: seatkeeper.Membership{
 		Role: role, State: state, CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }

@@ -123,11 +123,14 @@ type Copilot struct {
 }
 
 // Member is a user's membership of an organization. Role defaults to
-// member and State to active; a pending State is an invitation.
+// member and State to active; a pending State is an invitation. Public
+// makes an active membership visible to everyone (GitHub's public
+// members).
 type Member struct {
 	Login     string `yaml:"login" json:"login"`
 	Role      string `yaml:"role,omitempty" json:"role,omitempty"`
 	State     string `yaml:"state,omitempty" json:"state,omitempty"`
+	Public    bool   `yaml:"public,omitempty" json:"public,omitempty"`
 	CreatedAt string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
 	UpdatedAt string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }

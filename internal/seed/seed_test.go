@@ -384,6 +384,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"unknown enterprise", "organizations: [{login: neworg, enterprise: nope}]", `organizations[0] (neworg).enterprise: unknown enterprise "nope"`},
 		{"bad seat management setting", "organizations: [{login: neworg, copilot: {seat_management_setting: sometimes}}]",
 			`organizations[0] (neworg).copilot.seat_management_setting: "sometimes" is not one of assign_all, assign_selected, disabled, unconfigured`},
+		{"public invitee", "organizations: [{login: neworg, members: [{login: octocat, state: pending, public: true}]}]",
+			"organizations[0] (neworg).members[0] (octocat).public: only an active membership can be public"},
 		{"bad plan", "organizations: [{login: neworg, copilot: {plan_type: pro}}]",
 			`organizations[0] (neworg).copilot.plan_type: "pro" is not one of business, enterprise`},
 		{"bad feature setting", "organizations: [{login: neworg, copilot: {cli: on}}]",
