@@ -315,7 +315,8 @@ func TestSeatDetailsBody(t *testing.T) {
 			s := getSeat(t, e, "github", "eve")
 			var team map[string]any
 			json.Unmarshal(s.AssigningTeam, &team)
-			if team["slug"] != "copilot-pioneers" || team["group_id"] != nil || team["created_at"] == nil {
+			if team["slug"] != "copilot-pioneers" || team["group_id"] != nil || team["created_at"] == nil ||
+				team["members_url"] != team["url"].(string)+"/members{/member}" {
 				t.Errorf("assigning_team = %v", team)
 			}
 			e.spec.ValidateSchema(t, "enterprise-team", s.AssigningTeam)

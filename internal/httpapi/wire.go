@@ -194,7 +194,7 @@ func (u urls) enterpriseTeam(t seatkeeper.EnterpriseTeam, ent seatkeeper.Enterpr
 		Slug:        t.Slug,
 		URL:         api,
 		HTMLURL:     fmt.Sprintf("%s/enterprises/%s/teams/%s", u.html, ent.Slug, t.Slug),
-		MembersURL:  api + "/memberships{/member}",
+		MembersURL:  api + "/members{/member}",
 		CreatedAt:   Timestamp(t.CreatedAt),
 		UpdatedAt:   Timestamp(t.UpdatedAt),
 	}
