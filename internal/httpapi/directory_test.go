@@ -60,6 +60,7 @@ tokens:
   - {token: ghp_owner_write, user: owner, scopes: [write:org]}
   - {token: ghp_owner_repo, user: owner, scopes: [repo]}
   - {token: ghp_owner_user, user: owner, scopes: [user]}
+  - {token: ghp_owner_gist, user: owner, scopes: [gist]}
   - {token: ghp_owner_ent, user: owner, scopes: [admin:enterprise]}
   - {token: ghp_ann_read, user: ann, scopes: [read:org]}
   - {token: ghp_ann_admin, user: ann, scopes: [admin:org]}
@@ -279,7 +280,7 @@ func TestOrgMembers(t *testing.T) {
 			{"outsider", "/orgs/acme/members", "ghp_stranger_admin", "bob"},
 			{"outsider asking for owners: no roles shown", "/orgs/acme/members?role=admin", "ghp_stranger_admin", ""},
 			{"pending invitee", "/orgs/acme/members", "ghp_invitee_read", "bob"},
-			{"token without the scope", "/orgs/acme/members", "ghp_owner_repo", "bob"},
+			{"a member's token needs no scope", "/orgs/acme/members", "ghp_owner_gist", "owner ann bob cat dan"},
 			{"token without the permission", "/orgs/acme/members", "github_pat_owner_seats", "bob"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
@@ -347,6 +348,47 @@ func TestOrgMembers(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// TestOrgScopes: the scopes GitHub accepts and announces on the org and
+// membership routes; a token without one is treated as the route treats
+// outsiders.
+func TestOrgScopes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newDirEnv(t, st)
+		const orgScopes = "admin:org, read:org, repo, user, write:org"
+		for _, c := range []struct {
+			path, accepted string
+			status         map[string]int // by token; the others get the first entry's refusal
+		}{
+			{"/orgs/acme/memberships/ann", orgScopes, map[string]int{
+				"ghp_owner_admin": 200, "ghp_owner_read": 200, "ghp_owner_repo": 200, "ghp_owner_user": 200, "ghp_owner_write": 200, "ghp_owner_gist": 404}},
+			{"/user/memberships/orgs/acme", orgScopes, map[string]int{
+				"ghp_owner_admin": 200, "ghp_owner_read": 200, "ghp_owner_repo": 200, "ghp_owner_user": 200, "ghp_owner_write": 200, "ghp_owner_gist": 404}},
+			{"/orgs/acme/members/ann", "read:org, repo, user", map[string]int{
+				"ghp_owner_read": 204, "ghp_owner_repo": 204, "ghp_owner_user": 204, "ghp_owner_admin": 204, "ghp_owner_gist": 302}},
+			{"/orgs/acme/members", "", map[string]int{"ghp_owner_gist": 200, "": 200}},
+			{"/orgs/acme", orgScopes, map[string]int{"ghp_owner_gist": 200, "ghp_owner_read": 200, "": 200}},
+			{"/users/ann", "", map[string]int{"ghp_owner_gist": 200, "": 200}},
+		} {
+			for token, status := range c.status {
+				t.Run(c.path+" "+token, func(t *testing.T) {
+					e.t = t
+					r := e.call("GET", c.path, token, "", status)
+					if got, ok := r.header["X-Accepted-Oauth-Scopes"]; !ok || got[0] != c.accepted {
+						t.Errorf("X-Accepted-OAuth-Scopes %q (present %v), want %q", got, ok, c.accepted)
+					}
+					if _, ok := r.header["X-Accepted-Github-Permissions"]; ok {
+						t.Errorf("X-Accepted-GitHub-Permissions to a classic token: %v", r.header)
+					}
+				})
+			}
+		}
+		e.t = t
+		if r := e.call("GET", "/orgs/acme/memberships/ann", "github_pat_owner_members", "", 200); r.header.Get("X-Accepted-GitHub-Permissions") != "members=read; organization_administration=read" {
+			t.Errorf("fine-grained token told %q", r.header.Get("X-Accepted-GitHub-Permissions"))
 		}
 	})
 }
@@ -432,7 +474,7 @@ func TestOrgMemberships(t *testing.T) {
 		e.refuse(t, []refusal{
 			{"no credentials", "GET", path + "ann", "", "", 401, "Requires authentication"},
 			{"unknown org", "GET", "/orgs/nope/memberships/ann", "ghp_owner_read", "", 404, "Not Found"},
-			{"classic token without the scope", "GET", path + "ann", "ghp_owner_repo", "", 404, "Not Found"},
+			{"classic token without the scope", "GET", path + "ann", "ghp_owner_gist", "", 404, "Not Found"},
 			{"fine-grained without the permission", "GET", path + "ann", "github_pat_owner_seats", "", 403, "Resource not accessible by personal access token"},
 			{"fine-grained for another org", "GET", path + "ann", "github_pat_owner_rival", "", 403, "Resource not accessible by personal access token"},
 			{"installation without the permission", "GET", path + "ann", "ghs_acme_seats", "", 403, "Resource not accessible by integration"},

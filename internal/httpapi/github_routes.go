@@ -10,12 +10,12 @@ func (s *Server) githubRoutes() {
 	s.mux.Handle("GET /users/{username}", s.handle(s.handleGetUser))
 
 	// Organizations and their members.
-	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
-	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersRead, s.handleListMembers))
-	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersRead, s.handleListMembers)) // where its Link leads
-	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MembersRead, s.handleCheckMember))
+	s.mux.Handle("GET /orgs/{org}", s.orgPublic(auth.OrgRead, s.handleGetOrg))
+	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersList, s.handleListMembers))
+	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersList, s.handleListMembers)) // where its Link leads
+	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MemberCheck, s.handleCheckMember))
 	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
-	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetMembership))
+	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.OrgRead, s.handleGetMembership))
 	s.mux.Handle("PUT /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleSetMembership))
 	s.mux.Handle("DELETE /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
 	s.mux.Handle("GET /orgs/{org}/public_members", s.handle(s.handleListPublicMembers))

@@ -13,11 +13,7 @@ import (
 
 // handleGetOrg serves GET /orgs/{org}: the organization's public profile,
 // to any caller.
-func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) error {
-	org, err := s.orgFromPath(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ directory.Viewer) error {
 	setLastModified(w, org.UpdatedAt)
 	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
 	return nil

@@ -417,7 +417,7 @@ func TestConventions(t *testing.T) {
 			for k, want := range map[string]string{
 				"X-OAuth-Scopes":                "read:org",
 				"X-Accepted-OAuth-Scopes":       "manage_billing:copilot, read:org",
-				"X-Accepted-GitHub-Permissions": "organization_copilot_seat_management=read; organization_administration=read",
+				"X-Accepted-GitHub-Permissions": "", // only to fine-grained and installation tokens
 				"X-GitHub-Media-Type":           "github.v3; format=json",
 				"Cache-Control":                 "private, max-age=60, s-maxage=60",
 				"X-RateLimit-Limit":             "5000",
@@ -435,6 +435,10 @@ func TestConventions(t *testing.T) {
 			}
 			if r := e.do("GET", path, "ghp_owner_repo"); r.header.Get("X-Accepted-OAuth-Scopes") != "manage_billing:copilot, read:org" {
 				t.Errorf("404 for a missing scope names no accepted scopes: %v", r.header)
+			}
+			if r := e.do("GET", path, "github_pat_owner_seats"); r.header.Get("X-Accepted-GitHub-Permissions") !=
+				"organization_copilot_seat_management=read; organization_administration=read" {
+				t.Errorf("a fine-grained token is not told the accepted permissions: %v", r.header)
 			}
 		})
 
