@@ -257,6 +257,24 @@ func TestUsersAndOrgs(t *testing.T) {
 		if r := e.call("GET", "/orgs/acme", "ghp_stranger_admin", "", 200); r.header.Get("ETag") == "" {
 			t.Error("no ETag")
 		}
+		if _, ok := o["twitter_username"]; !ok || o["twitter_username"] != nil {
+			t.Errorf("twitter_username %v (present %v): nullable fields are null, not left out", o["twitter_username"], ok)
+		}
+		// The owner-only fields: to the org's owners (and installation)
+		// only; the plan's seats are the memberships, the invitee's too.
+		for token, owner := range map[string]bool{"ghp_owner_read": true, "ghs_acme_members": true, "ghp_ann_read": false,
+			"ghp_stranger_admin": false, "ghp_owner_gist": false, "": false} {
+			o := decodeAs[map[string]any](t, e.call("GET", "/orgs/acme", token, "", 200))
+			plan, _ := o["plan"].(map[string]any)
+			_, billing := o["billing_email"]
+			_, twoFactor := o["two_factor_requirement_enabled"]
+			if owner != (plan != nil) || owner != billing || owner != twoFactor {
+				t.Errorf("%s: owner fields %v, want %v: %v", token, plan != nil, owner, o)
+			}
+			if owner && (plan["name"] != "enterprise" || plan["filled_seats"] != 6.0 || o["total_private_repos"] != 0.0 || o["billing_email"] != nil) {
+				t.Errorf("%s: plan %v, body %v", token, plan, o)
+			}
+		}
 		e.call("GET", "/orgs/nope", "ghp_owner_read", "", 404)
 	})
 }

@@ -11,11 +11,19 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// handleGetOrg serves GET /orgs/{org}: the organization's public profile,
-// to any caller.
-func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ directory.Viewer) error {
+// handleGetOrg serves GET /orgs/{org}: the organization's public profile
+// to any caller, with the owner-only fields to its owners.
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
+	body := s.urls.orgFull(org)
+	if v.Owner() {
+		seats, err := s.store.MembershipCount(r.Context(), org.ID)
+		if err != nil {
+			return err
+		}
+		body.orgOwnerFields = ownerFields(org, seats)
+	}
 	setLastModified(w, org.UpdatedAt)
-	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
+	s.writeJSON(w, r, http.StatusOK, body)
 	return nil
 }
 

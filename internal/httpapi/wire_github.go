@@ -118,11 +118,50 @@ type orgFull struct {
 	PublicGists             int     `json:"public_gists"`
 	Followers               int     `json:"followers"`
 	Following               int     `json:"following"`
+	TwitterUsername         *string `json:"twitter_username"`
 	HTMLURL                 string  `json:"html_url"`
 	Type                    string  `json:"type"`
-	CreatedAt               string  `json:"created_at"`
-	UpdatedAt               string  `json:"updated_at"`
-	ArchivedAt              *string `json:"archived_at"`
+	*orgOwnerFields
+	CreatedAt  string  `json:"created_at"`
+	UpdatedAt  string  `json:"updated_at"`
+	ArchivedAt *string `json:"archived_at"`
+}
+
+// orgOwnerFields are what GET /orgs/{org} adds for the org's owners, in
+// GitHub's order. seatkeeper keeps no repositories, billing address,
+// two-factor policy or repository defaults: those counts are 0 and those
+// settings null, as the schema allows. The plan's seats are the
+// memberships, invitations included.
+type orgOwnerFields struct {
+	TotalPrivateRepos            int      `json:"total_private_repos"`
+	OwnedPrivateRepos            int      `json:"owned_private_repos"`
+	PrivateGists                 int      `json:"private_gists"`
+	DiskUsage                    int      `json:"disk_usage"`
+	Collaborators                int      `json:"collaborators"`
+	BillingEmail                 *string  `json:"billing_email"`
+	Plan                         *orgPlan `json:"plan"`
+	DefaultRepositoryPermission  *string  `json:"default_repository_permission"`
+	DefaultRepositoryBranch      *string  `json:"default_repository_branch"`
+	MembersCanCreateRepositories *bool    `json:"members_can_create_repositories"`
+	TwoFactorRequirementEnabled  *bool    `json:"two_factor_requirement_enabled"`
+}
+
+type orgPlan struct {
+	Name         string `json:"name"`
+	Space        int    `json:"space"`
+	PrivateRepos int    `json:"private_repos"`
+	FilledSeats  int    `json:"filled_seats"`
+	Seats        int    `json:"seats"`
+}
+
+// ownerFields are o's owner-only fields with seats memberships: GitHub's
+// enterprise plan for an org of an enterprise, its free plan otherwise.
+func ownerFields(o seatkeeper.Organization, seats int) *orgOwnerFields {
+	plan := orgPlan{Name: "free", FilledSeats: seats, Seats: seats}
+	if o.EnterpriseID != 0 {
+		plan.Name = "enterprise"
+	}
+	return &orgOwnerFields{Plan: &plan}
 }
 
 func (u urls) orgFull(o seatkeeper.Organization) orgFull {

@@ -46,3 +46,13 @@ func (o ops) SetPublicMember(ctx context.Context, orgID, userID int64, public bo
 	}
 	return nil
 }
+
+// MembershipCount counts an org's memberships, invitations included: the
+// seats its GitHub plan fills.
+func (o ops) MembershipCount(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM org_memberships WHERE org_id = ?`, orgID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: membership count: %w", err)
+	}
+	return n, nil
+}
