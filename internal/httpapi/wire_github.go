@@ -348,5 +348,5 @@ type rateLimit struct {
 // resources.core.
 type rateLimitOverview struct {
 	Resources map[string]rateLimit `json:"resources"`
-	Rate      rateLimit            `json:"rate"`
+	Rate      *rateLimit           `json:"rate,omitempty"` // before API version 2026-03-10
 }
