@@ -107,7 +107,11 @@ func TestLegacyTeamRoutes(t *testing.T) {
 		e.call("GET", "/orgs/acme/teams/other", "ghp_owner_read", "", 404)
 		e.call("GET", other[0], "ghp_owner_read", "", 404)
 
+		// A team of another org with the same slug is not reached through
+		// this org's id.
+		rivalPlatform := decodeAs[struct{ ID int64 }](t, e.call("POST", "/orgs/rival/teams", "ghp_stranger_admin", `{"name": "Platform"}`, 201)).ID
 		e.refuse(t, []refusal{
+			{"the same slug in another org", "GET", fmt.Sprintf("/organizations/%d/team/%d", orgID, rivalPlatform), "ghp_owner_read", "", 404, "Not Found"},
 			{"no such team", "GET", "/teams/999999", "ghp_owner_read", "", 404, "Not Found"},
 			{"not a team id", "GET", "/teams/platform", "ghp_owner_read", "", 404, "Not Found"},
 			{"another org's id", "GET", fmt.Sprintf("/organizations/%d/team/%s", rivalID, strings.TrimPrefix(platform[0], "/teams/")), "ghp_owner_read", "", 404, "Not Found"},
