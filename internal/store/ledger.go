@@ -340,8 +340,12 @@ type SeatQuery struct {
 	Limit  int // at most this many seats; 0 for no limit
 }
 
-var ledgerSeatFrom = `SELECT ` + prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
+// ledgerSeatCols are what scanLedgerSeat reads: the seat (s), its
+// holder (u) and their activity (a).
+var ledgerSeatCols = prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
+		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at`
+
+var ledgerSeatFrom = `SELECT ` + ledgerSeatCols + `
 	FROM copilot_seats s JOIN users u ON u.id = s.user_id
 	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
@@ -375,7 +379,7 @@ func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error)
 	return queryAllCap(ctx, o, q.Limit, scanLedgerSeat, query, args...)
 }
 
-// scanLedgerSeat reads a row of ledgerSeatFrom's columns.
+// scanLedgerSeat reads a row of ledgerSeatCols.
 func scanLedgerSeat(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 	var s LedgerSeat
 	var uc, uu, created, updated int64
