@@ -161,11 +161,28 @@ func (g Grant) Lapsed(now time.Time) bool {
 	return g.PendingCancellationDate != nil && !now.Before(g.PendingCancellationDate.Time)
 }
 
-// Activity is the last Copilot use recorded for a user in an organization.
+// Activity is the last Copilot use and sign-in recorded for a user in an
+// organization; nil times were never recorded.
 type Activity struct {
-	LastActivityAt     *time.Time
-	LastActivityEditor string
+	LastActivityAt      *time.Time
+	LastActivityEditor  string
+	LastAuthenticatedAt *time.Time
 }
+
+// Update returns a with what u records: a use (time and editor) when u
+// has a use time, a sign-in when u has a sign-in time.
+func (a Activity) Update(u Activity) Activity {
+	if u.LastActivityAt != nil {
+		a.LastActivityAt, a.LastActivityEditor = u.LastActivityAt, u.LastActivityEditor
+	}
+	if u.LastAuthenticatedAt != nil {
+		a.LastAuthenticatedAt = u.LastAuthenticatedAt
+	}
+	return a
+}
+
+// Recorded reports whether a holds anything.
+func (a Activity) Recorded() bool { return a.LastActivityAt != nil || a.LastAuthenticatedAt != nil }
 
 // Seat is a user's Copilot seat in an organization, resolved from every
 // grant that reaches the user. A seat granted at the enterprise has no

@@ -29,6 +29,7 @@ const (
 	MemberSet      = "org.membership_set"
 	MemberAccepted = "org.invitation_accepted"
 	MemberRemoved  = "org.member_removed"
+	MemberPublic   = "org.membership_visibility_changed"
 
 	EnterpriseRoleAdded   = "enterprise.role_added"   // a direct member or a billing manager
 	EnterpriseRoleRemoved = "enterprise.role_removed" // likewise

@@ -80,9 +80,11 @@ func HasAnyPermission(granted map[string]string, want []Permission) bool {
 
 // Requirement is what a route asks of the caller's token. Scopes apply to
 // classic and OAuth tokens, Permissions to fine-grained and installation
-// tokens; either list is satisfied by any one of its entries.
+// tokens; either list is satisfied by any one of its entries. AnyScope
+// asks no scope of classic and OAuth tokens.
 type Requirement struct {
 	Scopes      []string
+	AnyScope    bool
 	Permissions []Permission
 }
 
@@ -107,7 +109,7 @@ func (r Requirement) AcceptedPermissions() string {
 func (r Requirement) CheckOrgToken(t seatkeeper.Token, orgID int64) error {
 	switch t.Kind {
 	case seatkeeper.TokenClassic, seatkeeper.TokenOAuth:
-		if !HasAnyScope(t.Scopes, r.Scopes) {
+		if !r.AnyScope && !HasAnyScope(t.Scopes, r.Scopes) {
 			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
 		}
 	case seatkeeper.TokenFineGrained:

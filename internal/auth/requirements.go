@@ -65,6 +65,26 @@ var MembersRead = Requirement{
 	},
 }
 
+// OrgRead is who may read an org's profile as its owners see it and its
+// memberships, the scopes GitHub announces on GET /orgs/{org} and the
+// membership routes: admin:org, read:org, repo, user or write:org; or the
+// members or organization administration permission at read.
+var OrgRead = Requirement{
+	Scopes:      []string{"admin:org", "read:org", "repo", "user", "write:org"},
+	Permissions: MembersRead.Permissions,
+}
+
+// MemberCheck is who may ask whether a user is a member (others are sent
+// to the public membership check): read:org, repo or user.
+var MemberCheck = Requirement{
+	Scopes:      []string{"read:org", "repo", "user"},
+	Permissions: MembersRead.Permissions,
+}
+
+// MembersList is who sees an org's members whole (others see its public
+// members): any classic or OAuth token, as GitHub asks no scope there.
+var MembersList = Requirement{AnyScope: true, Permissions: MembersRead.Permissions}
+
 // MembersWrite is who may change them: admin:org (write:org is not enough,
 // as for the Copilot writes), or those permissions at write.
 var MembersWrite = Requirement{
@@ -76,11 +96,11 @@ var MembersWrite = Requirement{
 }
 
 // OwnMembershipRead and OwnMembershipWrite are who may read and accept
-// their own membership: read:org and write:org, or the members permission
-// at read and write.
+// their own membership: OrgRead's scopes and write:org, or the members
+// permission at read and write.
 var (
 	OwnMembershipRead = Requirement{
-		Scopes:      []string{"read:org"},
+		Scopes:      OrgRead.Scopes,
 		Permissions: []Permission{{Name: "members", Level: seatkeeper.PermissionRead}},
 	}
 	OwnMembershipWrite = Requirement{

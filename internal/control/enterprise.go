@@ -113,12 +113,16 @@ func (c *API) handlePostEnterpriseActivity(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
+	if a.LastActivityAt == nil {
+		// The enterprise's own seats keep their last use only.
+		return invalid("an enterprise-level seat records last_activity_at; last_authenticated_at alone is kept for organization seats only")
+	}
 	seat, err := c.copilot.RecordEnterpriseActivity(r.Context(), ent, r.PathValue("username"), a)
 	if err != nil {
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusOK, activityBody{
-		Enterprise: ent.Slug, User: seat.User.Login, LastActivityAt: httpapi.Timestamp(*a.LastActivityAt), LastActivityEditor: a.LastActivityEditor,
+		Enterprise: ent.Slug, User: seat.User.Login, LastActivityAt: httpapi.NullableTimestamp(a.LastActivityAt), LastActivityEditor: a.LastActivityEditor,
 	})
 	return nil
 }

@@ -125,18 +125,20 @@ func (c *API) handlePutMembership(w http.ResponseWriter, r *http.Request, _ seat
 
 // activityBody is the control API's view of recorded Copilot use.
 type activityBody struct {
-	Organization       string `json:"organization,omitempty"` // an org's seat, or
-	Enterprise         string `json:"enterprise,omitempty"`   // an enterprise-level one
-	User               string `json:"user"`
-	LastActivityAt     string `json:"last_activity_at"`
-	LastActivityEditor string `json:"last_activity_editor"`
+	Organization        string  `json:"organization,omitempty"` // an org's seat, or
+	Enterprise          string  `json:"enterprise,omitempty"`   // an enterprise-level one
+	User                string  `json:"user"`
+	LastActivityAt      *string `json:"last_activity_at"`
+	LastActivityEditor  string  `json:"last_activity_editor"`
+	LastAuthenticatedAt *string `json:"last_authenticated_at"`
 }
 
 // handlePostActivity serves POST
 // /_seatkeeper/orgs/{org}/members/{username}/copilot/activity: it records
-// the user's Copilot use, at last_activity_at (default now) in
-// last_activity_editor. Only a seat holder can use Copilot: otherwise the
-// seat-details errors apply.
+// the user's Copilot use, at last_activity_at in last_activity_editor,
+// and their Copilot sign-in at last_authenticated_at. A body naming
+// neither time records a use now. Only a seat holder can use Copilot:
+// otherwise the seat-details errors apply.
 func (c *API) handlePostActivity(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	org, err := c.org(r)
 	if err != nil {
@@ -151,28 +153,42 @@ func (c *API) handlePostActivity(w http.ResponseWriter, r *http.Request, _ seatk
 		return err
 	}
 	c.api.WriteJSON(w, r, http.StatusOK, activityBody{
-		Organization: org.Login, User: seat.User.Login, LastActivityAt: httpapi.Timestamp(*a.LastActivityAt), LastActivityEditor: a.LastActivityEditor,
+		Organization: org.Login, User: seat.User.Login, LastActivityAt: httpapi.NullableTimestamp(seat.Activity.LastActivityAt),
+		LastActivityEditor: seat.Activity.LastActivityEditor, LastAuthenticatedAt: httpapi.NullableTimestamp(seat.Activity.LastAuthenticatedAt),
 	})
 	return nil
 }
 
 // bindActivity reads an activity-request body: last_activity_at (default
-// now) and last_activity_editor.
+// now, unless last_authenticated_at alone is given), last_activity_editor
+// and last_authenticated_at.
 func (c *API) bindActivity(w http.ResponseWriter, r *http.Request) (seatkeeper.Activity, error) {
-	var editor, at *string
-	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at}); err != nil {
+	var editor, at, signedIn *string
+	if err := bindBody(w, r, map[string]any{"last_activity_editor": &editor, "last_activity_at": &at, "last_authenticated_at": &signedIn}); err != nil {
 		return seatkeeper.Activity{}, err
 	}
-	when := c.clock.Now()
-	if at != nil {
-		var err error
-		if when, err = parseTime("last_activity_at", *at); err != nil {
-			return seatkeeper.Activity{}, err
+	var a seatkeeper.Activity
+	var err error
+	if at != nil || signedIn == nil {
+		when := c.clock.Now()
+		if at != nil {
+			if when, err = parseTime("last_activity_at", *at); err != nil {
+				return a, err
+			}
 		}
+		a.LastActivityAt = &when
+		if editor != nil {
+			a.LastActivityEditor = *editor
+		}
+	} else if editor != nil {
+		return a, invalid("last_activity_editor needs last_activity_at")
 	}
-	a := seatkeeper.Activity{LastActivityAt: &when}
-	if editor != nil {
-		a.LastActivityEditor = *editor
+	if signedIn != nil {
+		when, err := parseTime("last_authenticated_at", *signedIn)
+		if err != nil {
+			return a, err
+		}
+		a.LastAuthenticatedAt = &when
 	}
 	return a, nil
 }

@@ -19,8 +19,8 @@ import (
 // written by the previous release's binary (schema version 1:
 // `seatkeeper seed examples/seed.yaml`, then `seatkeeper generate --orgs 2
 // --seats-per-org 60 --tokens-per-org 1`); on PostgreSQL the same data,
-// loaded by this binary, is taken back to version 1 (the tables of
-// migration 2 dropped, the migration unrecorded) and reopened.
+// loaded by this binary, is taken back to version 1 (what later
+// migrations added dropped, the migrations unrecorded) and reopened.
 func TestLedgerFilledOnUpgrade(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range storetest.Dialects() {
@@ -54,7 +54,9 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
 					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
 					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
-					DELETE FROM schema_migrations WHERE version >= 2`); err != nil {
+					DROP TABLE org_public_members; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
+					ALTER TABLE copilot_activity ALTER COLUMN last_activity_at SET NOT NULL;
+					DELETE FROM schema_migrations WHERE version > 1`); err != nil {
 					t.Fatal(err)
 				}
 				st.Close()

@@ -52,3 +52,30 @@ func (s *Service) PutMembership(ctx context.Context, org seatkeeper.Organization
 	})
 	return m, user, created, err
 }
+
+// SetPublicMembership makes the caller's membership of org public or
+// private, as GitHub's public_members PUT and DELETE do: a user may change
+// only their own (403 otherwise), and only an active member has one to
+// show (404).
+func (s *Service) SetPublicMembership(ctx context.Context, org seatkeeper.Organization, caller seatkeeper.User, username string, public bool) error {
+	if seatkeeper.LoginKey(username) != seatkeeper.LoginKey(caller.Login) {
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, "You can only change the visibility of your own membership.")
+	}
+	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+		m, err := tx.Membership(ctx, org.ID, caller.ID)
+		if seatkeeper.IsNotFound(err) || err == nil && m.State != seatkeeper.StateActive {
+			return seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+		}
+		if err != nil {
+			return err
+		}
+		was, err := tx.IsPublicMember(ctx, org.ID, caller.ID)
+		if err != nil || was == public {
+			return err
+		}
+		if err := tx.SetPublicMember(ctx, org.ID, caller.ID, public); err != nil {
+			return err
+		}
+		return record(ctx, tx, s.Clock.Now(), audit.MemberPublic, org, caller.Login, map[string]any{"public": public})
+	})
+}

@@ -138,6 +138,9 @@ func githubError(query string, e *gqlerrors.QueryError) Error {
 	var re *resolveError
 	if errors.As(e.ResolverError, &re) {
 		out.Type = re.typ
+		if loc, ok := locationOf(query, e.Path); ok && len(out.Locations) == 0 {
+			out.Locations = []Location{loc}
+		}
 		return out
 	}
 	if m := undefinedField.FindStringSubmatch(e.Message); m != nil {

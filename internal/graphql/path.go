@@ -9,6 +9,50 @@ import "strings"
 // the query has already been parsed and found invalid only in its
 // fields.
 func pathAt(query string, line, column int) []any {
+	var path []any
+	walkFields(query, func(stack []any, name string, l, c int) bool {
+		if l == line && c == column {
+			path = append(append([]any{}, stack...), name)
+			return true
+		}
+		return false
+	})
+	return path
+}
+
+// locationOf is where the field a result path names (as a resolver
+// error's path gives it: response keys and list indexes, without the
+// operation) first appears in query; ok is false when no field matches.
+func locationOf(query string, path []any) (loc Location, ok bool) {
+	var want []string
+	for _, p := range path {
+		if s, isName := p.(string); isName {
+			want = append(want, s)
+		}
+	}
+	if len(want) == 0 {
+		return loc, false
+	}
+	walkFields(query, func(stack []any, name string, l, c int) bool {
+		if len(stack) != len(want) || name != want[len(want)-1] {
+			return false
+		}
+		for i, s := range stack[1:] {
+			if s != want[i] {
+				return false
+			}
+		}
+		loc, ok = Location{Line: l, Column: c}, true
+		return true
+	})
+	return loc, ok
+}
+
+// walkFields calls visit with each field name in query's selection sets,
+// where it stands (line and column, from 1) and the labels of the
+// selection sets around it (the operation's first); visit returning true
+// stops the walk.
+func walkFields(query string, visit func(stack []any, name string, line, column int) bool) {
 	var (
 		stack   []any  // the labels of the open selection sets
 		last    string // the label the next '{' opens
@@ -40,7 +84,7 @@ func pathAt(query string, line, column int) []any {
 		case strings.HasPrefix(query, `"""`):
 			end := strings.Index(query[3:], `"""`)
 			if end < 0 {
-				return nil
+				return
 			}
 			advance(end + 6)
 		case ch == '"':
@@ -84,8 +128,8 @@ func pathAt(query string, line, column int) []any {
 		case nameLen(query) > 0:
 			n := nameLen(query)
 			name := query[:n]
-			if l == line && c == column && len(stack) > 0 {
-				return append(append([]any{}, stack...), name)
+			if len(stack) > 0 && visit(stack, name, l, c) {
+				return
 			}
 			switch {
 			case len(stack) == 0:
@@ -102,7 +146,6 @@ func pathAt(query string, line, column int) []any {
 			advance(1)
 		}
 	}
-	return nil
 }
 
 // nameLen is the length of the GraphQL name that s starts with.

@@ -157,8 +157,8 @@ func TestRateLimitAndVersions(t *testing.T) {
 			t.Error("no search resource")
 		}
 		v2026 := decodeAs[limits](t, e.call("GET", "/rate_limit", "ghp_ann_read", "", 200, "X-GitHub-Api-Version: 2026-03-10"))
-		if v2026.Resources["core"].Used != 1 {
-			t.Errorf("2026-03-10: %+v", v2026)
+		if v2026.Resources["core"].Used != 1 || v2026.Rate != nil {
+			t.Errorf("2026-03-10 (no rate): %+v", v2026)
 		}
 		anon := decodeAs[limits](t, e.call("GET", "/rate_limit", "", "", 200))
 		if l := anon.Resources["core"].Limit; l != 10000 {

@@ -216,7 +216,7 @@ func (s *Server) membership(ctx context.Context, orgID, userID int64) (*seatkeep
 // names the accepted scopes and permissions, then needs a credential, the
 // org the path names, and a token that passes req for that org.
 func (s *Server) orgToken(w http.ResponseWriter, r *http.Request, req auth.Requirement, acc accepted) (seatkeeper.Organization, seatkeeper.Principal, error) {
-	setAccepted(w, acc)
+	setAccepted(w, r, acc)
 	p, ok := principalFrom(r.Context())
 	if !ok {
 		return seatkeeper.Organization{}, p, errRequiresAuth

@@ -295,6 +295,14 @@ func TestControlActivity(t *testing.T) {
 		if b["seat_breakdown"].(map[string]any)["active_this_cycle"] != 1.0 {
 			t.Errorf("breakdown %v", b["seat_breakdown"])
 		}
+		// A sign-in alone keeps the use recorded.
+		v = e.json("POST", path, adminToken, `{"last_authenticated_at": "2026-03-20T13:00:00+01:00"}`, 200)
+		if v["last_authenticated_at"] != "2026-03-20T12:00:00Z" || v["last_activity_at"] != "2026-03-20T12:00:00Z" || v["last_activity_editor"] != "JetBrains-IC/2024.1" {
+			t.Errorf("sign-in recorded %v", v)
+		}
+		if s := getSeatAs(t, e, "acme", "ann", "ghp_owner"); s.LastAuthenticatedAt == nil || *s.LastAuthenticatedAt != "2026-03-20T12:00:00Z" {
+			t.Errorf("seat last_authenticated_at %v", s.LastAuthenticatedAt)
+		}
 
 		// bob holds a seat through his team.
 		e.json("POST", "/orgs/acme/copilot/billing/selected_teams", "ghp_owner", teams("platform"), 201)
@@ -306,7 +314,9 @@ func TestControlActivity(t *testing.T) {
 			message    string
 		}{
 			{path, `{"last_activity_at": "yesterday"}`, 422, `last_activity_at: "yesterday" is not an RFC 3339 time such as 2026-03-01T09:00:00Z`},
-			{path, `{"editor": "x"}`, 422, `unknown field "editor": this body takes last_activity_at, last_activity_editor`},
+			{path, `{"editor": "x"}`, 422, `unknown field "editor": this body takes last_activity_at, last_activity_editor, last_authenticated_at`},
+			{path, `{"last_activity_editor": "x", "last_authenticated_at": "2026-03-20T13:00:00Z"}`, 422, "last_activity_editor needs last_activity_at"},
+			{path, `{"last_authenticated_at": "now"}`, 422, `last_authenticated_at: "now" is not an RFC 3339 time such as 2026-03-01T09:00:00Z`},
 			{"/_seatkeeper/orgs/acme/members/cat/copilot/activity", `{}`, 404, "User does not exist in this organization."},
 			{"/_seatkeeper/orgs/acme/members/ghost/copilot/activity", `{}`, 404, "Not Found"},
 		} {

@@ -39,7 +39,7 @@ organizations:
     members:
       - {login: owner, role: admin}
       - {login: ann}
-      - {login: bob}
+      - {login: bob, public: true}
       - {login: cat}
       - {login: dan}
       - {login: invitee, state: pending}
@@ -60,6 +60,7 @@ tokens:
   - {token: ghp_owner_write, user: owner, scopes: [write:org]}
   - {token: ghp_owner_repo, user: owner, scopes: [repo]}
   - {token: ghp_owner_user, user: owner, scopes: [user]}
+  - {token: ghp_owner_gist, user: owner, scopes: [gist]}
   - {token: ghp_owner_ent, user: owner, scopes: [admin:enterprise]}
   - {token: ghp_ann_read, user: ann, scopes: [read:org]}
   - {token: ghp_ann_admin, user: ann, scopes: [admin:org]}
@@ -256,6 +257,24 @@ func TestUsersAndOrgs(t *testing.T) {
 		if r := e.call("GET", "/orgs/acme", "ghp_stranger_admin", "", 200); r.header.Get("ETag") == "" {
 			t.Error("no ETag")
 		}
+		if _, ok := o["twitter_username"]; !ok || o["twitter_username"] != nil {
+			t.Errorf("twitter_username %v (present %v): nullable fields are null, not left out", o["twitter_username"], ok)
+		}
+		// The owner-only fields: to the org's owners (and installation)
+		// only; the plan's seats are the memberships, the invitee's too.
+		for token, owner := range map[string]bool{"ghp_owner_read": true, "ghs_acme_members": true, "ghp_ann_read": false,
+			"ghp_stranger_admin": false, "ghp_owner_gist": false, "": false} {
+			o := decodeAs[map[string]any](t, e.call("GET", "/orgs/acme", token, "", 200))
+			plan, _ := o["plan"].(map[string]any)
+			_, billing := o["billing_email"]
+			_, twoFactor := o["two_factor_requirement_enabled"]
+			if owner != (plan != nil) || owner != billing || owner != twoFactor {
+				t.Errorf("%s: owner fields %v, want %v: %v", token, plan != nil, owner, o)
+			}
+			if owner && (plan["name"] != "enterprise" || plan["filled_seats"] != 6.0 || o["total_private_repos"] != 0.0 || o["billing_email"] != nil) {
+				t.Errorf("%s: plan %v, body %v", token, plan, o)
+			}
+		}
 		e.call("GET", "/orgs/nope", "ghp_owner_read", "", 404)
 	})
 }
@@ -275,11 +294,12 @@ func TestOrgMembers(t *testing.T) {
 			{"no two-factor data", "/orgs/acme/members?filter=2fa_disabled", "ghp_owner_read", ""},
 			{"page 2 of 2 a page", "/orgs/acme/members?per_page=2&page=2", "ghp_owner_read", "bob cat"},
 			{"past the end", "/orgs/acme/members?page=9", "ghp_owner_read", ""},
-			{"no credentials: public members, none", "/orgs/acme/members", "", ""},
-			{"outsider", "/orgs/acme/members", "ghp_stranger_admin", ""},
-			{"pending invitee", "/orgs/acme/members", "ghp_invitee_read", ""},
-			{"token without the scope", "/orgs/acme/members", "ghp_owner_repo", ""},
-			{"token without the permission", "/orgs/acme/members", "github_pat_owner_seats", ""},
+			{"no credentials: the public members", "/orgs/acme/members", "", "bob"},
+			{"outsider", "/orgs/acme/members", "ghp_stranger_admin", "bob"},
+			{"outsider asking for owners: no roles shown", "/orgs/acme/members?role=admin", "ghp_stranger_admin", ""},
+			{"pending invitee", "/orgs/acme/members", "ghp_invitee_read", "bob"},
+			{"a member's token needs no scope", "/orgs/acme/members", "ghp_owner_gist", "owner ann bob cat dan"},
+			{"token without the permission", "/orgs/acme/members", "github_pat_owner_seats", "bob"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				e.t = t
@@ -325,17 +345,114 @@ func TestOrgMembers(t *testing.T) {
 			{"pending invitee", "invitee", "ghp_owner_read", 404},
 			{"not a member", "stranger", "ghp_owner_read", 404},
 			{"no such user", "ghost", "ghp_owner_read", 404},
-			{"asked by an outsider", "ann", "ghp_stranger_admin", 404},
-			{"asked without credentials", "ann", "", 404},
+			{"asked by an outsider", "ann", "ghp_stranger_admin", 302},
+			{"asked without credentials", "ann", "", 302},
 		} {
 			t.Run("check "+c.name, func(t *testing.T) {
 				e.t = t
 				r := e.call("GET", "/orgs/acme/members/"+c.user, c.token, "", c.status)
-				if c.status == 204 && len(r.body) != 0 {
-					t.Errorf("204 with a body: %s", r.body)
+				switch c.status {
+				case 204:
+					if len(r.body) != 0 {
+						t.Errorf("204 with a body: %s", r.body)
+					}
+				case 302:
+					if loc := r.header.Get("Location"); loc != "http://seatkeeper.test/orgs/acme/public_members/"+c.user {
+						t.Errorf("Location %q", loc)
+					}
+				case 404:
+					if m := decodeAs[basicError](t, r).Message; m != "User does not exist or is not a member of the organization" {
+						t.Errorf("message %q", m)
+					}
 				}
 			})
 		}
+	})
+}
+
+// TestOrgScopes: the scopes GitHub accepts and announces on the org and
+// membership routes; a token without one is treated as the route treats
+// outsiders.
+func TestOrgScopes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newDirEnv(t, st)
+		const orgScopes = "admin:org, read:org, repo, user, write:org"
+		for _, c := range []struct {
+			path, accepted string
+			status         map[string]int // by token; the others get the first entry's refusal
+		}{
+			{"/orgs/acme/memberships/ann", orgScopes, map[string]int{
+				"ghp_owner_admin": 200, "ghp_owner_read": 200, "ghp_owner_repo": 200, "ghp_owner_user": 200, "ghp_owner_write": 200, "ghp_owner_gist": 404}},
+			{"/user/memberships/orgs/acme", orgScopes, map[string]int{
+				"ghp_owner_admin": 200, "ghp_owner_read": 200, "ghp_owner_repo": 200, "ghp_owner_user": 200, "ghp_owner_write": 200, "ghp_owner_gist": 404}},
+			{"/orgs/acme/members/ann", "read:org, repo, user", map[string]int{
+				"ghp_owner_read": 204, "ghp_owner_repo": 204, "ghp_owner_user": 204, "ghp_owner_admin": 204, "ghp_owner_gist": 302}},
+			{"/orgs/acme/members", "", map[string]int{"ghp_owner_gist": 200, "": 200}},
+			{"/orgs/acme", orgScopes, map[string]int{"ghp_owner_gist": 200, "ghp_owner_read": 200, "": 200}},
+			{"/users/ann", "", map[string]int{"ghp_owner_gist": 200, "": 200}},
+		} {
+			for token, status := range c.status {
+				t.Run(c.path+" "+token, func(t *testing.T) {
+					e.t = t
+					r := e.call("GET", c.path, token, "", status)
+					if got, ok := r.header["X-Accepted-Oauth-Scopes"]; !ok || got[0] != c.accepted {
+						t.Errorf("X-Accepted-OAuth-Scopes %q (present %v), want %q", got, ok, c.accepted)
+					}
+					if _, ok := r.header["X-Accepted-Github-Permissions"]; ok {
+						t.Errorf("X-Accepted-GitHub-Permissions to a classic token: %v", r.header)
+					}
+				})
+			}
+		}
+		e.t = t
+		if r := e.call("GET", "/orgs/acme/memberships/ann", "github_pat_owner_members", "", 200); r.header.Get("X-Accepted-GitHub-Permissions") != "members=read; organization_administration=read" {
+			t.Errorf("fine-grained token told %q", r.header.Get("X-Accepted-GitHub-Permissions"))
+		}
+	})
+}
+
+// TestPublicMembers: the public list and check for anyone, and a member
+// making their own membership public or private.
+func TestPublicMembers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newDirEnv(t, st)
+		public := func(want string) {
+			t.Helper()
+			if got := loginsOf(t, e.call("GET", "/orgs/acme/public_members", "", "", 200)); got != want {
+				t.Errorf("public members %q, want %q", got, want)
+			}
+		}
+		public("bob")
+		e.call("GET", "/orgs/acme/public_members/bob", "", "", 204)
+		e.call("GET", "/orgs/acme/public_members/ann", "ghp_owner_read", "", 404)
+		e.call("GET", "/orgs/acme/public_members/ghost", "", "", 404)
+
+		e.call("PUT", "/orgs/acme/public_members/ANN", "ghp_ann_admin", "", 204)
+		e.call("PUT", "/orgs/acme/public_members/ann", "ghp_ann_admin", "", 204) // again: no change
+		public("ann bob")
+		e.call("GET", "/orgs/acme/members/ann", "ghp_stranger_admin", "", 302)
+		e.call("GET", "/orgs/acme/public_members/ann", "ghp_stranger_admin", "", 204)
+		if got := loginsOf(t, e.call("GET", "/orgs/acme/members", "", "", 200)); got != "ann bob" {
+			t.Errorf("members seen by the public %q", got)
+		}
+		e.call("DELETE", "/orgs/acme/public_members/bob", "ghp_bob_write", "", 204)
+		e.call("DELETE", "/orgs/acme/public_members/bob", "ghp_bob_write", "", 204)
+		public("ann")
+
+		// Leaving the org takes the public membership with it.
+		e.call("DELETE", "/orgs/acme/members/ann", "ghp_owner_admin", "", 204)
+		public("")
+
+		e.refuse(t, []refusal{
+			{"someone else's", "PUT", "/orgs/acme/public_members/dan", "ghp_owner_admin", "", 403,
+				"You can only change the visibility of your own membership."},
+			{"not a member", "PUT", "/orgs/acme/public_members/stranger", "ghp_stranger_admin", "", 404, "Not Found"},
+			{"an invitation", "PUT", "/orgs/acme/public_members/invitee", "ghp_invitee_read", "", 404, "Not Found"},
+			{"without write:org", "PUT", "/orgs/acme/public_members/dan", "ghp_dan_read", "", 404, "Not Found"},
+			{"no credentials", "PUT", "/orgs/acme/public_members/dan", "", "", 401, "Requires authentication"},
+			{"installation", "DELETE", "/orgs/acme/public_members/dan", "ghs_acme_members", "", 403, "Resource not accessible by integration"},
+			{"unknown org", "GET", "/orgs/nope/public_members", "", "", 404, "Not Found"},
+		})
 	})
 }
 
@@ -375,7 +492,7 @@ func TestOrgMemberships(t *testing.T) {
 		e.refuse(t, []refusal{
 			{"no credentials", "GET", path + "ann", "", "", 401, "Requires authentication"},
 			{"unknown org", "GET", "/orgs/nope/memberships/ann", "ghp_owner_read", "", 404, "Not Found"},
-			{"classic token without the scope", "GET", path + "ann", "ghp_owner_repo", "", 404, "Not Found"},
+			{"classic token without the scope", "GET", path + "ann", "ghp_owner_gist", "", 404, "Not Found"},
 			{"fine-grained without the permission", "GET", path + "ann", "github_pat_owner_seats", "", 403, "Resource not accessible by personal access token"},
 			{"fine-grained for another org", "GET", path + "ann", "github_pat_owner_rival", "", 403, "Resource not accessible by personal access token"},
 			{"installation without the permission", "GET", path + "ann", "ghs_acme_seats", "", 403, "Resource not accessible by integration"},

@@ -28,6 +28,9 @@ func TestOperationDocs(t *testing.T) {
 		if rest, ok := strings.CutPrefix(template, "/orgs/{org}/"); ok {
 			paths = append(paths, "/organizations/1/"+param.ReplaceAllString(rest, "x")) // the same operation, by org id
 		}
+		if rest, ok := strings.CutPrefix(template, "/teams/{team_id}"); ok {
+			paths = append(paths, "/organizations/1/team/x"+param.ReplaceAllString(rest, "x")) // a team's url
+		}
 		for _, p := range paths {
 			pattern := s.route(httptest.NewRequest(method, p, nil))
 			if pattern == "" {

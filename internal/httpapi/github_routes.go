@@ -10,14 +10,18 @@ func (s *Server) githubRoutes() {
 	s.mux.Handle("GET /users/{username}", s.handle(s.handleGetUser))
 
 	// Organizations and their members.
-	s.mux.Handle("GET /orgs/{org}", s.handle(s.handleGetOrg))
-	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersRead, s.handleListMembers))
-	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersRead, s.handleListMembers)) // where its Link leads
-	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MembersRead, s.handleCheckMember))
+	s.mux.Handle("GET /orgs/{org}", s.orgPublic(auth.OrgRead, s.handleGetOrg))
+	s.mux.Handle("GET /orgs/{org}/members", s.orgPublic(auth.MembersList, s.handleListMembers))
+	s.mux.Handle("GET /organizations/{org_id}/members", s.orgPublic(auth.MembersList, s.handleListMembers)) // where its Link leads
+	s.mux.Handle("GET /orgs/{org}/members/{username}", s.orgPublic(auth.MemberCheck, s.handleCheckMember))
 	s.mux.Handle("DELETE /orgs/{org}/members/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
-	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetMembership))
+	s.mux.Handle("GET /orgs/{org}/memberships/{username}", s.orgMember(auth.OrgRead, s.handleGetMembership))
 	s.mux.Handle("PUT /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleSetMembership))
 	s.mux.Handle("DELETE /orgs/{org}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveMember))
+	s.mux.Handle("GET /orgs/{org}/public_members", s.handle(s.handleListPublicMembers))
+	s.mux.Handle("GET /orgs/{org}/public_members/{username}", s.handle(s.handleCheckPublicMember))
+	s.mux.Handle("PUT /orgs/{org}/public_members/{username}", s.ownMembership(auth.OwnMembershipWrite, s.handleSetPublicMembership(true)))
+	s.mux.Handle("DELETE /orgs/{org}/public_members/{username}", s.ownMembership(auth.OwnMembershipWrite, s.handleSetPublicMembership(false)))
 	s.mux.Handle("GET /orgs/{org}/invitations", s.orgOwner(auth.MembersRead, s.handleListInvitations))
 	s.mux.Handle("GET /user/memberships/orgs/{org}", s.ownMembership(auth.OwnMembershipRead, s.handleGetOwnMembership))
 	s.mux.Handle("PATCH /user/memberships/orgs/{org}", s.ownMembership(auth.OwnMembershipWrite, s.handleUpdateOwnMembership))
@@ -32,6 +36,7 @@ func (s *Server) githubRoutes() {
 	s.mux.Handle("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgMember(auth.MembersRead, s.handleGetTeamMembership))
 	s.mux.Handle("PUT /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleSetTeamMembership))
 	s.mux.Handle("DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}", s.orgOwner(auth.MembersWrite, s.handleRemoveTeamMembership))
+	s.legacyTeamRoutes()
 
 	// Enterprise teams: enterprise owners.
 	s.mux.Handle("GET /enterprises/{enterprise}/teams", s.enterpriseOwner(auth.EnterpriseTeamsRead, s.handleListEnterpriseTeams))

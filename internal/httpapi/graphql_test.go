@@ -53,10 +53,10 @@ func TestGraphQL(t *testing.T) {
 			{"user", "/graphql", "ghp_mona", `{ user(login: "ann") { login databaseId } }`, 200,
 				`{"data":{"user":{"login":"ann","databaseId":2}}}`},
 			{"unknown user", "/graphql", "ghp_mona", `{ user(login: "nobody") { login } }`, 200,
-				`{"data":{"user":null},"errors":[{"type":"NOT_FOUND","path":["user"],` +
+				`{"data":{"user":null},"errors":[{"type":"NOT_FOUND","path":["user"],"locations":[{"line":1,"column":3}],` +
 					`"message":"Could not resolve to a User with the login of 'nobody'."}]}`},
 			{"unknown organization", "/graphql", "ghp_mona", `{ organization(login: "nope") { login } }`, 200,
-				`{"data":{"organization":null},"errors":[{"type":"NOT_FOUND","path":["organization"],` +
+				`{"data":{"organization":null},"errors":[{"type":"NOT_FOUND","path":["organization"],"locations":[{"line":1,"column":3}],` +
 					`"message":"Could not resolve to an Organization with the login of 'nope'."}]}`},
 			{"unknown field", "/graphql", "ghp_mona", "query {\n  viewer {\n    login\n    foo\n  }\n}", 200,
 				`{"errors":[{"type":"undefinedField","path":["query","viewer","foo"],` +
@@ -67,13 +67,13 @@ func TestGraphQL(t *testing.T) {
 					`"extensions":{"code":"undefinedField","fieldName":"slug","typeName":"Organization"},` +
 					`"locations":[{"line":1,"column":56}],"message":"Field 'slug' doesn't exist on type 'Organization'"}]}`},
 			{"no page size", "/graphql", "ghp_mona", `{ viewer { organizations { totalCount } } }`, 200,
-				`{"data":null,"errors":[{"type":"MISSING_PAGINATION_BOUNDARIES","path":["viewer","organizations"],` +
+				`{"data":null,"errors":[{"type":"MISSING_PAGINATION_BOUNDARIES","path":["viewer","organizations"],"locations":[{"line":1,"column":12}],` +
 					"\"message\":\"You must provide a `first` or `last` value to properly paginate the `organizations` connection.\"}]}"},
 			{"page too large", "/graphql", "ghp_mona", `{ viewer { organizations(first: 101) { totalCount } } }`, 200,
-				`{"data":null,"errors":[{"type":"EXCESSIVE_PAGINATION","path":["viewer","organizations"],` +
+				`{"data":null,"errors":[{"type":"EXCESSIVE_PAGINATION","path":["viewer","organizations"],"locations":[{"line":1,"column":12}],` +
 					"\"message\":\"Requesting 101 records on the `organizations` connection exceeds the `first` limit of 100 records.\"}]}"},
 			{"installation token has no viewer", "/graphql", "ghs_acme", `{ viewer { login } }`, 200,
-				`{"data":null,"errors":[{"type":"FORBIDDEN","path":["viewer"],"message":"Resource not accessible by integration"}]}`},
+				`{"data":null,"errors":[{"type":"FORBIDDEN","path":["viewer"],"locations":[{"line":1,"column":3}],"message":"Resource not accessible by integration"}]}`},
 			{"no query", "/graphql", "ghp_mona", ``, 200,
 				`{"errors":[{"message":"A query attribute must be specified and must be a string."}]}`},
 			{"bad token", "/graphql", "ghp_nosuchtoken", `{ viewer { login } }`, 401,

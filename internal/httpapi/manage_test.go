@@ -367,7 +367,7 @@ func getSeatAs(t *testing.T, e *env, org, user, token string) seat {
 	if r.status != 200 {
 		t.Fatalf("GET seat of %s: %d %s", user, r.status, r.body)
 	}
-	e.spec.ValidateSchema(t, "copilot-seat-details-seed", r.body)
+	e.spec.ValidateSchema(t, "copilot-seat-details", r.body)
 	var s seat
 	json.Unmarshal(r.body, &s)
 	return s

@@ -22,10 +22,11 @@ func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
 	graphql := rateLimit{Limit: gst.limit, Remaining: gst.remaining(), Reset: gst.reset.Unix(), Used: gst.used}
 	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
-	// API version 2026-03-10 drops the top-level rate, a copy of core;
-	// it is sent under every version, as the schema the tests check
-	// against (2022-11-28's) requires, and newer clients ignore it.
-	s.writeJSON(w, r, http.StatusOK, rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql, "search": search}, Rate: core})
+	body := rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql, "search": search}}
+	if selectedVersion(w) < version20260310 { // 2026-03-10 drops rate, a copy of core
+		body.Rate = &core
+	}
+	s.writeJSON(w, r, http.StatusOK, body)
 	return nil
 }
 

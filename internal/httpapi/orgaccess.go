@@ -13,10 +13,15 @@ func (s *Server) dir() *directory.Service {
 	return &directory.Service{Store: s.store, Clock: s.clock}
 }
 
-func setAccepted(w http.ResponseWriter, acc accepted) {
+// setAccepted announces what the route accepts, as GitHub does:
+// X-Accepted-OAuth-Scopes always, X-Accepted-GitHub-Permissions only to
+// the tokens permissions apply to (fine-grained and installation).
+func setAccepted(w http.ResponseWriter, r *http.Request, acc accepted) {
 	h := w.Header()
 	h["X-Accepted-Oauth-Scopes"] = acc.scopes // canonical keys, shared values (see fixedHeaders)
-	h["X-Accepted-Github-Permissions"] = acc.permissions
+	if p, ok := principalFrom(r.Context()); ok && (p.Token.Kind == seatkeeper.TokenFineGrained || p.Token.Kind == seatkeeper.TokenInstallation) {
+		h["X-Accepted-Github-Permissions"] = acc.permissions
+	}
 }
 
 // accepted is a requirement's X-Accepted-* header values, made once when
@@ -58,7 +63,7 @@ func (s *Server) orgMember(req auth.Requirement, h viewerHandler) http.Handler {
 func (s *Server) orgPublic(req auth.Requirement, h viewerHandler) http.Handler {
 	acc := acceptedOf(req)
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		setAccepted(w, acc)
+		setAccepted(w, r, acc)
 		org, err := s.orgFromPath(r)
 		if err != nil {
 			return err
@@ -117,7 +122,7 @@ func (s *Server) authenticatedUser(h userHandler) http.Handler {
 func (s *Server) ownMembership(req auth.Requirement, h func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error) http.Handler {
 	acc := acceptedOf(req)
 	return s.authenticatedUser(func(w http.ResponseWriter, r *http.Request, user seatkeeper.User, p seatkeeper.Principal) error {
-		setAccepted(w, acc)
+		setAccepted(w, r, acc)
 		org, err := s.orgFromPath(r)
 		if err != nil {
 			return err

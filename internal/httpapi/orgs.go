@@ -11,15 +11,19 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// handleGetOrg serves GET /orgs/{org}: the organization's public profile,
-// to any caller.
-func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request) error {
-	org, err := s.orgFromPath(r)
-	if err != nil {
-		return err
+// handleGetOrg serves GET /orgs/{org}: the organization's public profile
+// to any caller, with the owner-only fields to its owners.
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
+	body := s.urls.orgFull(org)
+	if v.Owner() {
+		seats, err := s.store.MembershipCount(r.Context(), org.ID)
+		if err != nil {
+			return err
+		}
+		body.orgOwnerFields = ownerFields(org, seats)
 	}
 	setLastModified(w, org.UpdatedAt)
-	s.writeJSON(w, r, http.StatusOK, s.urls.orgFull(org))
+	s.writeJSON(w, r, http.StatusOK, body)
 	return nil
 }
 
@@ -37,9 +41,8 @@ func queryEnum(q url.Values, name string, allowed ...string) (string, error) {
 }
 
 // handleListMembers serves GET /orgs/{org}/members. Members of the org
-// (and its installation) see every active member; GitHub shows others only
-// the members who made their membership public, and seatkeeper has no
-// public memberships, so others get an empty list.
+// (and its installation) see every active member; others, as on GitHub,
+// only the members who made their membership public.
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
 	q := r.URL.Query()
 	filter, err := queryEnum(q, "filter", "all", "2fa_disabled", "2fa_insecure")
@@ -52,7 +55,9 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org s
 	}
 	var out []simpleUser
 	// seatkeeper keeps no two-factor state: the 2FA filters match nobody.
-	if v.Member() && filter == "all" {
+	switch {
+	case filter != "all":
+	case v.Member():
 		members, err := s.store.MembersOf(r.Context(), org.ID, seatkeeper.StateActive, store.Users{})
 		if err != nil {
 			return err
@@ -62,10 +67,75 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request, org s
 				out = append(out, s.urls.simpleUser(m.User))
 			}
 		}
+	case role == "all": // an outsider cannot tell roles apart
+		public, err := s.store.PublicMembers(r.Context(), org.ID)
+		if err != nil {
+			return err
+		}
+		for _, u := range public {
+			out = append(out, s.urls.simpleUser(u))
+		}
 	}
 	// GitHub links the pages by the org's id, a form served too.
 	writePageAt(s, w, r, "/organizations/"+strconv.FormatInt(org.ID, 10)+"/members", out, 30)
 	return nil
+}
+
+// handleListPublicMembers serves GET /orgs/{org}/public_members to
+// anyone.
+func (s *Server) handleListPublicMembers(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	public, err := s.store.PublicMembers(r.Context(), org.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]simpleUser, len(public))
+	for i, u := range public {
+		out[i] = s.urls.simpleUser(u)
+	}
+	writePage(s, w, r, out, 30)
+	return nil
+}
+
+// handleCheckPublicMember serves GET /orgs/{org}/public_members/{username}
+// to anyone: 204 when the user is a public member, 404 otherwise.
+func (s *Server) handleCheckPublicMember(w http.ResponseWriter, r *http.Request) error {
+	org, err := s.orgFromPath(r)
+	if err != nil {
+		return err
+	}
+	missing := seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	u, err := s.store.UserByLogin(r.Context(), r.PathValue("username"))
+	if seatkeeper.IsNotFound(err) {
+		return missing
+	}
+	if err != nil {
+		return err
+	}
+	public, err := s.store.IsPublicMember(r.Context(), org.ID, u.ID)
+	if err != nil {
+		return err
+	}
+	if !public {
+		return missing
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleSetPublicMembership serves PUT (public true) and DELETE
+// /orgs/{org}/public_members/{username}: the caller's own membership.
+func (s *Server) handleSetPublicMembership(public bool) func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error {
+	return func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, user seatkeeper.User) error {
+		if err := s.dir().SetPublicMembership(r.Context(), org, user, r.PathValue("username"), public); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
 }
 
 // writePage answers one page (page, per_page, default perPage) of list,
@@ -87,17 +157,22 @@ func writePageAt[T any](s *Server, w http.ResponseWriter, r *http.Request, path 
 	s.writeJSON(w, r, http.StatusOK, page)
 }
 
-// handleCheckMember serves GET /orgs/{org}/members/{username}: 204 when
-// the user is an active member and the caller may see the org's members,
-// 404 otherwise. (GitHub redirects callers outside the org to the public
-// membership check; seatkeeper has no public memberships, so it answers
-// 404 at once.)
+// handleCheckMember serves GET /orgs/{org}/members/{username}. A caller
+// who sees the org's members gets 204 when the user is an active member,
+// 404 otherwise; any other caller, as on GitHub, a 302 to the public
+// membership check.
 func (s *Server) handleCheckMember(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
-	missing := seatkeeper.Errorf(seatkeeper.KindNotFound, "Not Found")
+	username := r.PathValue("username")
 	if !v.Member() {
+		w.Header().Set("Location", s.urls.api+"/orgs/"+url.PathEscape(org.Login)+"/public_members/"+url.PathEscape(username))
+		w.WriteHeader(http.StatusFound)
+		return nil
+	}
+	missing := seatkeeper.Errorf(seatkeeper.KindNotFound, "User does not exist or is not a member of the organization")
+	u, err := s.store.UserByLogin(r.Context(), username)
+	if seatkeeper.IsNotFound(err) {
 		return missing
 	}
-	u, err := s.store.UserByLogin(r.Context(), r.PathValue("username"))
 	if err != nil {
 		return err
 	}

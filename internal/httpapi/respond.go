@@ -30,6 +30,9 @@ type encodedJSON struct {
 	// The ETag and Content-Length header values, built once and shared by
 	// every response (len == cap: an append copies).
 	etag, length []string
+	// The body gzipped, made at the first request that accepts it; nil
+	// for a body too small to compress.
+	gz *gzipped
 }
 
 func encodeJSON(v any) (encodedJSON, error) {
@@ -38,8 +41,12 @@ func encodeJSON(v any) (encodedJSON, error) {
 		return encodedJSON{}, err
 	}
 	sum := sha256.Sum256(body)
-	return encodedJSON{parts: [][]byte{body},
-		etag: []string{`W/"` + hex.EncodeToString(sum[:]) + `"`}, length: []string{itoa(len(body))}}, nil
+	e := encodedJSON{parts: [][]byte{body},
+		etag: []string{`W/"` + hex.EncodeToString(sum[:]) + `"`}, length: []string{itoa(len(body))}}
+	if len(body) >= gzipMin {
+		e.gz = &gzipped{}
+	}
+	return e, nil
 }
 
 // marshalJSON encodes v as every response body is: HTML characters left
@@ -70,7 +77,7 @@ func (e encodedJSON) bytes() []byte {
 // every seat of an org) hold it once. The body's bytes do not change.
 func (e encodedJSON) share(table *segments, segs ...[]byte) encodedJSON {
 	body := e.bytes()
-	out := encodedJSON{etag: e.etag, length: e.length}
+	out := encodedJSON{etag: e.etag, length: e.length, gz: e.gz}
 	for _, seg := range segs {
 		i := bytes.Index(body, seg)
 		if len(seg) < 64 || i < 0 {
@@ -133,6 +140,16 @@ func (s *Server) writeEncoded(w http.ResponseWriter, r *http.Request, status int
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+	}
+	if e.gz != nil && acceptsGzip(r) {
+		body, length := e.gz.of(e.parts)
+		h["Content-Encoding"] = hdrGzip
+		h["Content-Length"] = length
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			w.Write(body)
+		}
+		return
 	}
 	h["Content-Length"] = e.length
 	w.WriteHeader(status)

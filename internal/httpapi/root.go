@@ -6,13 +6,11 @@ import (
 
 // apiRoot is GitHub's API root document (meta/root): hypermedia links to
 // the API's resources, in GitHub's order. API version 2026-03-10 drops
-// hub_url; it drops authorizations_url too, but that is sent under every
-// version, as the schema the tests check against (2022-11-28's) requires
-// (as /rate_limit's rate is, meta.go).
+// hub_url and authorizations_url.
 type apiRoot struct {
 	CurrentUserURL                   string  `json:"current_user_url"`
 	CurrentUserAuthorizationsHTMLURL string  `json:"current_user_authorizations_html_url"`
-	AuthorizationsURL                string  `json:"authorizations_url"`
+	AuthorizationsURL                *string `json:"authorizations_url,omitempty"`
 	CodeSearchURL                    string  `json:"code_search_url"`
 	CommitSearchURL                  string  `json:"commit_search_url"`
 	EmailsURL                        string  `json:"emails_url"`
@@ -52,7 +50,6 @@ func newAPIRoot(api, html, version string) apiRoot {
 	root := apiRoot{
 		CurrentUserURL:                   api + "/user",
 		CurrentUserAuthorizationsHTMLURL: html + "/settings/connections/applications{/client_id}",
-		AuthorizationsURL:                api + "/authorizations",
 		CodeSearchURL:                    api + "/search/code" + search,
 		CommitSearchURL:                  api + "/search/commits" + search,
 		EmailsURL:                        api + "/user/emails",
@@ -83,9 +80,9 @@ func newAPIRoot(api, html, version string) apiRoot {
 		UserRepositoriesURL:              api + "/users/{user}/repos{?type,page,per_page,sort}",
 		UserSearchURL:                    api + "/search/users" + search,
 	}
-	if version < "2026-03-10" {
-		hub := api + "/hub"
-		root.HubURL = &hub
+	if version < version20260310 {
+		hub, authorizations := api+"/hub", api+"/authorizations"
+		root.HubURL, root.AuthorizationsURL = &hub, &authorizations
 	}
 	return root
 }

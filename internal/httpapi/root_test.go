@@ -11,7 +11,7 @@ import (
 // TestAPIRoot: GET /, /api/v3 and /api/v3/ answer GitHub's root document
 // (gh reads its X-OAuth-Scopes to check a token) to anyone; a bad token
 // gets 401; its URLs lead back under the prefix the request came in by;
-// API version 2026-03-10 drops hub_url.
+// API version 2026-03-10 drops hub_url and authorizations_url.
 func TestAPIRoot(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := faultEnv(t, st, serverConfig{})
@@ -54,8 +54,9 @@ func TestAPIRoot(t *testing.T) {
 				if root["current_user_url"] != tt.userURL {
 					t.Errorf("current_user_url %v, want %s", root["current_user_url"], tt.userURL)
 				}
-				if _, hub := root["hub_url"]; hub != tt.hub {
-					t.Errorf("hub_url present %v, want %v", hub, tt.hub)
+				_, authorizations := root["authorizations_url"]
+				if _, hub := root["hub_url"]; hub != tt.hub || authorizations != tt.hub {
+					t.Errorf("hub_url present %v, authorizations_url %v, want %v", hub, authorizations, tt.hub)
 				}
 			})
 		}

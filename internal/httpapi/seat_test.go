@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +64,9 @@ organizations:
       - {user: pat, created_at: "2024-01-01T00:00:00Z", pending_cancellation_date: "2026-06-01"}
       - {user: both, created_at: "2025-01-01T00:00:00Z", pending_cancellation_date: "2026-07-01"}
     activity:
-      - {user: octocat, last_activity_at: "2021-10-14T00:53:32-06:00", last_activity_editor: vscode/1.77.3/copilot/1.86.82}
+      - {user: octocat, last_activity_at: "2021-10-14T00:53:32-06:00", last_activity_editor: vscode/1.77.3/copilot/1.86.82,
+         last_authenticated_at: "2021-10-14T01:00:00-06:00"}
+      - {user: paula, last_authenticated_at: "2026-05-02T08:00:00+02:00"}
   - login: nocopilot
     members: [{login: octocat, role: admin}]
   - login: rivalorg
@@ -168,7 +172,7 @@ func TestSeatDetailsContract(t *testing.T) {
 					t.Fatalf("status = %d, want %d; body %s", r.status, tt.status, r.body)
 				}
 				if tt.status == 200 {
-					e.spec.ValidateSchema(t, "copilot-seat-details-seed", r.body)
+					e.spec.ValidateSchema(t, "copilot-seat-details", r.body)
 					return
 				}
 				var be basicError
@@ -193,9 +197,33 @@ type seat struct {
 	PendingCancellationDate *string         `json:"pending_cancellation_date"`
 	LastActivityAt          *string         `json:"last_activity_at"`
 	LastActivityEditor      *string         `json:"last_activity_editor"`
+	LastAuthenticatedAt     *string         `json:"last_authenticated_at"`
+	PlanType                string          `json:"plan_type"`
 	Assignee                map[string]any  `json:"assignee"`
 	Organization            map[string]any  `json:"organization"`
 	AssigningTeam           json.RawMessage `json:"assigning_team"`
+}
+
+// topLevelKeys lists a JSON object's keys in the order they come.
+func topLevelKeys(t *testing.T, body []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %s", body)
+	}
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
 }
 
 func getSeat(t *testing.T, e *env, org, user string) seat {
@@ -204,7 +232,7 @@ func getSeat(t *testing.T, e *env, org, user string) seat {
 	if r.status != 200 {
 		t.Fatalf("GET seat of %s: %d %s", user, r.status, r.body)
 	}
-	e.spec.ValidateSchema(t, "copilot-seat-details-seed", r.body)
+	e.spec.ValidateSchema(t, "copilot-seat-details", r.body)
 	var s seat
 	if err := json.Unmarshal(r.body, &s); err != nil {
 		t.Fatal(err)
@@ -240,6 +268,31 @@ func TestSeatDetailsBody(t *testing.T) {
 			if s.Organization["login"] != "github" || s.Organization["id"] != 9919.0 {
 				t.Errorf("organization = %v", s.Organization)
 			}
+			if s.LastAuthenticatedAt == nil || *s.LastAuthenticatedAt != "2021-10-14T07:00:00Z" || s.PlanType != "business" {
+				t.Errorf("last_authenticated_at = %v, plan_type = %q", s.LastAuthenticatedAt, s.PlanType)
+			}
+		})
+
+		t.Run("GitHub's field order", func(t *testing.T) {
+			r := e.do("GET", "/orgs/github/members/octocat/copilot", "ghp_owner_readorg")
+			want := []string{"created_at", "updated_at", "pending_cancellation_date", "last_activity_at", "last_activity_editor",
+				"last_authenticated_at", "plan_type", "assignee", "organization"}
+			if got := topLevelKeys(t, r.body); !slices.Equal(got, want) {
+				t.Errorf("seat fields %v, want %v", got, want)
+			}
+			var s struct{ Assignee json.RawMessage }
+			json.Unmarshal(r.body, &s)
+			keys := topLevelKeys(t, s.Assignee)
+			if i := slices.Index(keys, "user_view_type"); i < 0 || keys[i-1] != "type" || keys[i+1] != "site_admin" {
+				t.Errorf("assignee fields %v: want type, user_view_type, site_admin", keys)
+			}
+		})
+
+		t.Run("a sign-in without use", func(t *testing.T) {
+			s := getSeat(t, e, "github", "paula")
+			if s.LastAuthenticatedAt == nil || *s.LastAuthenticatedAt != "2026-05-02T06:00:00Z" || s.LastActivityAt != nil || s.LastActivityEditor != nil {
+				t.Errorf("last_authenticated_at = %v, last_activity_at = %v, editor = %v", s.LastAuthenticatedAt, s.LastActivityAt, s.LastActivityEditor)
+			}
 		})
 
 		t.Run("child team reports the granting parent team", func(t *testing.T) {
@@ -262,7 +315,8 @@ func TestSeatDetailsBody(t *testing.T) {
 			s := getSeat(t, e, "github", "eve")
 			var team map[string]any
 			json.Unmarshal(s.AssigningTeam, &team)
-			if team["slug"] != "copilot-pioneers" || team["group_id"] != nil || team["created_at"] == nil {
+			if team["slug"] != "copilot-pioneers" || team["group_id"] != nil || team["created_at"] == nil ||
+				team["members_url"] != team["url"].(string)+"/members{/member}" {
 				t.Errorf("assigning_team = %v", team)
 			}
 			e.spec.ValidateSchema(t, "enterprise-team", s.AssigningTeam)
@@ -363,7 +417,7 @@ func TestConventions(t *testing.T) {
 			for k, want := range map[string]string{
 				"X-OAuth-Scopes":                "read:org",
 				"X-Accepted-OAuth-Scopes":       "manage_billing:copilot, read:org",
-				"X-Accepted-GitHub-Permissions": "organization_copilot_seat_management=read; organization_administration=read",
+				"X-Accepted-GitHub-Permissions": "", // only to fine-grained and installation tokens
 				"X-GitHub-Media-Type":           "github.v3; format=json",
 				"Cache-Control":                 "private, max-age=60, s-maxage=60",
 				"X-RateLimit-Limit":             "5000",
@@ -381,6 +435,10 @@ func TestConventions(t *testing.T) {
 			}
 			if r := e.do("GET", path, "ghp_owner_repo"); r.header.Get("X-Accepted-OAuth-Scopes") != "manage_billing:copilot, read:org" {
 				t.Errorf("404 for a missing scope names no accepted scopes: %v", r.header)
+			}
+			if r := e.do("GET", path, "github_pat_owner_seats"); r.header.Get("X-Accepted-GitHub-Permissions") !=
+				"organization_copilot_seat_management=read; organization_administration=read" {
+				t.Errorf("a fine-grained token is not told the accepted permissions: %v", r.header)
 			}
 		})
 

@@ -21,7 +21,12 @@ var (
 )
 
 // teamSpec reads the settings common to the create and update bodies.
-func teamSpec(obj map[string]json.RawMessage, permissions []string, nullableParent bool) (directory.TeamSpec, error) {
+// API version 2026-03-10 removed permission from them: under it the field
+// is ignored, as any field a body does not take.
+func teamSpec(w http.ResponseWriter, obj map[string]json.RawMessage, permissions []string, nullableParent bool) (directory.TeamSpec, error) {
+	if selectedVersion(w) >= version20260310 {
+		delete(obj, "permission")
+	}
 	var spec directory.TeamSpec
 	description, err := readString(obj, "description", false)
 	if err != nil {
@@ -70,7 +75,7 @@ func (s *Server) handleCreateTeam(w http.ResponseWriter, r *http.Request, org se
 	if err != nil {
 		return err
 	}
-	spec, err := teamSpec(obj, createPermissions, false)
+	spec, err := teamSpec(w, obj, createPermissions, false)
 	if err != nil {
 		return err
 	}
@@ -198,7 +203,7 @@ func (s *Server) handleUpdateTeam(w http.ResponseWriter, r *http.Request, org se
 	if err != nil {
 		return err
 	}
-	spec, err := teamSpec(obj, updatePermissions, true)
+	spec, err := teamSpec(w, obj, updatePermissions, true)
 	if err != nil {
 		return err
 	}

@@ -345,3 +345,28 @@ func TestTeamSeatLifecycle(t *testing.T) {
 		e.wantNoSeat("bob", "No seat found for this user in this organization.")
 	})
 }
+
+// TestTeamWritesByVersion: API version 2026-03-10 removed permission from
+// the team write bodies; under it the field is ignored, under 2022-11-28
+// it applies.
+func TestTeamWritesByVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newDirEnv(t, st)
+		for _, c := range []struct{ version, slug, want string }{
+			{"2022-11-28", "old-style", "push"},
+			{"2026-03-10", "new-style", "pull"},
+		} {
+			h := "X-GitHub-Api-Version: " + c.version
+			team := decodeAs[struct{ Permission string }](t, e.call("POST", "/orgs/acme/teams", "ghp_owner_admin",
+				`{"name": "`+c.slug+`", "permission": "push"}`, 201, h))
+			if team.Permission != c.want {
+				t.Errorf("%s: created with permission %q, want %q", c.version, team.Permission, c.want)
+			}
+			team = decodeAs[struct{ Permission string }](t, e.call("PATCH", "/orgs/acme/teams/"+c.slug, "ghp_owner_admin",
+				`{"permission": "admin"}`, 200, h))
+			if want := map[string]string{"push": "admin", "pull": "pull"}[c.want]; team.Permission != want {
+				t.Errorf("%s: updated to permission %q, want %q", c.version, team.Permission, want)
+			}
+		}
+	})
+}

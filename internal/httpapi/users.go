@@ -27,9 +27,13 @@ func (s *Server) handleGetAuthenticatedUser(w http.ResponseWriter, r *http.Reque
 // handleGetUser serves GET /users/{username}: a user's public profile, or
 // an organization's, as GitHub answers for an org's login. Email addresses
 // are shown to authenticated callers only.
+// noScopes is the X-Accepted-OAuth-Scopes of a route that asks none.
+var noScopes = []string{""}
+
 func (s *Server) handleGetUser(w http.ResponseWriter, r *http.Request) error {
 	login := r.PathValue("username")
 	_, authed := principalFrom(r.Context())
+	w.Header()["X-Accepted-Oauth-Scopes"] = noScopes // anyone may read a profile
 	u, err := s.store.UserByLogin(r.Context(), login)
 	if err == nil {
 		setLastModified(w, u.UpdatedAt)

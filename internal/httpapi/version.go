@@ -14,6 +14,11 @@ var (
 	DefaultAPIVersion = "2022-11-28"
 )
 
+// version20260310 is the first version with breaking changes to routes
+// seatkeeper serves: /rate_limit without rate, the API root without
+// hub_url and authorizations_url, team writes without permission.
+const version20260310 = "2026-03-10"
+
 // checkVersion selects the API version the request asks for
 // (X-GitHub-Api-Version, default DefaultAPIVersion) and names it in
 // X-GitHub-Api-Version-Selected; an unsupported one is answered 400.

@@ -49,6 +49,7 @@ type simpleUser struct {
 	EventsURL         string `json:"events_url"`
 	ReceivedEventsURL string `json:"received_events_url"`
 	Type              string `json:"type"`
+	UserViewType      string `json:"user_view_type"`
 	SiteAdmin         bool   `json:"site_admin"`
 }
 
@@ -72,6 +73,7 @@ func (u urls) simpleUser(x seatkeeper.User) simpleUser {
 		EventsURL:         api + "/events{/privacy}",
 		ReceivedEventsURL: api + "/received_events",
 		Type:              "User",
+		UserViewType:      "public",
 		SiteAdmin:         x.SiteAdmin,
 	}
 }
@@ -192,32 +194,37 @@ func (u urls) enterpriseTeam(t seatkeeper.EnterpriseTeam, ent seatkeeper.Enterpr
 		Slug:        t.Slug,
 		URL:         api,
 		HTMLURL:     fmt.Sprintf("%s/enterprises/%s/teams/%s", u.html, ent.Slug, t.Slug),
-		MembersURL:  api + "/memberships{/member}",
+		MembersURL:  api + "/members{/member}",
 		CreatedAt:   Timestamp(t.CreatedAt),
 		UpdatedAt:   Timestamp(t.UpdatedAt),
 	}
 }
 
-// seatDetails is copilot-seat-details as the seed document defines it: no
-// field beyond that schema, assigning_team only for team-held seats.
+// seatDetails is copilot-seat-details, in the order of GitHub's example
+// (organization, not in the example, last): no field beyond that schema,
+// assigning_team only for team-held seats.
 type seatDetails struct {
 	CreatedAt               string     `json:"created_at"`
-	Assignee                simpleUser `json:"assignee"`
-	Organization            *orgSimple `json:"organization"`
-	AssigningTeam           any        `json:"assigning_team,omitempty"`
+	UpdatedAt               string     `json:"updated_at"`
 	PendingCancellationDate *string    `json:"pending_cancellation_date"`
 	LastActivityAt          *string    `json:"last_activity_at"`
 	LastActivityEditor      *string    `json:"last_activity_editor"`
-	UpdatedAt               string     `json:"updated_at"`
+	LastAuthenticatedAt     *string    `json:"last_authenticated_at"`
+	PlanType                string     `json:"plan_type"`
+	Assignee                simpleUser `json:"assignee"`
+	AssigningTeam           any        `json:"assigning_team,omitempty"`
+	Organization            *orgSimple `json:"organization"`
 }
 
 func (u urls) seatDetails(s seatkeeper.Seat) seatDetails {
 	out := seatDetails{
-		CreatedAt:          Timestamp(s.CreatedAt),
-		Assignee:           u.simpleUser(s.User),
-		LastActivityAt:     NullableTimestamp(s.Activity.LastActivityAt),
-		LastActivityEditor: NullableString(s.Activity.LastActivityEditor),
-		UpdatedAt:          Timestamp(s.UpdatedAt),
+		CreatedAt:           Timestamp(s.CreatedAt),
+		UpdatedAt:           Timestamp(s.UpdatedAt),
+		LastActivityAt:      NullableTimestamp(s.Activity.LastActivityAt),
+		LastActivityEditor:  NullableString(s.Activity.LastActivityEditor),
+		LastAuthenticatedAt: NullableTimestamp(s.Activity.LastAuthenticatedAt),
+		PlanType:            s.PlanType,
+		Assignee:            u.simpleUser(s.User),
 	}
 	if !s.AtEnterprise() { // an enterprise-level seat has organization null
 		org := u.orgSimple(s.Org)

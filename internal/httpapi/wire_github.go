@@ -16,7 +16,6 @@ import (
 // The schema admits no other field.
 type publicUser struct {
 	simpleUser
-	UserViewType      string  `json:"user_view_type"`
 	Name              *string `json:"name"`
 	Company           *string `json:"company"`
 	Blog              string  `json:"blog"`
@@ -58,11 +57,10 @@ type userPlan struct {
 // GitHub shows no email address.
 func (u urls) publicUser(x seatkeeper.User, showEmail bool) publicUser {
 	out := publicUser{
-		simpleUser:   u.simpleUser(x),
-		UserViewType: "public",
-		Name:         NullableString(x.Name),
-		CreatedAt:    Timestamp(x.CreatedAt),
-		UpdatedAt:    Timestamp(x.UpdatedAt),
+		simpleUser: u.simpleUser(x),
+		Name:       NullableString(x.Name),
+		CreatedAt:  Timestamp(x.CreatedAt),
+		UpdatedAt:  Timestamp(x.UpdatedAt),
 	}
 	if showEmail {
 		out.Email = NullableString(x.Email)
@@ -99,12 +97,12 @@ func (u urls) orgAsUser(o seatkeeper.Organization) publicUser {
 			EventsURL:         api + "/events{/privacy}",
 			ReceivedEventsURL: api + "/received_events",
 			Type:              "Organization",
+			UserViewType:      "public",
 		},
-		UserViewType: "public",
-		Name:         NullableString(o.Name),
-		Bio:          NullableString(o.Description),
-		CreatedAt:    Timestamp(o.CreatedAt),
-		UpdatedAt:    Timestamp(o.UpdatedAt),
+		Name:      NullableString(o.Name),
+		Bio:       NullableString(o.Description),
+		CreatedAt: Timestamp(o.CreatedAt),
+		UpdatedAt: Timestamp(o.UpdatedAt),
 	}
 }
 
@@ -120,11 +118,50 @@ type orgFull struct {
 	PublicGists             int     `json:"public_gists"`
 	Followers               int     `json:"followers"`
 	Following               int     `json:"following"`
+	TwitterUsername         *string `json:"twitter_username"`
 	HTMLURL                 string  `json:"html_url"`
 	Type                    string  `json:"type"`
-	CreatedAt               string  `json:"created_at"`
-	UpdatedAt               string  `json:"updated_at"`
-	ArchivedAt              *string `json:"archived_at"`
+	*orgOwnerFields
+	CreatedAt  string  `json:"created_at"`
+	UpdatedAt  string  `json:"updated_at"`
+	ArchivedAt *string `json:"archived_at"`
+}
+
+// orgOwnerFields are what GET /orgs/{org} adds for the org's owners, in
+// GitHub's order. seatkeeper keeps no repositories, billing address,
+// two-factor policy or repository defaults: those counts are 0 and those
+// settings null, as the schema allows. The plan's seats are the
+// memberships, invitations included.
+type orgOwnerFields struct {
+	TotalPrivateRepos            int      `json:"total_private_repos"`
+	OwnedPrivateRepos            int      `json:"owned_private_repos"`
+	PrivateGists                 int      `json:"private_gists"`
+	DiskUsage                    int      `json:"disk_usage"`
+	Collaborators                int      `json:"collaborators"`
+	BillingEmail                 *string  `json:"billing_email"`
+	Plan                         *orgPlan `json:"plan"`
+	DefaultRepositoryPermission  *string  `json:"default_repository_permission"`
+	DefaultRepositoryBranch      *string  `json:"default_repository_branch"`
+	MembersCanCreateRepositories *bool    `json:"members_can_create_repositories"`
+	TwoFactorRequirementEnabled  *bool    `json:"two_factor_requirement_enabled"`
+}
+
+type orgPlan struct {
+	Name         string `json:"name"`
+	Space        int    `json:"space"`
+	PrivateRepos int    `json:"private_repos"`
+	FilledSeats  int    `json:"filled_seats"`
+	Seats        int    `json:"seats"`
+}
+
+// ownerFields are o's owner-only fields with seats memberships: GitHub's
+// enterprise plan for an org of an enterprise, its free plan otherwise.
+func ownerFields(o seatkeeper.Organization, seats int) *orgOwnerFields {
+	plan := orgPlan{Name: "free", FilledSeats: seats, Seats: seats}
+	if o.EnterpriseID != 0 {
+		plan.Name = "enterprise"
+	}
+	return &orgOwnerFields{Plan: &plan}
 }
 
 func (u urls) orgFull(o seatkeeper.Organization) orgFull {
@@ -311,5 +348,5 @@ type rateLimit struct {
 // resources.core.
 type rateLimitOverview struct {
 	Resources map[string]rateLimit `json:"resources"`
-	Rate      rateLimit            `json:"rate"`
+	Rate      *rateLimit           `json:"rate,omitempty"` // before API version 2026-03-10
 }

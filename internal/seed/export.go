@@ -254,7 +254,8 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (entry, error) {
 // activity is the source of the activity rows read by read.
 func (x *exporter) activity(read func(func(store.Named[seatkeeper.Activity]) error) error) source {
 	return rows(read, func(n store.Named[seatkeeper.Activity]) (Activity, bool) {
-		return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
+		return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor,
+			LastAuthenticatedAt: tsPtr(n.Row.LastAuthenticatedAt)}, true
 	})
 }
 
@@ -284,6 +285,14 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 	if out.Copilot, err = copilotOf(tx.Subscription(ctx, o.ID)); err != nil {
 		return entry{}, err
 	}
+	public, err := tx.PublicMembers(ctx, o.ID)
+	if err != nil {
+		return entry{}, err
+	}
+	isPublic := map[int64]bool{}
+	for _, u := range public {
+		isPublic[u.ID] = true
+	}
 	teams, err := tx.Teams(ctx, o.ID)
 	if err != nil {
 		return entry{}, err
@@ -297,7 +306,8 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 		"Members": rows(func(fn func(store.Named[seatkeeper.Membership]) error) error { return tx.EachMembership(ctx, o.ID, fn) },
 			func(n store.Named[seatkeeper.Membership]) (Member, bool) {
 				m := n.Row
-				mm := Member{Login: n.Login, Role: m.Role, State: m.State, CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
+				mm := Member{Login: n.Login, Role: m.Role, State: m.State, Public: isPublic[m.UserID],
+					CreatedAt: ts(m.CreatedAt), UpdatedAt: ts(m.UpdatedAt)}
 				if mm.Role == seatkeeper.RoleMember {
 					mm.Role = ""
 				}

@@ -18,7 +18,7 @@ import (
 
 // rich adds to full what only the newer keys say: times, ids of teams and
 // enterprises, team roles and joining times, residual seats, tokens by
-// hash.
+// hash, public membership, a sign-in without use.
 const rich = `
 users:
   - {login: zed, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-02-01T00:00:00+01:00"}
@@ -42,7 +42,7 @@ organizations:
     copilot: {seat_management_setting: assign_all, public_code_suggestions: allow, created_at: "2024-01-01T00:00:00Z"}
     members:
       - {login: zed, role: admin, created_at: "2023-01-01T00:00:00Z", updated_at: "2023-06-01T00:00:00Z"}
-      - {login: hubot}
+      - {login: hubot, public: true}
     teams:
       - name: Core
         id: 500
@@ -51,6 +51,8 @@ organizations:
       - {team: core, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-02-01T00:00:00Z", pending_cancellation_date: "2026-07-01"}
     residual_seats:
       - {user: hubot, team: core, created_at: "2024-01-05T00:00:00Z", pending_cancellation_date: "2026-07-01"}
+    activity:
+      - {user: zed, last_authenticated_at: "2024-04-04T04:04:04Z"}
 tokens:
   - {token_sha256: ` + "B1946AC92492D2347C6235B4D2611184E5D1B0A6A6B2B8C2CC8A3DDB4B96C1C3" + `, hint: ghp_…abcd, kind: classic, user: zed, scopes: [site_admin], note: ops, created_at: "2025-01-01T00:00:00Z"}
   - {token: ghp_revoked_later, user: zed}
@@ -87,6 +89,8 @@ func TestExportRoundTrip(t *testing.T) {
 			`"enterprise_team": "elite"`,
 			`"pending_cancellation_date": "2026-08-12"`,
 			`"last_activity_editor": "neovim"`,
+			`"public": true`,
+			`"last_authenticated_at": "2024-04-04T04:04:04Z"`,
 		} {
 			if !strings.Contains(string(first), want) {
 				t.Errorf("export lacks %s", want)

@@ -154,12 +154,15 @@ func (s *orgScope) planMember(l loc, m Member) (memberPlan, error) {
 	if err := oneOf(l, "state", state, []string{seatkeeper.StateActive, seatkeeper.StatePending}); err != nil {
 		return memberPlan{}, err
 	}
+	if m.Public && state != seatkeeper.StateActive {
+		return memberPlan{}, l.errorf("public", "only an active membership can be public")
+	}
 	created, updated, err := s.times(l, m.CreatedAt, m.UpdatedAt)
 	if err != nil {
 		return memberPlan{}, err
 	}
 	s.members[key] = user
-	return memberPlan{user: user, membership: seatkeeper.Membership{
+	return memberPlan{user: user, public: m.Public, membership: seatkeeper.Membership{
 		Role: role, State: state, CreatedAt: created, UpdatedAt: updated,
 	}}, nil
 }
@@ -396,8 +399,17 @@ func (p *planner) planActivityOf(l loc, a Activity, find func(string) (*ref, boo
 	if err != nil {
 		return activityPlan{}, err
 	}
-	if at == nil {
-		return activityPlan{}, l.errorf("last_activity_at", "required")
+	signedIn, err := timestamp(l, "last_authenticated_at", a.LastAuthenticatedAt)
+	if err != nil {
+		return activityPlan{}, err
 	}
-	return activityPlan{user: user, activity: seatkeeper.Activity{LastActivityAt: at, LastActivityEditor: a.LastActivityEditor}}, nil
+	if at == nil && signedIn == nil {
+		return activityPlan{}, l.errorf("last_activity_at", "required (or last_authenticated_at)")
+	}
+	if at == nil && a.LastActivityEditor != "" {
+		return activityPlan{}, l.errorf("last_activity_editor", "needs last_activity_at")
+	}
+	return activityPlan{user: user, activity: seatkeeper.Activity{
+		LastActivityAt: at, LastActivityEditor: a.LastActivityEditor, LastAuthenticatedAt: signedIn,
+	}}, nil
 }

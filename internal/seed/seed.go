@@ -132,11 +132,14 @@ type Copilot struct {
 }
 
 // Member is a user's membership of an organization. Role defaults to
-// member and State to active; a pending State is an invitation.
+// member and State to active; a pending State is an invitation. Public
+// makes an active membership visible to everyone (GitHub's public
+// members).
 type Member struct {
 	Login     string `yaml:"login" json:"login"`
 	Role      string `yaml:"role,omitempty" json:"role,omitempty"`
 	State     string `yaml:"state,omitempty" json:"state,omitempty"`
+	Public    bool   `yaml:"public,omitempty" json:"public,omitempty"`
 	CreatedAt string `yaml:"created_at,omitempty" json:"created_at,omitempty"`
 	UpdatedAt string `yaml:"updated_at,omitempty" json:"updated_at,omitempty"`
 }
@@ -197,12 +200,13 @@ type ResidualSeat struct {
 	PendingCancellationDate string `yaml:"pending_cancellation_date" json:"pending_cancellation_date"`
 }
 
-// Activity is a member's last Copilot use in the organization;
-// LastActivityAt is RFC 3339.
+// Activity is a member's last Copilot use and last Copilot sign-in in the
+// organization, each RFC 3339; at least one of them is given.
 type Activity struct {
-	User               string `yaml:"user" json:"user"`
-	LastActivityAt     string `yaml:"last_activity_at" json:"last_activity_at"`
-	LastActivityEditor string `yaml:"last_activity_editor,omitempty" json:"last_activity_editor,omitempty"`
+	User                string `yaml:"user" json:"user"`
+	LastActivityAt      string `yaml:"last_activity_at,omitempty" json:"last_activity_at,omitempty"`
+	LastActivityEditor  string `yaml:"last_activity_editor,omitempty" json:"last_activity_editor,omitempty"`
+	LastAuthenticatedAt string `yaml:"last_authenticated_at,omitempty" json:"last_authenticated_at,omitempty"`
 }
 
 // Token is a credential, given by its literal value (Token) or, as Export

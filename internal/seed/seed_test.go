@@ -396,6 +396,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"unknown enterprise", "organizations: [{login: neworg, enterprise: nope}]", `organizations[0] (neworg).enterprise: unknown enterprise "nope"`},
 		{"bad seat management setting", "organizations: [{login: neworg, copilot: {seat_management_setting: sometimes}}]",
 			`organizations[0] (neworg).copilot.seat_management_setting: "sometimes" is not one of assign_all, assign_selected, disabled, unconfigured`},
+		{"public invitee", "organizations: [{login: neworg, members: [{login: octocat, state: pending, public: true}]}]",
+			"organizations[0] (neworg).members[0] (octocat).public: only an active membership can be public"},
 		{"bad plan", "organizations: [{login: neworg, copilot: {plan_type: pro}}]",
 			`organizations[0] (neworg).copilot.plan_type: "pro" is not one of business, enterprise`},
 		{"bad feature setting", "organizations: [{login: neworg, copilot: {cli: on}}]",
@@ -507,7 +509,7 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 		{"bad activity time", orgDoc("    activity: [{user: octocat, last_activity_at: 2026-01-01}]\n"),
 			`organizations[0] (neworg).activity[0] (octocat).last_activity_at: "2026-01-01" is not an RFC 3339 timestamp such as 2021-08-03T18:00:00-06:00`},
 		{"missing activity time", orgDoc("    activity: [{user: octocat}]\n"),
-			"organizations[0] (neworg).activity[0] (octocat).last_activity_at: required"},
+			"organizations[0] (neworg).activity[0] (octocat).last_activity_at: required (or last_authenticated_at)"},
 		{"duplicate activity", orgDoc("    activity: [{user: octocat, last_activity_at: 2026-01-01T00:00:00Z}, {user: octocat, last_activity_at: 2026-01-01T00:00:00Z}]\n"),
 			`organizations[0] (neworg).activity[1].user: duplicate activity for "octocat" (also organizations[0] (neworg).activity[0])`},
 

@@ -69,6 +69,7 @@ type orgPlan struct {
 type memberPlan struct {
 	user       *ref
 	membership seatkeeper.Membership
+	public     bool
 }
 
 type teamPlan struct {
@@ -238,6 +239,13 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 	}
 	if err := inChunks(p, active, func(ms []seatkeeper.Membership) error { return tx.BulkMemberships(ctx, ms) }); err != nil {
 		return err
+	}
+	for _, m := range o.members {
+		if m.public {
+			if err := tx.SetPublicMember(ctx, id, m.user.id, true); err != nil {
+				return err
+			}
+		}
 	}
 	for _, t := range o.teams {
 		t.team.OrgID, t.team.ParentID = id, t.parent.ID()

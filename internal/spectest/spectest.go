@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -30,6 +31,12 @@ import (
 type Spec struct {
 	Doc *openapi3.T
 	ops []op
+
+	// The document as read, from which ForVersion builds each API
+	// version's spec (nil for a version's spec itself).
+	raw      []byte
+	mu       sync.Mutex
+	versions map[string]*Spec
 }
 
 type op struct {
@@ -100,6 +107,20 @@ func For(t testing.TB, path string) *Spec {
 
 // Load reads and validates an OpenAPI document.
 func Load(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := loadData(data)
+	if err != nil {
+		return nil, err
+	}
+	s.raw = data
+	return s, nil
+}
+
+// loadData parses and validates an OpenAPI document.
+func loadData(data []byte) (*Spec, error) {
 	openapi3.DefineStringFormatValidator("uri", openapi3.NewCallbackValidator(func(s string) error {
 		u, err := url.Parse(s)
 		if err != nil || u.Scheme == "" || u.Host == "" {
@@ -108,7 +129,7 @@ func Load(path string) (*Spec, error) {
 		return nil
 	}))
 	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
+	doc, err := loader.LoadFromData(data)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +146,10 @@ func Load(path string) (*Spec, error) {
 	return s, nil
 }
 
-var orgByID = regexp.MustCompile(`^/organizations/[0-9]+/`)
+var (
+	orgByID  = regexp.MustCompile(`^/organizations/[0-9]+/`)
+	teamByID = regexp.MustCompile(`^/organizations/[0-9]+/team/`)
+)
 
 // Operation finds the operation serving method and path (with any /api/v3
 // prefix removed).
@@ -135,7 +159,9 @@ func (s *Spec) Operation(method, path string) (*openapi3.Operation, string, bool
 		path = "/" // the API root
 	}
 	// GitHub serves org routes by id too: /organizations/{id}/... is
-	// /orgs/{org}/...
+	// /orgs/{org}/..., and /organizations/{id}/team/{team_id}/... (a
+	// team's url) is /teams/{team_id}/...
+	path = teamByID.ReplaceAllString(path, "/teams/")
 	path = orgByID.ReplaceAllString(path, "/orgs/_/")
 	if method == http.MethodHead {
 		method = http.MethodGet
@@ -178,7 +204,9 @@ func validate(schema *openapi3.Schema, body []byte) error {
 // jsonType is the only Content-Type a JSON answer may have.
 const jsonType = "application/json; charset=utf-8"
 
-// Check validates a response to method and path: against the operation's
+// Check validates a response to method and path, as the spec describes
+// the API version the response names (X-GitHub-Api-Version-Selected; see
+// ForVersion): against the operation's
 // schema for its status when the spec declares one, and every error
 // status's body as a basic-error (GitHub answers some undeclared statuses,
 // such as 400 for an unsupported API version, with one). A 2xx status the
@@ -188,6 +216,16 @@ const jsonType = "application/json; charset=utf-8"
 // types (YAML, text) may come as one of them, and is not checked further.
 func (s *Spec) Check(t testing.TB, method, path string, status int, header http.Header, body []byte) {
 	t.Helper()
+	if v := header.Get("X-GitHub-Api-Version-Selected"); v != "" && s.raw != nil {
+		vs, err := s.ForVersion(v)
+		if err != nil {
+			t.Fatalf("the spec at API version %s: %v", v, err)
+		}
+		if vs != s {
+			vs.Check(t, method, path, status, header, body)
+			return
+		}
+	}
 	if status == http.StatusNotModified || method == http.MethodHead {
 		if len(body) != 0 {
 			t.Errorf("%s %s: %d carries a body", method, path, status)

@@ -2,6 +2,7 @@ package spectest
 
 import (
 	"net/http"
+	"slices"
 	"testing"
 )
 
@@ -81,5 +82,54 @@ func TestControl(t *testing.T) {
 				t.Errorf("valid = %v, want %v", !f.failed, tt.valid)
 			}
 		})
+	}
+}
+
+// TestForVersion: a response is checked as the API version it names
+// describes it, x-github-breaking-changes applied (a merge patch removing
+// rate and replacing required; a JSON Patch removing a property and an
+// element of required).
+func TestForVersion(t *testing.T) {
+	s := GitHub(t)
+	core := `{"limit":5000,"remaining":4999,"reset":1700000000,"used":1}`
+	withRate := `{"resources":{"core":` + core + `,"search":` + core + `},"rate":` + core + `}`
+	withoutRate := `{"resources":{"core":` + core + `,"search":` + core + `}}`
+	for _, c := range []struct {
+		name, version, path, body string
+		valid                     bool
+	}{
+		{"2022-11-28 requires rate", "2022-11-28", "/rate_limit", withoutRate, false},
+		{"2022-11-28 with rate", "2022-11-28", "/rate_limit", withRate, true},
+		{"2026-03-10 without rate", "2026-03-10", "/rate_limit", withoutRate, true},
+		{"no version: the description as written", "", "/rate_limit", withoutRate, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := &fakeT{TB: t}
+			h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+			if c.version != "" {
+				h.Set("X-GitHub-Api-Version-Selected", c.version)
+			}
+			s.Check(f, "GET", c.path, 200, h, []byte(c.body))
+			if f.failed == c.valid {
+				t.Errorf("failed = %v, want valid %v", f.failed, c.valid)
+			}
+		})
+	}
+	v, err := s.ForVersion("2026-03-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := v.Schema(t, "root")
+	if _, ok := root.Properties["authorizations_url"]; ok || slices.Contains(root.Required, "authorizations_url") {
+		t.Errorf("2026-03-10's root keeps authorizations_url: %v", root.Required)
+	}
+	if _, ok := root.Properties["hub_url"]; ok {
+		t.Error("2026-03-10's root keeps hub_url")
+	}
+	if old, _ := s.ForVersion("2022-11-28"); old != s {
+		t.Error("2022-11-28 has breaking changes of its own")
+	}
+	if _, ok := s.Schema(t, "root").Properties["authorizations_url"]; !ok {
+		t.Error("building 2026-03-10 changed the description itself")
 	}
 }

@@ -116,9 +116,9 @@ func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatk
 	o.touchOrg(orgID)
 	rows := make([][]any, 0, len(acts))
 	for id, a := range acts {
-		rows = append(rows, []any{orgID, id, unix(*a.LastActivityAt), a.LastActivityEditor})
+		rows = append(rows, append([]any{orgID, id}, activityRow(a)...))
 	}
-	return o.insertRows(ctx, "copilot_activity", "org_id, user_id, last_activity_at, last_activity_editor", rows)
+	return o.insertRows(ctx, "copilot_activity", "org_id, user_id, "+activityCols, rows)
 }
 
 // ClaimIDs makes sure a sequence never hands out an id up to max, for

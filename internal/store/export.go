@@ -85,10 +85,10 @@ func (o ops) EachResidualSeat(ctx context.Context, orgID int64, fn func(Named[Re
 		WHERE r.org_id = ? AND `+isMember("r")+` ORDER BY r.user_id`, orgID)
 }
 
-// EachActivity reads the last Copilot activity of an org's members in user
-// id order.
+// EachActivity reads the last Copilot use and sign-in of an org's members
+// in user id order.
 func (o ops) EachActivity(ctx context.Context, orgID int64, fn func(Named[seatkeeper.Activity]) error) error {
-	return queryEach(ctx, o, named(scanLastActivity), fn, `SELECT a.last_activity_at, a.last_activity_editor, u.login
+	return queryEach(ctx, o, named(func(row interface{ Scan(...any) error }) (seatkeeper.Activity, error) { return scanActivity(row) }), fn, `SELECT `+prefixCols("a", activityCols)+`, u.login
 		FROM copilot_activity a JOIN users u ON u.id = a.user_id
 		WHERE a.org_id = ? AND `+isMember("a")+` ORDER BY a.user_id`, orgID)
 }

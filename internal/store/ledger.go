@@ -339,8 +339,12 @@ type SeatQuery struct {
 	Limit  int // at most this many seats; 0 for no limit
 }
 
-var ledgerSeatFrom = `SELECT ` + prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
+// ledgerSeatCols are what scanLedgerSeat reads: the seat (s), its
+// holder (u) and their activity (a).
+var ledgerSeatCols = prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
+		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at`
+
+var ledgerSeatFrom = `SELECT ` + ledgerSeatCols + `
 	FROM copilot_seats s JOIN users u ON u.id = s.user_id
 	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
@@ -374,7 +378,7 @@ func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error)
 	return queryAllCap(ctx, o, q.Limit, scanLedgerSeat, query, args...)
 }
 
-// scanLedgerSeat reads a row of ledgerSeatFrom's columns.
+// scanLedgerSeat reads a row of ledgerSeatCols.
 func scanLedgerSeat(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 	var s LedgerSeat
 	var c seatCols
@@ -392,10 +396,11 @@ type seatCols struct {
 	state, pending, editor sql.NullString
 	created, updated       sql.NullInt64
 	team, eteam, activeAt  sql.NullInt64
+	signedIn               sql.NullInt64
 }
 
 func (c *seatCols) dest() []any {
-	return []any{&c.state, &c.created, &c.updated, &c.pending, &c.team, &c.eteam, &c.activeAt, &c.editor}
+	return []any{&c.state, &c.created, &c.updated, &c.pending, &c.team, &c.eteam, &c.activeAt, &c.editor, &c.signedIn}
 }
 
 // fill sets s's seat fields (all but its user) from the columns.
@@ -404,6 +409,7 @@ func (c *seatCols) fill(s *LedgerSeat) error {
 	s.CreatedAt, s.UpdatedAt = fromUnix(c.created.Int64), fromUnix(c.updated.Int64)
 	s.TeamID, s.EnterpriseTeamID = c.team.Int64, c.eteam.Int64
 	s.Activity.LastActivityAt, s.Activity.LastActivityEditor = fromNullUnix(c.activeAt), c.editor.String
+	s.Activity.LastAuthenticatedAt = fromNullUnix(c.signedIn)
 	var err error
 	s.PendingCancellationDate, err = fromNullDate(c.pending)
 	return err
@@ -428,7 +434,7 @@ func (o ops) UserSeatByLogin(ctx context.Context, orgID int64, login string, at 
 	var uc, uu int64
 	u := &us.User
 	err := o.queryRow(ctx, `SELECT `+prefixCols("u", userCols)+`, m.state, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-			s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
+			s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
 		FROM users u
 		LEFT JOIN org_memberships m ON m.org_id = ? AND m.user_id = u.id
 		LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?

@@ -132,30 +132,44 @@ func (o ops) putSubscriptionIn(ctx context.Context, t subscriptionTable, id int6
 // Activity returns the last Copilot activity of a user in an org; the zero
 // Activity when none was recorded.
 func (o ops) Activity(ctx context.Context, orgID, userID int64) (seatkeeper.Activity, error) {
-	var at int64
-	var a seatkeeper.Activity
-	err := o.queryRow(ctx, `SELECT last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ? AND user_id = ?`, orgID, userID).
-		Scan(&at, &a.LastActivityEditor)
+	a, err := scanActivity(o.queryRow(ctx, `SELECT `+activityCols+` FROM copilot_activity WHERE org_id = ? AND user_id = ?`, orgID, userID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return seatkeeper.Activity{}, nil
 	}
 	if err != nil {
 		return a, fmt.Errorf("store: activity: %w", err)
 	}
-	t := fromUnix(at)
-	a.LastActivityAt = &t
 	return a, nil
 }
 
-// PutActivity records a user's last Copilot activity in an org.
+// activityCols are what scanActivity reads.
+const activityCols = `last_activity_at, last_activity_editor, last_authenticated_at`
+
+func scanActivity(row interface{ Scan(...any) error }, before ...any) (seatkeeper.Activity, error) {
+	var a seatkeeper.Activity
+	var used, signedIn sql.NullInt64
+	if err := row.Scan(append(before, &used, &a.LastActivityEditor, &signedIn)...); err != nil {
+		return a, err
+	}
+	a.LastActivityAt, a.LastAuthenticatedAt = fromNullUnix(used), fromNullUnix(signedIn)
+	return a, nil
+}
+
+// activityRow is an activity's values in activityCols' order.
+func activityRow(a seatkeeper.Activity) []any {
+	return []any{nullUnix(a.LastActivityAt), a.LastActivityEditor, nullUnix(a.LastAuthenticatedAt)}
+}
+
+// PutActivity records a user's last Copilot use and sign-in in an org.
 func (o ops) PutActivity(ctx context.Context, orgID, userID int64, a seatkeeper.Activity) error {
 	o.touchOrg(orgID)
-	if a.LastActivityAt == nil {
+	if !a.Recorded() {
 		return errors.New("store: activity needs a time")
 	}
-	_, err := o.exec(ctx, `INSERT INTO copilot_activity (org_id, user_id, last_activity_at, last_activity_editor) VALUES (?, ?, ?, ?)
-		ON CONFLICT (org_id, user_id) DO UPDATE SET last_activity_at = excluded.last_activity_at, last_activity_editor = excluded.last_activity_editor`,
-		orgID, userID, unix(*a.LastActivityAt), a.LastActivityEditor)
+	_, err := o.exec(ctx, `INSERT INTO copilot_activity (org_id, user_id, `+activityCols+`) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (org_id, user_id) DO UPDATE SET last_activity_at = excluded.last_activity_at,
+		last_activity_editor = excluded.last_activity_editor, last_authenticated_at = excluded.last_authenticated_at`,
+		append([]any{orgID, userID}, activityRow(a)...)...)
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}

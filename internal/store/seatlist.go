@@ -269,9 +269,7 @@ func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(
 func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder) (string, []any) {
 	base, args, filter, filterArgs := f.conditions()
 	order, orderArgs := o.seatOrderBy(ord, f.At)
-	query := `SELECT ` + prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor` +
-		seatListFrom + ` WHERE ` + base + ` AND ` + filter + order
+	query := `SELECT ` + ledgerSeatCols + seatListFrom + ` WHERE ` + base + ` AND ` + filter + order
 	args = append(append(args, filterArgs...), orderArgs...)
 	return query, args
 }

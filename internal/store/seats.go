@@ -293,19 +293,17 @@ func (o ops) OrgActivityOf(ctx context.Context, orgID int64, users Users) (map[i
 	if err != nil {
 		return nil, err
 	}
-	rows, err := o.query(ctx, `SELECT user_id, last_activity_at, last_activity_editor FROM copilot_activity WHERE org_id = ?`+f, args...)
+	rows, err := o.query(ctx, `SELECT user_id, `+activityCols+` FROM copilot_activity WHERE org_id = ?`+f, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: activity: %w", err)
 	}
 	out := map[int64]seatkeeper.Activity{}
 	err = eachRow(rows, func(row *sql.Rows) error {
-		var userID, at int64
-		var a seatkeeper.Activity
-		if err := row.Scan(&userID, &at, &a.LastActivityEditor); err != nil {
+		var userID int64
+		a, err := scanActivity(row, &userID)
+		if err != nil {
 			return err
 		}
-		t := fromUnix(at)
-		a.LastActivityAt = &t
 		out[userID] = a
 		return nil
 	})
