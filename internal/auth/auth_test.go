@@ -109,3 +109,30 @@ func TestCheckOrgToken(t *testing.T) {
 		t.Errorf("AcceptedPermissions = %q", got)
 	}
 }
+
+// TestCheckSiteAdmin: the one rule the API's /admin and control routes
+// and the dashboard's every-org view apply.
+func TestCheckSiteAdmin(t *testing.T) {
+	admin := &seatkeeper.User{Login: "root", SiteAdmin: true}
+	user := &seatkeeper.User{Login: "ann"}
+	for _, c := range []struct {
+		name string
+		p    seatkeeper.Principal
+		want string // "" when allowed
+	}{
+		{"admin with the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"site_admin"}}}, ""},
+		{"admin, OAuth, with the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenOAuth, Scopes: []string{"read:org", "site_admin"}}}, ""},
+		{"admin without the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"read:org", "admin:enterprise"}}}, MsgSiteAdmin},
+		{"user with the scope", seatkeeper.Principal{User: user, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"site_admin"}}}, MsgSiteAdmin},
+		{"admin, fine-grained", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenFineGrained}}, MsgNotAccessiblePAT},
+		{"installation", seatkeeper.Principal{Token: seatkeeper.Token{Kind: seatkeeper.TokenInstallation, Scopes: []string{"site_admin"}}}, MsgNotAccessibleIntegration},
+	} {
+		err := CheckSiteAdmin(c.p)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+}
