@@ -659,7 +659,9 @@ func TestRequestsCounted(t *testing.T) {
 		}
 	}
 	b.get("/ui/nowhere")
-	resp, err := http.Get(e.srv.URL + "/metrics")
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer ghp_rootAdmin")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
