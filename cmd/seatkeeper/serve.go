@@ -52,6 +52,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	readCache := fs.Int("read-cache", readcache.DefaultLimit, "answers the read cache may hold (tokens, orgs, memberships, seat details; dropped whenever the data changes); 0 turns it off")
 	metricsAddr := fs.String("metrics-addr", "", "also serve GET /metrics without a token on this address (a port alone, :9100, listens on loopback); on --addr it needs a site administrator's token")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
+	allowWeak := fs.Bool("allow-weak-tokens", false, "accept literal tokens that are easy to guess (short, repetitive, published) in --seed and POST /_seatkeeper/seed")
 	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -113,7 +114,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 			return err
 		}
 	case *seedFile != "":
-		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now(), nil) }); err != nil {
+		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error {
+			return seed.LoadFile(ctx, st, *seedFile, clk.Now(), seed.FileOptions{AllowWeakTokens: *allowWeak})
+		}); err != nil {
 			return err
 		}
 	}
@@ -140,7 +143,7 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		Metrics: reg, BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
 		JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
-	control.Register(api, control.Config{AllowClockControl: *allowClock}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: *allowClock, AllowWeakTokens: *allowWeak}, st, clk)
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, logger)
 		if err != nil {

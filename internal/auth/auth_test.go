@@ -136,3 +136,35 @@ func TestCheckSiteAdmin(t *testing.T) {
 		}
 	}
 }
+
+func TestWeakToken(t *testing.T) {
+	generated, err := Generate("classic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tok  string
+		weak bool
+	}{
+		{generated, false},
+		{"ghp_controlTestAdminToken0000000000000001", false},
+		{"some-long-random-looking-K7fQ2xPz9LmW", false},
+		{"ghp_billing", true},                              // short
+		{"ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", true}, // few characters
+		{"ghp_0000000000000000000000000000000001", true},   // few characters
+		{"ghp_abcdefghijklmnopqrstuvwxyz0123456789", true}, // a run
+		{"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", true}, // the demo's
+		{"ghp_16C7e42F292c6912E7710c838347Ae178B4a", true}, // GitHub's documentation
+		{"github_pat_" + strings.Repeat("ab", 20), true},   // two characters
+		{"changeme-changeme-changeme-changeme", true},      // few characters
+		{"ghs_" + strings.Repeat("Xy7", 6), true},          // short
+	} {
+		why := WeakToken(c.tok)
+		if (why != "") != c.weak {
+			t.Errorf("WeakToken(%s) = %q, want weak %v", Hint(c.tok), why, c.weak)
+		}
+		if strings.Contains(why, c.tok) {
+			t.Errorf("the reason quotes the token: %q", why)
+		}
+	}
+}

@@ -33,6 +33,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 		if err != nil {
 			t.Fatalf("parse seed: %v", err)
 		}
+		d.AllowWeakTokens = true // tests give short literal tokens
 		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 			t.Fatalf("load seed: %v", err)
 		}
@@ -585,5 +586,21 @@ func mustDecode(t *testing.T, body []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("decode %s: %v", body, err)
+	}
+}
+
+// TestControlSeedRefusesWeakTokens: without --allow-weak-tokens, POST
+// /_seatkeeper/seed refuses a guessable literal token with a 422 naming
+// its entry, never the token, and writes nothing.
+func TestControlSeedRefusesWeakTokens(t *testing.T) {
+	e := newControlEnv(t, storetest.Open(t, store.SQLite), controlNow, "", serverConfig{RefuseWeakTokens: true})
+	doc := "users: [{login: dora}]\ntokens: [{token: ghp_dora2026, user: dora}]\n"
+	body := e.want("POST", "/_seatkeeper/seed", adminToken, doc, 422)
+	if m := message(t, body); !strings.HasPrefix(m, "tokens[0].token: refused as easy to guess: it has fewer than 20 characters after its prefix.") ||
+		strings.Contains(string(body), "dora2026") {
+		t.Errorf("weak token: %s", body)
+	}
+	if _, err := e.st.UserByLogin(context.Background(), "dora"); err == nil {
+		t.Error("a refused seed wrote a user")
 	}
 }

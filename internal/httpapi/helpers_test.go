@@ -64,6 +64,7 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 		if err != nil {
 			t.Fatalf("parse seed: %v", err)
 		}
+		d.AllowWeakTokens = true // tests give short literal tokens
 		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 			t.Fatalf("load seed: %v", err)
 		}
@@ -76,13 +77,17 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 type serverConfig struct {
 	httpapi.Config
 	AllowClockControl bool
+	// RefuseWeakTokens makes POST /_seatkeeper/seed refuse guessable
+	// literal tokens, as serve does without --allow-weak-tokens; the
+	// tests' documents use short ones.
+	RefuseWeakTokens bool
 }
 
 // newServer is the API with the control API registered on it, as
 // "seatkeeper serve" wires them.
 func newServer(cfg serverConfig, st *store.Store, clk *clock.Clock) *httpapi.Server {
 	api := httpapi.New(cfg.Config, st, clk)
-	control.Register(api, control.Config{AllowClockControl: cfg.AllowClockControl}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: cfg.AllowClockControl, AllowWeakTokens: !cfg.RefuseWeakTokens}, st, clk)
 	return api
 }
 

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -112,7 +113,10 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if want := store.LatestSchemaVersion(s.store.Dialect()); v != want {
 		return unavailable(fmt.Sprintf("The database schema is at version %d; this server needs %d.", v, want))
 	}
-	if err := s.store.Writable(r.Context()); err != nil {
+	if err := s.store.Writable(r.Context()); errors.Is(err, store.ErrDiskFull) {
+		s.log.Warn("readyz: database disk full", "error", err.Error())
+		return unavailable("The database cannot write: its disk is full.")
+	} else if err != nil {
 		s.log.Warn("readyz: database cannot write", "error", err.Error())
 		return unavailable("The database cannot write.")
 	}
