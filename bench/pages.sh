@@ -27,7 +27,7 @@ db="$out/pages-1-$SEATS${DB_TAG:-}.db"
 if [ ! -f "$db" ]; then
   "$sk" generate --database "$db" --orgs 1 --seats-per-org "$SEATS" --tokens-per-org 1
 fi
-"$sk" serve --database "$db" --addr "127.0.0.1:$PORT" --rate-limit 1000000000 2>"$out/pages.log" &
+"$sk" serve --database "$db" --addr "127.0.0.1:$PORT" --metrics-addr "127.0.0.1:$((PORT + 1))" --rate-limit 1000000000 2>"$out/pages.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do sleep 0.01; done
@@ -59,6 +59,6 @@ for verb in DELETE POST DELETE POST; do
   get "  page $last of $PER_PAGE after it" "$PER_PAGE" "$last"
 done
 for i in 1 2 3; do
-  curl -sf -o /dev/null -w "GET /metrics: %{http_code} %{time_total}s\n" "http://127.0.0.1:$PORT/metrics"
+  curl -sf -o /dev/null -w "GET /metrics: %{http_code} %{time_total}s\n" "http://127.0.0.1:$((PORT + 1))/metrics"
 done
 echo "resident memory: $(( $(ps -o rss= -p $pid) / 1024 )) MB"

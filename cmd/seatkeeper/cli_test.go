@@ -66,7 +66,7 @@ func seeded(t *testing.T, d store.Dialect) string {
 	if err := os.WriteFile(file, []byte(cliSeed), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	mustCLI(t, 0, "seed", "--database", dsn, file)
+	mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", dsn, file)
 	return dsn
 }
 
@@ -200,7 +200,7 @@ func TestExportCommand(t *testing.T) {
 			other := storetest.DSN(t, d)
 			file := filepath.Join(t.TempDir(), "export."+format)
 			os.WriteFile(file, []byte(out), 0o600)
-			mustCLI(t, 0, "seed", "--database", other, file)
+			mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", other, file)
 			if again := mustCLI(t, 0, "export", "--database", other, "--format", format); again != out {
 				t.Errorf("%s export of the reloaded export differs:\n%s\n---\n%s", format, out, again)
 			}

@@ -14,7 +14,7 @@ func TestErrorsNameTheProblem(t *testing.T) {
 	db := filepath.Join(dir, "s.db")
 	file := filepath.Join(t.TempDir(), "seed.yaml")
 	os.WriteFile(file, []byte(cliSeed), 0o600)
-	mustCLI(t, 0, "seed", "--database", db, file)
+	mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", db, file)
 	for _, c := range []struct {
 		args []string
 		code int
@@ -56,7 +56,7 @@ func TestDemoOverExistingDatabase(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "other.db")
 	file := filepath.Join(t.TempDir(), "seed.yaml")
 	os.WriteFile(file, []byte(cliSeed), 0o600)
-	mustCLI(t, 0, "seed", "--database", other, file)
+	mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", other, file)
 	code, errs := serveOnce(t, nil, func(string) { t.Error("serve started") }, "--demo", "--database", other)
 	if code != 2 || errs != "seatkeeper serve: usage: --demo: the database "+other+" already holds data, so the demo cannot be loaded into it: "+
 		"leave out --database (and SEATKEEPER_DATABASE_URL) to run the demo in memory, or give an empty database\n" {
@@ -108,4 +108,23 @@ func TestNoDatabaseYet(t *testing.T) {
 	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
 		t.Errorf("%s was created", filepath.Dir(path))
 	}
+}
+
+// TestWeakSeedTokensNeedTheFlag: seed and serve --seed refuse a literal
+// token that is easy to guess, naming its entry and never the token,
+// unless --allow-weak-tokens is given.
+func TestWeakSeedTokensNeedTheFlag(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "seed.yaml")
+	os.WriteFile(file, []byte("users: [{login: ann}]\ntokens: [{token: ghp_letmein, user: ann}]\n"), 0o600)
+	want := file + ": tokens[0].token: refused as easy to guess: it has fewer than 20 characters after its prefix."
+	for _, args := range [][]string{
+		{"seed", "--database", filepath.Join(t.TempDir(), "s.db"), file},
+		{"serve", "--addr", "127.0.0.1:0", "--seed", file},
+	} {
+		code, _, errs := cli(t, nil, args...)
+		if code != 1 || !strings.Contains(errs, want) || strings.Contains(errs, "letmein") {
+			t.Errorf("%s: exit %d, stderr %q, want %q", args[0], code, errs, want)
+		}
+	}
+	mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", filepath.Join(t.TempDir(), "s.db"), file)
 }

@@ -51,6 +51,7 @@ func startServe(t *testing.T, args ...string) (banner string) {
 	select {
 	case <-ready:
 	case code := <-done:
+		done <- code // for the cleanup, which waits for it
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not start")
@@ -128,7 +129,7 @@ func TestGH(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "seatkeeper.db")
-	env, args := ghLine(t, startServe(t, "--tls-self-signed", "--seed", seedFile, "--database", db))
+	env, args := ghLine(t, startServe(t, "--tls-self-signed", "--allow-weak-tokens", "--seed", seedFile, "--database", db))
 	if want := "SSL_CERT_FILE=" + filepath.Join(dir, "seatkeeper-localhost.pem"); env[0] != want {
 		t.Errorf("certificate at %s, want %s (next to the database)", env[0], want)
 	}

@@ -63,7 +63,7 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if err := os.WriteFile(file, []byte(cliSeed), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out := mustCLI(t, 0, "seed", file, "--database", db); !strings.Contains(out, "loaded "+file) {
+	if out := mustCLI(t, 0, "seed", file, "--allow-weak-tokens", "--database", db); !strings.Contains(out, "loaded "+file) {
 		t.Errorf("seed FILE --database DB: %q", out)
 	}
 	if out := mustCLI(t, 0, "token", "revoke", "1", "--database", db); out != "revoked token 1\n" {

@@ -47,7 +47,7 @@ func TestProgress(t *testing.T) {
 func TestSeedProgress(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "seed.yaml")
 	os.WriteFile(file, []byte(cliSeed), 0o600)
-	code, out, errs := cli(t, nil, "seed", "--database", filepath.Join(t.TempDir(), "s.db"), file)
+	code, out, errs := cli(t, nil, "seed", "--allow-weak-tokens", "--database", filepath.Join(t.TempDir(), "s.db"), file)
 	if code != 0 || out != "loaded "+file+"\n" || !strings.HasSuffix(errs, "seed: 18/18 entries (100%)\n") {
 		t.Errorf("seed: exit %d, stdout %q, stderr %q", code, out, errs)
 	}

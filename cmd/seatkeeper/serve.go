@@ -50,7 +50,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	allowClock := fs.Bool("allow-clock-control", false, "let site administrators set and release the service clock (PUT/DELETE /_seatkeeper/clock)")
 	journalSize := fs.Int("journal-size", httpapi.DefaultJournalSize, "requests the request journal keeps in memory (GET /_seatkeeper/requests); 0 turns it off")
 	readCache := fs.Int("read-cache", readcache.DefaultLimit, "answers the read cache may hold (tokens, orgs, memberships, seat details; dropped whenever the data changes); 0 turns it off")
+	metricsAddr := fs.String("metrics-addr", "", "also serve GET /metrics without a token on this address (a port alone, :9100, listens on loopback); on --addr it needs a site administrator's token")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off by default")
+	allowWeak := fs.Bool("allow-weak-tokens", false, "accept literal tokens that are easy to guess (short, repetitive, published) in --seed and POST /_seatkeeper/seed")
 	adminTokenFile := fs.String("admin-token-file", "", "file holding the bootstrap administrator's token (overrides env SEATKEEPER_ADMIN_TOKEN)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -112,7 +114,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 			return err
 		}
 	case *seedFile != "":
-		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error { return seed.LoadFile(ctx, st, *seedFile, clk.Now(), nil) }); err != nil {
+		if err := loadIfEmpty(ctx, st, logger, *seedFile, func() error {
+			return seed.LoadFile(ctx, st, *seedFile, clk.Now(), seed.FileOptions{AllowWeakTokens: *allowWeak})
+		}); err != nil {
 			return err
 		}
 	}
@@ -139,9 +143,16 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 		Metrics: reg, BaseURL: public, RateLimit: *rateLimit, RateLimitUnauthenticated: *rateLimitAnon, ConcurrentLimit: *concurrent, Logger: logger,
 		JournalSize: journalSizeConfig(*journalSize), ReadCacheEntries: readCacheConfig(*readCache),
 	}, st, clk)
-	control.Register(api, control.Config{AllowClockControl: *allowClock}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: *allowClock, AllowWeakTokens: *allowWeak}, st, clk)
 	if *pprofAddr != "" {
 		stop, err := servePprof(*pprofAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	if *metricsAddr != "" {
+		stop, err := serveAside("metrics", loopbackByDefault(*metricsAddr), api.MetricsHandler(), logger)
 		if err != nil {
 			return err
 		}
@@ -250,20 +261,42 @@ func servePprof(addr string, logger *slog.Logger) (stop func(), err error) {
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 		return nil, usageErr("--pprof must be a loopback address such as 127.0.0.1:6060, not %q", addr)
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, err
-	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return serveAside("profiler", addr, mux, logger)
+}
+
+// serveAside serves h on a listener of its own at addr, beside the API,
+// until stop is called.
+func serveAside(name, addr string, h http.Handler, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	logger.Info("profiler listening", slog.String("addr", ln.Addr().String()))
+	logger.Info(name+" listening", slog.String("addr", ln.Addr().String()))
+	if serveAsideReady != nil {
+		serveAsideReady(name, ln.Addr().String())
+	}
 	return func() { srv.Close() }, nil
+}
+
+// serveAsideReady, when set (by tests), receives the address of each
+// listener serveAside opens.
+var serveAsideReady func(name, addr string)
+
+// loopbackByDefault gives an address without a host (":9100") the
+// loopback host; an address that names one keeps it.
+func loopbackByDefault(addr string) string {
+	if host, port, err := net.SplitHostPort(addr); err == nil && host == "" {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
 }
 
 // journalSizeConfig turns --journal-size into Config.JournalSize, where 0

@@ -109,3 +109,62 @@ func TestCheckOrgToken(t *testing.T) {
 		t.Errorf("AcceptedPermissions = %q", got)
 	}
 }
+
+// TestCheckSiteAdmin: the one rule the API's /admin and control routes
+// and the dashboard's every-org view apply.
+func TestCheckSiteAdmin(t *testing.T) {
+	admin := &seatkeeper.User{Login: "root", SiteAdmin: true}
+	user := &seatkeeper.User{Login: "ann"}
+	for _, c := range []struct {
+		name string
+		p    seatkeeper.Principal
+		want string // "" when allowed
+	}{
+		{"admin with the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"site_admin"}}}, ""},
+		{"admin, OAuth, with the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenOAuth, Scopes: []string{"read:org", "site_admin"}}}, ""},
+		{"admin without the scope", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"read:org", "admin:enterprise"}}}, MsgSiteAdmin},
+		{"user with the scope", seatkeeper.Principal{User: user, Token: seatkeeper.Token{Kind: seatkeeper.TokenClassic, Scopes: []string{"site_admin"}}}, MsgSiteAdmin},
+		{"admin, fine-grained", seatkeeper.Principal{User: admin, Token: seatkeeper.Token{Kind: seatkeeper.TokenFineGrained}}, MsgNotAccessiblePAT},
+		{"installation", seatkeeper.Principal{Token: seatkeeper.Token{Kind: seatkeeper.TokenInstallation, Scopes: []string{"site_admin"}}}, MsgNotAccessibleIntegration},
+	} {
+		err := CheckSiteAdmin(c.p)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: %v, want %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestWeakToken(t *testing.T) {
+	generated, err := Generate("classic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		tok  string
+		weak bool
+	}{
+		{generated, false},
+		{"ghp_controlTestAdminToken0000000000000001", false},
+		{"some-long-random-looking-K7fQ2xPz9LmW", false},
+		{"ghp_billing", true},                              // short
+		{"ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", true}, // few characters
+		{"ghp_0000000000000000000000000000000001", true},   // few characters
+		{"ghp_abcdefghijklmnopqrstuvwxyz0123456789", true}, // a run
+		{"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", true}, // the demo's
+		{"ghp_16C7e42F292c6912E7710c838347Ae178B4a", true}, // GitHub's documentation
+		{"github_pat_" + strings.Repeat("ab", 20), true},   // two characters
+		{"changeme-changeme-changeme-changeme", true},      // few characters
+		{"ghs_" + strings.Repeat("Xy7", 6), true},          // short
+	} {
+		why := WeakToken(c.tok)
+		if (why != "") != c.weak {
+			t.Errorf("WeakToken(%s) = %q, want weak %v", Hint(c.tok), why, c.weak)
+		}
+		if strings.Contains(why, c.tok) {
+			t.Errorf("the reason quotes the token: %q", why)
+		}
+	}
+}

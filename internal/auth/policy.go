@@ -138,3 +138,29 @@ func CheckOrgOwner(p seatkeeper.Principal, m *seatkeeper.Membership) error {
 	}
 	return nil
 }
+
+// MsgSiteAdmin is the 403 for a caller who is not a site administrator.
+const MsgSiteAdmin = "Must be a site administrator."
+
+// CheckSiteAdmin decides whether the principal acts as a site
+// administrator (GitHub Enterprise Server's /admin API, seatkeeper's
+// control API, and the dashboard's view of every org): its user must be a
+// site administrator and its token a classic or OAuth token carrying the
+// site_admin scope. A site administrator's token without the scope acts
+// as the user's other tokens do; fine-grained and installation tokens
+// never qualify.
+func CheckSiteAdmin(p seatkeeper.Principal) error {
+	switch {
+	case p.Token.Kind == seatkeeper.TokenFineGrained:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgNotAccessiblePAT)
+	case p.Token.Kind == seatkeeper.TokenInstallation:
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgNotAccessibleIntegration)
+	case p.User == nil || !p.User.SiteAdmin || !HasAnyScope(p.Token.Scopes, []string{ScopeSiteAdmin}):
+		return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgSiteAdmin)
+	}
+	return nil
+}
+
+// ScopeSiteAdmin is the scope a site administrator's token needs to act as
+// one.
+const ScopeSiteAdmin = "site_admin"

@@ -67,6 +67,7 @@ func TestAdminPromotesAndRefusesOthersTokens(t *testing.T) {
 users: [{login: seatkeeper-admin}, {login: other}]
 tokens: [{token: someone-elses-token-0000, kind: classic, user: other}]
 `))
+		d.AllowWeakTokens = true
 		if err := d.Load(ctx, st, now); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +92,7 @@ func TestSeedAfterBootstrap(t *testing.T) {
 		if _, err := bootstrap.Admin(ctx, st, "bootstrap-admin-token-0000", now); err != nil {
 			t.Fatal(err)
 		}
-		if err := seed.LoadFile(ctx, st, "../../examples/seed.yaml", now, nil); err != nil {
+		if err := seed.LoadFile(ctx, st, "../../examples/seed.yaml", now, seed.FileOptions{}); err != nil {
 			t.Fatalf("example seed after bootstrap: %v", err)
 		}
 		u, err := st.UserByLogin(ctx, bootstrap.Login)

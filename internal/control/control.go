@@ -24,6 +24,9 @@ type Config struct {
 	// AllowClockControl lets site administrators set and release the
 	// service clock through /_seatkeeper/clock.
 	AllowClockControl bool
+	// AllowWeakTokens lets POST /_seatkeeper/seed give literal tokens that
+	// are easy to guess (seed.Document.AllowWeakTokens).
+	AllowWeakTokens bool
 }
 
 // API is the control API over one Server's store, clock, faults and
@@ -37,6 +40,7 @@ type API struct {
 	faults     *faults.Set
 	journal    *journal.Ring // nil when off
 	allowClock bool
+	allowWeak  bool // seed documents may give weak literal tokens
 }
 
 // Register adds the control API's routes to api, which serves st at the
@@ -47,6 +51,7 @@ func Register(api *httpapi.Server, cfg Config, st *store.Store, clk *clock.Clock
 		copilot:   &copilot.Service{Store: st, Clock: clk},
 		directory: &directory.Service{Store: st, Clock: clk},
 		faults:    api.Faults(), journal: api.Journal(), allowClock: cfg.AllowClockControl,
+		allowWeak: cfg.AllowWeakTokens,
 	}
 	for _, rt := range c.routes() {
 		if rt.admin != nil {

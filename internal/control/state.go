@@ -129,6 +129,7 @@ func (c *API) handleSeed(w http.ResponseWriter, r *http.Request, _ seatkeeper.Pr
 	if err != nil {
 		return err
 	}
+	d.AllowWeakTokens = c.allowWeak
 	if err := d.Apply(r.Context(), c.store, c.clock.Now()); err != nil {
 		return err
 	}

@@ -55,8 +55,9 @@ type access struct {
 
 // orgAccess decides what p may do with org's seats, by the API's rules:
 // reading needs the Copilot read requirement and an owner (installation
-// tokens act for their org), except that a site administrator may read
-// every org; writing needs the write requirement and an owner, as the
+// tokens act for their org), except that a site administrator (by
+// auth.CheckSiteAdmin: the user and the site_admin scope) may read every
+// org; writing needs the write requirement and an owner, as the
 // API's writes do.
 func (d *Dashboard) orgAccess(ctx context.Context, p seatkeeper.Principal, org seatkeeper.Organization) (access, error) {
 	var a access
@@ -77,8 +78,7 @@ func (d *Dashboard) orgAccess(ctx context.Context, p seatkeeper.Principal, org s
 	if auth.CheckOrgOwner(p, m) != nil {
 		owner = false
 	}
-	siteAdmin := p.User != nil && p.User.SiteAdmin
-	a.Read = owner || siteAdmin
+	a.Read = owner || auth.CheckSiteAdmin(p) == nil
 	switch {
 	case !a.Read:
 	case !owner:

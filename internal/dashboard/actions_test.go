@@ -305,7 +305,7 @@ func TestOrgsPagePages(t *testing.T) {
 		for i := range 30 {
 			fmt.Fprintf(&doc, "  - {login: org%02d, copilot: {public_code_suggestions: allow}}\n", i)
 		}
-		doc.WriteString("tokens: [{token: ghp_root, user: root, scopes: [read:org]}]\n")
+		doc.WriteString("tokens: [{token: ghp_root, user: root, scopes: [read:org, site_admin]}]\n")
 		e := newEnv(t, st, doc.String())
 		b := e.signedIn("ghp_root")
 		p := b.get("/ui/")

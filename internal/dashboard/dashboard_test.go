@@ -267,7 +267,7 @@ func TestOrgsPage(t *testing.T) {
 			{"ghp_annWrite", []string{"acme", "nocopilot"}, []string{"other"},
 				[]string{"Copilot Business", ">95 USD<", "40%", "Copilot is not enabled", "Acme Corp"}},
 			{"ghp_annRead", []string{"acme", "nocopilot"}, []string{"other"}, nil},
-			{"ghp_rootRead", []string{"acme", "nocopilot", "other"}, nil,
+			{"ghp_rootAdmin", []string{"acme", "nocopilot", "other"}, nil,
 				[]string{"As a site administrator you see every organization.", "Copilot Enterprise", ">39 USD<", ">134 USD<"}},
 			{"github_pat_annSeatsRead", []string{"acme"}, []string{"other", "nocopilot"}, nil},
 			{"ghs_acmeApp", []string{"acme"}, []string{"other", "nocopilot"}, []string{"GitHub App installation"}},
@@ -461,6 +461,37 @@ func TestOrgRefusals(t *testing.T) {
 	})
 }
 
+// TestSiteAdminNeedsTheScope: a site administrator sees every org's seats
+// in the dashboard only with a token the API takes as a site
+// administrator's (auth.CheckSiteAdmin: the site_admin scope); without it,
+// the dashboard, like the API, shows only the orgs the user owns (root
+// owns none).
+func TestSiteAdminNeedsTheScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testSeed)
+		for _, c := range []struct {
+			token string
+			want  int // status of every org's page and CSV
+		}{
+			{"ghp_rootAdmin", http.StatusOK},
+			{"ghp_rootRead", http.StatusForbidden},
+		} {
+			b := e.signedIn(c.token)
+			for _, path := range []string{"/ui/orgs/acme", "/ui/orgs/other/seats.csv"} {
+				if p := b.get(path); p.status != c.want {
+					t.Errorf("%s %s: %d, want %d", c.token, path, p.status, c.want)
+				}
+			}
+			orgs := b.get("/ui/")
+			if c.want == http.StatusOK {
+				orgs.contains(t, "As a site administrator you see every organization.", `href="/ui/orgs/other"`)
+			} else {
+				orgs.lacks(t, "As a site administrator", `href="/ui/orgs/`)
+			}
+		}
+	})
+}
+
 func TestCSV(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, testSeed)
@@ -503,7 +534,7 @@ func TestWriteRefusals(t *testing.T) {
 		}{
 			{"ghp_annRead", "This token can only read seats. To assign or cancel them, sign in with a token that may write: the manage_billing:copilot or admin:org scope."},
 			{"github_pat_annSeatsRead", "sign in with a token that may write: organization_copilot_seat_management or organization_administration at write."},
-			{"ghp_rootRead", "You can see acme&#39;s seats as a site administrator; only its owners can assign or cancel them."},
+			{"ghp_rootAdmin", "You can see acme&#39;s seats as a site administrator; only its owners can assign or cancel them."},
 		} {
 			b := e.signedIn(c.token)
 			p := b.get("/ui/orgs/acme")
@@ -628,7 +659,9 @@ func TestRequestsCounted(t *testing.T) {
 		}
 	}
 	b.get("/ui/nowhere")
-	resp, err := http.Get(e.srv.URL + "/metrics")
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer ghp_rootAdmin")
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

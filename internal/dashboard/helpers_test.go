@@ -94,6 +94,7 @@ tokens:
   - {token: ghp_annRevocable, kind: classic, user: ann, scopes: [admin:org]}
   - {token: ghp_bobRead, kind: classic, user: bob, scopes: [read:org]}
   - {token: ghp_rootRead, kind: classic, user: root, scopes: [read:org, manage_billing:copilot]}
+  - {token: ghp_rootAdmin, kind: classic, user: root, scopes: [read:org, manage_billing:copilot, site_admin]}
   - {token: github_pat_annSeatsRead, kind: fine_grained, user: ann, organization: acme, permissions: {organization_copilot_seat_management: read}}
   - {token: github_pat_annMembersOnly, kind: fine_grained, user: ann, organization: acme, permissions: {members: read}}
   - {token: ghs_acmeApp, kind: installation, organization: acme, permissions: {organization_copilot_seat_management: write}}
@@ -118,6 +119,7 @@ func newEnv(t *testing.T, st *store.Store, doc string) *env {
 		if err != nil {
 			t.Fatalf("parse seed: %v", err)
 		}
+		d.AllowWeakTokens = true // tests give short literal tokens
 		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 			t.Fatalf("load seed: %v", err)
 		}

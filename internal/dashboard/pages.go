@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
 	"github.com/seatkeeper/seatkeeper/internal/store"
@@ -80,7 +81,7 @@ func (d *Dashboard) handleOrgs(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err != nil {
 		return err
 	}
-	page := orgsPage{SiteAdmin: rc.p.User != nil && rc.p.User.SiteAdmin}
+	page := orgsPage{SiteAdmin: auth.CheckSiteAdmin(rc.p) == nil}
 	if page.Enterprises, err = d.visibleEnterprises(r.Context(), rc.p); err != nil {
 		return err
 	}

@@ -150,3 +150,18 @@ func TestDocumentLoads(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoTokensArePublished: the demo's tokens are in the README, so a
+// seed other than the demo may not use them (auth.WeakToken); the demo
+// itself loads them.
+func TestDemoTokensArePublished(t *testing.T) {
+	d := demo.Document(time.Now())
+	if !d.AllowWeakTokens {
+		t.Error("the demo does not allow its own published tokens")
+	}
+	for _, tok := range d.Tokens {
+		if !auth.IsWellKnownToken(tok.Token) {
+			t.Errorf("demo token %s is not in auth's well-known list", auth.Hint(tok.Token))
+		}
+	}
+}

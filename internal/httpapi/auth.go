@@ -261,28 +261,17 @@ func (s *Server) handle(h func(w http.ResponseWriter, r *http.Request) error) ht
 	})
 }
 
-// msgSiteAdmin is the 403 for a caller who is not a site administrator.
-const msgSiteAdmin = "Must be a site administrator."
-
 // siteAdmin guards routes for site administrators (GitHub Enterprise
-// Server's /admin API and seatkeeper's control API): the token's user must
-// be a site administrator and, for classic and OAuth tokens, the token
-// must carry the site_admin scope. Fine-grained and installation tokens
-// never qualify.
+// Server's /admin API and seatkeeper's control API), by auth.CheckSiteAdmin.
 func (s *Server) siteAdmin(h func(w http.ResponseWriter, r *http.Request, p seatkeeper.Principal) error) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("X-Accepted-OAuth-Scopes", "site_admin")
+		w.Header().Set("X-Accepted-OAuth-Scopes", auth.ScopeSiteAdmin)
 		p, ok := principalFrom(r.Context())
 		if !ok {
 			return errRequiresAuth
 		}
-		switch {
-		case p.Token.Kind == seatkeeper.TokenFineGrained:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessiblePAT)
-		case p.Token.Kind == seatkeeper.TokenInstallation:
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, auth.MsgNotAccessibleIntegration)
-		case p.User == nil || !p.User.SiteAdmin || !auth.HasAnyScope(p.Token.Scopes, []string{"site_admin"}):
-			return seatkeeper.Errorf(seatkeeper.KindForbidden, msgSiteAdmin)
+		if err := auth.CheckSiteAdmin(p); err != nil {
+			return err
 		}
 		return h(w, r, p)
 	})

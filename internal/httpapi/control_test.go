@@ -3,7 +3,6 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -35,6 +33,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 		if err != nil {
 			t.Fatalf("parse seed: %v", err)
 		}
+		d.AllowWeakTokens = true // tests give short literal tokens
 		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 			t.Fatalf("load seed: %v", err)
 		}
@@ -44,9 +43,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 		cfg.RateLimitUnauthenticated = 10000
 	}
 	cfg.Logger = testLogger
-	srv := httptest.NewServer(newServer(cfg, st, clk))
-	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}
+	return startEnv(t, st, clk, newServer(cfg, st, clk))
 }
 
 // want sends a request and fails unless it answers status; it returns the
@@ -552,7 +549,14 @@ func TestHealthAndMetrics(t *testing.T) {
 		e.want("GET", "/orgs/acme/copilot/billing/seats", "ghp_member", "", 404)
 		e.want("GET", "/nowhere", "", "", 404)
 
-		body := string(e.want("GET", "/metrics", "", "", 200))
+		// On the API's address the metrics take a site administrator's
+		// token; on their own address, none.
+		e.want("GET", "/metrics", "", "", 401)
+		e.want("GET", "/metrics", "ghp_owner", "", 403)
+		body := string(e.want("GET", "/metrics", adminToken, "", 200))
+		if scraped := e.scrape(); !strings.Contains(scraped, "# TYPE seatkeeper_copilot_seats gauge\n") {
+			t.Errorf("metrics address:\n%s", scraped)
+		}
 		for _, want := range []string{
 			"# TYPE seatkeeper_http_requests_total counter\n",
 			`seatkeeper_http_requests_total{route="GET /orgs/{org}/copilot/billing/seats",status="200"} 1` + "\n",
@@ -574,7 +578,7 @@ func TestHealthAndMetrics(t *testing.T) {
 		}
 		// Seats are counted at scrape time, on the service clock.
 		e.clock.Set(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
-		body = string(e.want("GET", "/metrics", "", "", 200))
+		body = e.scrape()
 		if !strings.Contains(body, `seatkeeper_copilot_seats{org="acme",state="pending_cancellation"} 0`) {
 			t.Errorf("after the cancellation date:\n%s", body)
 		}
@@ -592,5 +596,21 @@ func mustDecode(t *testing.T, body []byte, v any) {
 	t.Helper()
 	if err := json.Unmarshal(body, v); err != nil {
 		t.Fatalf("decode %s: %v", body, err)
+	}
+}
+
+// TestControlSeedRefusesWeakTokens: without --allow-weak-tokens, POST
+// /_seatkeeper/seed refuses a guessable literal token with a 422 naming
+// its entry, never the token, and writes nothing.
+func TestControlSeedRefusesWeakTokens(t *testing.T) {
+	e := newControlEnv(t, storetest.Open(t, store.SQLite), controlNow, "", serverConfig{RefuseWeakTokens: true})
+	doc := "users: [{login: dora}]\ntokens: [{token: ghp_dora2026, user: dora}]\n"
+	body := e.want("POST", "/_seatkeeper/seed", adminToken, doc, 422)
+	if m := message(t, body); !strings.HasPrefix(m, "tokens[0].token: refused as easy to guess: it has fewer than 20 characters after its prefix.") ||
+		strings.Contains(string(body), "dora2026") {
+		t.Errorf("weak token: %s", body)
+	}
+	if _, err := e.st.UserByLogin(context.Background(), "dora"); err == nil {
+		t.Error("a refused seed wrote a user")
 	}
 }

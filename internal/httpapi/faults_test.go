@@ -109,7 +109,7 @@ func TestFaultMatching(t *testing.T) {
 			{"GET", "/_seatkeeper/faults", adminToken, 200},
 			{"GET", "/api/v3/_seatkeeper/clock", adminToken, 200},
 			{"GET", "/healthz", "", 200},
-			{"GET", "/metrics", "", 200},
+			{"GET", "/metrics", adminToken, 200},
 			{"GET", "/nope", "ghp_billing", 404},
 			{"GET", seatsPath + "/", "ghp_billing", 404},
 			{"GET", seatsPath, "ghp_unknown", 401},

@@ -24,6 +24,33 @@ type env struct {
 	clock *clock.Clock
 	srv   *httptest.Server
 	spec  *spectest.Spec
+	// metrics serves GET /metrics without a credential, as serve
+	// --metrics-addr does, so that scraping adds no request to the API's.
+	metrics *httptest.Server
+}
+
+// startEnv serves api, and its metrics on an address of their own.
+func startEnv(t *testing.T, st *store.Store, clk *clock.Clock, api *httpapi.Server) *env {
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	metrics := httptest.NewServer(api.MetricsHandler())
+	t.Cleanup(metrics.Close)
+	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t), metrics: metrics}
+}
+
+// scrape reads GET /metrics from the metrics address.
+func (e *env) scrape() string {
+	e.t.Helper()
+	resp, err := http.Get(e.metrics.URL + "/metrics")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("scrape: %d %v", resp.StatusCode, err)
+	}
+	return string(b)
 }
 
 // newEnv starts the API on st after loading the seed document doc (YAML)
@@ -37,27 +64,30 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 		if err != nil {
 			t.Fatalf("parse seed: %v", err)
 		}
+		d.AllowWeakTokens = true // tests give short literal tokens
 		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 			t.Fatalf("load seed: %v", err)
 		}
 	}
 	api := newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Logger: testLogger}}, st, clk)
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}
+	return startEnv(t, st, clk, api)
 }
 
 // serverConfig configures a test server: the API and the control API.
 type serverConfig struct {
 	httpapi.Config
 	AllowClockControl bool
+	// RefuseWeakTokens makes POST /_seatkeeper/seed refuse guessable
+	// literal tokens, as serve does without --allow-weak-tokens; the
+	// tests' documents use short ones.
+	RefuseWeakTokens bool
 }
 
 // newServer is the API with the control API registered on it, as
 // "seatkeeper serve" wires them.
 func newServer(cfg serverConfig, st *store.Store, clk *clock.Clock) *httpapi.Server {
 	api := httpapi.New(cfg.Config, st, clk)
-	control.Register(api, control.Config{AllowClockControl: cfg.AllowClockControl}, st, clk)
+	control.Register(api, control.Config{AllowClockControl: cfg.AllowClockControl, AllowWeakTokens: !cfg.RefuseWeakTokens}, st, clk)
 	return api
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
-	"github.com/seatkeeper/seatkeeper/internal/spectest"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -30,14 +28,13 @@ func limitedEnv(t *testing.T, cfg httpapi.Config) (*env, *httpapi.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.AllowWeakTokens = true // tests give short literal tokens
 	if err := d.Load(context.Background(), st, clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	cfg.BaseURL, cfg.Logger = "http://seatkeeper.test", testLogger
 	api := httpapi.New(cfg, st, clk)
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	return &env{t: t, st: st, clock: clk, srv: srv, spec: spectest.GitHub(t)}, api
+	return startEnv(t, st, clk, api), api
 }
 
 func TestPrimaryRateLimit(t *testing.T) {

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,29 +15,46 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// Operations routes: liveness, readiness and Prometheus metrics. They
-// answer before authentication and rate limiting (see serveOps), so that
-// probes and scrapers need no token and are never limited.
+// Operations routes: liveness, readiness and Prometheus metrics. The
+// probes answer before authentication and rate limiting (see serveOps), so
+// that they need no token and are never limited. The metrics name every
+// org with its seat counts: on the API's address they need a site
+// administrator's token (auth.CheckSiteAdmin) and count against its rate
+// limit; MetricsHandler serves them without one on an address of their own
+// (serve --metrics-addr, loopback unless told otherwise).
 
-// OpsRoutes are the operations routes, in the order opsHandlers serves
-// them; internal/control's OpenAPI document describes them.
-var OpsRoutes = []string{"GET /healthz", "GET /readyz", "GET /metrics"}
+// probeRoutes are the probes, in the order probeHandlers serves them.
+var probeRoutes = []string{"GET /healthz", "GET /readyz"}
 
-func (s *Server) opsHandlers() []func(w http.ResponseWriter, r *http.Request) error {
-	return []func(w http.ResponseWriter, r *http.Request) error{s.handleHealthz, s.handleReadyz, s.handleMetrics}
+// OpsRoutes are the operations routes; internal/control's OpenAPI document
+// describes them.
+var OpsRoutes = append(slices.Clone(probeRoutes), metricsRoute)
+
+const metricsRoute = "GET /metrics"
+
+func (s *Server) probeHandlers() []func(w http.ResponseWriter, r *http.Request) error {
+	return []func(w http.ResponseWriter, r *http.Request) error{s.handleHealthz, s.handleReadyz}
 }
 
 // opsPaths are the paths serveOps answers.
 var opsPaths = func() map[string]bool {
 	m := map[string]bool{}
-	for _, p := range OpsRoutes {
+	for _, p := range probeRoutes {
 		_, path, _ := strings.Cut(p, " ")
 		m[path] = true
 	}
 	return m
 }()
 
-// serveOps answers a request for an operations path and reports whether it
+// MetricsHandler serves GET /metrics with no credential, for a listener of
+// its own that only the scraper reaches; it answers nothing else.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(metricsRoute, s.handle(s.handleMetrics))
+	return mux
+}
+
+// serveOps answers a request for a probe's path and reports whether it
 // did; other requests go through the API's pipeline.
 func (s *Server) serveOps(x *exchange) bool {
 	w, r := x.rw, x.r
@@ -94,7 +113,10 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	if want := store.LatestSchemaVersion(s.store.Dialect()); v != want {
 		return unavailable(fmt.Sprintf("The database schema is at version %d; this server needs %d.", v, want))
 	}
-	if err := s.store.Writable(r.Context()); err != nil {
+	if err := s.store.Writable(r.Context()); errors.Is(err, store.ErrDiskFull) {
+		s.log.Warn("readyz: database disk full", "error", err.Error())
+		return unavailable("The database cannot write: its disk is full.")
+	} else if err != nil {
 		s.log.Warn("readyz: database cannot write", "error", err.Error())
 		return unavailable("The database cannot write.")
 	}

@@ -62,7 +62,7 @@ var cacheConfigs = []struct {
 // cacheHits reads the read cache's hit count from /metrics.
 func (e *env) cacheHits() int {
 	e.t.Helper()
-	body := string(e.want("GET", "/metrics", "", "", 200))
+	body := e.scrape()
 	m := regexp.MustCompile(`(?m)^seatkeeper_read_cache_lookups_total\{result="hit"\} (\d+)$`).FindStringSubmatch(body)
 	if m == nil {
 		e.t.Fatalf("no read cache hits in /metrics:\n%s", body)
@@ -317,7 +317,7 @@ func TestReadCacheKeepsNoUnknownTokens(t *testing.T) {
 				t.Fatalf("made-up token %d: %d, want 401", i, r.status)
 			}
 		}
-		if body := string(e.do("GET", "/metrics", "").body); !strings.Contains(body, "seatkeeper_read_cache_entries 0\n") {
+		if body := e.scrape(); !strings.Contains(body, "seatkeeper_read_cache_entries 0\n") {
 			t.Errorf("the read cache kept answers for made-up tokens:\n%s", body)
 		}
 	})

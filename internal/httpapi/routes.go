@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"path"
 
+	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 )
 
@@ -38,9 +39,12 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
 		s.enterpriseSeatWrite("selected_enterprise_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelEnterpriseTeams)))
 	s.githubRoutes()
-	for i, h := range s.opsHandlers() {
-		s.HandleOpen(OpsRoutes[i], h)
+	for i, h := range s.probeHandlers() {
+		s.HandleOpen(probeRoutes[i], h)
 	}
+	s.HandleAdmin(metricsRoute, func(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
+		return s.handleMetrics(w, r)
+	})
 	s.mux.HandleFunc(catchAll, s.serveUnknown)
 }
 

@@ -18,6 +18,8 @@ type planner struct {
 	tx  *store.Tx
 	now time.Time
 
+	allowWeak bool // literal tokens may be weak (Document.AllowWeakTokens)
+
 	// Who declared what, to report duplicates.
 	logins       claims[string] // login keys of users and organizations, one namespace
 	ids          claims[int64]  // explicit account ids

@@ -51,6 +51,12 @@ type Document struct {
 	// the entries (users, enterprises, organizations' members, teams,
 	// seats and activity, tokens) written so far and their total.
 	Progress func(done, total int) `yaml:"-" json:"-"`
+
+	// AllowWeakTokens lets the document give literal tokens that are
+	// guessable (auth.WeakToken: short, repetitive, published); without it
+	// such a token is refused, naming its entry (serve and seed
+	// --allow-weak-tokens set it; the demo sets it for its own tokens).
+	AllowWeakTokens bool `yaml:"-" json:"-"`
 }
 
 // User is a user account. Only Login is required; ID 0 lets the store pick
@@ -347,7 +353,9 @@ func (d *Document) Load(ctx context.Context, st *store.Store, now time.Time) err
 // LoadTx is Load inside a transaction the caller owns, so the load can
 // commit together with other writes (its audit entry, say).
 func (d *Document) LoadTx(ctx context.Context, tx *store.Tx, now time.Time) error {
-	p, err := newPlanner(ctx, tx, now.UTC()).plan(d)
+	pl := newPlanner(ctx, tx, now.UTC())
+	pl.allowWeak = d.AllowWeakTokens
+	p, err := pl.plan(d)
 	if err != nil {
 		return err
 	}
@@ -355,26 +363,33 @@ func (d *Document) LoadTx(ctx context.Context, tx *store.Tx, now time.Time) erro
 	return p.write(ctx, tx)
 }
 
-// LoadFile reads, parses and loads the seed document at path, calling
-// progress (when not nil) as Document.Progress. Errors name the file.
-func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int)) error {
-	return loadFile(ctx, st, path, now, progress, false)
+// FileOptions are how a file is loaded: its Document's Progress and
+// AllowWeakTokens.
+type FileOptions struct {
+	Progress        func(done, total int)
+	AllowWeakTokens bool
+}
+
+// LoadFile reads, parses and loads the seed document at path. Errors name
+// the file.
+func LoadFile(ctx context.Context, st *store.Store, path string, now time.Time, opts FileOptions) error {
+	return loadFile(ctx, st, path, now, opts, false)
 }
 
 // ApplyFile is LoadFile with an audit entry (Document.Apply), attributed
 // to ctx's actor: the CLI's "seatkeeper seed".
-func ApplyFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int)) error {
-	return loadFile(ctx, st, path, now, progress, true)
+func ApplyFile(ctx context.Context, st *store.Store, path string, now time.Time, opts FileOptions) error {
+	return loadFile(ctx, st, path, now, opts, true)
 }
 
-func loadFile(ctx context.Context, st *store.Store, path string, now time.Time, progress func(done, total int), audited bool) error {
+func loadFile(ctx context.Context, st *store.Store, path string, now time.Time, opts FileOptions, audited bool) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err // names the file already
 	}
 	d, err := Parse(data)
 	if err == nil {
-		d.Progress = progress
+		d.Progress, d.AllowWeakTokens = opts.Progress, opts.AllowWeakTokens
 		if audited {
 			err = d.Apply(ctx, st, now.UTC())
 		} else {

@@ -86,12 +86,55 @@ var sha = auth.Hash("ghp_some_token")
 // literals are the token values of full.
 var literals = []string{"ghp_example_owner_read_org", "gho_example", "github_pat_example", "ghs_example", "custom-literal"}
 
+// load loads doc, allowing weak literal tokens, which the tests use
+// (TestWeakTokensRefused checks the refusal).
 func load(st *store.Store, doc string) error {
 	d, err := seed.Parse([]byte(doc))
 	if err != nil {
 		return err
 	}
+	d.AllowWeakTokens = true
 	return d.Load(context.Background(), st, now)
+}
+
+// TestWeakTokensRefused: a literal token that is easy to guess is refused,
+// naming where it is and why, never quoting it, and nothing is written;
+// with the allowance it loads. A token given by its hash is never judged.
+func TestWeakTokensRefused(t *testing.T) {
+	strong, err := auth.Generate(seatkeeper.TokenClassic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		for _, c := range []struct {
+			token, why string
+		}{
+			{"ghp_billing", "tokens[1].token: refused as easy to guess: it has fewer than 20 characters after its prefix."},
+			{"ghp_00000000000000000000000000000000000a", "tokens[1].token: refused as easy to guess: its characters repeat too much"},
+			{"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", "tokens[1].token: refused as easy to guess: it is published"},
+		} {
+			doc := "users: [{login: ann}]\ntokens:\n  - {token: " + strong + ", user: ann}\n  - {token: " + c.token + ", user: ann}\n" +
+				"  - {token_sha256: " + auth.Hash("short") + ", kind: classic, user: ann}\n"
+			d, err := seed.Parse([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = d.Load(context.Background(), st, now)
+			if err == nil || !strings.Contains(err.Error(), c.why) || !strings.Contains(err.Error(), "--allow-weak-tokens") ||
+				seatkeeper.KindOf(err) != seatkeeper.KindInvalid {
+				t.Fatalf("%s: %v, want %q", auth.Hint(c.token), err, c.why)
+			}
+			if strings.Contains(err.Error(), c.token) {
+				t.Errorf("the error quotes the token: %v", err)
+			}
+			if _, err := st.TokenByHash(context.Background(), auth.Hash(strong)); !seatkeeper.IsNotFound(err) {
+				t.Errorf("a refused document wrote its first token: %v", err)
+			}
+		}
+		if err := load(st, "users: [{login: ann}]\ntokens: [{token: ghp_billing, user: ann}]\n"); err != nil {
+			t.Errorf("with the allowance: %v", err)
+		}
+	})
 }
 
 func mustLoad(t *testing.T, st *store.Store, doc string) {
@@ -649,9 +692,9 @@ func TestLoadFile(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		var calls [][2]int
-		if err := seed.LoadFile(ctx, st, filepath.Join("..", "..", "examples", "seed.yaml"), now, func(done, total int) {
+		if err := seed.LoadFile(ctx, st, filepath.Join("..", "..", "examples", "seed.yaml"), now, seed.FileOptions{Progress: func(done, total int) {
 			calls = append(calls, [2]int{done, total})
-		}); err != nil {
+		}}); err != nil {
 			t.Fatalf("examples/seed.yaml: %v", err)
 		}
 		// Progress: every entry counted once, in order, ending at the total.
@@ -669,7 +712,7 @@ func TestLoadFile(t *testing.T) {
 		if err := os.WriteFile(bad, []byte("users: [{login: x}]\ntokens: [{token: t}]\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := seed.LoadFile(ctx, st, bad, now, nil)
+		err := seed.LoadFile(ctx, st, bad, now, seed.FileOptions{})
 		if want := bad + ": tokens[0].kind: required for a token without a known prefix (ghp_, gho_, github_pat_, ghs_)"; err == nil || err.Error() != want {
 			t.Errorf("error = %v, want %s", err, want)
 		}
@@ -678,7 +721,7 @@ func TestLoadFile(t *testing.T) {
 		}
 
 		missing := filepath.Join(t.TempDir(), "missing.yaml")
-		err = seed.LoadFile(ctx, st, missing, now, nil)
+		err = seed.LoadFile(ctx, st, missing, now, seed.FileOptions{})
 		if err == nil || !strings.Contains(err.Error(), missing) || seatkeeper.KindOf(err) == seatkeeper.KindInvalid {
 			t.Errorf("missing file: %v", err)
 		}

@@ -90,6 +90,11 @@ func (p *planner) planToken(l loc, t Token) (tokenPlan, error) {
 	if out.token.ExpiresAt, err = timestamp(l, "expires_at", t.ExpiresAt); err != nil {
 		return tokenPlan{}, err
 	}
+	if t.Token != "" && !p.allowWeak {
+		if why := auth.WeakToken(t.Token); why != "" {
+			return tokenPlan{}, l.errorf("token", "refused as easy to guess: %s. Give a generated token (seatkeeper token create makes one), its token_sha256 instead, or allow weak tokens (--allow-weak-tokens)", why)
+		}
+	}
 	return out, nil
 }
 
@@ -151,7 +156,9 @@ func tokenHash(l loc, t Token) (hash, hint string, err error) {
 // the field at fault, as in "user: unknown user \"ghost\"". References may
 // name only stored users and organizations.
 func CreateToken(ctx context.Context, tx *store.Tx, t Token, now time.Time) (seatkeeper.Token, error) {
-	tp, err := newPlanner(ctx, tx, now.UTC()).planToken(loc{}, t)
+	p := newPlanner(ctx, tx, now.UTC())
+	p.allowWeak = true // a token minted one at a time: its caller chose it
+	tp, err := p.planToken(loc{}, t)
 	if err != nil {
 		return seatkeeper.Token{}, err
 	}

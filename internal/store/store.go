@@ -13,6 +13,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/url"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -56,6 +58,7 @@ type Store struct {
 	writeMu sync.Mutex
 	commits commitCounter // committed writes (version.go)
 	probe   versionProbe  // DataVersion's own connection (version.go)
+	file    string        // the SQLite file, "" in memory and on PostgreSQL
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.
@@ -102,6 +105,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	} else {
 		s.dialect = SQLite
 		s.db, err = openSQLite(dsn)
+		if dsn != ":memory:" {
+			s.file = dsn
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -403,7 +409,11 @@ func Unavailable(err error) bool {
 
 // Writable checks that the database accepts writes, by a write that
 // changes nothing, rolled back (nothing is committed, so readers' caches
-// stay): a read-only database file or transaction fails it.
+// stay): a read-only database file or transaction fails it. A rolled-back
+// write never reaches the disk, so beside a SQLite file it also writes
+// and removes a small file: a full disk fails that (ErrDiskFull).
+// (PostgreSQL's disk is the server's: a write it cannot make is 53100,
+// which Unavailable names.)
 func (s *Store) Writable(ctx context.Context) error {
 	if s.dialect == SQLite {
 		s.writeMu.Lock()
@@ -414,8 +424,41 @@ func (s *Store) Writable(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, s.rebind(`UPDATE id_sequences SET last_id = last_id WHERE name = ?`), "")
-	return err
+	if _, err = tx.ExecContext(ctx, s.rebind(`UPDATE id_sequences SET last_id = last_id WHERE name = ?`), ""); err != nil {
+		return err
+	}
+	if s.file != "" {
+		return probeDisk(filepath.Dir(s.file))
+	}
+	return nil
+}
+
+// ErrDiskFull is Writable's answer when the SQLite file's disk is full.
+var ErrDiskFull = errors.New("store: the database's disk is full")
+
+// diskProbeSize is what probeDisk writes: room for a few of SQLite's
+// write-ahead log frames.
+const diskProbeSize = 64 << 10
+
+// probeDisk writes, syncs and removes a small file in dir. Only a full
+// disk or an exhausted quota is an error: whether the database itself may
+// be written is the rolled-back write's question.
+func probeDisk(dir string) error {
+	f, err := os.CreateTemp(dir, ".seatkeeper-readyz-*")
+	if err == nil {
+		defer os.Remove(f.Name())
+		_, err = f.Write(make([]byte, diskProbeSize))
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	}
+	return nil
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure.

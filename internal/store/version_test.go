@@ -44,6 +44,7 @@ func openPair(t *testing.T, d store.Dialect) (*store.Store, *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	doc.AllowWeakTokens = true // tests give short literal tokens
 	if err := doc.Load(context.Background(), a, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -175,6 +176,7 @@ func TestLocalCommits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		doc.AllowWeakTokens = true // tests give short literal tokens
 		if err := doc.Load(ctx, st, t0); err != nil {
 			t.Fatal(err)
 		}
