@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	s.mux.Handle("DELETE /orgs/{org}/copilot/billing/selected_teams", s.orgOwner(auth.CopilotWrite,
 		s.seatWrite("selected_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelTeams)))
 	s.mux.Handle("GET /enterprises/{enterprise}/copilot/billing/seats", s.enterpriseOwner(auth.EnterpriseSeatsRead, s.handleEnterpriseSeats))
+	s.usageRoutes()
 	s.githubRoutes()
 	for i, h := range s.opsHandlers() {
 		s.HandleOpen(OpsRoutes[i], h)

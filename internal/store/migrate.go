@@ -14,7 +14,9 @@ import (
 
 // Migrations are numbered together for both dialects:
 // NNNN_name.sqlite.sql and NNNN_name.postgres.sql. Every version must exist
-// for both.
+// for both. Numbers increase but may skip: branches developed side by side
+// take numbers given in advance, and a database records the highest
+// version applied.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -46,9 +48,12 @@ func loadMigrations(d Dialect) ([]migration, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("store: migration versions must run 1..n without gaps; found %d at position %d", m.version, i+1)
+		if m.version < 1 || i > 0 && m.version == out[i-1].version {
+			return nil, fmt.Errorf("store: migration version %d is used twice or is not positive", m.version)
 		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("store: no %s migrations", d)
 	}
 	return out, nil
 }
@@ -68,7 +73,8 @@ func (s *Store) migrate(ctx context.Context) error {
 	// A database already at this binary's version needs no transaction
 	// that writes: a read-only database (and /readyz saying so) still
 	// opens. A version never goes back, so reading it unlocked is safe.
-	if v, err := s.SchemaVersion(ctx); err == nil && v == len(ms) {
+	latest := ms[len(ms)-1].version
+	if v, err := s.SchemaVersion(ctx); err == nil && v == latest {
 		return nil
 	}
 	// READ COMMITTED, not the SERIALIZABLE of Tx: each statement must see
@@ -93,10 +99,13 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 			return fmt.Errorf("store: schema version: %w", err)
 		}
-		if current > len(ms) {
-			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, len(ms))
+		if current > latest {
+			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, latest)
 		}
-		for _, m := range ms[current:] {
+		for _, m := range ms {
+			if m.version <= current {
+				continue
+			}
 			if err := tx.execScript(ctx, m.sql); err != nil {
 				return fmt.Errorf("store: migration %04d_%s: %w", m.version, m.name, err)
 			}
@@ -105,7 +114,7 @@ func (s *Store) migrate(ctx context.Context) error {
 				return err
 			}
 		}
-		if current > 0 && current < ledgerVersion && len(ms) >= ledgerVersion {
+		if current > 0 && current < ledgerVersion && latest >= ledgerVersion {
 			// A database from before the seat ledger: its seats, resolved
 			// from the grants, in the same transaction.
 			if err := tx.ResolveAllSeats(ctx); err != nil {
@@ -135,6 +144,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 // LatestSchemaVersion is the version this binary's migrations reach.
 func LatestSchemaVersion(d Dialect) int {
-	ms, _ := loadMigrations(d)
-	return len(ms)
+	ms, err := loadMigrations(d)
+	if err != nil {
+		return 0
+	}
+	return ms[len(ms)-1].version
 }
