@@ -20,7 +20,7 @@ import (
 // `seatkeeper seed examples/seed.yaml`, then `seatkeeper generate --orgs 2
 // --seats-per-org 60 --tokens-per-org 1`); on PostgreSQL the same data,
 // loaded by this binary, is taken back to version 1 (the tables of
-// migration 2 dropped, the migration unrecorded) and reopened.
+// later migrations dropped, the migrations unrecorded) and reopened.
 func TestLedgerFilledOnUpgrade(t *testing.T) {
 	ctx := context.Background()
 	for _, d := range storetest.Dialects() {
@@ -51,7 +51,8 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if err := generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: 60, TokensPerOrg: 1, Seed: 1}, now); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
+					DROP TABLE copilot_usage; DROP TABLE signing_keys; DELETE FROM schema_migrations WHERE version > 1`); err != nil {
 					t.Fatal(err)
 				}
 				st.Close()
