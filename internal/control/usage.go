@@ -175,6 +175,9 @@ func (c *API) handlePostEnterpriseUsage(w http.ResponseWriter, r *http.Request, 
 	return nil
 }
 
+// downloadTimeout bounds the writing of one report download.
+const downloadTimeout = 15 * time.Minute
+
 // handleUsageDownload serves a signed download link of a usage report,
 // without a credential: the signature stands for the token that asked
 // for the link. An altered link, or one past its time, answers 403 with
@@ -207,6 +210,8 @@ func (c *API) handleUsageDownload(w http.ResponseWriter, r *http.Request) error 
 		}
 		req.Scope.EnterpriseID = strconv.FormatInt(ent.ID, 10)
 	}
+	// A large report takes longer than the server's write timeout.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadTimeout))
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.Header().Set("Cache-Control", "private, no-store")
 	return usage.Write(r.Context(), w, c.store, req)

@@ -234,6 +234,25 @@ func TestUsageReports(t *testing.T) {
 		e.want("GET", "/orgs/acme/copilot/metrics/reports/users-1-day?day=10-03-2026", "ghp_owner", "", 400)
 		e.want("GET", "/orgs/acme/copilot/metrics/reports/users-1-day", "ghp_owner", "", 400)
 
+		// The next day: bob alone uses his editor; the day's report counts
+		// him, the week's ann too, and the 28-day report ends that day.
+		e.json("POST", "/_seatkeeper/orgs/acme/copilot/usage", adminToken, `{"events": [
+			{"user": "bob", "feature": "code_completion", "ide": "vscode", "code_generation_activity_count": 7}]}`, 201)
+		e.clock.Set(time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC))
+		link, _ = e.report("/orgs/acme/copilot/metrics/reports/organization-1-day?day=2026-03-11", "ghp_owner")
+		if d := e.download(schema, link, 200)[0]; d["daily_active_users"] != 1.0 || d["weekly_active_users"] != 2.0 ||
+			d["monthly_active_users"] != 2.0 || d["monthly_active_agent_users"] != 1.0 || d["monthly_active_chat_users"] != 1.0 ||
+			d["daily_active_cli_users"] != nil || d["code_generation_activity_count"] != 7.0 {
+			t.Errorf("organization-1-day on the second day: %v", d)
+		}
+		link, body = e.report("/orgs/acme/copilot/metrics/reports/organization-28-day/latest", "ghp_owner")
+		window = e.download(schema, link, 200)
+		totals := window[0]["day_totals"].([]any)
+		if body["report_end_day"] != "2026-03-11" || totals[26].(map[string]any)["daily_active_cli_users"] != 1.0 ||
+			totals[27].(map[string]any)["weekly_active_users"] != 2.0 || totals[25].(map[string]any)["monthly_active_users"] != 0.0 {
+			t.Errorf("28-day report on the second day: %v %v", body, totals[25:])
+		}
+
 		// Who may ask.
 		for _, c := range []struct {
 			path, token string
