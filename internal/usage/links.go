@@ -48,23 +48,38 @@ func Window(now time.Time) (from, to string) {
 	return end.AddDate(0, 0, -27).Format(seatkeeper.DateLayout), end.Format(seatkeeper.DateLayout)
 }
 
-// ParseLink reads a download path's parts back, with the request it
-// names (without its scope, which the caller resolves).
-func ParseLink(scope, file, from, to string) (Request, bool) {
+// Find is the report a scope ("orgs" or "enterprises") serves under a
+// download name (users-1-day, organization-28-day, …).
+func Find(scope, file string) (Report, bool) {
 	reports := OrgReports
 	if scope == "enterprises" {
 		reports = EnterpriseReports
 	} else if scope != "orgs" {
-		return Request{}, false
+		return Report{}, false
 	}
+	for _, r := range reports {
+		if r.file() == file && !r.Empty {
+			return r, true
+		}
+	}
+	return Report{}, false
+}
+
+// Request is the request for r over the days from to to.
+func (r Report) Request(from, to string) Request {
+	return Request{Users: r.Users, Window: r.Window && !r.Users, From: from, To: to}
+}
+
+// ParseLink reads a download path's parts back, with the request it
+// names (without its scope, which the caller resolves).
+func ParseLink(scope, file, from, to string) (Request, bool) {
 	to, ok := strings.CutSuffix(to, ".ndjson")
 	if !ok {
 		return Request{}, false
 	}
-	for _, r := range reports {
-		if r.file() == file && !r.Empty {
-			return Request{Users: r.Users, Window: r.Window && !r.Users, From: from, To: to}, true
-		}
+	r, ok := Find(scope, file)
+	if !ok {
+		return Request{}, false
 	}
-	return Request{}, false
+	return r.Request(from, to), true
 }
