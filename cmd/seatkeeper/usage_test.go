@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,6 +52,35 @@ func TestUsageCommand(t *testing.T) {
 				}
 			}
 		}
+		// seats --by usage: octocat's idleness counts from his usage, the
+		// seats without usage from their grant, whatever their activity.
+		for by, want := range map[string]string{
+			"activity": "octocat=6 hubot=0",
+			"usage":    "octocat=6 hubot=",
+		} {
+			var rep struct {
+				Seats []struct {
+					Login          string  `json:"login"`
+					DaysIdle       int     `json:"days_idle"`
+					LastActivityAt *string `json:"last_activity_at"`
+				} `json:"seats"`
+			}
+			out := mustCLI(t, 0, "seats", "--database", db, "--org", "acme-corp", "--format", "json", "--by", by, "--at", "2021-10-20T06:53:32Z")
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range rep.Seats {
+				got[r.Login] = strconv.Itoa(r.DaysIdle)
+				if r.LastActivityAt == nil {
+					got[r.Login] = ""
+				}
+			}
+			if g := "octocat=" + got["octocat"] + " hubot=" + got["hubot"]; g != want {
+				t.Errorf("seats --by %s: %s, want %s\n%s", by, g, want, out)
+			}
+		}
+
 		for _, c := range []struct {
 			args []string
 			want string

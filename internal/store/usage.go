@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -186,4 +187,23 @@ func (o ops) EachUserDay(ctx context.Context, q UsageQuery, classes [4][]string,
 		}
 	}
 	return rows.Err()
+}
+
+// LastUsage returns, for each user with usage events in the org, the time
+// of their latest.
+func (o ops) LastUsage(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
+	rows, err := o.query(ctx, `SELECT user_id, MAX(at) FROM copilot_usage WHERE org_id = ? GROUP BY user_id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("store: last usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]time.Time{}
+	for rows.Next() {
+		var id, at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, fmt.Errorf("store: last usage: %w", err)
+		}
+		out[id] = fromUnix(at)
+	}
+	return out, rows.Err()
 }
