@@ -295,7 +295,7 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 				return Activity{User: n.Login, LastActivityAt: tsPtr(n.Row.LastActivityAt), LastActivityEditor: n.Row.LastActivityEditor}, true
 			})
 		lists["Usage"] = func(yield func(entry) error) error {
-			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31"}
+			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31", Members: true}
 			return tx.EachUsage(ctx, q, func(_ string, e seatkeeper.UsageEvent) error { return yield(leafEntry(usage.EventOf(e))) })
 		}
 	}

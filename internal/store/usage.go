@@ -38,6 +38,9 @@ func (o ops) AddUsage(ctx context.Context, orgID int64, es []seatkeeper.UsageEve
 type UsageQuery struct {
 	OrgIDs   []int64
 	From, To string
+	// Members keeps only the events of the org's current members (an
+	// export's: a former member's would not load).
+	Members bool
 }
 
 func (q UsageQuery) where(alias string) (string, []any) {
@@ -57,6 +60,9 @@ func (o ops) EachUsage(ctx context.Context, q UsageQuery, fn func(day string, e 
 		return nil
 	}
 	where, args := q.where("c.")
+	if q.Members {
+		where += " AND c.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = c.org_id)"
+	}
 	rows, err := o.query(ctx, `SELECT u.login, c.`+strings.ReplaceAll(usageCols, ", ", ", c.")+`
 		FROM copilot_usage c JOIN users u ON u.id = c.user_id
 		WHERE `+where+` ORDER BY c.day, c.user_id`, args...)
