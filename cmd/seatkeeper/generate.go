@@ -20,6 +20,7 @@ func runGenerate(ctx context.Context, args []string, env func(string) string, st
 	orgs := fs.Int("orgs", 100, "organizations")
 	seats := fs.Int("seats-per-org", 10000, "seats in each organization")
 	tokens := fs.Int("tokens-per-org", 10, "owner tokens in each organization")
+	usageDays := fs.Int("usage-days", 0, "days of Copilot usage events before now for the active seats (28 for the usage-metrics reports); 0 writes none")
 	seed := fs.Int64("random-seed", 1, "seed of the random choices (activity, cancellations); the same seed gives the same data")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -34,6 +35,8 @@ func runGenerate(ctx context.Context, args []string, env func(string) string, st
 			report.Thousands(int64(*orgs)*int64(*seats)))
 	case *orgs < 1 || *seats < 1 || *tokens < 1:
 		return usageErr("--orgs, --seats-per-org and --tokens-per-org must be at least 1")
+	case *usageDays < 0 || *usageDays > 366:
+		return usageErr("--usage-days must be from 0 to 366")
 	}
 	fmt.Fprintf(stderr, "writing %s orgs × %s seats = %s seats and %s tokens into %s\n", report.Thousands(int64(*orgs)), report.Thousands(int64(*seats)),
 		report.Thousands(int64(*orgs)*int64(*seats)), report.Thousands(int64(*orgs)*int64(*tokens)), redact(db.database))
@@ -44,7 +47,7 @@ func runGenerate(ctx context.Context, args []string, env func(string) string, st
 	defer st.Close()
 	start := time.Now()
 	bar := newProgress(stderr, "generate", "orgs", int64(*orgs))
-	err = generate.Generate(ctx, st, generate.Options{Orgs: *orgs, SeatsPerOrg: *seats, TokensPerOrg: *tokens, Seed: *seed,
+	err = generate.Generate(ctx, st, generate.Options{Orgs: *orgs, SeatsPerOrg: *seats, TokensPerOrg: *tokens, Seed: *seed, UsageDays: *usageDays,
 		Progress: func(done int) { bar.Set(int64(done)) }}, (&clock.Clock{}).Now())
 	bar.Done()
 	if err != nil {

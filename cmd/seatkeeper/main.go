@@ -65,6 +65,10 @@ func commands() []*command {
 			"seatkeeper seats --database seats.db --org acme --sort -days-idle",
 			"seatkeeper seats --server http://127.0.0.1:8080 --token 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 --enterprise octo-enterprise --sort organization",
 		}},
+		{name: "usage", summary: "print a Copilot usage-metrics report's records", run: runUsage, examples: []string{
+			"seatkeeper usage --database seats.db --org acme-corp --report organization-1-day --day 2021-10-14",
+			"seatkeeper usage --database seats.db --enterprise acme --report users-28-day",
+		}},
 		{name: "generate", summary: "write a large synthetic data set, for benchmarks", run: runGenerate, examples: []string{
 			"seatkeeper generate --database bench.db --orgs 10 --seats-per-org 1000",
 		}},

@@ -224,7 +224,7 @@ tokens:
 		if err := os.WriteFile(file, []byte(doc.String()), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		mustCLI(t, 0, "seed", "--database", db, file)
+		mustCLI(t, 0, "seed", "--allow-weak-tokens", "--database", db, file)
 		out := mustCLI(t, 0, "seats", "--enterprise", "globex", "--database", db, "--format", "json")
 		var want report.Report
 		if err := json.Unmarshal([]byte(out), &want); err != nil {

@@ -17,7 +17,7 @@ import (
 
 func runSeats(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	fs, db := newDBCommand("seats", "Usage: seatkeeper seats [--database DB | --server URL --token T] (--org ORG | --enterprise E)\n"+
-		"                       [--inactive-days N] [--sort KEY] [--format table|csv|json]\n"+
+		"                       [--inactive-days N] [--by activity|usage] [--sort KEY] [--format table|csv|json]\n"+
 		"                       [--price-business USD] [--price-enterprise USD] [--at TIME]\n\n"+
 		"Reports each Copilot seat of the organization: login, last activity, days idle (since the\n"+
 		"seat was granted when never used), grant (direct or team), pending cancellation and monthly\n"+
@@ -36,6 +36,7 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 	business := fs.Float64("price-business", report.DefaultPrices.Business, "monthly USD price of a Copilot Business seat")
 	enterprise := fs.Float64("price-enterprise", report.DefaultPrices.Enterprise, "monthly USD price of a Copilot Enterprise seat")
 	at := fs.String("at", "", "report as of this RFC 3339 time (default now; not with --server)")
+	by := fs.String("by", "activity", "count idleness by activity (last_activity_at) or usage (the latest usage event; not with --server)")
 	sortKey := fs.String("sort", "", "order by "+strings.Join(report.SortKeys, ", ")+"; a leading - for descending (default: oldest grant first)")
 	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
@@ -54,16 +55,21 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		return usageErr("--format must be one of %s, not %q", strings.Join(report.Formats, ", "), *format)
 	case *business < 0 || *enterprise < 0:
 		return usageErr("prices must be 0 or more")
+	case *by != "activity" && *by != "usage":
+		return usageErr("--by must be activity or usage, not %q", *by)
 	case *sortKey != "" && report.CheckSort(*sortKey) != nil:
 		return usageErr("--sort: %v", report.CheckSort(*sortKey))
 	}
-	opt := report.Options{InactiveDays: *inactive, Prices: report.Prices{Business: *business, Enterprise: *enterprise}}
+	opt := report.Options{InactiveDays: *inactive, Prices: report.Prices{Business: *business, Enterprise: *enterprise}, ByUsage: *by == "usage"}
 	if c, err := srv.client(fs); err != nil || c != nil {
 		if err != nil {
 			return err
 		}
 		if *at != "" {
 			return usageErr("--at works on a database; a server reports at its own clock")
+		}
+		if opt.ByUsage {
+			return usageErr("--by usage works on a database")
 		}
 		r, err := remoteSeats(ctx, c, *org, *ent, opt)
 		if err != nil {

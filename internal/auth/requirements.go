@@ -158,3 +158,15 @@ func CheckEnterpriseCaller(ctx context.Context, roles EnterpriseRoles, p seatkee
 	}
 	return seatkeeper.Errorf(seatkeeper.KindForbidden, MsgEnterpriseOwner)
 }
+
+// UsageMetricsRead is who may download an org's Copilot usage-metrics
+// reports: owners, with read:org (or a scope implying it). GitHub also
+// names a fine-grained "View Organization Copilot Metrics" permission,
+// but its app-permissions schema has no such property, so no token
+// seatkeeper mints can hold it: fine-grained and installation tokens are
+// refused (403).
+var UsageMetricsRead = Requirement{Scopes: []string{"read:org"}}
+
+// EnterpriseUsageMetricsRead is who may download an enterprise's usage
+// reports: its owners, with manage_billing:copilot or read:enterprise.
+var EnterpriseUsageMetricsRead = Requirement{Scopes: []string{"manage_billing:copilot", "read:enterprise"}}

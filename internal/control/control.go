@@ -17,6 +17,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/journal"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // Config is what the control API may do beyond reading and writing state.
@@ -39,6 +40,7 @@ type API struct {
 	directory  *directory.Service
 	faults     *faults.Set
 	journal    *journal.Ring // nil when off
+	links      *usage.Signer
 	allowClock bool
 	allowWeak  bool // seed documents may give weak literal tokens
 }
@@ -50,6 +52,7 @@ func Register(api *httpapi.Server, cfg Config, st *store.Store, clk *clock.Clock
 		api: api, store: st, clock: clk,
 		copilot:   &copilot.Service{Store: st, Clock: clk},
 		directory: &directory.Service{Store: st, Clock: clk},
+		links:     &usage.Signer{Keys: st},
 		faults:    api.Faults(), journal: api.Journal(), allowClock: cfg.AllowClockControl,
 		allowWeak: cfg.AllowWeakTokens,
 	}
@@ -78,6 +81,9 @@ func (c *API) routes() []route {
 		{pattern: "DELETE /_seatkeeper/orgs/{org}/copilot", admin: c.handleDeleteCopilot},
 		{pattern: "PUT /_seatkeeper/orgs/{org}/memberships/{username}", admin: c.handlePutMembership},
 		{pattern: "POST /_seatkeeper/orgs/{org}/members/{username}/copilot/activity", admin: c.handlePostActivity},
+		{pattern: "POST /_seatkeeper/orgs/{org}/copilot/usage", admin: c.handlePostUsage},
+		{pattern: "POST /_seatkeeper/enterprises/{enterprise}/copilot/usage", admin: c.handlePostEnterpriseUsage},
+		{pattern: "GET " + usage.LinkPrefix + "{scope}/{name}/{report}/{from}/{to}", open: c.handleUsageDownload},
 
 		{pattern: "PUT /_seatkeeper/enterprises/{enterprise}/copilot", admin: c.handlePutEnterpriseCopilot},
 		{pattern: "DELETE /_seatkeeper/enterprises/{enterprise}/copilot", admin: c.handleDeleteEnterpriseCopilot},

@@ -55,6 +55,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
 					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
 					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
+					DROP TABLE copilot_usage; DROP TABLE signing_keys;
 					DROP TABLE org_public_members; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
 					ALTER TABLE copilot_activity ALTER COLUMN last_activity_at SET NOT NULL;
 					DELETE FROM schema_migrations WHERE version > 1`); err != nil {

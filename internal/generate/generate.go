@@ -23,6 +23,10 @@ type Options struct {
 	TeamShare      int   // percent of seats held through a team grant (default 10)
 	ActiveShare    int   // percent of seats with recorded activity (default 70)
 	CancelledShare int   // percent of direct seats pending cancellation (default 5)
+	// UsageDays, when set, gives the active seats that many days of Copilot
+	// usage events before now (usage.go), from which their activity is
+	// taken; 0 writes none.
+	UsageDays int
 
 	// Progress, when set, is called after each organization is written
 	// with the number written so far.
@@ -150,6 +154,11 @@ func generateOrg(ctx context.Context, tx *store.Tx, o Options, i int, rng *rand.
 		if rng.IntN(100) < o.ActiveShare {
 			at := now.Add(-time.Duration(rng.Int64N(90*24*3600)) * time.Second)
 			acts[users[j].ID] = seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: editors[rng.IntN(len(editors))]}
+		}
+	}
+	if o.UsageDays > 0 {
+		if err := generateUsage(ctx, tx, org.ID, users[1:], acts, o.UsageDays, rng, now); err != nil {
+			return err
 		}
 	}
 	if err := tx.BulkActivity(ctx, org.ID, acts); err != nil {

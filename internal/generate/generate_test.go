@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
@@ -49,6 +50,62 @@ func TestGenerate(t *testing.T) {
 			if _, err := st.UserByLogin(ctx, Member(i, 199)); err != nil {
 				t.Error(err)
 			}
+		}
+	})
+}
+
+// TestGenerateUsage: usage events only for seat holders, each seat's
+// activity its latest event, and a working day busier than a weekend.
+func TestGenerateUsage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 6, 3, 15, 0, 0, 0, time.UTC) // a Wednesday
+		if err := Generate(ctx, st, Options{Orgs: 1, SeatsPerOrg: 300, Seed: 1, UsageDays: 28}, now); err != nil {
+			t.Fatal(err)
+		}
+		clk := &clock.Clock{}
+		clk.Set(now)
+		org, err := st.OrgByLogin(ctx, Org(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		seats, err := (&copilot.Service{Store: st, Clock: clk}).OrgSeats(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seated := map[int64]seatkeeper.Seat{}
+		for _, s := range seats {
+			seated[s.User.ID] = s
+		}
+		latest := map[int64]time.Time{}
+		perDay := map[string]map[int64]bool{}
+		err = st.EachUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}, From: "2026-05-01", To: "2026-06-03"}, func(day string, e seatkeeper.UsageEvent) error {
+			if _, ok := seated[e.UserID]; !ok {
+				t.Errorf("usage of %s, who holds no seat", e.Login)
+			}
+			if !e.At.Before(now) || e.At.Format(seatkeeper.DateLayout) != day {
+				t.Errorf("event at %s on %s", e.At, day)
+			}
+			if e.At.After(latest[e.UserID]) {
+				latest[e.UserID] = e.At
+			}
+			if perDay[day] == nil {
+				perDay[day] = map[int64]bool{}
+			}
+			perDay[day][e.UserID] = true
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, at := range latest {
+			if got := seated[id].Activity.LastActivityAt; got == nil || !got.Equal(at) {
+				t.Errorf("%s: last_activity_at %v, latest event %s", seated[id].User.Login, got, at)
+			}
+		}
+		// 2026-06-02 is a Tuesday, 2026-05-31 a Sunday.
+		if weekday, sunday := len(perDay["2026-06-02"]), len(perDay["2026-05-31"]); weekday < 60 || weekday > 200 || sunday*2 > weekday {
+			t.Errorf("daily active users: %d on a Tuesday, %d on a Sunday", weekday, sunday)
 		}
 	})
 }

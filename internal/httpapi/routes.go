@@ -38,6 +38,7 @@ func (s *Server) routes() {
 		s.enterpriseSeatWrite("selected_enterprise_teams", "seats_created", http.StatusCreated, s.copilot.AddEnterpriseTeams)))
 	s.mux.Handle("DELETE /enterprises/{enterprise}/copilot/billing/selected_enterprise_teams", s.enterpriseOwner(auth.EnterpriseCopilotWrite,
 		s.enterpriseSeatWrite("selected_enterprise_teams", "seats_cancelled", http.StatusOK, s.copilot.CancelEnterpriseTeams)))
+	s.usageRoutes()
 	s.githubRoutes()
 	for i, h := range s.probeHandlers() {
 		s.HandleOpen(probeRoutes[i], h)

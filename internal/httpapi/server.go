@@ -25,6 +25,7 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/metrics"
 	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // Config is the server's behaviour that callers may tune.
@@ -71,6 +72,7 @@ type Server struct {
 	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	graphql *graphql.Service
+	links   *usage.Signer // signs usage-report download links (usage.go)
 	// segments holds the body pieces cached answers share (respond.go).
 	segments segments
 }
@@ -106,6 +108,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
+		links:   &usage.Signer{Keys: st},
 		metrics: cfg.Metrics,
 		faults:  faults.NewSet(),
 	}

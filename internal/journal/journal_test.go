@@ -97,12 +97,13 @@ func TestRedactBodyTruncated(t *testing.T) {
 
 func TestRedactQuery(t *testing.T) {
 	for q, want := range map[string]string{
-		"":                        "",
-		"per_page=10&page=2":      "per_page=10&page=2",
-		"access_token=abc&page=2": "access_token=[REDACTED]&page=2",
-		"q=ghp_abcdef123&Token=x": "q=[REDACTED]&Token=[REDACTED]",
-		"client%5Fsecret=shh":     "client%5Fsecret=[REDACTED]",
-		"x=1&password":            "x=1&password",
+		"":                         "",
+		"per_page=10&page=2":       "per_page=10&page=2",
+		"access_token=abc&page=2":  "access_token=[REDACTED]&page=2",
+		"q=ghp_abcdef123&Token=x":  "q=[REDACTED]&Token=[REDACTED]",
+		"client%5Fsecret=shh":      "client%5Fsecret=[REDACTED]",
+		"x=1&password":             "x=1&password",
+		"expires=1&signature=ab12": "expires=1&signature=[REDACTED]",
 	} {
 		if got := RedactQuery(q); got != want {
 			t.Errorf("RedactQuery(%q) = %q, want %q", q, got, want)

@@ -22,7 +22,8 @@ const Redacted = "[REDACTED]"
 var tokenLike = regexp.MustCompile(`\b(?:gh[pousr]|github_pat)_[A-Za-z0-9_]+`)
 
 // SecretName reports whether a field (or query parameter) of this name
-// holds a secret: token, password, secret, authorization, or a name ending
+// holds a secret: token, password, secret, authorization, signature (a
+// usage report's download link works without a credential), or a name ending
 // in _token, _secret or _password (access_token, client_secret, ...).
 //
 // Prefixed forms count too: the word may follow a hyphen or a dot as well
@@ -31,7 +32,7 @@ var tokenLike = regexp.MustCompile(`\b(?:gh[pousr]|github_pat)_[A-Za-z0-9_]+`)
 func SecretName(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
-	case "token", "password", "secret", "authorization":
+	case "token", "password", "secret", "authorization", "signature":
 		return true
 	}
 	for _, w := range []string{"token", "secret", "password"} {

@@ -37,6 +37,10 @@ type Options struct {
 	// many days.
 	InactiveDays int
 	Prices       Prices
+	// ByUsage counts idleness from each seat's latest usage event (the
+	// usage-metrics model) instead of its last_activity_at: a seat
+	// without usage is idle since it was granted.
+	ByUsage bool
 }
 
 // Grant types of a Row.
@@ -163,6 +167,18 @@ func Seats(ctx context.Context, svc *copilot.Service, org seatkeeper.Organizatio
 	seats, err := svc.OrgSeats(ctx, org)
 	if err != nil {
 		return Report{}, err
+	}
+	if opt.ByUsage {
+		last, err := svc.Store.LastUsage(ctx, org.ID)
+		if err != nil {
+			return Report{}, err
+		}
+		for i := range seats {
+			seats[i].Activity = seatkeeper.Activity{}
+			if at, ok := last[seats[i].User.ID]; ok {
+				seats[i].Activity.LastActivityAt = &at
+			}
+		}
 	}
 	return Build(org, sub.PlanType, seats, svc.Clock.Now(), opt), nil
 }

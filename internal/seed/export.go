@@ -10,6 +10,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // Format is the text an export is written in.
@@ -346,6 +347,10 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 				}, true
 			})
 		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) })
+		lists["Usage"] = func(yield func(entry) error) error {
+			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31", Members: true}
+			return tx.EachUsage(ctx, q, func(_ string, e seatkeeper.UsageEvent) error { return yield(leafEntry(usage.EventOf(e))) })
+		}
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
 }

@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"strings"
+	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // orgScope plans the entries inside one organization, which refer to each
@@ -48,7 +50,7 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 			return orgPlan{}, err
 		}
 	} else if field := cmp.Or(nonEmpty("seats", o.Seats), nonEmpty("residual_seats", o.ResidualSeats),
-		nonEmpty("activity", o.Activity)); field != "" {
+		nonEmpty("activity", o.Activity), nonEmpty("usage", o.Usage)); field != "" {
 		return orgPlan{}, l.errorf(field, "Copilot is not enabled in the organization: add a copilot section")
 	}
 	if out.members, err = each(l, "members", o.Members, s.planMember); err != nil {
@@ -68,6 +70,9 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 		return orgPlan{}, err
 	}
 	if out.activity, err = each(l, "activity", o.Activity, s.planActivity); err != nil {
+		return orgPlan{}, err
+	}
+	if out.usage, err = each(l, "usage", o.Usage, s.planUsage); err != nil {
 		return orgPlan{}, err
 	}
 	return out, nil
@@ -412,4 +417,24 @@ func (p *planner) planActivityOf(l loc, a Activity, find func(string) (*ref, boo
 	return activityPlan{user: user, activity: seatkeeper.Activity{
 		LastActivityAt: at, LastActivityEditor: a.LastActivityEditor, LastAuthenticatedAt: signedIn,
 	}}, nil
+}
+
+func (s *orgScope) planUsage(l loc, e usage.Event) (usagePlan, error) {
+	user, err := resolve(loc{path: l.path}, "user", e.User, "organization member", s.member)
+	if err != nil {
+		return usagePlan{}, err
+	}
+	if e.At == nil {
+		return usagePlan{}, l.errorf("at", "required")
+	}
+	at, err := timestamp(l, "at", *e.At)
+	if err != nil {
+		return usagePlan{}, err
+	}
+	event, err := e.Parse(at.Truncate(24*time.Hour), *at)
+	if err != nil {
+		field, msg, _ := strings.Cut(err.Error(), ": ")
+		return usagePlan{}, l.errorf(field, "%s", msg)
+	}
+	return usagePlan{user: user, event: event}, nil
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // Document is a parsed seed document. Its fields mirror the YAML keys (and
@@ -121,6 +122,9 @@ type Organization struct {
 	Seats         []Seat         `yaml:"seats,omitempty" json:"seats,omitempty"`
 	ResidualSeats []ResidualSeat `yaml:"residual_seats,omitempty" json:"residual_seats,omitempty"`
 	Activity      []Activity     `yaml:"activity,omitempty" json:"activity,omitempty"`
+	// Usage are Copilot usage events (internal/usage.Event; at required),
+	// taken as given: a seed states the model, seats and usage together.
+	Usage []usage.Event `yaml:"usage,omitempty" json:"usage,omitempty"`
 }
 
 // Copilot is an organization's Copilot subscription. Empty values take the

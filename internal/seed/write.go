@@ -64,6 +64,7 @@ type orgPlan struct {
 	grants       []grantPlan
 	residuals    []residualPlan
 	activity     []activityPlan
+	usage        []usagePlan
 }
 
 type memberPlan struct {
@@ -95,6 +96,11 @@ type residualPlan struct {
 type activityPlan struct {
 	user     *ref
 	activity seatkeeper.Activity
+}
+
+type usagePlan struct {
+	user  *ref
+	event seatkeeper.UsageEvent
 }
 
 type tokenPlan struct {
@@ -166,7 +172,7 @@ func (e enterprisePlan) entries() int {
 // entries counts what progress counts of an organization: itself, its
 // members, teams and their members, grants, residual seats and activity.
 func (o orgPlan) entries() int {
-	n := 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity)
+	n := 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity) + len(o.usage)
 	for _, t := range o.teams {
 		n += len(t.members)
 	}
@@ -289,12 +295,23 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 		}
 		p.wrote(1)
 	}
-	return inChunks(p, o.activity, func(as []activityPlan) error {
+	err = inChunks(p, o.activity, func(as []activityPlan) error {
 		acts := make(map[int64]seatkeeper.Activity, len(as))
 		for _, a := range as {
 			acts[a.user.id] = a.activity
 		}
 		return tx.BulkActivity(ctx, id, acts)
+	})
+	if err != nil {
+		return err
+	}
+	return inChunks(p, o.usage, func(us []usagePlan) error {
+		events := make([]seatkeeper.UsageEvent, len(us))
+		for i, u := range us {
+			events[i] = u.event
+			events[i].UserID = u.user.id
+		}
+		return tx.AddUsage(ctx, id, events)
 	})
 }
 

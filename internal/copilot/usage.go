@@ -1,0 +1,123 @@
+package copilot
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+)
+
+// RecordUsage records usage events (each naming its user by Login) in
+// org, in one transaction: every user must have held a seat in org at
+// the event's time, which must not be after the clock's (422 otherwise,
+// and nothing is recorded). Each user's seat takes the activity of their
+// latest event (last_activity_at and last_activity_editor) when it is
+// later than the seat's, through the same write as RecordActivity.
+func (s *Service) RecordUsage(ctx context.Context, org seatkeeper.Organization, events []seatkeeper.UsageEvent) (int, error) {
+	now := s.Clock.Now()
+	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error {
+		seats := map[string]seatkeeper.Seat{}
+		for i := range events {
+			e := &events[i]
+			if e.At.After(now) {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
+			}
+			seat, err := seatOf(ctx, tx, org, e.Login, e.At)
+			if seatkeeper.IsNotFound(err) {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, org.Login, e.At.Format(time.RFC3339))
+			}
+			if err != nil {
+				return err
+			}
+			e.UserID = seat.User.ID
+			if prev, ok := seats[e.Login]; !ok || prev.Activity.LastActivityAt == nil || e.At.After(*prev.Activity.LastActivityAt) {
+				if ok {
+					seat.Activity = prev.Activity
+				}
+				if last := seat.Activity.LastActivityAt; last == nil || e.At.After(*last) {
+					at := e.At
+					seat.Activity = seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: e.Editor()}
+				}
+			}
+			seats[e.Login] = seat
+		}
+		for _, login := range slices.Sorted(maps.Keys(seats)) {
+			seat := seats[login]
+			if seat.Activity.LastActivityAt != nil {
+				if err := tx.PutActivity(ctx, org.ID, seat.User.ID, seat.Activity); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.AddUsage(ctx, org.ID, events)
+	})
+}
+
+// RecordEnterpriseUsage records usage events in an enterprise: each in the
+// organization where its user held a seat at the event's time
+// (EnterpriseSeatHolder), then as RecordUsage.
+func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent) (int, error) {
+	byOrg := map[int64][]seatkeeper.UsageEvent{}
+	orgs := map[int64]seatkeeper.Organization{}
+	for i, e := range events {
+		user, err := s.Store.UserByLogin(ctx, e.Login)
+		if seatkeeper.IsNotFound(err) {
+			return 0, seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: no user %s.", i, e.Login)
+		}
+		if err != nil {
+			return 0, err
+		}
+		org, ok, err := s.EnterpriseSeatHolder(ctx, ent, user.ID, e.At)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, ent.Slug, e.At.Format(time.RFC3339))
+		}
+		orgs[org.ID] = org
+		byOrg[org.ID] = append(byOrg[org.ID], e)
+	}
+	for _, id := range slices.Sorted(maps.Keys(byOrg)) {
+		if _, err := s.RecordUsage(ctx, orgs[id], byOrg[id]); err != nil {
+			return 0, err
+		}
+	}
+	return len(events), nil
+}
+
+// EnterpriseSeatHolder is the one place that says whether a user held a
+// Copilot seat in an enterprise at a time, and through which organization
+// (the first, by id, whose seat ledger has the user's seat then): usage
+// recorded for an enterprise goes to that organization, and the
+// enterprise's reports sum the usage of its organizations. Seats held
+// through the enterprise itself, when seatkeeper has them, belong here.
+func (s *Service) EnterpriseSeatHolder(ctx context.Context, ent seatkeeper.Enterprise, userID int64, at time.Time) (seatkeeper.Organization, bool, error) {
+	orgs, err := s.Store.EnterpriseOrgs(ctx, ent.ID)
+	if err != nil {
+		return seatkeeper.Organization{}, false, err
+	}
+	for _, org := range orgs {
+		seats, err := s.Store.LedgerSeats(ctx, store.SeatQuery{OrgID: org.ID, At: at, State: seatkeeper.StateActive, UserID: userID})
+		if err != nil {
+			return seatkeeper.Organization{}, false, err
+		}
+		if len(seats) > 0 {
+			return org, true, nil
+		}
+	}
+	return seatkeeper.Organization{}, false, nil
+}
+
+// EnterpriseUsageOrgs are the organizations whose recorded usage an
+// enterprise's reports sum.
+func (s *Service) EnterpriseUsageOrgs(ctx context.Context, ent seatkeeper.Enterprise) ([]int64, error) {
+	orgs, err := s.Store.EnterpriseOrgs(ctx, ent.ID)
+	ids := make([]int64, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	return ids, err
+}
