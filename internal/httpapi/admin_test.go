@@ -153,8 +153,12 @@ func TestRateLimitAndVersions(t *testing.T) {
 		if first.header.Get("X-RateLimit-Used") != "1" {
 			t.Errorf("X-RateLimit-Used %s: asking counted", first.header.Get("X-RateLimit-Used"))
 		}
-		if _, ok := second.Resources["search"]; !ok {
-			t.Error("no search resource")
+		// GitHub's resources, as its /rate_limit example lists them.
+		for _, name := range []string{"core", "search", "graphql", "integration_manifest", "source_import", "actions_runner_registration",
+			"scim", "dependency_snapshots", "code_search", "code_scanning_autofix"} {
+			if r, ok := second.Resources[name]; !ok || r.Limit == 0 {
+				t.Errorf("resource %s: %+v, %v", name, r, ok)
+			}
 		}
 		v2026 := decodeAs[limits](t, e.call("GET", "/rate_limit", "ghp_ann_read", "", 200, "X-GitHub-Api-Version: 2026-03-10"))
 		if v2026.Resources["core"].Used != 1 || v2026.Rate != nil {

@@ -21,13 +21,36 @@ func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 	gst := s.limiter.peek(gkey, glimit)
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
 	graphql := rateLimit{Limit: gst.limit, Remaining: gst.remaining(), Reset: gst.reset.Unix(), Used: gst.used}
-	search := rateLimit{Limit: 30, Remaining: 30, Reset: time.Now().Add(time.Minute).Unix()}
-	body := rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql, "search": search}}
+	body := rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql}}
+	now := time.Now()
+	for name, r := range unservedResources {
+		body.Resources[name] = rateLimit{Limit: r.limit, Remaining: r.limit, Reset: now.Add(r.window).Unix()}
+	}
 	if selectedVersion(w) < version20260310 { // 2026-03-10 drops rate, a copy of core
 		body.Rate = &core
 	}
 	s.writeJSON(w, r, http.StatusOK, body)
 	return nil
+}
+
+// unservedResources are the rate-limit resources GitHub reports whose
+// APIs seatkeeper does not serve, with GitHub's limits for a signed-in
+// user (GitHub's /rate_limit example and its rate-limit documentation):
+// they are never used, so /rate_limit lists them whole, as a client
+// that reads any of them expects to find them.
+var unservedResources = map[string]struct {
+	limit  int
+	window time.Duration
+}{
+	"search":                      {30, time.Minute},
+	"code_search":                 {10, time.Minute},
+	"source_import":               {100, time.Minute},
+	"integration_manifest":        {5000, time.Hour},
+	"actions_runner_registration": {10000, time.Hour},
+	"scim":                        {15000, time.Hour},
+	"dependency_snapshots":        {100, time.Minute},
+	"dependency_sbom":             {100, time.Minute},
+	"code_scanning_autofix":       {10, time.Minute},
 }
 
 // handleVersions serves GET /versions: the API versions served, newest
