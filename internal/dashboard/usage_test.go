@@ -75,12 +75,14 @@ tokens:
 // generations by feature, IDE and language.
 type usageWant struct {
 	daily, weekly      map[string]int
+	dayGen, dayAcc     map[string]int
+	monthly            int // on the last day: the 28 days to it
 	gen, acc           int
 	features, ides, ls map[string]int
 }
 
 func wantUsage(from, to string) usageWant {
-	w := usageWant{daily: map[string]int{}, weekly: map[string]int{}, features: map[string]int{}, ides: map[string]int{}, ls: map[string]int{}}
+	w := usageWant{daily: map[string]int{}, weekly: map[string]int{}, dayGen: map[string]int{}, dayAcc: map[string]int{}, features: map[string]int{}, ides: map[string]int{}, ls: map[string]int{}}
 	first, _ := time.Parse(time.DateOnly, from)
 	last, _ := time.Parse(time.DateOnly, to)
 	for t := first; !t.After(last); t = t.AddDate(0, 0, 1) {
@@ -97,8 +99,12 @@ func wantUsage(from, to string) usageWant {
 		}
 		w.daily[day], w.weekly[day] = len(d), len(wk)
 	}
+	month := map[string]bool{}
 	for _, e := range usageEvents {
 		if ed := e.at[:10]; ed >= from && ed <= to {
+			month[e.user] = true
+			w.dayGen[ed] += e.gen
+			w.dayAcc[ed] += e.acc
 			w.gen += e.gen
 			w.acc += e.acc
 			w.features[e.feature] += e.gen
@@ -106,11 +112,12 @@ func wantUsage(from, to string) usageWant {
 			w.ls[e.lang] += e.gen
 		}
 	}
+	w.monthly = len(month)
 	return w
 }
 
 var (
-	usageDayRow = regexp.MustCompile(`<th scope="row" data-label="Day">([0-9-]+)</th><td data-label="Daily active" class="num">([0-9,]+)</td><td data-label="Weekly active" class="num">([0-9,]+)</td>`)
+	usageDayRow = regexp.MustCompile(`<th scope="row" data-label="Day">([0-9-]+)</th><td data-label="Daily active" class="num">([0-9,]+)</td><td data-label="Weekly active" class="num">([0-9,]+)</td><td data-label="Code generations" class="num">([0-9,]+)</td><td data-label="Acceptances" class="num">([0-9,]+)</td>`)
 	usageCount  = regexp.MustCompile(`<tr><th scope="row">([^<]+)</th><td class="num">([0-9,]+)</td></tr>`)
 )
 
@@ -145,7 +152,7 @@ func TestUsagePage(t *testing.T) {
 		e := newEnv(t, st, usageSeed())
 		for _, c := range []struct {
 			name, token, path string
-			status           int
+			status            int
 		}{
 			{"owner", "ghp_own", "/ui/orgs/uso/usage", http.StatusOK},
 			{"member, not owner", "ghp_amy", "/ui/orgs/uso/usage", http.StatusForbidden},
@@ -182,12 +189,19 @@ func TestUsagePage(t *testing.T) {
 			if got := atoi(t, m[3]); got != w.weekly[m[1]] {
 				t.Errorf("%s: %d weekly active users, want %d", m[1], got, w.weekly[m[1]])
 			}
+			if got := atoi(t, m[4]); got != w.dayGen[m[1]] {
+				t.Errorf("%s: %d code generations, want %d", m[1], got, w.dayGen[m[1]])
+			}
+			if got := atoi(t, m[5]); got != w.dayAcc[m[1]] {
+				t.Errorf("%s: %d acceptances, want %d", m[1], got, w.dayAcc[m[1]])
+			}
 		}
 		rate := strconv.FormatFloat(float64(w.acc)*100/float64(w.gen), 'f', 1, 64) + "%"
 		price := report.DefaultPrices.Of("business")
 		for _, c := range []struct{ id, want string }{
 			{"dau", strconv.Itoa(w.daily[to])},
 			{"wau", strconv.Itoa(w.weekly[to])},
+			{"mau", strconv.Itoa(w.monthly)},
 			{"generated", strconv.Itoa(w.gen)},
 			{"accepted", strconv.Itoa(w.acc)},
 			{"rate", rate},
