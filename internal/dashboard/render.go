@@ -65,6 +65,7 @@ var funcs = template.FuncMap{
 		return t.UTC().Format(time.RFC3339)
 	},
 	"num":   thousands,
+	"num64": func(n int64) string { return thousands(int(n)) },
 	"money": money,
 	"pct": func(part, whole int) string {
 		if whole == 0 {

@@ -161,14 +161,14 @@ func countActives(ctx context.Context, src Source, r Request) (map[string]dayAct
 	return out, err
 }
 
-// writeAggregates writes the scope's aggregate records for each day from
-// r.From to r.To: a line each, or (Window) one record with day_totals.
-// The totals are summed by the database, by day, feature, IDE, language
-// and model; the active users are counted by countActives.
-func writeAggregates(ctx context.Context, w *bufio.Writer, src Source, r Request) error {
+// dayRecords are the scope's aggregate records for each day from r.From
+// to r.To, in day order. The totals are summed by the database, by day,
+// feature, IDE, language and model; the active users are counted by
+// countActives. The reports and the dashboard's usage page read them.
+func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error) {
 	acts, err := countActives(ctx, src, r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	days := map[string]*totals{}
 	err = src.EachUsageSum(ctx, store.UsageQuery{OrgIDs: r.OrgIDs, From: r.From, To: r.To}, func(day string, e seatkeeper.UsageEvent) error {
@@ -181,6 +181,34 @@ func writeAggregates(ctx context.Context, w *bufio.Writer, src Source, r Request
 		t.add(e, false)
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	var out []dayRecord
+	err = eachDay(r.From, r.To, func(day string) error {
+		rec := dayRecord{Day: day, Scope: r.Scope, totals: newTotals()}
+		if t := days[day]; t != nil {
+			rec.totals = *t
+		}
+		a := acts[day]
+		rec.DailyActiveUsers, rec.WeeklyActiveUsers, rec.MonthlyActiveUsers = a.daily, a.weekly, a.monthly
+		rec.MonthlyActiveChatUsers, rec.MonthlyActiveAgentUsers = a.chat, a.agent
+		if a.cli > 0 {
+			cli := a.cli
+			rec.DailyActiveCLIUsers = &cli
+		}
+		rec.totals.sort()
+		out = append(out, rec)
+		return nil
+	})
+	return out, err
+}
+
+// writeAggregates writes the scope's aggregate records for each day from
+// r.From to r.To (dayRecords): a line each, or (Window) one record with
+// day_totals.
+func writeAggregates(ctx context.Context, w *bufio.Writer, src Source, r Request) error {
+	recs, err := dayRecords(ctx, src, r)
 	if err != nil {
 		return err
 	}
@@ -196,35 +224,18 @@ func writeAggregates(ctx context.Context, w *bufio.Writer, src Source, r Request
 		w.Write(head[:len(head)-1])
 		w.WriteString(`,"day_totals":[`)
 	}
-	first := true
-	err = eachDay(r.From, r.To, func(day string) error {
-		rec := dayRecord{Day: day, Scope: r.Scope, totals: newTotals()}
-		if t := days[day]; t != nil {
-			rec.totals = *t
-		}
-		a := acts[day]
-		rec.DailyActiveUsers, rec.WeeklyActiveUsers, rec.MonthlyActiveUsers = a.daily, a.weekly, a.monthly
-		rec.MonthlyActiveChatUsers, rec.MonthlyActiveAgentUsers = a.chat, a.agent
-		if a.cli > 0 {
-			rec.DailyActiveCLIUsers = &a.cli
-		}
-		rec.totals.sort()
+	for i, rec := range recs {
 		b, err := json.Marshal(rec)
 		if err != nil {
 			return err
 		}
-		if r.Window && !first {
+		if r.Window && i > 0 {
 			w.WriteByte(',')
 		}
-		first = false
 		w.Write(b)
 		if !r.Window {
 			w.WriteByte('\n')
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if r.Window {
 		_, err = w.WriteString("]}\n")
