@@ -41,6 +41,7 @@ case "$MODE" in
 esac
 PORT_SK=${PORT_SK:-18090}
 PORT_ST=${PORT_ST:-18091}
+PORT_METRICS=${PORT_METRICS:-18092}
 out=bench/out
 mkdir -p "$out"
 
@@ -75,9 +76,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for port in "$PORT_SK" "$PORT_ST"; do
+for port in "$PORT_SK" "$PORT_ST" "$PORT_METRICS"; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is taken" >&2; exit 1; fi
 done
+
+# /metrics takes a site administrator's token on the API's address; a
+# build that has --metrics-addr serves it on an address of its own, which
+# the read cache's entry count is read from at the end.
+metrics_args="" metrics_url="http://127.0.0.1:$PORT_SK/metrics"
+if "$sk" serve --help 2>&1 | grep -q -- --metrics-addr; then
+  metrics_args="--metrics-addr 127.0.0.1:$PORT_METRICS" metrics_url="http://127.0.0.1:$PORT_METRICS/metrics"
+fi
 
 # start_seatkeeper starts (or, when it runs, restarts) seatkeeper and
 # waits until it is ready, setting sk_pid and ready_ms.
@@ -89,7 +98,7 @@ start_seatkeeper() {
   local start
   start=$(date +%s%N)
   # shellcheck disable=SC2086 # SEATKEEPER_ARGS is split into words on purpose
-  "$sk" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json ${SEATKEEPER_ARGS:-} 2>>"$out/seatkeeper.log" &
+  "$sk" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json $metrics_args ${SEATKEEPER_ARGS:-} 2>>"$out/seatkeeper.log" &
   sk_pid=$!
   pids+=($sk_pid)
   until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do sleep 0.01; done
@@ -182,7 +191,7 @@ for c in 1 64; do
 done
 rss_kb=$(ps -o rss= -p "$sk_pid" | tr -d ' ')
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
-entries=$(curl -s "http://127.0.0.1:$PORT_SK/metrics" | awk '$1 == "seatkeeper_read_cache_entries" { print $2 }')
+entries=$(curl -s "$metrics_url" | awk '$1 == "seatkeeper_read_cache_entries" { print $2 }')
 
 label=$MODE
 [ -z "$WARM" ] && [ "$MODE" = warm ] && label="warm targets, WARM= (seatkeeper restarted before each slice, its read cache empty)"
