@@ -228,24 +228,34 @@ func (pl *planner) assign(ctx context.Context, logins []string) (plan, error) {
 	return p, nil
 }
 
+// team finds the org's team called name as the Copilot service does
+// (store.TeamByNameOrSlug: a name before a slug, without case); a name
+// that calls no team is listed in p.Wont and ok is false.
+func (pl *planner) team(ctx context.Context, name string, p *plan) (t seatkeeper.Team, ok bool, err error) {
+	t, err = pl.d.store.TeamByNameOrSlug(ctx, pl.org.ID, name)
+	switch {
+	case seatkeeper.IsNotFound(err):
+		p.Wont = append(p.Wont, check{Login: name, Note: "no such team in " + pl.org.Login})
+		return t, false, nil
+	case err != nil:
+		return t, false, err
+	}
+	return t, true, nil
+}
+
 // teams plans granting seats to teams, as copilot.Service.AddTeams would:
 // a team already granted, or without members, is left out.
 func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 	var p plan
 	pl.setup(&p)
-	teams, err := pl.d.store.Teams(ctx, pl.org.ID)
-	if err != nil {
-		return p, err
-	}
 	for _, slug := range slugs {
-		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
-			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
-		})
-		if i < 0 {
-			p.Wont = append(p.Wont, check{Login: slug, Note: "no such team in " + pl.org.Login})
+		t, ok, err := pl.team(ctx, slug, &p)
+		if err != nil {
+			return p, err
+		}
+		if !ok {
 			continue
 		}
-		t := teams[i]
 		c := check{Login: t.Slug, Name: t.Name}
 		g, err := pl.d.store.TeamGrant(ctx, pl.org.ID, t.ID)
 		switch {
@@ -292,20 +302,15 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error) {
 	var p plan
 	pl.setup(&p)
-	teams, err := pl.d.store.Teams(ctx, pl.org.ID)
-	if err != nil {
-		return p, err
-	}
 	seen := map[int64]bool{} // members already listed, through an earlier team
 	for _, slug := range slugs {
-		i := slices.IndexFunc(teams, func(t seatkeeper.Team) bool {
-			return strings.EqualFold(t.Slug, slug) || strings.EqualFold(t.Name, slug)
-		})
-		if i < 0 {
-			p.Wont = append(p.Wont, check{Login: slug, Note: "no such team in " + pl.org.Login})
+		t, ok, err := pl.team(ctx, slug, &p)
+		if err != nil {
+			return p, err
+		}
+		if !ok {
 			continue
 		}
-		t := teams[i]
 		c := check{Login: t.Slug, Name: t.Name}
 		g, err := pl.d.store.TeamGrant(ctx, pl.org.ID, t.ID)
 		switch {
