@@ -38,7 +38,7 @@ type API struct {
 	clock      *clock.Clock
 	copilot    *copilot.Service
 	directory  *directory.Service
-	faults     *faults.Set
+	faults     faults.Registry
 	journal    *journal.Ring // nil when off
 	links      *usage.Signer
 	allowClock bool

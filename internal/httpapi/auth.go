@@ -62,6 +62,10 @@ func credential(r *http.Request) (tok string, ok bool) {
 // every write committed before this request began is seen.
 func (s *Server) authenticateStep(x *exchange) bool {
 	ctx := s.cache.Begin(x.r.Context())
+	if err := s.clock.Sync(ctx); err != nil { // a clock another replica set
+		s.writeError(x.rw, x.r, err)
+		return false
+	}
 	p, present, err := s.authenticate(ctx, x.r)
 	if err != nil {
 		s.refuseCredential(x, err)

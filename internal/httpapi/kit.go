@@ -45,7 +45,7 @@ func (s *Server) Paginate(w http.ResponseWriter, r *http.Request, def int, list 
 }
 
 // Faults is the set of faults the pipeline applies.
-func (s *Server) Faults() *faults.Set { return s.faults }
+func (s *Server) Faults() faults.Registry { return s.faults }
 
 // Journal is the request journal; nil when it is off.
 func (s *Server) Journal() *journal.Ring { return s.journal }

@@ -68,7 +68,7 @@ type Server struct {
 	mux     *http.ServeMux
 	urls    urls
 	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
-	faults  *faults.Set      // fault injection (faults.go)
+	faults  faults.Registry  // fault injection (faults.go)
 	journal *journal.Ring    // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	graphql *graphql.Service
@@ -98,6 +98,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if st.SharesState() {
+		clk.Share(st) // replicas keep one clock (clock.Sync in authenticateStep)
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
@@ -110,7 +113,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
 		links:   &usage.Signer{Keys: st},
 		metrics: cfg.Metrics,
-		faults:  faults.NewSet(),
+		faults:  faults.NewRegistry(st),
 	}
 	switch n := cfg.JournalSize; {
 	case n == 0:

@@ -1,0 +1,118 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// Replicas on one PostgreSQL database answer as one service: these tests
+// start two servers, each with its own pool and its own memory, on one
+// database, and check that what one is told the other knows. (On SQLite
+// one process owns the file; the same state stays in its memory.)
+
+// replicaPair starts two replicas of the manage scenario on one new
+// PostgreSQL database; the scenario is loaded once, through a.
+func replicaPair(t *testing.T, cfg serverConfig) (a, b *env) {
+	t.Helper()
+	dsn := storetest.DSN(t, store.Postgres) // skips without PostgreSQL
+	a = newControlEnv(t, storetest.OpenOn(t, dsn, store.Options{}), manageNow, manageScenario, cfg)
+	b = newControlEnv(t, storetest.OpenOn(t, dsn, store.Options{}), manageNow, "", cfg)
+	return a, b
+}
+
+// TestReplicasShareFaults: a fault armed through one replica fires on the
+// other, its times are spent once across both, a probability's draws
+// follow one sequence whichever replica draws, and removing it through
+// either ends it on both.
+func TestReplicasShareFaults(t *testing.T) {
+	a, b := replicaPair(t, serverConfig{})
+	f := a.fault(`{"match": {"method": "GET", "path": "/orgs/{org}/copilot/billing/seats"}, "effect": {"status": 502}, "times": 3}`)
+	var got []int
+	for _, e := range []*env{b, a, b, a, b} {
+		got = append(got, e.do("GET", seatsPath, "ghp_billing").status)
+	}
+	if want := []int{502, 502, 502, 200, 200}; !equalInts(got, want) {
+		t.Errorf("a fault armed on A with times 3, requests alternating B, A, B, A, B: %v, want %v", got, want)
+	}
+	for _, e := range []*env{a, b} {
+		list := e.list("/_seatkeeper/faults")
+		if len(list) != 1 || list[0]["fired"].(float64) != 3 || list[0]["state"] != "spent" || list[0]["id"] != f["id"] {
+			t.Errorf("faults as listed by a replica: %v", list)
+		}
+	}
+
+	// The same probability and seed fire in one pattern, alternating
+	// replicas or on one.
+	const probable = `{"match": {"path": "/orgs/{org}/copilot/billing/seats"}, "effect": {"status": 503}, "probability": 0.4, "seed": 7}`
+	b.want("DELETE", "/_seatkeeper/faults", adminToken, "", 204)
+	b.fault(probable)
+	var alternating []byte
+	for i := range 20 {
+		alternating = append(alternating, []*env{a, b}[i%2].firingPattern(1)...)
+	}
+	for _, e := range []*env{a, b} {
+		if n := len(e.list("/_seatkeeper/faults")); n != 1 {
+			t.Fatalf("%d faults listed, want 1", n)
+		}
+	}
+	b.want("DELETE", "/_seatkeeper/faults", adminToken, "", 204)
+	a.fault(probable)
+	if one := a.firingPattern(20); string(alternating) != one {
+		t.Errorf("firing pattern alternating replicas %s, on one %s", alternating, one)
+	}
+	id := a.list("/_seatkeeper/faults")[0]["id"].(float64)
+	b.want("DELETE", "/_seatkeeper/faults/"+jsonNumber(id), adminToken, "", 204)
+	if r := a.do("GET", seatsPath, "ghp_billing"); r.status != 200 {
+		t.Errorf("after B removed the fault, A answers %d", r.status)
+	}
+}
+
+// TestReplicasShareTheClock: the clock set through one replica is every
+// replica's, and released through either, both follow the system clock.
+func TestReplicasShareTheClock(t *testing.T) {
+	a, b := replicaPair(t, serverConfig{AllowClockControl: true})
+	at := "2027-01-31T23:59:59Z"
+	a.want("PUT", "/_seatkeeper/clock", adminToken, `{"now": "`+at+`"}`, 200)
+	for name, e := range map[string]*env{"A": a, "B": b} {
+		var c struct {
+			Now    string `json:"now"`
+			Frozen bool   `json:"frozen"`
+		}
+		json.Unmarshal(e.want("GET", "/_seatkeeper/clock", adminToken, "", 200), &c)
+		if c.Now != at || !c.Frozen {
+			t.Errorf("replica %s after A set the clock: %+v", name, c)
+		}
+	}
+	b.want("DELETE", "/_seatkeeper/clock", adminToken, "", 200)
+	for name, e := range map[string]*env{"A": a, "B": b} {
+		var c struct {
+			Now    time.Time `json:"now"`
+			Frozen bool      `json:"frozen"`
+		}
+		json.Unmarshal(e.want("GET", "/_seatkeeper/clock", adminToken, "", 200), &c)
+		if c.Frozen || time.Since(c.Now) > time.Hour {
+			t.Errorf("replica %s after B released the clock: %+v", name, c)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func jsonNumber(f float64) string {
+	b, _ := json.Marshal(f)
+	return string(b)
+}
