@@ -204,7 +204,9 @@ func (s *sharedSessions) get(ctx context.Context, id string, now time.Time) (ses
 	return sess, true, nil
 }
 
-func (s *sharedSessions) end(ctx context.Context, id string) error { return s.store.EndSession(ctx, id) }
+func (s *sharedSessions) end(ctx context.Context, id string) error {
+	return s.store.EndSession(ctx, id)
+}
 
 func (s *sharedSessions) setFlash(ctx context.Context, id string, f flash) error {
 	b, err := json.Marshal(f)
