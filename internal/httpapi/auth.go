@@ -104,7 +104,11 @@ func (s *Server) refuseCredential(x *exchange, err error) {
 		return
 	}
 	key, limit := s.rateKey(x.r, seatkeeper.Principal{}, false)
-	rate, allowed := s.limiter.reserve(key, limit)
+	rate, allowed, rerr := s.limiter.reserve(x.r.Context(), key, limit)
+	if rerr != nil {
+		s.writeError(x.rw, x.r, rerr)
+		return
+	}
 	setRateHeaders(x.rw.Header(), rate)
 	if !allowed {
 		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{

@@ -63,7 +63,7 @@ type Server struct {
 	clock   *clock.Clock
 	copilot *copilot.Service
 	log     *slog.Logger
-	limiter *limiter
+	limiter rateCounter
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
@@ -107,7 +107,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		clock:   clk,
 		copilot: &copilot.Service{Store: st, Clock: clk},
 		log:     cfg.Logger,
-		limiter: newLimiter(),
+		limiter: newRateCounter(st),
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},

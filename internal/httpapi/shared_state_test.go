@@ -2,9 +2,12 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper/internal/httpapi"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
 )
@@ -115,4 +118,90 @@ func equalInts(a, b []int) bool {
 func jsonNumber(f float64) string {
 	b, _ := json.Marshal(f)
 	return string(b)
+}
+
+// TestReplicasShareTheRateLimit: a token's primary budget, and the budget
+// of bad credentials from one address, are each one budget across
+// replicas: requests alternating between them are counted in one
+// sequence, every response's X-RateLimit headers agree with it, and
+// both replicas refuse once it is spent.
+func TestReplicasShareTheRateLimit(t *testing.T) {
+	const limit, anonLimit = 10, 6
+	a, b := replicaPair(t, serverConfig{Config: httpapi.Config{RateLimit: limit, RateLimitUnauthenticated: anonLimit}})
+	for _, c := range []struct {
+		name, token string
+		limit, ok   int // the budget, and the status of a request within it
+	}{
+		{"a token's primary limit", "ghp_billing", limit, 200},
+		{"bad credentials from one address", "ghp_notAToken", anonLimit, 401},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var reset string
+			for i := range c.limit + 4 {
+				r := []*env{a, b}[i%2].do("GET", seatsPath, c.token)
+				h := r.header
+				want, used := c.ok, i+1
+				if i >= c.limit {
+					want, used = 403, c.limit
+				}
+				if r.status != want {
+					t.Fatalf("request %d (replica %s): %d, want %d: %s", i+1, "AB"[i%2:i%2+1], r.status, want, r.body)
+				}
+				if c.ok == 200 && used == c.limit/2 {
+					for name, e := range map[string]*env{"A": a, "B": b} {
+						var rl struct {
+							Resources map[string]struct{ Limit, Used, Remaining int } `json:"resources"`
+						}
+						json.Unmarshal(e.want("GET", "/rate_limit", c.token, "", 200), &rl)
+						if core := rl.Resources["core"]; core.Used != used || core.Remaining != c.limit-used {
+							t.Errorf("replica %s's /rate_limit after %d requests: %+v", name, used, core)
+						}
+					}
+				}
+				if h.Get("X-RateLimit-Used") != fmt.Sprint(used) || h.Get("X-RateLimit-Remaining") != fmt.Sprint(c.limit-used) ||
+					h.Get("X-RateLimit-Limit") != fmt.Sprint(c.limit) {
+					t.Errorf("request %d: used %s, remaining %s, limit %s; want %d, %d, %d", i+1,
+						h.Get("X-RateLimit-Used"), h.Get("X-RateLimit-Remaining"), h.Get("X-RateLimit-Limit"), used, c.limit-used, c.limit)
+				}
+				if reset == "" {
+					reset = h.Get("X-RateLimit-Reset")
+				} else if h.Get("X-RateLimit-Reset") != reset {
+					t.Errorf("request %d: reset %s, the first said %s", i+1, h.Get("X-RateLimit-Reset"), reset)
+				}
+			}
+		})
+	}
+}
+
+// TestReplicasSpendABudgetExactly: a budget large enough that replicas
+// claim it in leases of several requests, spent by concurrent clients
+// spread over both replicas, answers exactly its size, no more, and the
+// last requests of both replicas say it is spent.
+func TestReplicasSpendABudgetExactly(t *testing.T) {
+	const limit, clients, each = 100, 8, 20
+	a, b := replicaPair(t, serverConfig{Config: httpapi.Config{RateLimit: limit}})
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				r := []*env{a, b}[(c+i)%2].do("GET", seatsPath, "ghp_billing")
+				mu.Lock()
+				statuses[r.status]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if statuses[200] != limit || statuses[403] != clients*each-limit {
+		t.Errorf("%d requests over two replicas with a budget of %d: %v", clients*each, limit, statuses)
+	}
+	for name, e := range map[string]*env{"A": a, "B": b} {
+		if r := e.do("GET", seatsPath, "ghp_billing"); r.status != 403 || r.header.Get("X-RateLimit-Remaining") != "0" {
+			t.Errorf("replica %s after the budget: %d, remaining %s", name, r.status, r.header.Get("X-RateLimit-Remaining"))
+		}
+	}
 }

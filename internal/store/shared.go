@@ -298,3 +298,65 @@ func (s *Store) CountSignInFailure(ctx context.Context, addr string, now time.Ti
 	}
 	return nil
 }
+
+// RateLease is a replica's claim on a rate-limit budget: Granted
+// requests it may answer, after which Claimed of the window's budget are
+// claimed by all replicas together; the window ends at Reset.
+type RateLease struct {
+	Granted, Claimed int
+	Reset            time.Time
+}
+
+// ClaimRate claims a slice of key's budget of limit requests for
+// resource, in one statement: a window that has ended starts again at
+// now, ending at now+window. The slice is a sixteenth of what is left
+// (at least 1, at most maxLease), so the last requests of a budget are
+// claimed one at a time and the budget is exact where it runs out.
+// Granted is 0 when the budget is spent.
+func (s *Store) ClaimRate(ctx context.Context, key string, resource, limit, maxLease int, now time.Time, window time.Duration) (RateLease, error) {
+	var l RateLease
+	var reset int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO rate_limits AS r (rate_key, resource, reset_at, claimed, granted)
+			VALUES ($1, $2, $3, LEAST(GREATEST($4 / 16, 1), $5), LEAST(GREATEST($4 / 16, 1), $5))
+		ON CONFLICT (rate_key, resource) DO UPDATE SET
+			reset_at = CASE WHEN r.reset_at <= $6 THEN excluded.reset_at ELSE r.reset_at END,
+			claimed  = CASE WHEN r.reset_at <= $6 THEN excluded.claimed ELSE r.claimed + LEAST(GREATEST(($4 - r.claimed) / 16, 1), $5) END,
+			granted  = CASE WHEN r.reset_at <= $6 THEN excluded.granted ELSE LEAST(GREATEST(($4 - r.claimed) / 16, 1), $5) END
+		WHERE r.reset_at <= $6 OR r.claimed < $4
+		RETURNING granted, claimed, reset_at`,
+		key, resource, unix(now.Add(window)), limit, maxLease, unix(now)).Scan(&l.Granted, &l.Claimed, &reset)
+	if errors.Is(err, sql.ErrNoRows) { // spent
+		l, err = s.RateClaimed(ctx, key, resource)
+		l.Granted = 0
+		return l, err
+	}
+	if err != nil {
+		return RateLease{}, fmt.Errorf("store: rate limit: %w", err)
+	}
+	l.Reset = fromUnix(reset)
+	return l, nil
+}
+
+// RateClaimed returns what replicas have claimed of key's budget for
+// resource and when its window ends (zero Reset: no window yet).
+func (s *Store) RateClaimed(ctx context.Context, key string, resource int) (RateLease, error) {
+	var l RateLease
+	var reset int64
+	err := s.db.QueryRowContext(ctx, `SELECT claimed, reset_at FROM rate_limits WHERE rate_key = $1 AND resource = $2`, key, resource).Scan(&l.Claimed, &reset)
+	if errors.Is(err, sql.ErrNoRows) {
+		return RateLease{}, nil
+	}
+	if err != nil {
+		return RateLease{}, fmt.Errorf("store: rate limit: %w", err)
+	}
+	l.Reset = fromUnix(reset)
+	return l, nil
+}
+
+// RefundRate gives one request back to key's budget for resource, if its
+// window (ending at reset) is still the current one.
+func (s *Store) RefundRate(ctx context.Context, key string, resource int, reset time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE rate_limits SET claimed = claimed - 1
+		WHERE rate_key = $1 AND resource = $2 AND reset_at = $3 AND claimed > 0`, key, resource, unix(reset))
+	return err
+}

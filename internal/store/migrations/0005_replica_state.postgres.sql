@@ -45,12 +45,14 @@ CREATE UNLOGGED TABLE signin_failures (
 );
 
 -- Primary rate limits: per token (by hash) or client address, per
--- resource, the budget replicas have claimed in the current window.
+-- resource, the budget replicas have claimed in the current window, and
+-- the last claim's size (what the claiming replica may spend).
 CREATE UNLOGGED TABLE rate_limits (
     rate_key   TEXT NOT NULL,
     resource   SMALLINT NOT NULL,
     reset_at   BIGINT NOT NULL,
     claimed    INTEGER NOT NULL,
+    granted    INTEGER NOT NULL,
     PRIMARY KEY (rate_key, resource)
 );
 
