@@ -39,7 +39,7 @@ type API struct {
 	copilot    *copilot.Service
 	directory  *directory.Service
 	faults     faults.Registry
-	journal    *journal.Ring // nil when off
+	journal    journal.Log // nil when off
 	links      *usage.Signer
 	allowClock bool
 	allowWeak  bool // seed documents may give weak literal tokens

@@ -48,7 +48,7 @@ func (s *Server) Paginate(w http.ResponseWriter, r *http.Request, def int, list 
 func (s *Server) Faults() faults.Registry { return s.faults }
 
 // Journal is the request journal; nil when it is off.
-func (s *Server) Journal() *journal.Ring { return s.journal }
+func (s *Server) Journal() journal.Log { return s.journal }
 
 // DecodeObject reads a request body that must be a JSON object, with
 // GitHub's 400s and 413 (an empty body is an empty object).

@@ -69,7 +69,7 @@ type Server struct {
 	urls    urls
 	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
 	faults  faults.Registry  // fault injection (faults.go)
-	journal *journal.Ring    // the request journal; nil when off (journal.go)
+	journal journal.Log      // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	graphql *graphql.Service
 	links   *usage.Signer // signs usage-report download links (usage.go)
@@ -117,9 +117,9 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	}
 	switch n := cfg.JournalSize; {
 	case n == 0:
-		s.journal = journal.New(DefaultJournalSize)
+		s.journal = journal.NewLog(st, DefaultJournalSize)
 	case n > 0:
-		s.journal = journal.New(n)
+		s.journal = journal.NewLog(st, n)
 	}
 	if cfg.ReadCacheEntries >= 0 {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -203,5 +204,45 @@ func TestReplicasSpendABudgetExactly(t *testing.T) {
 		if r := e.do("GET", seatsPath, "ghp_billing"); r.status != 403 || r.header.Get("X-RateLimit-Remaining") != "0" {
 			t.Errorf("replica %s after the budget: %d, remaining %s", name, r.status, r.header.Get("X-RateLimit-Remaining"))
 		}
+	}
+}
+
+// TestReplicasShareTheJournal: the journal lists requests from every
+// replica, each replica's own at once and another's once written (within
+// journal.FlushDelay), redacted as in memory, and bounded in the
+// database to the journal's size; emptied through one, it is empty on
+// both.
+func TestReplicasShareTheJournal(t *testing.T) {
+	const size = 6
+	a, b := replicaPair(t, serverConfig{Config: httpapi.Config{JournalSize: size}})
+	const secret = "s3cr3t-value-never-kept"
+	a.doBody("POST", "/_seatkeeper/tokens", adminToken, `{"user": "nobody", "token": "`+secret+`"}`)
+	b.do("GET", "/orgs/acme/members/s1/copilot", "ghp_billing")
+	for name, e := range map[string]*env{"A": a, "B": b} {
+		e.awaitEntry("GET", "/orgs/acme/members/s1/copilot")
+		e.awaitEntry("POST", "/_seatkeeper/tokens")
+		if r := e.do("GET", "/_seatkeeper/requests", adminToken); strings.Contains(string(r.body), secret) {
+			t.Errorf("replica %s lists the token in clear: %s", name, r.body)
+		}
+	}
+	var inClear int
+	if err := a.st.DB().QueryRow(`SELECT COUNT(*) FROM request_journal WHERE entry LIKE '%' || $1 || '%'`, secret).Scan(&inClear); err != nil || inClear != 0 {
+		t.Errorf("%d stored entries hold the token in clear (%v)", inClear, err)
+	}
+
+	for i := range 2 * size {
+		[]*env{a, b}[i%2].do("GET", fmt.Sprintf("/orgs/acme/members/w%d/copilot", i), "ghp_billing")
+	}
+	b.awaitEntry("GET", fmt.Sprintf("/orgs/acme/members/w%d/copilot", 2*size-2)) // A's last
+	if got := len(b.requests("")); got != size {
+		t.Errorf("replica B lists %d entries, want the journal's size %d", got, size)
+	}
+	var stored int
+	if err := a.st.DB().QueryRow(`SELECT COUNT(*) FROM request_journal`).Scan(&stored); err != nil || stored > size {
+		t.Errorf("%d entries stored, want at most %d (%v)", stored, size, err)
+	}
+	a.want("DELETE", "/_seatkeeper/requests", adminToken, "", 204)
+	if got := b.requests(""); len(got) != 0 {
+		t.Errorf("replica B after A emptied the journal: %v", got)
 	}
 }

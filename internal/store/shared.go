@@ -360,3 +360,51 @@ func (s *Store) RefundRate(ctx context.Context, key string, resource int, reset 
 		WHERE rate_key = $1 AND resource = $2 AND reset_at = $3 AND claimed > 0`, key, resource, unix(reset))
 	return err
 }
+
+// AppendJournal adds entries (encoded, with their sizes) to the request
+// journal, oldest first, and drops the oldest entries beyond keep entries
+// or maxBytes bytes (the newest always stays), in one transaction.
+func (s *Store) AppendJournal(ctx context.Context, entries []string, sizes []int32, keep, maxBytes int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: journal: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO request_journal (entry, size)
+		SELECT e, n FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS t(e, n, i) ORDER BY i`, entries, sizes); err != nil {
+		return fmt.Errorf("store: journal: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM request_journal WHERE seq < (
+		SELECT MIN(seq) FROM (
+			SELECT seq, SUM(size) OVER (ORDER BY seq DESC) AS total, ROW_NUMBER() OVER (ORDER BY seq DESC) AS n
+			FROM request_journal) kept
+		WHERE n = 1 OR n <= $1 AND total <= $2)`, keep, maxBytes); err != nil {
+		return fmt.Errorf("store: journal: %w", err)
+	}
+	return tx.Commit()
+}
+
+// JournalEntries returns the newest entries of the request journal, at
+// most limit, newest first, with their sequence numbers.
+func (s *Store) JournalEntries(ctx context.Context, limit int) (seqs []int64, entries []string, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, entry FROM request_journal ORDER BY seq DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: journal: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		var e string
+		if err := rows.Scan(&seq, &e); err != nil {
+			return nil, nil, fmt.Errorf("store: journal: %w", err)
+		}
+		seqs, entries = append(seqs, seq), append(entries, e)
+	}
+	return seqs, entries, rows.Err()
+}
+
+// ClearJournal empties the request journal.
+func (s *Store) ClearJournal(ctx context.Context) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM request_journal`)
+	return err
+}
