@@ -21,7 +21,8 @@ type Clock struct {
 	mu     sync.RWMutex
 	fixed  time.Time
 	set    bool
-	shared Shared // nil: this process's alone
+	shared Shared   // nil: this process's alone
+	taken  *setting // the shared setting last taken up (Sync) or stored (Put, Free)
 }
 
 // Shared is where replicas keep a clock's setting (internal/store on
@@ -103,6 +104,9 @@ func (c *Clock) store(ctx context.Context, at *time.Time) error {
 		if err := sh.SetSharedClock(ctx, at); err != nil {
 			return err
 		}
+		c.mu.Lock()
+		c.taken = &setting{at: at, ok: true}
+		c.mu.Unlock()
 	}
 	c.adopt(at)
 	return nil
@@ -129,10 +133,11 @@ type setting struct {
 	ok bool
 }
 
-// Sync takes up the shared setting, if the clock is shared and one is
-// stored. It reads it through ctx's read-cache view (internal/readcache),
-// so that it costs a lookup in memory until the database changes; a
-// request calls it before it reads the time.
+// Sync takes up the shared setting, if the clock is shared and a replica
+// stored one since this clock last took one up: a setting made here
+// with Set stands until then. It reads it through ctx's read-cache view
+// (internal/readcache), so that it costs a lookup in memory until the
+// database changes; a request calls it before it reads the time.
 func (c *Clock) Sync(ctx context.Context) error {
 	c.mu.RLock()
 	sh := c.shared
@@ -147,6 +152,18 @@ func (c *Clock) Sync(ctx context.Context) error {
 	if err != nil || !s.ok {
 		return err
 	}
-	c.adopt(s.at)
+	c.mu.Lock()
+	seen := c.taken != nil && c.taken.equal(s)
+	if !seen {
+		c.taken = &s
+	}
+	c.mu.Unlock()
+	if !seen {
+		c.adopt(s.at)
+	}
 	return nil
+}
+
+func (s setting) equal(o setting) bool {
+	return s.ok == o.ok && (s.at == nil) == (o.at == nil) && (s.at == nil || s.at.Equal(*o.at))
 }
