@@ -13,15 +13,21 @@ import (
 // database shares (internal/store's rate_limits), without a round trip a
 // request: a replica claims a lease, a slice of a key's budget for the
 // window, in one statement (store.ClaimRate), and spends it in memory.
-// A lease is a sixteenth of what is left of the budget, at most
-// maxRateLease, and at least 1: near the end of a budget, and for small
-// limits (under 32, as the unauthenticated limit's last requests), each
-// request claims its own, so the sum over replicas never exceeds the
-// limit and a budget runs out exactly. What a replica claimed and did not
-// spend before the window ended is lost to the others (at most a
-// sixteenth of the budget, while it is large). The X-RateLimit-Used a
-// replica reports is the budget claimed by all replicas, less what is
-// left of its own lease: the others' unspent leases count as used.
+// A lease is a sixteenth of what is left of the budget, at least 1 and at
+// most leaseCap: near the end of a budget, and for small limits (under
+// 32), each request claims its own, so the sum over replicas never
+// exceeds the limit and a budget runs out exactly. What a replica claimed
+// and did not spend before the window ended is lost to the others (at
+// most a sixteenth of the budget). The X-RateLimit-Used a replica reports
+// is the budget claimed by all replicas, less what is left of its own
+// lease: the others' unspent leases (at most leaseCap each) count as
+// used.
+//
+// Each claim is a write, which moves the database's data version: every
+// replica's read cache then starts a new generation (keeping its
+// answers, since a claim changes none). leaseCap grows with the limit, so
+// that a token spending its budget fast claims about as often whatever
+// the limit: with GitHub's 5,000 an hour, every 78 requests.
 type sharedLimiter struct {
 	store  *store.Store
 	now    func() time.Time
@@ -32,9 +38,9 @@ type sharedLimiter struct {
 	claiming [64]sync.Mutex
 }
 
-// maxRateLease bounds a lease: with GitHub's 5,000 an hour, a replica
-// claims at most 64 requests at a time.
-const maxRateLease = 64
+// leaseCap bounds a lease on a budget of limit: a sixty-fourth of it, and
+// at least 64.
+func leaseCap(limit int) int { return max(64, limit/64) }
 
 // lease is a replica's unspent claim on a key's budget.
 type lease struct {
@@ -67,7 +73,7 @@ func (l *sharedLimiter) reserve(ctx context.Context, key rateKey, limit int) (ra
 	if st, ok := l.spend(key, limit); ok { // another request claimed meanwhile
 		return st, true, nil
 	}
-	lc, err := l.store.ClaimRate(ctx, key.dbKey(), int(key.resource), limit, maxRateLease, l.now(), rateWindow)
+	lc, err := l.store.ClaimRate(ctx, key.dbKey(), int(key.resource), limit, leaseCap(limit), l.now(), rateWindow)
 	if err != nil {
 		return rateState{}, false, err
 	}

@@ -51,8 +51,8 @@ CREATE UNLOGGED TABLE rate_limits (
     rate_key   TEXT NOT NULL,
     resource   SMALLINT NOT NULL,
     reset_at   BIGINT NOT NULL,
-    claimed    INTEGER NOT NULL,
-    granted    INTEGER NOT NULL,
+    claimed    BIGINT NOT NULL,
+    granted    BIGINT NOT NULL,
     PRIMARY KEY (rate_key, resource)
 );
 
