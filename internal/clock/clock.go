@@ -12,8 +12,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/seatkeeper/seatkeeper/internal/readcache"
 )
 
 // Clock is safe for concurrent use. The zero value follows the system clock.
@@ -26,7 +24,8 @@ type Clock struct {
 }
 
 // Shared is where replicas keep a clock's setting (internal/store on
-// PostgreSQL).
+// PostgreSQL, read through the read cache: internal/httpapi's
+// sharedClock).
 type Shared interface {
 	// SharedClock returns the setting: stopped at at, or following the
 	// system clock (nil); ok is false when none was ever stored.
@@ -126,8 +125,6 @@ func (c *Clock) adopt(at *time.Time) {
 	c.Set(*at)
 }
 
-type settingKey struct{}
-
 type setting struct {
 	at *time.Time
 	ok bool
@@ -135,9 +132,8 @@ type setting struct {
 
 // Sync takes up the shared setting, if the clock is shared and a replica
 // stored one since this clock last took one up: a setting made here
-// with Set stands until then. It reads it through ctx's read-cache view
-// (internal/readcache), so that it costs a lookup in memory until the
-// database changes; a request calls it before it reads the time.
+// with Set stands until then. A request calls it before it reads the
+// time.
 func (c *Clock) Sync(ctx context.Context) error {
 	c.mu.RLock()
 	sh := c.shared
@@ -145,10 +141,8 @@ func (c *Clock) Sync(ctx context.Context) error {
 	if sh == nil {
 		return nil
 	}
-	s, err := readcache.Get(ctx, settingKey{}, func() (setting, error) {
-		at, ok, err := sh.SharedClock(ctx)
-		return setting{at, ok}, err
-	})
+	at, ok, err := sh.SharedClock(ctx)
+	s := setting{at, ok}
 	if err != nil || !s.ok {
 		return err
 	}

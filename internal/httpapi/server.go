@@ -99,7 +99,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if st.SharesState() {
-		clk.Share(st) // replicas keep one clock (clock.Sync in authenticateStep)
+		clk.Share(sharedClock{st}) // replicas keep one clock (clock.Sync in authenticateStep)
 	}
 	s := &Server{
 		cfg:     cfg,
