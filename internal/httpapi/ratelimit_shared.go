@@ -23,6 +23,10 @@ import (
 // lease: the others' unspent leases (at most leaseCap each) count as
 // used.
 //
+// A database that cannot take a claim now (read-only, full: one that
+// still serves reads) leaves the replica counting in its own memory
+// (local), as on SQLite, until it can again: reads go on being answered.
+//
 // Each claim is a write, which moves the database's data version: every
 // replica's read cache then starts a new generation (keeping its
 // answers, since a claim changes none). leaseCap grows with the limit, so
@@ -36,6 +40,7 @@ type sharedLimiter struct {
 	// claiming holds a key's claim in progress, so that a burst on one
 	// key waits for one claim instead of making many; striped by key.
 	claiming [64]sync.Mutex
+	local    *limiter // while the database cannot take a claim
 }
 
 // leaseCap bounds a lease on a budget of limit: a sixty-fourth of it, and
@@ -50,7 +55,7 @@ type lease struct {
 }
 
 func newSharedLimiter(st *store.Store) *sharedLimiter {
-	return &sharedLimiter{store: st, now: time.Now, leases: map[rateKey]*lease{}}
+	return &sharedLimiter{store: st, now: time.Now, leases: map[rateKey]*lease{}, local: newLimiter()}
 }
 
 // dbKey names a rate key in the database.
@@ -74,6 +79,9 @@ func (l *sharedLimiter) reserve(ctx context.Context, key rateKey, limit int) (ra
 		return st, true, nil
 	}
 	lc, err := l.store.ClaimRate(ctx, key.dbKey(), int(key.resource), limit, leaseCap(limit), l.now(), rateWindow)
+	if store.Unavailable(err) && l.store.Ping(ctx) == nil {
+		return l.local.reserve(ctx, key, limit) // it reads, it cannot write
+	}
 	if err != nil {
 		return rateState{}, false, err
 	}
@@ -134,6 +142,7 @@ func (l *sharedLimiter) refund(ctx context.Context, key rateKey, reset time.Time
 	ls, ok := l.leases[key]
 	if !ok || !ls.st.reset.Equal(reset) || ls.st.used == 0 {
 		l.mu.Unlock()
+		l.local.refund(ctx, key, reset) // counted locally, if at all
 		return
 	}
 	ls.st.used--
