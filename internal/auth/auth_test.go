@@ -168,3 +168,20 @@ func TestWeakToken(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedTokensAreNeverWeak: the tokens seatkeeper mints (the
+// control API's POST /_seatkeeper/tokens and `token create`, which take
+// no literal) always pass the rule seeds' literals must pass.
+func TestGeneratedTokensAreNeverWeak(t *testing.T) {
+	for _, k := range seatkeeper.TokenKinds {
+		for range 2000 {
+			tok, err := Generate(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if why := WeakToken(tok); why != "" {
+				t.Fatalf("generated %s token refused: %s", k, why)
+			}
+		}
+	}
+}

@@ -38,8 +38,8 @@ type API struct {
 	clock      *clock.Clock
 	copilot    *copilot.Service
 	directory  *directory.Service
-	faults     *faults.Set
-	journal    *journal.Ring // nil when off
+	faults     faults.Registry
+	journal    journal.Log // nil when off
 	links      *usage.Signer
 	allowClock bool
 	allowWeak  bool // seed documents may give weak literal tokens

@@ -92,14 +92,21 @@ func (c *API) handleCreateFault(w http.ResponseWriter, r *http.Request, _ seatke
 	if err != nil {
 		return refused(err)
 	}
-	c.api.WriteJSON(w, r, http.StatusCreated, newFaultBody(c.faults.Add(spec, c.clock.Now())))
+	f, err := c.faults.AddFault(r.Context(), spec, c.clock.Now())
+	if err != nil {
+		return err
+	}
+	c.api.WriteJSON(w, r, http.StatusCreated, newFaultBody(f))
 	return nil
 }
 
 // handleListFaults serves GET /_seatkeeper/faults: every fault, oldest
 // first, spent and expired ones too.
 func (c *API) handleListFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	list := c.faults.List(c.clock.Now())
+	list, err := c.faults.ListFaults(r.Context(), c.clock.Now())
+	if err != nil {
+		return err
+	}
 	out := make([]faultBody, len(list))
 	for i, f := range list {
 		out[i] = newFaultBody(f)
@@ -112,7 +119,14 @@ func (c *API) handleListFaults(w http.ResponseWriter, r *http.Request, _ seatkee
 // an unknown id).
 func (c *API) handleDeleteFault(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !c.faults.Remove(id) {
+	if err != nil {
+		return notFound("No fault with id %q.", r.PathValue("id"))
+	}
+	removed, err := c.faults.RemoveFault(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !removed {
 		return notFound("No fault with id %q.", r.PathValue("id"))
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -121,7 +135,9 @@ func (c *API) handleDeleteFault(w http.ResponseWriter, r *http.Request, _ seatke
 
 // handleClearFaults serves DELETE /_seatkeeper/faults: every fault goes.
 func (c *API) handleClearFaults(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
-	c.faults.Clear()
+	if err := c.faults.ClearFaults(r.Context()); err != nil {
+		return err
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

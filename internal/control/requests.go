@@ -94,7 +94,11 @@ func (c *API) handleListRequests(w http.ResponseWriter, r *http.Request, _ seatk
 			return (method == "" || e.Method == method) && (status == 0 || e.Status == status) &&
 				(path == "" || faults.MatchPath(path, e.Path))
 		}
-		for _, e := range c.journal.Recent(min(limit, c.journal.Cap()), keep) {
+		entries, err := c.journal.List(r.Context(), min(limit, c.journal.Cap()), keep)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
 			out = append(out, newRequestEntryBody(e))
 		}
 	}
@@ -106,7 +110,9 @@ func (c *API) handleListRequests(w http.ResponseWriter, r *http.Request, _ seatk
 // emptied (204).
 func (c *API) handleClearRequests(w http.ResponseWriter, r *http.Request, _ seatkeeper.Principal) error {
 	if c.journal != nil {
-		c.journal.Clear()
+		if err := c.journal.Empty(r.Context()); err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

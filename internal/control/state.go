@@ -70,7 +70,9 @@ func (c *API) handlePutClock(w http.ResponseWriter, r *http.Request, _ seatkeepe
 	if err != nil {
 		return err
 	}
-	c.clock.Set(t)
+	if err := c.clock.Put(r.Context(), t); err != nil {
+		return err
+	}
 	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: t, Action: audit.ClockSet, Details: map[string]any{"now": httpapi.Timestamp(t)}}); err != nil {
 		return err
 	}
@@ -84,7 +86,9 @@ func (c *API) handleDeleteClock(w http.ResponseWriter, r *http.Request, _ seatke
 	if !c.allowClock {
 		return seatkeeper.Errorf(seatkeeper.KindForbidden, msgClockControl)
 	}
-	c.clock.Release()
+	if err := c.clock.Free(r.Context()); err != nil {
+		return err
+	}
 	if err := audit.RecordAlone(r.Context(), c.store, audit.Event{At: c.clock.Now(), Action: audit.ClockReleased}); err != nil {
 		return err
 	}

@@ -325,7 +325,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo",
 			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins(), act.byTeam), Count: seats}
 	}
-	d.sessions.setFlash(rc.sess.id, f)
+	d.setFlash(rc, f)
 	http.Redirect(w, r, cp.Back, http.StatusSeeOther)
 	return nil
 }
@@ -339,7 +339,7 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	}
 	u, ok := d.undos.take(rc.sess.id, org.ID, r.PostForm.Get("id"))
 	if !ok {
-		d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "There is nothing to undo: the offer was used, or replaced by a later one. To keep seats pending cancellation, select them and assign them again."})
+		d.setFlash(rc, flash{Error: true, Message: "There is nothing to undo: the offer was used, or replaced by a later one. To keep seats pending cancellation, select them and assign them again."})
 		http.Redirect(w, r, Prefix+"/orgs/"+url.PathEscape(org.Login), http.StatusSeeOther)
 		return nil
 	}
@@ -356,7 +356,7 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if len(kept) > 0 {
 		if _, err := keep(ctx, org, kept); err != nil {
 			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
-				d.sessions.setFlash(rc.sess.id, flash{Error: true, Message: "Nothing changed. " + se.Message})
+				d.setFlash(rc, flash{Error: true, Message: "Nothing changed. " + se.Message})
 				http.Redirect(w, r, u.back, http.StatusSeeOther)
 				return nil
 			}
@@ -367,7 +367,7 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 			f.Message = fmt.Sprintf("Kept the seats of %s %s: the cancellation is withdrawn.", plural(len(kept), "the team", "the teams"), nameList(kept))
 		}
 	}
-	d.sessions.setFlash(rc.sess.id, f)
+	d.setFlash(rc, f)
 	http.Redirect(w, r, u.back, http.StatusSeeOther)
 	return nil
 }

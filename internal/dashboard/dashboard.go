@@ -7,7 +7,7 @@
 //
 // Reading and writing go through internal/copilot, the API's one code
 // path for seats, under the API's access rules; the dashboard adds only
-// sessions (in memory: see sessions) and its pages.
+// sessions (sessionStore) and its pages.
 package dashboard
 
 import (
@@ -63,7 +63,7 @@ type Dashboard struct {
 	clock    *clock.Clock
 	copilot  *copilot.Service
 	log      *slog.Logger
-	sessions *sessions
+	sessions sessionStore
 	throttle *throttle // failed sign-ins per client address
 	undos    *undos
 	pages    map[string]*template.Template
@@ -92,8 +92,8 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		clock:    clk,
 		copilot:  &copilot.Service{Store: st, Clock: clk},
 		log:      cfg.Logger,
-		sessions: newSessions(),
-		throttle: newThrottle(cfg.SignInFailures),
+		sessions: newSessionStore(st),
+		throttle: newThrottle(cfg.SignInFailures, st),
 		undos:    newUndos(),
 		mux:      http.NewServeMux(),
 
@@ -169,6 +169,10 @@ func (d *Dashboard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	if err := d.crossOrigin.Check(r); err != nil {
 		d.writeError(rw, r, errBadCSRF)
+		return
+	}
+	if err := d.clock.Sync(r.Context()); err != nil { // a clock another replica set
+		d.writeError(rw, r, err)
 		return
 	}
 	if _, pattern := d.mux.Handler(r); pattern == "" {

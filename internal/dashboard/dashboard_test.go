@@ -208,7 +208,7 @@ func TestSignOut(t *testing.T) {
 		if p := b.get("/ui/"); p.status != http.StatusSeeOther {
 			t.Errorf("after sign out: %d", p.status)
 		}
-		if n := e.dash.sessions.count(); n != 0 {
+		if n, err := e.dash.sessions.count(context.Background()); err != nil || n != 0 {
 			t.Errorf("%d sessions left", n)
 		}
 	})

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -43,10 +44,28 @@ func (d *Dashboard) org(h orgHandler) func(w http.ResponseWriter, r *http.Reques
 	}
 }
 
+// setFlash leaves a message for the session's next page. A message that
+// cannot be kept is logged: the action it tells of is done.
+func (d *Dashboard) setFlash(rc *reqCtx, f flash) {
+	if err := d.sessions.setFlash(rc.ctx, rc.sess.id, f); err != nil {
+		d.log.Error("flash message", slog.Any("error", err))
+	}
+}
+
+// takeFlash returns and clears the session's message (nil when it cannot
+// be read: the page is still shown).
+func (d *Dashboard) takeFlash(rc *reqCtx) *flash {
+	f, err := d.sessions.takeFlash(rc.ctx, rc.sess.id)
+	if err != nil {
+		d.log.Error("flash message", slog.Any("error", err))
+	}
+	return f
+}
+
 // signedInLayout is the layout of a signed-in page, taking the session's
 // flash message.
 func (d *Dashboard) signedInLayout(rc *reqCtx, title string, page any, crumbs ...crumb) layout {
-	return layout{Title: title, Who: who(rc.p), CSRF: rc.sess.csrf, Flash: d.sessions.takeFlash(rc.sess.id), Crumbs: crumbs, Page: page}
+	return layout{Title: title, Who: who(rc.p), CSRF: rc.sess.csrf, Flash: d.takeFlash(rc), Crumbs: crumbs, Page: page}
 }
 
 // orgSummary is one org on the orgs page.

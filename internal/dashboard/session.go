@@ -1,12 +1,17 @@
 package dashboard
 
 import (
+	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // Cookie names. Both are scoped to /ui, HttpOnly and SameSite=Strict.
@@ -28,7 +33,7 @@ const (
 type session struct {
 	id       string
 	tokenID  int64
-	csrf     string // per-session token every form carries
+	csrf     string // per-session token every form carries (csrfFor)
 	created  time.Time
 	lastSeen time.Time
 	flash    *flash // a message for the next page, shown once
@@ -42,15 +47,46 @@ type flash struct {
 	Undo    *undoOffer // an Undo button, after a cancellation
 }
 
-// sessions is an in-memory session store. Sessions do not survive a
-// restart and are not shared between replicas: behind a load balancer,
-// route a browser to one replica (sticky sessions) or sign in again.
-type sessions struct {
-	mu   sync.Mutex
-	byID map[string]*session
+// sessionStore keeps the signed-in browsers: memorySessions in one
+// process's memory (SQLite), sharedSessions in the database replicas
+// share (PostgreSQL), so that a session opened on one replica is good on
+// any and a sign-out on one ends it on all.
+type sessionStore interface {
+	// create opens a session for a token at now, and sweeps expired ones.
+	create(ctx context.Context, tokenID int64, now time.Time) (session, error)
+	// get returns the live session with that id, marking it seen.
+	get(ctx context.Context, id string, now time.Time) (session, bool, error)
+	// end forgets a session.
+	end(ctx context.Context, id string) error
+	// setFlash leaves a message for the session's next page.
+	setFlash(ctx context.Context, id string, f flash) error
+	// takeFlash returns and clears the session's message.
+	takeFlash(ctx context.Context, id string) (*flash, error)
+	// count is the number of sessions held (expired ones included until
+	// swept).
+	count(ctx context.Context) (int, error)
 }
 
-func newSessions() *sessions { return &sessions{byID: map[string]*session{}} }
+func newSessionStore(st *store.Store) sessionStore {
+	if st.SharesState() {
+		return &sharedSessions{store: st}
+	}
+	return &memorySessions{byID: map[string]*session{}}
+}
+
+// newSession is a session for a token opened at now, with a fresh id.
+func newSession(tokenID int64, now time.Time) session {
+	id := randomToken()
+	return session{id: id, tokenID: tokenID, csrf: csrfFor(id), created: now, lastSeen: now}
+}
+
+// csrfFor is a session's CSRF token: derived from its id, so that a
+// session stored by a hash of its id still has it, and one cannot be
+// worked back to the other.
+func csrfFor(id string) string {
+	h := sha256.Sum256([]byte("seatkeeper csrf\x00" + id))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
 
 // randomToken returns 32 random bytes, base64url-encoded.
 func randomToken() string {
@@ -59,9 +95,19 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// create opens a session for a token at now, and sweeps expired ones.
-func (s *sessions) create(tokenID int64, now time.Time) *session {
-	sess := &session{id: randomToken(), tokenID: tokenID, csrf: randomToken(), created: now, lastSeen: now}
+func (sess *session) expired(now time.Time) bool {
+	return now.Sub(sess.lastSeen) > sessionIdle || now.Sub(sess.created) > sessionMax || now.Before(sess.created.Add(-time.Minute))
+}
+
+// memorySessions holds sessions in this process's memory: they do not
+// survive a restart.
+type memorySessions struct {
+	mu   sync.Mutex
+	byID map[string]*session
+}
+
+func (s *memorySessions) create(_ context.Context, tokenID int64, now time.Time) (session, error) {
+	sess := newSession(tokenID, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, old := range s.byID {
@@ -69,65 +115,120 @@ func (s *sessions) create(tokenID int64, now time.Time) *session {
 			delete(s.byID, id)
 		}
 	}
-	s.byID[sess.id] = sess
-	return sess
+	s.byID[sess.id] = &sess
+	return sess, nil
 }
 
-func (sess *session) expired(now time.Time) bool {
-	return now.Sub(sess.lastSeen) > sessionIdle || now.Sub(sess.created) > sessionMax || now.Before(sess.created.Add(-time.Minute))
-}
-
-// get returns a copy of the live session with that id, marking it seen.
-func (s *sessions) get(id string, now time.Time) (session, bool) {
+func (s *memorySessions) get(_ context.Context, id string, now time.Time) (session, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess, ok := s.byID[id]
 	if !ok {
-		return session{}, false
+		return session{}, false, nil
 	}
 	if sess.expired(now) {
 		delete(s.byID, id)
-		return session{}, false
+		return session{}, false, nil
 	}
 	sess.lastSeen = now
-	return *sess, true
+	return *sess, true, nil
 }
 
-// end forgets a session.
-func (s *sessions) end(id string) {
+func (s *memorySessions) end(_ context.Context, id string) error {
 	s.mu.Lock()
 	delete(s.byID, id)
 	s.mu.Unlock()
+	return nil
 }
 
-// setFlash leaves a message for the session's next page.
-func (s *sessions) setFlash(id string, f flash) {
+func (s *memorySessions) setFlash(_ context.Context, id string, f flash) error {
 	s.mu.Lock()
 	if sess, ok := s.byID[id]; ok {
 		sess.flash = &f
 	}
 	s.mu.Unlock()
+	return nil
 }
 
-// takeFlash returns and clears the session's message.
-func (s *sessions) takeFlash(id string) *flash {
+func (s *memorySessions) takeFlash(_ context.Context, id string) (*flash, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sess, ok := s.byID[id]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	f := sess.flash
 	sess.flash = nil
-	return f
+	return f, nil
 }
 
-// count is the number of sessions held (expired ones included until swept).
-func (s *sessions) count() int {
+func (s *memorySessions) count(context.Context) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.byID)
+	return len(s.byID), nil
 }
+
+// sharedSessions keeps sessions in the database (internal/store's
+// dashboard_sessions), by the SHA-256 of their ids, never the ids.
+type sharedSessions struct {
+	store *store.Store
+}
+
+// touchEvery is how stale a shared session's last-seen time may grow
+// before a request writes it again: each page costs a write at most once
+// a minute, and a session idles out at most this much later.
+const touchEvery = time.Minute
+
+func (s *sharedSessions) create(ctx context.Context, tokenID int64, now time.Time) (session, error) {
+	sess := newSession(tokenID, now)
+	err := s.store.CreateSession(ctx, sess.id, store.SessionRow{TokenID: tokenID, Created: now, LastSeen: now},
+		now.Add(-sessionIdle), now.Add(-sessionMax))
+	return sess, err
+}
+
+func (s *sharedSessions) get(ctx context.Context, id string, now time.Time) (session, bool, error) {
+	row, ok, err := s.store.Session(ctx, id)
+	if err != nil || !ok {
+		return session{}, false, err
+	}
+	sess := session{id: id, tokenID: row.TokenID, csrf: csrfFor(id), created: row.Created, lastSeen: row.LastSeen}
+	if sess.expired(now) {
+		return session{}, false, s.store.EndSession(ctx, id)
+	}
+	if now.Sub(sess.lastSeen) >= touchEvery {
+		if err := s.store.TouchSession(ctx, id, now); err != nil {
+			return session{}, false, err
+		}
+		sess.lastSeen = now
+	}
+	return sess, true, nil
+}
+
+func (s *sharedSessions) end(ctx context.Context, id string) error {
+	return s.store.EndSession(ctx, id)
+}
+
+func (s *sharedSessions) setFlash(ctx context.Context, id string, f flash) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return s.store.SetSessionFlash(ctx, id, b)
+}
+
+func (s *sharedSessions) takeFlash(ctx context.Context, id string) (*flash, error) {
+	b, err := s.store.TakeSessionFlash(ctx, id)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var f flash
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+func (s *sharedSessions) count(ctx context.Context) (int, error) { return s.store.Sessions(ctx) }
 
 // secureRequest reports whether the browser reached us over TLS: directly,
 // or through a proxy that says so.

@@ -17,6 +17,7 @@ import (
 // reqCtx is a signed-in request: its session and the principal its token
 // resolves to now.
 type reqCtx struct {
+	ctx  context.Context // the request's
 	sess session
 	p    seatkeeper.Principal
 }
@@ -87,19 +88,18 @@ func (d *Dashboard) current(r *http.Request) (rc *reqCtx, ended bool, err error)
 	if err != nil || c.Value == "" {
 		return nil, false, nil
 	}
-	sess, ok := d.sessions.get(c.Value, d.clock.Now())
-	if !ok {
-		return nil, true, nil
+	sess, ok, err := d.sessions.get(r.Context(), c.Value, d.clock.Now())
+	if err != nil || !ok {
+		return nil, err == nil, err
 	}
 	p, err := d.principalByTokenID(r.Context(), sess.tokenID)
 	if err != nil {
 		if seatkeeper.KindOf(err) == seatkeeper.KindUnauthenticated {
-			d.sessions.end(sess.id)
-			return nil, true, nil
+			return nil, true, d.sessions.end(r.Context(), sess.id)
 		}
 		return nil, false, err
 	}
-	return &reqCtx{sess: sess, p: p}, false, nil
+	return &reqCtx{ctx: r.Context(), sess: sess, p: p}, false, nil
 }
 
 // signedIn guards a page for a signed-in user: without a live session the
@@ -201,7 +201,11 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	next := safeNext(r.PostForm.Get("next"))
 	addr := clientAddr(r)
-	if wait := d.throttle.wait(addr); wait > 0 {
+	wait, err := d.throttle.wait(r.Context(), addr)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		minutes := int(wait.Minutes()) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		d.showSignIn(w, r, http.StatusTooManyRequests, next,
@@ -216,20 +220,29 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 	p, err := d.authenticateToken(r.Context(), tok)
 	switch {
 	case seatkeeper.KindOf(err) == seatkeeper.KindUnauthenticated:
-		d.throttle.failed(addr)
+		if err := d.throttle.failed(r.Context(), addr); err != nil {
+			return err
+		}
 		d.showSignIn(w, r, http.StatusUnauthorized, next, msgBadCredentials, "")
 		return nil
 	case err != nil:
 		return err
 	case !mayReadSeats(p.Token):
-		d.throttle.failed(addr)
+		if err := d.throttle.failed(r.Context(), addr); err != nil {
+			return err
+		}
 		d.showSignIn(w, r, http.StatusForbidden, next, msgCannotRead, "")
 		return nil
 	}
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		d.sessions.end(c.Value) // a new session id at every sign-in
+		if err := d.sessions.end(r.Context(), c.Value); err != nil { // a new session id at every sign-in
+			return err
+		}
 	}
-	sess := d.sessions.create(p.Token.ID, d.clock.Now())
+	sess, err := d.sessions.create(r.Context(), p.Token.ID, d.clock.Now())
+	if err != nil {
+		return err
+	}
 	setCookie(w, r, sessionCookie, sess.id, 0)
 	setCookie(w, r, signinCookie, "", -1)
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -238,7 +251,9 @@ func (d *Dashboard) handleSignIn(w http.ResponseWriter, r *http.Request) error {
 
 // handleSignOut serves POST /ui/signout.
 func (d *Dashboard) handleSignOut(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
-	d.sessions.end(rc.sess.id)
+	if err := d.sessions.end(r.Context(), rc.sess.id); err != nil {
+		return err
+	}
 	setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, Prefix+"/signin?why=out", http.StatusSeeOther)
 	return nil

@@ -3,8 +3,10 @@
 // internal/control serves the routes that manage faults and internal/httpapi
 // applies their effects (faults.go).
 //
-// Faults live in the memory of one process: every request to that process
-// shares them, other replicas do not see them, and a restart forgets them.
+// A Registry holds the faults: a Set in the memory of one process (every
+// request to that process shares them, a restart forgets them), or Shared
+// in the database replicas share, so that a fault armed through one
+// replica fires on any. Both apply the same rules (fault.fire).
 package faults
 
 import (
@@ -101,7 +103,44 @@ type Fault struct {
 
 type fault struct {
 	Fault
+	pcg *rand.PCG  // with Probability: rng's source, whose state Shared stores
 	rng *rand.Rand // with Probability
+}
+
+// newFault makes a fault from spec at now. A fault with a probability and
+// no seed gets one, shown in its snapshot, so that a run can be repeated.
+func newFault(id int64, spec Spec, now time.Time) *fault {
+	f := &fault{Fault: Fault{ID: id, Spec: spec, CreatedAt: now}}
+	if spec.Times != nil {
+		n := *spec.Times
+		f.Remaining = &n
+	}
+	if spec.Probability != nil {
+		if f.Seed == nil {
+			seed := int64(rand.Uint64N(1 << 53)) // exact in a JSON number everywhere
+			f.Seed = &seed
+		}
+		f.pcg = rand.NewPCG(uint64(*f.Seed), pcgStream)
+		f.rng = rand.New(f.pcg)
+	}
+	return f
+}
+
+// fire reports whether f answers req: it is active at req.Now, matches,
+// and fires (its times not spent; its probability drawn). A fault that
+// fires counts the request.
+func (f *fault) fire(req Request) bool {
+	if f.state(req.Now) != StateActive || !f.Match.Matches(req) {
+		return false
+	}
+	if f.rng != nil && f.rng.Float64() >= *f.Probability {
+		return false
+	}
+	f.Fired++
+	if f.Remaining != nil {
+		*f.Remaining--
+	}
+	return true
 }
 
 func (f *fault) state(now time.Time) string {
@@ -147,18 +186,7 @@ func (s *Set) Add(spec Spec, now time.Time) Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextID++
-	f := &fault{Fault: Fault{ID: s.nextID, Spec: spec, CreatedAt: now}}
-	if spec.Times != nil {
-		n := *spec.Times
-		f.Remaining = &n
-	}
-	if spec.Probability != nil {
-		if f.Seed == nil {
-			seed := int64(rand.Uint64N(1 << 53)) // exact in a JSON number everywhere
-			f.Seed = &seed
-		}
-		f.rng = rand.New(rand.NewPCG(uint64(*f.Seed), pcgStream))
-	}
+	f := newFault(s.nextID, spec, now)
 	s.faults = append(s.faults, f)
 	s.n.Store(int64(len(s.faults)))
 	return f.snapshot(now)
@@ -221,17 +249,9 @@ func (s *Set) Fire(req Request) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range s.faults {
-		if f.state(req.Now) != StateActive || !f.Match.Matches(req) {
-			continue
+		if f.fire(req) {
+			return f.snapshot(req.Now), true
 		}
-		if f.rng != nil && f.rng.Float64() >= *f.Probability {
-			continue
-		}
-		f.Fired++
-		if f.Remaining != nil {
-			*f.Remaining--
-		}
-		return f.snapshot(req.Now), true
 	}
 	return Fault{}, false
 }

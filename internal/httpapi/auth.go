@@ -62,6 +62,10 @@ func credential(r *http.Request) (tok string, ok bool) {
 // every write committed before this request began is seen.
 func (s *Server) authenticateStep(x *exchange) bool {
 	ctx := s.cache.Begin(x.r.Context())
+	if err := s.clock.Sync(ctx); err != nil { // a clock another replica set
+		s.writeError(x.rw, x.r, err)
+		return false
+	}
 	p, present, err := s.authenticate(ctx, x.r)
 	if err != nil {
 		s.refuseCredential(x, err)
@@ -100,7 +104,11 @@ func (s *Server) refuseCredential(x *exchange, err error) {
 		return
 	}
 	key, limit := s.rateKey(x.r, seatkeeper.Principal{}, false)
-	rate, allowed := s.limiter.reserve(key, limit)
+	rate, allowed, rerr := s.limiter.reserve(x.r.Context(), key, limit)
+	if rerr != nil {
+		s.writeError(x.rw, x.r, rerr)
+		return
+	}
 	setRateHeaders(x.rw.Header(), rate)
 	if !allowed {
 		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{

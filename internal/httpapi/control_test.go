@@ -614,3 +614,19 @@ func TestControlSeedRefusesWeakTokens(t *testing.T) {
 		t.Error("a refused seed wrote a user")
 	}
 }
+
+// TestMintingTakesNoLiteral: POST /_seatkeeper/tokens mints the secret
+// itself; a literal offered with it is refused (422, naming the field,
+// never the literal) and nothing is written.
+func TestMintingTakesNoLiteral(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newControlEnv(t, st, controlNow, "users:\n  - {login: octocat}\n", serverConfig{})
+		before := storetest.Take(t, st)
+		const literal = "ghp_aaaaaaaaaaaaaaaaaaaaaaaa"
+		body := e.want("POST", "/_seatkeeper/tokens", adminToken, `{"kind": "classic", "user": "octocat", "token": "`+literal+`"}`, 422)
+		if !strings.Contains(string(body), `token`) || strings.Contains(string(body), literal) {
+			t.Errorf("refusal: %s", body)
+		}
+		storetest.Unchanged(t, st, before, "a refused token")
+	})
+}

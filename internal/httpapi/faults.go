@@ -20,22 +20,29 @@ import (
 // pipeline's step that applies them. A fault fires in
 // ServeHTTP after routing, authentication and the rate limits, before the
 // route's handler, so a faulted write changes nothing. Faults live in the
-// process's memory.
+// process's memory, or on PostgreSQL in the database (faults.Shared).
 
 // injectFault runs, in ServeHTTP, the fault that fires on r, if one does,
 // and reports whether it answered (or dropped) the request; false lets the
 // route's handler answer (no fault, or a delay that has passed).
 func (s *Server) injectFault(x *exchange) bool {
 	rw, r := x.rw, x.r
-	if s.faults == nil || s.faults.Empty() {
-		return false
+	if armed, err := s.faults.Armed(r.Context()); err != nil || !armed {
+		if err != nil {
+			s.writeError(rw, r, err)
+		}
+		return err != nil
 	}
 	pattern := s.route(r)
 	if pattern == "" {
 		return false // unknown routes are not faulted
 	}
 	tok, _ := credential(r)
-	f, ok := s.faults.Fire(faults.Request{Method: r.Method, Path: r.URL.Path, Token: tok, Now: s.clock.Now()})
+	f, ok, err := s.faults.FireFault(r.Context(), faults.Request{Method: r.Method, Path: r.URL.Path, Token: tok, Now: s.clock.Now()})
+	if err != nil {
+		s.writeError(rw, r, err)
+		return true
+	}
 	if !ok {
 		return false
 	}

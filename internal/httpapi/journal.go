@@ -11,9 +11,9 @@ import (
 )
 
 // The request journal (docs/control-api.md, "Request journal"): the most
-// recent requests the process served, newest first, in a ring of
-// Config.JournalSize entries in memory — what a client under test really
-// sent and got. Every request is recorded except those to
+// recent requests served, newest first, Config.JournalSize entries at
+// most (in memory, or on PostgreSQL in the database every replica
+// writes: journal.Log) — what a client under test really sent and got. Every request is recorded except those to
 // /_seatkeeper/requests itself (reading the journal does not fill it) and
 // to the operations routes (probes and scrapers would crowd it out).
 // Entries hold no Authorization header; bodies of writes are kept, cut at
@@ -84,5 +84,5 @@ func (s *Server) journalEnd(x *exchange) {
 		// Answered before routing (a 401, a rate limit): the route it was for.
 		e.Route = s.route(x.r)
 	}
-	s.journal.Add(*e)
+	s.journal.Record(*e)
 }

@@ -45,10 +45,10 @@ func (s *Server) Paginate(w http.ResponseWriter, r *http.Request, def int, list 
 }
 
 // Faults is the set of faults the pipeline applies.
-func (s *Server) Faults() *faults.Set { return s.faults }
+func (s *Server) Faults() faults.Registry { return s.faults }
 
 // Journal is the request journal; nil when it is off.
-func (s *Server) Journal() *journal.Ring { return s.journal }
+func (s *Server) Journal() journal.Log { return s.journal }
 
 // DecodeObject reads a request body that must be a JSON object, with
 // GitHub's 400s and 413 (an empty body is an empty object).

@@ -16,9 +16,15 @@ func (s *Server) handleRateLimit(w http.ResponseWriter, r *http.Request) error {
 	if rw, ok := w.(*responseWriter); ok {
 		rw.uncounted() // asking is free
 	}
-	st := s.limiter.peek(key, limit)
+	st, err := s.limiter.peek(r.Context(), key, limit)
+	if err != nil {
+		return err
+	}
 	gkey, glimit := s.rateKeyFor(r, p, ok, resourceGraphQL)
-	gst := s.limiter.peek(gkey, glimit)
+	gst, err := s.limiter.peek(r.Context(), gkey, glimit)
+	if err != nil {
+		return err
+	}
 	core := rateLimit{Limit: st.limit, Remaining: st.remaining(), Reset: st.reset.Unix(), Used: st.used}
 	graphql := rateLimit{Limit: gst.limit, Remaining: gst.remaining(), Reset: gst.reset.Unix(), Used: gst.used}
 	body := rateLimitOverview{Resources: map[string]rateLimit{"core": core, "graphql": graphql}}

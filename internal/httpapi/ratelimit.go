@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,13 +10,43 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// limiter counts requests per key (a token's hash, or a client address for
-// unauthenticated requests) in fixed windows of an hour from the first
-// request, as GitHub's primary rate limit does. It uses real time, not the
-// service clock: moving the clock for billing tests must not refill or
-// drain anyone's limit.
+// rateCounter counts requests per key (a token's hash, or a client
+// address for unauthenticated requests) in fixed windows of an hour from
+// the first request, as GitHub's primary rate limit does. It uses real
+// time, not the service clock: moving the clock for billing tests must
+// not refill or drain anyone's limit. limiter counts in this process's
+// memory; sharedLimiter (ratelimit_shared.go) against budgets every
+// replica on one PostgreSQL database shares.
+type rateCounter interface {
+	// reserve counts one request against key unless its limit is spent,
+	// in one step, so that concurrent requests cannot all pass a check
+	// before any of them is counted. It returns the state after the
+	// request (before it, when the limit is spent) and whether it may go
+	// on.
+	reserve(ctx context.Context, key rateKey, limit int) (rateState, bool, error)
+	// refund gives back a request reserve counted, unless its window has
+	// ended since (reset names the window): the answer turned out free.
+	refund(ctx context.Context, key rateKey, reset time.Time)
+	// peek returns the key's state without counting a request.
+	peek(ctx context.Context, key rateKey, limit int) (rateState, error)
+}
+
+// newRateCounter is the counter for st: shared where replicas share its
+// database.
+func newRateCounter(st *store.Store) rateCounter {
+	if st.SharesState() {
+		return newSharedLimiter(st)
+	}
+	return newLimiter()
+}
+
+// rateWindow is the primary limit's window.
+const rateWindow = time.Hour
+
+// limiter is rateCounter in this process's memory.
 type limiter struct {
 	mu      sync.Mutex
 	window  time.Duration
@@ -67,7 +98,7 @@ func resourceOf(r *http.Request) rateResource {
 type bucket struct{ st rateState }
 
 func newLimiter() *limiter {
-	return &limiter{window: time.Hour, buckets: map[rateKey]*bucket{}, now: time.Now}
+	return &limiter{window: rateWindow, buckets: map[rateKey]*bucket{}, now: time.Now}
 }
 
 // rateState is what the X-RateLimit headers report.
@@ -87,31 +118,25 @@ func newRateState(limit, used int, reset time.Time, res rateResource) rateState 
 
 func (s rateState) remaining() int { return max(s.limit-s.used, 0) }
 
-// peek returns the key's state without counting a request.
-func (l *limiter) peek(key rateKey, limit int) rateState {
+func (l *limiter) peek(_ context.Context, key rateKey, limit int) (rateState, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.bucket(key, limit).st
+	return l.bucket(key, limit).st, nil
 }
 
-// reserve counts one request against key unless its limit is spent, in
-// one step under the lock, so that concurrent requests cannot all pass a
-// check before any of them is counted. It returns the state after the
-// request (before it, when the limit is spent) and whether it may go on.
-func (l *limiter) reserve(key rateKey, limit int) (rateState, bool) {
+// reserve counts under the lock.
+func (l *limiter) reserve(_ context.Context, key rateKey, limit int) (rateState, bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.bucket(key, limit)
 	if b.st.used >= b.st.limit {
-		return b.st, false
+		return b.st, false, nil
 	}
 	b.st.used++
-	return b.st, true
+	return b.st, true, nil
 }
 
-// refund gives back a request reserve counted, unless its window has
-// ended since (reset names the window): the answer turned out free.
-func (l *limiter) refund(key rateKey, reset time.Time) {
+func (l *limiter) refund(_ context.Context, key rateKey, reset time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if b, ok := l.buckets[key]; ok && b.st.reset.Equal(reset) && b.st.used > 0 {
@@ -180,7 +205,11 @@ func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 	h := x.rw.Header()
 	key, limit := s.rateKey(x.r, x.principal, x.present)
-	rate, allowed := s.limiter.reserve(key, limit)
+	rate, allowed, err := s.limiter.reserve(x.r.Context(), key, limit)
+	if err != nil {
+		s.writeError(x.rw, x.r, err)
+		return nil, false
+	}
 	if !allowed {
 		setRateHeaders(h, rate)
 		s.writeBasicError(x.rw, x.r, http.StatusForbidden, basicError{
@@ -194,7 +223,7 @@ func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 	release = func() {}
 	if x.present {
 		if release, ok = s.running.acquire(x.principal.Token.Hash, s.cfg.ConcurrentLimit); !ok {
-			s.limiter.refund(key, rate.reset) // a 429 does not count
+			s.limiter.refund(x.r.Context(), key, rate.reset) // a 429 does not count
 			setRateHeaders(h, before)
 			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
 			s.writeBasicError(x.rw, x.r, http.StatusTooManyRequests, basicError{
@@ -207,7 +236,7 @@ func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 	}
 	rw := x.rw
 	rw.rate = before
-	rw.refund = func() { s.limiter.refund(key, rate.reset) }
+	rw.refund = func() { s.limiter.refund(context.WithoutCancel(x.r.Context()), key, rate.reset) }
 	rw.beforeHeader = func(status int) {
 		if status == http.StatusNotModified && !anyETag(x.r) {
 			rw.giveBack()

@@ -63,13 +63,13 @@ type Server struct {
 	clock   *clock.Clock
 	copilot *copilot.Service
 	log     *slog.Logger
-	limiter *limiter
+	limiter rateCounter
 	running *inflight
 	mux     *http.ServeMux
 	urls    urls
 	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
-	faults  *faults.Set      // fault injection (faults.go)
-	journal *journal.Ring    // the request journal; nil when off (journal.go)
+	faults  faults.Registry  // fault injection (faults.go)
+	journal journal.Log      // the request journal; nil when off (journal.go)
 	cache   *readcache.Cache // nil when off
 	graphql *graphql.Service
 	links   *usage.Signer // signs usage-report download links (usage.go)
@@ -98,25 +98,28 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if st.SharesState() {
+		clk.Share(sharedClock{st}) // replicas keep one clock (clock.Sync in authenticateStep)
+	}
 	s := &Server{
 		cfg:     cfg,
 		store:   st,
 		clock:   clk,
 		copilot: &copilot.Service{Store: st, Clock: clk},
 		log:     cfg.Logger,
-		limiter: newLimiter(),
+		limiter: newRateCounter(st),
 		running: newInflight(),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
 		links:   &usage.Signer{Keys: st},
 		metrics: cfg.Metrics,
-		faults:  faults.NewSet(),
+		faults:  faults.NewRegistry(st),
 	}
 	switch n := cfg.JournalSize; {
 	case n == 0:
-		s.journal = journal.New(DefaultJournalSize)
+		s.journal = journal.NewLog(st, DefaultJournalSize)
 	case n > 0:
-		s.journal = journal.New(n)
+		s.journal = journal.NewLog(st, n)
 	}
 	if cfg.ReadCacheEntries >= 0 {
 		s.cache = readcache.New(st, cfg.ReadCacheEntries)

@@ -157,7 +157,7 @@ func tokenHash(l loc, t Token) (hash, hint string, err error) {
 // name only stored users and organizations.
 func CreateToken(ctx context.Context, tx *store.Tx, t Token, now time.Time) (seatkeeper.Token, error) {
 	p := newPlanner(ctx, tx, now.UTC())
-	p.allowWeak = true // a token minted one at a time: its caller chose it
+	p.allowWeak = true // minted one at a time: generated (auth.Generate: the control API and `token create` take no literal), or the bootstrap administrator's, which bootstrap judges
 	tp, err := p.planToken(loc{}, t)
 	if err != nil {
 		return seatkeeper.Token{}, err

@@ -15,8 +15,9 @@ import (
 // Migrations are numbered together for both dialects:
 // NNNN_name.sqlite.sql and NNNN_name.postgres.sql. Every version must exist
 // for both. Numbers increase but may skip: branches developed side by side
-// take numbers given in advance, and a database records the highest
-// version applied.
+// take numbers given in advance, and a database records each version
+// applied, so that one numbered below a version already applied (a branch
+// merged after a later number) is still applied.
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
@@ -74,7 +75,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	// that writes: a read-only database (and /readyz saying so) still
 	// opens. A version never goes back, so reading it unlocked is safe.
 	latest := ms[len(ms)-1].version
-	if v, err := s.SchemaVersion(ctx); err == nil && v == latest {
+	if n, v, err := s.appliedCount(ctx); err == nil && v == latest && n == len(ms) {
 		return nil
 	}
 	// READ COMMITTED, not the SERIALIZABLE of Tx: each statement must see
@@ -95,15 +96,23 @@ func (s *Store) migrate(ctx context.Context) error {
 			applied_at BIGINT NOT NULL)`); err != nil {
 			return fmt.Errorf("store: schema_migrations: %w", err)
 		}
-		var current int
-		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		applied, err := queryAll(ctx, tx.ops, scanInt64, `SELECT version FROM schema_migrations`)
+		if err != nil {
 			return fmt.Errorf("store: schema version: %w", err)
+		}
+		done := map[int]bool{}
+		current := 0
+		for _, v := range applied {
+			done[int(v)] = true
+			current = max(current, int(v))
 		}
 		if current > latest {
 			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, latest)
 		}
+		// Every migration not yet recorded, below the highest applied too:
+		// a number given to a branch in advance may land after a higher one.
 		for _, m := range ms {
-			if m.version <= current {
+			if done[m.version] {
 				continue
 			}
 			if err := tx.execScript(ctx, m.sql); err != nil {
@@ -133,6 +142,12 @@ const ledgerVersion = 2
 func (o ops) execScript(ctx context.Context, script string) error {
 	_, err := o.q.ExecContext(ctx, script)
 	return err
+}
+
+// appliedCount reports how many migrations are recorded, and the highest.
+func (s *Store) appliedCount(ctx context.Context) (n, highest int, err error) {
+	err = s.queryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&n, &highest)
+	return n, highest, err
 }
 
 // SchemaVersion reports the highest applied migration.

@@ -1,0 +1,5 @@
+-- On SQLite one process owns the file and keeps the service clock,
+-- faults, dashboard sessions, rate limits and the request journal in its
+-- memory: nothing to add (0005_replica_state.postgres.sql holds them on
+-- PostgreSQL, where replicas share them).
+SELECT 1;
