@@ -70,8 +70,8 @@ func bounds(page, perPage int) func(int) (int, int) {
 // cache view or not, is the matching slice of the whole list, and that a
 // write is seen by the next page read.
 func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
-	// A bookmark every 7 seats: pages start before, on and after them.
-	defer copilot.SetMarkEvery(copilot.SetMarkEvery(7))
+	// Chunks of 3 to 6 seat rows: pages start before, on and after their starts.
+	defer store.SetChunkRows(store.SetChunkRows(3))
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		clk := &clock.Clock{}
@@ -109,7 +109,7 @@ func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
 		}
 		check(t)
 		if cache.Stats().Hits == 0 {
-			t.Fatal("the list's bookmarks were never served from the cache")
+			t.Fatal("the list's chunks were never served from the cache")
 		}
 
 		// Cancel one seat, seat a member who had none, and move a seat to
