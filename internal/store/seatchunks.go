@@ -81,8 +81,26 @@ func scanListedRow(row interface{ Scan(...any) error }) (listedRow, error) {
 // takeSeatChunks uncounts the org's rows the user filter f (from
 // userFilter, with its arguments) selects, before they are deleted.
 func (o ops) takeSeatChunks(ctx context.Context, orgID int64, f string, args []any) error {
-	rows, err := queryAll(ctx, o, scanListedRow, `SELECT created_at, user_id, valid_from, ends_at FROM copilot_seats
-		WHERE org_id = ? AND state = ?`+f, append([]any{orgID, seatkeeper.StateActive}, args...)...)
+	// By the primary key (org_id, user_id, ...). The state is checked
+	// here and updated_at read, so that the list index (org_id, state,
+	// created_at, user_id, ...) does not cover the query: SQLite would
+	// take it, and scan the org's whole list for a few users.
+	var rows []listedRow
+	err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
+		var r listedRow
+		var state string
+		var updated int64
+		if err := row.Scan(&r.created, &r.user, &r.from, &r.until, &state, &updated); err != nil || state != seatkeeper.StateActive {
+			return listedRow{}, err
+		}
+		return r, nil
+	}, func(r listedRow) error {
+		if r.user != 0 {
+			rows = append(rows, r)
+		}
+		return nil
+	}, `SELECT created_at, user_id, valid_from, ends_at, state, updated_at FROM copilot_seats WHERE org_id = ?`+f,
+		append([]any{orgID}, args...)...)
 	if err != nil {
 		return fmt.Errorf("store: seat chunks: %w", err)
 	}
