@@ -24,15 +24,6 @@ func DeriveSeats(ctx context.Context, r Reader, org seatkeeper.Organization, sta
 	return deriveSeats(ctx, r, org, sub, state, store.Users{}, now)
 }
 
-// SetMarkEvery sets how many seats apart a list's bookmarks are, for
-// tests that page a small org across many bookmarks; it returns the old
-// value.
-func SetMarkEvery(n int) int {
-	old := markEvery
-	markEvery = n
-	return old
-}
-
 // EnterpriseLevelSeats reads the enterprise's own seats at now from the
 // seat ledger, in list order.
 func EnterpriseLevelSeats(ctx context.Context, st *store.Store, ent seatkeeper.Enterprise, now time.Time) ([]seatkeeper.Seat, error) {

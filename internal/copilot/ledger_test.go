@@ -66,6 +66,8 @@ organizations:
 // and memberships: at the clock's time, and at other moments (the day
 // each pending cancellation takes effect, the second before, the past).
 func TestLedgerEqualsDerivation(t *testing.T) {
+	// Chunks of 2 to 4 seat rows, so that writes cut them often.
+	defer store.SetChunkRows(store.SetChunkRows(2))
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		for seed := range uint64(8) {
 			t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { ledgerWalk(t, st, seed, 100) })
@@ -342,6 +344,9 @@ func ledgerDiff(ctx context.Context, st *store.Store, org seatkeeper.Organizatio
 		if (len(got) > 0 || len(want) > 0) && !reflect.DeepEqual(got, want) {
 			return fmt.Sprintf("at %s the ledger lists\n%s\nthe rules\n%s", at.Format(time.RFC3339), seatLines(got), seatLines(want))
 		}
+		if msg := chunksDiff(ctx, st, org, at, want); msg != "" {
+			return msg
+		}
 		invited, err := copilot.DeriveSeats(ctx, st, org, seatkeeper.StatePending, at)
 		if err != nil {
 			return err.Error()
@@ -353,6 +358,36 @@ func ledgerDiff(ctx context.Context, st *store.Store, org seatkeeper.Organizatio
 		if n != len(invited) {
 			return fmt.Sprintf("at %s the ledger counts %d invitees' seats, the rules %d", at.Format(time.RFC3339), n, len(invited))
 		}
+	}
+	return ""
+}
+
+// chunksDiff compares the counts of the org's seat list chunks at at with
+// the seats of the list want that fall in each chunk's range of keys.
+func chunksDiff(ctx context.Context, st *store.Store, org seatkeeper.Organization, at time.Time, want []seatkeeper.Seat) string {
+	chunks, err := st.SeatChunks(ctx, org.ID, at)
+	if err != nil {
+		return err.Error()
+	}
+	before := func(s seatkeeper.Seat, k store.SeatKey) bool {
+		return s.CreatedAt.Before(k.CreatedAt) || s.CreatedAt.Equal(k.CreatedAt) && s.User.ID < k.UserID
+	}
+	i := 0
+	for c, chunk := range chunks {
+		n := 0
+		for ; i < len(want) && (c+1 == len(chunks) || before(want[i], chunks[c+1].Start)); i++ {
+			if before(want[i], chunk.Start) {
+				return fmt.Sprintf("at %s the seat of %s is before the first chunk", at.Format(time.RFC3339), want[i].User.Login)
+			}
+			n++
+		}
+		if n != chunk.Seats {
+			return fmt.Sprintf("at %s chunk %d (from %s, user %d) counts %d seats, holds %d", at.Format(time.RFC3339), c,
+				chunk.Start.CreatedAt.Format(time.RFC3339), chunk.Start.UserID, chunk.Seats, n)
+		}
+	}
+	if i != len(want) {
+		return fmt.Sprintf("at %s the chunks cover %d of %d seats", at.Format(time.RFC3339), i, len(want))
 	}
 	return ""
 }

@@ -55,7 +55,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
 					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
 					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
-					DROP TABLE copilot_usage; DROP TABLE signing_keys;
+					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
 					DROP TABLE org_public_members;
 					DROP TABLE service_clock; DROP TABLE fault_counts; DROP TABLE faults; DROP TABLE dashboard_sessions;
 					DROP TABLE signin_failures; DROP TABLE rate_limits; DROP TABLE request_journal; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
@@ -88,6 +88,55 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 			}
 			if seated < 100 {
 				t.Errorf("%d seats in the ledger after the upgrade, want 100 or more (120 generated, some since cancelled)", seated)
+			}
+		})
+	}
+}
+
+// TestChunksCountedOnUpgrade opens a database made by a binary with the
+// migrations before and after 0006 but not 0006 itself (a branch's
+// migration merged after a later number shipped): the missing migration
+// is applied and the seat list's chunks are counted from the ledger.
+func TestChunksCountedOnUpgrade(t *testing.T) {
+	defer store.SetChunkRows(store.SetChunkRows(7))
+	ctx := context.Background()
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			st := storetest.OpenOn(t, dsn, store.Options{})
+			now := time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC)
+			if err := generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: 60, TokensPerOrg: 1, Seed: 1}, now); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seat_chunks`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE version = 6`); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			st = storetest.OpenOn(t, dsn, store.Options{})
+			orgs, err := st.Orgs(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seated := 0
+			for _, org := range orgs {
+				for _, at := range []time.Time{now, time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)} {
+					if msg := ledgerDiff(ctx, st, org, at); msg != "" {
+						t.Fatalf("%s: %s", org.Login, msg)
+					}
+				}
+				chunks, err := st.SeatChunks(ctx, org.ID, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range chunks {
+					seated += c.Seats
+				}
+			}
+			if seated < 100 {
+				t.Errorf("the chunks count %d seats after the upgrade, want 100 or more", seated)
 			}
 		})
 	}

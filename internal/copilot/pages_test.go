@@ -70,8 +70,8 @@ func bounds(page, perPage int) func(int) (int, int) {
 // cache view or not, is the matching slice of the whole list, and that a
 // write is seen by the next page read.
 func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
-	// A bookmark every 7 seats: pages start before, on and after them.
-	defer copilot.SetMarkEvery(copilot.SetMarkEvery(7))
+	// Chunks of 3 to 6 seat rows: pages start before, on and after their starts.
+	defer store.SetChunkRows(store.SetChunkRows(3))
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		clk := &clock.Clock{}
@@ -109,7 +109,7 @@ func TestSeatPageAgreesWithOrgSeats(t *testing.T) {
 		}
 		check(t)
 		if cache.Stats().Hits == 0 {
-			t.Fatal("the list's bookmarks were never served from the cache")
+			t.Fatal("the list's chunks were never served from the cache")
 		}
 
 		// Cancel one seat, seat a member who had none, and move a seat to
@@ -209,4 +209,57 @@ func TestSeatPageSeesWriteAfterItsOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSeatWritesChangeOnlyTheirOrg: granting and cancelling seats in one
+// org (which rewrites its ledger rows and its list's chunks) is recorded
+// as a change to that org alone, so that read caches keep every other
+// org's answers.
+func TestSeatWritesChangeOnlyTheirOrg(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clk := &clock.Clock{}
+		clk.Set(time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC))
+		org := loadOrg(t, st, clk.Now(), `users: [{login: owner}, {login: ann}, {login: bob}]
+organizations:
+  - login: acme
+    copilot: {public_code_suggestions: allow}
+    members: [{login: owner, role: admin}, {login: ann}, {login: bob}]
+    seats: [{user: ann}]
+  - login: other
+    copilot: {public_code_suggestions: allow}
+    members: [{login: owner, role: admin}, {login: ann}]
+    seats: [{user: ann}]
+`, "acme")
+		svc := &copilot.Service{Store: st, Clock: clk}
+		for _, write := range []struct {
+			name string
+			run  func() (int, error)
+		}{
+			{"add", func() (int, error) { return svc.AddUsers(ctx, org, []string{"bob"}) }},
+			{"cancel", func() (int, error) { return svc.CancelUsers(ctx, org, []string{"ann"}) }},
+		} {
+			ext, err := st.DataVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, mark, err := st.ChangesSince(ctx, "", ext)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := write.run(); err != nil || n != 1 {
+				t.Fatalf("%s: %d, %v", write.name, n, err)
+			}
+			if ext, err = st.DataVersion(ctx); err != nil {
+				t.Fatal(err)
+			}
+			scopes, all, _, err := st.ChangesSince(ctx, mark, ext)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if all || !reflect.DeepEqual(scopes, []int64{org.ID}) {
+				t.Errorf("%s: changed scopes %v, all %v; want acme's (%d) alone", write.name, scopes, all, org.ID)
+			}
+		}
+	})
 }

@@ -249,9 +249,26 @@ func (s *Server) orgFromPath(r *http.Request) (seatkeeper.Organization, error) {
 		})
 	}
 	login := r.PathValue("org")
-	return readcache.Get(r.Context(), orgLoginKey(login), func() (seatkeeper.Organization, error) {
-		return s.store.OrgByLogin(r.Context(), login)
+	ctx := cachedByName(r.Context(), login)
+	return readcache.Get(ctx, orgLoginKey(login), func() (seatkeeper.Organization, error) {
+		return s.store.OrgByLogin(ctx, login)
 	})
+}
+
+// maxCachedName is the longest name from a path that the read cache keys
+// answers by: GitHub's logins have at most 39 characters, so a longer one
+// names nobody, and keeping its 404 would let a client fill the cache's
+// entries with keys of any size.
+const maxCachedName = 64
+
+// cachedByName returns ctx, or ctx without its read cache view when name
+// is too long to key an answer by: the read cache's memory stays bounded
+// whatever names clients send.
+func cachedByName(ctx context.Context, name string) context.Context {
+	if len(name) > maxCachedName {
+		return readcache.Without(ctx)
+	}
+	return ctx
 }
 
 // Read cache keys for organizations, by id and by login as given.

@@ -18,8 +18,9 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 	username := r.PathValue("username")
 	now := s.clock.Now()
 	key := seatKey{org: org.ID, username: username, day: now.Unix() / 86400}
-	body, err := readcache.GetIn(r.Context(), org.ID, key, func() (encodedJSON, error) {
-		seat, err := s.copilot.SeatDetails(r.Context(), org, username, now)
+	ctx := cachedByName(r.Context(), username)
+	body, err := readcache.GetIn(ctx, org.ID, key, func() (encodedJSON, error) {
+		seat, err := s.copilot.SeatDetails(ctx, org, username, now)
 		if err != nil {
 			return encodedJSON{}, err
 		}

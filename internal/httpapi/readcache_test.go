@@ -342,3 +342,26 @@ func cacheEntries(t *testing.T, scrape string) int {
 	t.Fatal("no seatkeeper_read_cache_entries in the scrape")
 	return 0
 }
+
+// TestReadCacheKeepsNoLongNames: seat details of users, and orgs, named
+// longer than any login are answered 404 each time without filling the
+// read cache, so that what clients send cannot grow its memory.
+func TestReadCacheKeepsNoLongNames(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, cacheNow, cacheScenario)
+		e.want("GET", "/orgs/acme/members/ann/copilot", cacheOwner, "", 200)
+		before := cacheEntries(t, e.scrape())
+		for i := range 20 {
+			long := fmt.Sprintf("u%0200d", i)
+			if r := e.do("GET", "/orgs/acme/members/"+long+"/copilot", cacheOwner); r.status != http.StatusNotFound {
+				t.Fatalf("user %d: %d, want 404", i, r.status)
+			}
+			if r := e.do("GET", "/orgs/"+long+"/members/ann/copilot", cacheOwner); r.status != http.StatusNotFound {
+				t.Fatalf("org %d: %d, want 404", i, r.status)
+			}
+		}
+		if after := cacheEntries(t, e.scrape()); after != before {
+			t.Errorf("the read cache kept answers for long names: %d entries, then %d", before, after)
+		}
+	})
+}

@@ -366,8 +366,11 @@ func (o ops) EnterpriseLedgerSeats(ctx context.Context, entID int64, at time.Tim
 		WHERE s.enterprise_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
 	args := []any{entID, unix(at), unix(at)}
 	if userID != 0 {
+		// One row at a moment, by the primary key (see LedgerSeats).
 		query += ` AND s.user_id = ?`
 		args = append(args, userID)
+	} else {
+		query += ` ORDER BY s.created_at, s.user_id`
 	}
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 		s := LedgerSeat{State: seatkeeper.StateActive}
@@ -386,5 +389,5 @@ func (o ops) EnterpriseLedgerSeats(ctx context.Context, entID int64, at time.Tim
 		var err error
 		s.PendingCancellationDate, err = fromNullDate(pending)
 		return s, err
-	}, query+` ORDER BY s.created_at, s.user_id`, args...)
+	}, query, args...)
 }

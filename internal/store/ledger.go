@@ -221,6 +221,9 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 		if err != nil {
 			return err
 		}
+		if err := o.takeSeatChunks(ctx, orgID, f, args[1:]); err != nil {
+			return err
+		}
 		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
 			return fmt.Errorf("store: seat ledger: %w", err)
 		}
@@ -241,6 +244,9 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 // resolveOrg rewrites every seat row of an org, a range of members at a
 // time.
 func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
+	if err := o.dropSeatChunks(ctx, orgID); err != nil {
+		return err
+	}
 	if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`, orgID); err != nil {
 		return fmt.Errorf("store: seat ledger: %w", err)
 	}
@@ -274,6 +280,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 		return err
 	}
 	var rows [][]any
+	var listed []listedRow
 	for _, m := range ms {
 		for _, span := range seatkeeper.SeatSpans(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID])) {
 			b := spanRow(span)
@@ -286,9 +293,15 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			}
 			rows = append(rows, []any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
 				nullDate(span.Pending), nullID(team), nullID(eteam)})
+			if m.Membership.State == seatkeeper.StateActive {
+				listed = append(listed, listedRow{b.created, m.User.ID, b.from, b.until})
+			}
 		}
 	}
-	return o.insertRows(ctx, "copilot_seats", seatRowCols, rows)
+	if err := o.insertRows(ctx, "copilot_seats", seatRowCols, rows); err != nil {
+		return err
+	}
+	return o.addSeatChunks(ctx, sub.OrgID, listed)
 }
 
 const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id`
@@ -332,11 +345,11 @@ type SeatKey struct {
 type SeatQuery struct {
 	OrgID  int64
 	At     time.Time
-	State  string // a membership state, or "" for any
-	UserID int64  // one user, or 0 for all
-	After  *SeatKey
-	Offset int // seats skipped (after After)
-	Limit  int // at most this many seats; 0 for no limit
+	State  string   // a membership state, or "" for any
+	UserID int64    // one user, or 0 for all
+	From   *SeatKey // the first key listed: seats from it on, in list order
+	Offset int      // seats skipped (from From)
+	Limit  int      // at most this many seats; 0 for no limit
 }
 
 // ledgerSeatCols are what scanLedgerSeat reads: the seat (s), its
@@ -362,11 +375,16 @@ func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error)
 		query += ` AND s.user_id = ?`
 		args = append(args, q.UserID)
 	}
-	if q.After != nil {
-		query += ` AND (s.created_at, s.user_id) > (?, ?)`
-		args = append(args, unix(q.After.CreatedAt), q.After.UserID)
+	if q.From != nil {
+		query += ` AND (s.created_at, s.user_id) >= (?, ?)`
+		args = append(args, unix(q.From.CreatedAt), q.From.UserID)
 	}
-	query += ` ORDER BY s.created_at, s.user_id`
+	if q.UserID == 0 {
+		// One user's seat at a moment is one row (their rows' spans do
+		// not overlap): without the order, it is found by the primary
+		// key, not by scanning the org's list index.
+		query += ` ORDER BY s.created_at, s.user_id`
+	}
 	if q.Limit > 0 || q.Offset > 0 {
 		limit := int64(q.Limit)
 		if limit == 0 {
@@ -424,6 +442,17 @@ type UserSeat struct {
 	Seat        *LedgerSeat
 }
 
+// userSeatByLogin is UserSeatByLogin's query: the user by login_key, then
+// the membership, the seat row at a moment and the activity, each by its
+// primary key.
+var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `, m.state, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
+		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
+	FROM users u
+	LEFT JOIN org_memberships m ON m.org_id = ? AND m.user_id = u.id
+	LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
+	LEFT JOIN copilot_activity a ON a.org_id = ? AND a.user_id = u.id
+	WHERE u.login_key = ?`
+
 // UserSeatByLogin reads, in one indexed query, the user login names, their
 // membership of the org and their seat there at at, with its activity. A
 // user that does not exist is ErrNotFound.
@@ -433,13 +462,9 @@ func (o ops) UserSeatByLogin(ctx context.Context, orgID int64, login string, at 
 	var c seatCols
 	var uc, uu int64
 	u := &us.User
-	err := o.queryRow(ctx, `SELECT `+prefixCols("u", userCols)+`, m.state, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-			s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
-		FROM users u
-		LEFT JOIN org_memberships m ON m.org_id = ? AND m.user_id = u.id
-		LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
-		LEFT JOIN copilot_activity a ON a.org_id = ? AND a.user_id = u.id
-		WHERE u.login_key = ?`, orgID, orgID, unix(at), unix(at), orgID, seatkeeper.LoginKey(login)).
+	// A lookup by keys, over in microseconds: without the request's
+	// cancellation, the drivers start no goroutines to watch for it.
+	err := o.queryRow(context.WithoutCancel(ctx), userSeatByLogin, orgID, orgID, unix(at), unix(at), orgID, seatkeeper.LoginKey(login)).
 		Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu, &member}, c.dest()...)...)
 	if err != nil {
 		return us, notFound("user "+login, err)
@@ -549,23 +574,18 @@ func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal,
 	return out, nil
 }
 
-// SeatKeyAt returns the key of the seat offset places past after (from
-// the start of the list when after is nil) in the list of an org's active
-// members' seats at at, and false when the list is shorter. It reads the
-// list index alone: a bookmark anywhere in the list costs one scan of the
-// index entries before it, none of the seats' rows.
-func (o ops) SeatKeyAt(ctx context.Context, orgID int64, at time.Time, after *SeatKey, offset int) (SeatKey, bool, error) {
-	query := `SELECT s.created_at, s.user_id FROM copilot_seats s
-		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
-	args := []any{orgID, seatkeeper.StateActive, unix(at), unix(at)}
-	if after != nil {
-		query += ` AND (s.created_at, s.user_id) > (?, ?)`
-		args = append(args, unix(after.CreatedAt), after.UserID)
-	}
-	query += ` ORDER BY s.created_at, s.user_id LIMIT 1 OFFSET ?`
+// SeatKeyAt returns the key of the seat offset places from the key from
+// (inclusive; a key that no seat has is where its seats would be) in the
+// list of an org's active members' seats at at, and false when the list
+// is shorter. It reads the list index alone: the index entries from from
+// to the key, none of the seats' rows.
+func (o ops) SeatKeyAt(ctx context.Context, orgID int64, at time.Time, from SeatKey, offset int) (SeatKey, bool, error) {
 	var k SeatKey
 	var created int64
-	err := o.queryRow(ctx, query, append(args, offset)...).Scan(&created, &k.UserID)
+	err := o.queryRow(ctx, `SELECT s.created_at, s.user_id FROM copilot_seats s
+		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ? AND (s.created_at, s.user_id) >= (?, ?)
+		ORDER BY s.created_at, s.user_id LIMIT 1 OFFSET ?`,
+		orgID, seatkeeper.StateActive, unix(at), unix(at), unix(from.CreatedAt), from.UserID, offset).Scan(&created, &k.UserID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, false, nil
 	}

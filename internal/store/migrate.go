@@ -109,6 +109,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if current > latest {
 			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, latest)
 		}
+		chunksMissing := current > 0 && !done[chunksVersion]
 		// Every migration not yet recorded, below the highest applied too:
 		// a number given to a branch in advance may land after a higher one.
 		for _, m := range ms {
@@ -129,6 +130,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err := tx.ResolveAllSeats(ctx); err != nil {
 				return fmt.Errorf("store: filling the seat ledger: %w", err)
 			}
+		} else if chunksMissing && latest >= chunksVersion {
+			// A ledger from before its counted chunks: counted now.
+			if err := tx.RecountSeatChunks(ctx); err != nil {
+				return fmt.Errorf("store: counting the seat list's chunks: %w", err)
+			}
 		}
 		return nil
 	})
@@ -136,6 +142,9 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // ledgerVersion is the migration that adds the seat ledger.
 const ledgerVersion = 2
+
+// chunksVersion is the migration that adds the seat list's counted chunks.
+const chunksVersion = 6
 
 // execScript runs a migration file. PostgreSQL takes a whole script in one
 // simple-protocol Exec; SQLite's driver does too.
