@@ -19,7 +19,11 @@ import (
 // its requests in progress would outgrow it. A lease lasts slotTTL: every
 // slotTTL/3, while it holds any, a replica renews its leases in one
 // statement and gives back what it did not use since the last renewal
-// (each lease shrinks to the most requests it had in progress at once).
+// (each lease shrinks to the most requests it had in progress at once,
+// and a block more: keepSlots; a lease not used since ends). Each claim
+// and renewal is a write, which moves every replica's read-cache
+// generation (see sharedLimiter): the block a lease keeps spares a token
+// in steady use from claiming again.
 // A replica that stops (killed, cut off from the database) stops
 // renewing, and its slots return to the others slotTTL later at most.
 //
@@ -54,6 +58,7 @@ type sharedSlots struct {
 // slotLease is a replica's lease on a token's slots.
 type slotLease struct {
 	held  int       // slots leased
+	limit int       // the limit it was claimed under
 	busy  int       // requests in progress
 	peak  int       // the most in progress at once since the last renewal
 	until time.Time // held is good until then unless renewed
@@ -65,6 +70,17 @@ const slotTTL = 6 * time.Second
 // slotBlock is how many slots a replica claims beyond those it has in use:
 // an eighth of the limit, at least 1.
 func slotBlock(limit int) int { return max(1, limit/8) }
+
+// keepSlots is what a renewal keeps of a lease whose token had at most
+// used requests in progress at once since the last renewal: those and a
+// block more, so that a token in steady use does not claim again; none
+// when it was not used.
+func keepSlots(used, limit int) int {
+	if used == 0 {
+		return 0
+	}
+	return used + slotBlock(limit)
+}
 
 func newSharedSlots(st *store.Store) *sharedSlots {
 	var id [12]byte
@@ -107,7 +123,7 @@ func (l *sharedSlots) acquire(ctx context.Context, key string, limit int) (relea
 		ls = &slotLease{}
 		l.leases[key] = ls
 	}
-	ls.held, ls.until = granted, sent.Add(l.ttl)
+	ls.held, ls.limit, ls.until = granted, limit, sent.Add(l.ttl)
 	l.scheduleRenewal()
 	if ls.busy >= ls.held {
 		return nil, false, nil
@@ -152,9 +168,8 @@ func (l *sharedSlots) scheduleRenewal() {
 	}
 }
 
-// renew renews every lease this replica holds, each shrunk to the most
-// requests it had in progress at once since the last renewal; leases
-// neither used since nor in use end.
+// renew renews every lease this replica holds, each shrunk to what
+// keepSlots keeps; leases neither used since nor in use end.
 func (l *sharedSlots) renew() {
 	l.renewMu.Lock()
 	defer l.renewMu.Unlock()
@@ -164,7 +179,7 @@ func (l *sharedSlots) renew() {
 	for key, ls := range l.leases {
 		// Shrink at once: until the database has it, the larger lease it
 		// still records only keeps the others further from the limit.
-		ls.held = min(ls.held, max(ls.peak, ls.busy))
+		ls.held = min(ls.held, keepSlots(max(ls.peak, ls.busy), ls.limit))
 		ls.peak = ls.busy
 		tokens, slots = append(tokens, key), append(slots, int32(ls.held))
 		if ls.held == 0 && ls.busy == 0 {
