@@ -58,7 +58,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
 					DROP TABLE org_public_members;
 					DROP TABLE service_clock; DROP TABLE fault_counts; DROP TABLE faults; DROP TABLE dashboard_sessions;
-					DROP TABLE signin_failures; DROP TABLE rate_limits; DROP TABLE request_journal; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
+					DROP TABLE signin_failures; DROP TABLE rate_limits; DROP TABLE concurrency_slots; DROP TABLE request_journal; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
 					ALTER TABLE copilot_activity ALTER COLUMN last_activity_at SET NOT NULL;
 					DELETE FROM schema_migrations WHERE version > 1`); err != nil {
 					t.Fatal(err)

@@ -322,8 +322,11 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		if act.byTeam {
 			seats = p.losing()
 		}
-		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo",
-			ID: d.undos.put(rc.sess.id, org.ID, cp.Back, p.Logins(), act.byTeam), Count: seats}
+		id, err := d.offerUndo(rc, undo{OrgID: org.ID, Back: cp.Back, Logins: p.Logins(), Teams: act.byTeam})
+		if err != nil {
+			return err
+		}
+		f.Undo = &undoOffer{Action: Prefix + "/orgs/" + url.PathEscape(org.Login) + "/undo", ID: id, Count: seats}
 	}
 	d.setFlash(rc, f)
 	http.Redirect(w, r, cp.Back, http.StatusSeeOther)
@@ -337,19 +340,22 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 	if err := requireWrite(org, a); err != nil {
 		return err
 	}
-	u, ok := d.undos.take(rc.sess.id, org.ID, r.PostForm.Get("id"))
+	ctx := r.Context()
+	u, ok, err := d.takeUndo(ctx, rc, org.ID, r.PostForm.Get("id"))
+	if err != nil {
+		return err
+	}
 	if !ok {
 		d.setFlash(rc, flash{Error: true, Message: "There is nothing to undo: the offer was used, or replaced by a later one. To keep seats pending cancellation, select them and assign them again."})
 		http.Redirect(w, r, Prefix+"/orgs/"+url.PathEscape(org.Login), http.StatusSeeOther)
 		return nil
 	}
-	ctx := r.Context()
 	kept, err := d.undoable(ctx, org, u)
 	if err != nil {
 		return err
 	}
 	keep := d.copilot.AddUsers
-	if u.teams {
+	if u.Teams {
 		keep = d.copilot.AddTeams
 	}
 	f := flash{Message: "Nothing to undo: those seats are no longer pending cancellation."}
@@ -357,18 +363,18 @@ func (d *Dashboard) handleUndo(w http.ResponseWriter, r *http.Request, rc *reqCt
 		if _, err := keep(ctx, org, kept); err != nil {
 			if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 				d.setFlash(rc, flash{Error: true, Message: "Nothing changed. " + se.Message})
-				http.Redirect(w, r, u.back, http.StatusSeeOther)
+				http.Redirect(w, r, u.Back, http.StatusSeeOther)
 				return nil
 			}
 			return err
 		}
 		f.Message = fmt.Sprintf("Kept the %s of %s: the cancellation is withdrawn.", plural(len(kept), "seat", "seats"), nameList(kept))
-		if u.teams {
+		if u.Teams {
 			f.Message = fmt.Sprintf("Kept the seats of %s %s: the cancellation is withdrawn.", plural(len(kept), "the team", "the teams"), nameList(kept))
 		}
 	}
 	d.setFlash(rc, f)
-	http.Redirect(w, r, u.back, http.StatusSeeOther)
+	http.Redirect(w, r, u.Back, http.StatusSeeOther)
 	return nil
 }
 
@@ -382,13 +388,13 @@ func (d *Dashboard) undoable(ctx context.Context, org seatkeeper.Organization, u
 	}
 	now := d.clock.Now()
 	var kept []string
-	if u.teams {
+	if u.Teams {
 		teams, err := d.store.Teams(ctx, org.ID)
 		if err != nil {
 			return nil, err
 		}
 		for _, t := range teams {
-			if !slices.Contains(u.logins, t.Slug) {
+			if !slices.Contains(u.Logins, t.Slug) {
 				continue
 			}
 			g, err := d.store.TeamGrant(ctx, org.ID, t.ID)
@@ -402,11 +408,11 @@ func (d *Dashboard) undoable(ctx context.Context, org seatkeeper.Organization, u
 		}
 		return kept, nil
 	}
-	rows, err := d.rowsOf(ctx, org, sub, now, u.logins)
+	rows, err := d.rowsOf(ctx, org, sub, now, u.Logins)
 	if err != nil {
 		return nil, err
 	}
-	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.logins)
+	p, err := d.newPlanner(org, sub, now, rows).assign(ctx, u.Logins)
 	if err != nil {
 		return nil, err
 	}

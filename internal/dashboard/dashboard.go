@@ -65,7 +65,6 @@ type Dashboard struct {
 	log      *slog.Logger
 	sessions sessionStore
 	throttle *throttle // failed sign-ins per client address
-	undos    *undos
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
 	static   http.Handler
@@ -94,7 +93,6 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Dashboard {
 		log:      cfg.Logger,
 		sessions: newSessionStore(st),
 		throttle: newThrottle(cfg.SignInFailures, st),
-		undos:    newUndos(),
 		mux:      http.NewServeMux(),
 
 		crossOrigin: http.NewCrossOriginProtection(),

@@ -80,3 +80,28 @@ func TestReplicasShareTheSignInThrottle(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicasShareUndo: the Undo button of a cancellation made on one
+// replica works on the other, once: the offer is kept with the session.
+func TestReplicasShareUndo(t *testing.T) {
+	a, b := replicaPair(t)
+	br := a.signedIn("ghp_annWrite")
+	if _, done := br.confirmed("/ui/orgs/acme/cancel", url.Values{"login": {"bob"}, "back": {"/ui/orgs/acme"}}); done.status != http.StatusSeeOther {
+		t.Fatalf("cancel on A: %d", done.status)
+	}
+	m := undoID.FindStringSubmatch(br.get("/ui/orgs/acme").body)
+	if m == nil {
+		t.Fatal("no Undo button after the cancellation on A")
+	}
+	br.e = b
+	if u := br.post("/ui/orgs/acme/undo", url.Values{"id": {m[1]}}); u.status != http.StatusSeeOther {
+		t.Fatalf("undo on B: %d", u.status)
+	}
+	br.get("/ui/orgs/acme").contains(t, "Kept the seat of bob: the cancellation is withdrawn.")
+	if d := a.pendingDate("bob"); d != "" {
+		t.Errorf("bob still pending %q after the undo on B", d)
+	}
+	br.e = a
+	br.post("/ui/orgs/acme/undo", url.Values{"id": {m[1]}})
+	br.get("/ui/orgs/acme").contains(t, "There is nothing to undo")
+}

@@ -37,6 +37,7 @@ type session struct {
 	created  time.Time
 	lastSeen time.Time
 	flash    *flash // a message for the next page, shown once
+	undo     *undo  // the last cancellation, for its Undo button (undo.go)
 }
 
 // flash is a one-shot message: the outcome of an action, shown on the page
@@ -62,6 +63,12 @@ type sessionStore interface {
 	setFlash(ctx context.Context, id string, f flash) error
 	// takeFlash returns and clears the session's message.
 	takeFlash(ctx context.Context, id string) (*flash, error)
+	// putUndo keeps the session's last cancellation for its Undo button,
+	// replacing the one before.
+	putUndo(ctx context.Context, id string, u undo) error
+	// takeUndo returns and forgets the session's cancellation if key
+	// names it (undo.key), once.
+	takeUndo(ctx context.Context, id, key string) (undo, bool, error)
 	// count is the number of sessions held (expired ones included until
 	// swept).
 	count(ctx context.Context) (int, error)

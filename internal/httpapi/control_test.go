@@ -23,6 +23,13 @@ const adminToken = "ghp_controlTestAdminToken0000000000000001"
 // the server configured by cfg (BaseURL is set here).
 func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg serverConfig) *env {
 	t.Helper()
+	api, clk := newControlServer(t, st, now, doc, cfg)
+	return startEnv(t, st, clk, api)
+}
+
+// newControlServer is newControlEnv's server, not yet serving.
+func newControlServer(t *testing.T, st *store.Store, now time.Time, doc string, cfg serverConfig) (*httpapi.Server, *clock.Clock) {
+	t.Helper()
 	clk := &clock.Clock{}
 	clk.Set(now)
 	if _, err := bootstrap.Admin(context.Background(), st, adminToken, clk.Now()); err != nil {
@@ -43,7 +50,7 @@ func newControlEnv(t *testing.T, st *store.Store, now time.Time, doc string, cfg
 		cfg.RateLimitUnauthenticated = 10000
 	}
 	cfg.Logger = testLogger
-	return startEnv(t, st, clk, newServer(cfg, st, clk))
+	return newServer(cfg, st, clk), clk
 }
 
 // want sends a request and fails unless it answers status; it returns the

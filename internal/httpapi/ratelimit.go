@@ -168,8 +168,26 @@ func (l *limiter) bucket(key rateKey, limit int) *bucket {
 	return b
 }
 
-// inflight counts each token's requests in progress, for GitHub's
-// secondary limit on concurrent requests.
+// slotCounter counts each token's requests in progress, for GitHub's
+// secondary limit on concurrent requests: inflight in this process's
+// memory; sharedSlots (slots_shared.go) in leases on the slots every
+// replica on one PostgreSQL database shares.
+type slotCounter interface {
+	// acquire takes a slot for the token with hash key unless limit are
+	// already taken; release gives it back.
+	acquire(ctx context.Context, key string, limit int) (release func(), ok bool, err error)
+}
+
+// newSlotCounter is the counter for st: shared where replicas share its
+// database.
+func newSlotCounter(st *store.Store) slotCounter {
+	if st.SharesState() {
+		return newSharedSlots(st)
+	}
+	return newInflight()
+}
+
+// inflight is slotCounter in this process's memory.
 type inflight struct {
 	mu sync.Mutex
 	n  map[string]int
@@ -177,13 +195,11 @@ type inflight struct {
 
 func newInflight() *inflight { return &inflight{n: map[string]int{}} }
 
-// acquire takes a slot for key unless limit are already taken; release
-// gives it back.
-func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
+func (f *inflight) acquire(_ context.Context, key string, limit int) (release func(), ok bool, err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.n[key] >= limit {
-		return nil, false
+		return nil, false, nil
 	}
 	f.n[key]++
 	return func() {
@@ -192,7 +208,7 @@ func (f *inflight) acquire(key string, limit int) (release func(), ok bool) {
 		if f.n[key]--; f.n[key] <= 0 {
 			delete(f.n, key)
 		}
-	}, true
+	}, true, nil
 }
 
 // checkLimits applies the primary rate limit (403 once a window is spent)
@@ -222,8 +238,15 @@ func (s *Server) checkLimits(x *exchange) (release func(), ok bool) {
 	before.used--
 	release = func() {}
 	if x.present {
-		if release, ok = s.running.acquire(x.principal.Token.Hash, s.cfg.ConcurrentLimit); !ok {
+		release, ok, err = s.running.acquire(x.r.Context(), x.principal.Token.Hash, s.cfg.ConcurrentLimit)
+		if err != nil || !ok {
 			s.limiter.refund(x.r.Context(), key, rate.reset) // a 429 does not count
+		}
+		if err != nil {
+			s.writeError(x.rw, x.r, err)
+			return nil, false
+		}
+		if !ok {
 			setRateHeaders(h, before)
 			h.Set("Retry-After", strconv.Itoa(secondaryRetryAfter))
 			s.writeBasicError(x.rw, x.r, http.StatusTooManyRequests, basicError{

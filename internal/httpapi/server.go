@@ -64,7 +64,7 @@ type Server struct {
 	copilot *copilot.Service
 	log     *slog.Logger
 	limiter rateCounter
-	running *inflight
+	running slotCounter
 	mux     *http.ServeMux
 	urls    urls
 	metrics *metrics.Metrics // what GET /metrics reports (ops.go)
@@ -108,7 +108,7 @@ func New(cfg Config, st *store.Store, clk *clock.Clock) *Server {
 		copilot: &copilot.Service{Store: st, Clock: clk},
 		log:     cfg.Logger,
 		limiter: newRateCounter(st),
-		running: newInflight(),
+		running: newSlotCounter(st),
 		mux:     http.NewServeMux(),
 		urls:    urls{api: cfg.BaseURL, html: cfg.BaseURL},
 		links:   &usage.Signer{Keys: st},

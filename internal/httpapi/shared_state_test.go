@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -244,5 +245,93 @@ func TestReplicasShareTheJournal(t *testing.T) {
 	a.want("DELETE", "/_seatkeeper/requests", adminToken, "", 204)
 	if got := b.requests(""); len(got) != 0 {
 		t.Errorf("replica B after A emptied the journal: %v", got)
+	}
+}
+
+// TestReplicasShareTheSecondaryLimit: a token's requests in progress
+// across two replicas never exceed the limit on concurrent requests,
+// however they are spread, and the slots of a replica that stops (cut off
+// from the database with requests in progress) return to the other once
+// its lease expires.
+func TestReplicasShareTheSecondaryLimit(t *testing.T) {
+	const limit = 3
+	dsn := storetest.DSN(t, store.Postgres) // skips without PostgreSQL
+	cfg := serverConfig{Config: httpapi.Config{ConcurrentLimit: limit}}
+	release := make(chan struct{})
+	entered := make(chan struct{}, 2*limit)
+	var held sync.WaitGroup
+	start := func(doc string) (*env, *httpapi.Server) {
+		st := storetest.OpenOn(t, dsn, store.Options{})
+		api, clk := newControlServer(t, st, manageNow, doc, cfg)
+		api.SetSlotTTLForTest(time.Second)
+		api.HandleForTest("GET /test/block", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			entered <- struct{}{}
+			<-release
+			w.WriteHeader(http.StatusNoContent)
+		}))
+		return startEnv(t, st, clk, api), api
+	}
+	a, _ := start(manageScenario)
+	b, _ := start("")
+	t.Cleanup(func() { close(release); held.Wait() }) // before the servers close: they wait for their requests
+	// hold sends a request that stays in progress if it is let in, and
+	// returns its status: 0 while it is in progress.
+	hold := func(e *env) int {
+		status := make(chan int, 1)
+		held.Add(1)
+		go func() {
+			defer held.Done()
+			req, _ := http.NewRequest("GET", e.srv.URL+"/test/block", nil)
+			req.Header.Set("Authorization", "Bearer ghp_billing")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				status <- -1
+				return
+			}
+			resp.Body.Close()
+			status <- resp.StatusCode
+		}()
+		select {
+		case <-entered:
+			return 0
+		case s := <-status:
+			return s
+		}
+	}
+
+	var got []int
+	for _, e := range []*env{a, a, b, b, a, b} {
+		got = append(got, hold(e))
+	}
+	if want := []int{0, 0, 0, 429, 429, 429}; !equalInts(got, want) {
+		t.Fatalf("requests held in progress on A, A, B, B, A, B with a limit of %d: %v, want %v (0: in progress)", limit, got, want)
+	}
+	for name, e := range map[string]*env{"A": a, "B": b} {
+		if r := e.do("GET", seatsPath, "ghp_billing"); r.status != 429 || r.header.Get("Retry-After") == "" {
+			t.Errorf("replica %s, %d requests in progress across both: %d, Retry-After %q", name, limit, r.status, r.header.Get("Retry-After"))
+		}
+	}
+
+	// A is cut off from the database with its two requests in progress: it
+	// can no longer renew its lease, and once the lease expires B may use
+	// its slots.
+	a.st.Close()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := b.do("GET", seatsPath, "ghp_billing")
+		if r.status == 200 {
+			break
+		}
+		if r.status != 429 || time.Now().After(deadline) {
+			t.Fatalf("replica B after A stopped: %d, want 429 until A's lease expires, then 200", r.status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	got = got[:0]
+	for range limit {
+		got = append(got, hold(b))
+	}
+	if want := []int{0, 0, 429}; !equalInts(got, want) {
+		t.Errorf("requests held on B after A's lease expired, with one of B's in progress: %v, want %v", got, want)
 	}
 }

@@ -28,7 +28,7 @@ import (
 // journaled).
 var ServiceStateTables = map[string]bool{
 	"service_clock": true, "faults": true, "fault_counts": true, "dashboard_sessions": true,
-	"signin_failures": true, "rate_limits": true, "request_journal": true,
+	"signin_failures": true, "rate_limits": true, "concurrency_slots": true, "request_journal": true,
 }
 
 // SharesState reports whether the service's in-process state (clock,
@@ -407,4 +407,98 @@ func (s *Store) JournalEntries(ctx context.Context, limit int) (seqs []int64, en
 func (s *Store) ClearJournal(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM request_journal`)
 	return err
+}
+
+// SetSessionUndo keeps the Undo offer of the session's last cancellation
+// (replacing any before it): key names the offer, undo is what it undoes,
+// encoded.
+func (s *Store) SetSessionUndo(ctx context.Context, id, key string, undo []byte) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE dashboard_sessions SET undo_key = $1, undo = $2 WHERE id_hash = $3`, key, string(undo), sessionHash(id))
+	if err != nil {
+		return fmt.Errorf("store: session undo: %w", err)
+	}
+	return nil
+}
+
+// TakeSessionUndo returns and clears the session's Undo offer if it is
+// the one key names; nil when it is not there (used, replaced, or never
+// made), in one step, so that an offer is taken once across replicas.
+func (s *Store) TakeSessionUndo(ctx context.Context, id, key string) ([]byte, error) {
+	var undo sql.NullString
+	err := s.db.QueryRowContext(ctx, `UPDATE dashboard_sessions d SET undo_key = NULL, undo = NULL FROM
+			(SELECT id_hash, undo FROM dashboard_sessions WHERE id_hash = $1 FOR UPDATE) old
+		WHERE d.id_hash = old.id_hash AND d.undo_key = $2 RETURNING old.undo`, sessionHash(id), key).Scan(&undo)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !undo.Valid {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: session undo: %w", err)
+	}
+	return []byte(undo.String), nil
+}
+
+// slotsLock is the first key of the transaction-level advisory locks
+// that serialize claims on one token's slots (the second is a hash of
+// the token): the two-key space, apart from migrationLock's.
+const slotsLock = 0x736c6f74 // "slot"
+
+// nowMillis is the database's clock in milliseconds: leases on slots
+// expire by it, so that replicas' clocks need not agree.
+const nowMillis = `(extract(epoch FROM statement_timestamp()) * 1000)::bigint`
+
+// ClaimSlots sets replica's lease on token's slots for requests in
+// progress to want, or to what the other replicas' live leases leave of
+// limit if that is fewer, and returns its size; it lasts ttl unless
+// RenewSlots renews it. Claims on one token are serialized, so the leases
+// on a token never add up to more than limit.
+func (s *Store) ClaimSlots(ctx context.Context, token, replica string, want, limit int, ttl time.Duration) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: claim slots: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1::int, hashtext($2))`, slotsLock, token); err != nil {
+		return 0, fmt.Errorf("store: claim slots: %w", err)
+	}
+	// A new statement, a new snapshot: every claim committed before the
+	// lock was taken is seen.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM concurrency_slots WHERE token_hash = $1 AND expires_at <= `+nowMillis, token); err != nil {
+		return 0, fmt.Errorf("store: claim slots: %w", err)
+	}
+	var granted int
+	if err := tx.QueryRowContext(ctx, `INSERT INTO concurrency_slots AS c (token_hash, replica, slots, expires_at)
+		SELECT $1, $2, LEAST($3, GREATEST($4 - COALESCE(SUM(slots), 0), 0)), `+nowMillis+` + $5
+		FROM concurrency_slots WHERE token_hash = $1 AND replica <> $2
+		ON CONFLICT (token_hash, replica) DO UPDATE SET slots = excluded.slots, expires_at = excluded.expires_at
+		RETURNING slots`, token, replica, want, limit, ttl.Milliseconds()).Scan(&granted); err != nil {
+		return 0, fmt.Errorf("store: claim slots: %w", err)
+	}
+	return granted, tx.Commit()
+}
+
+// RenewSlots sets replica's leases on tokens to slots (0 ends a lease;
+// a lease only shrinks here, which needs no lock) and extends the live
+// ones by ttl. It returns the tokens whose leases had lapsed and were not
+// renewed: their slots may be another replica's by now.
+func (s *Store) RenewSlots(ctx context.Context, replica string, tokens []string, slots []int32, ttl time.Duration) (lapsed []string, err error) {
+	rows, err := s.db.QueryContext(ctx, `WITH t AS (SELECT * FROM unnest($2::text[], $3::int[]) AS t (token_hash, slots)),
+		ended AS (DELETE FROM concurrency_slots c USING t
+			WHERE c.replica = $1 AND c.token_hash = t.token_hash AND (t.slots = 0 OR c.expires_at <= `+nowMillis+`)),
+		renewed AS (UPDATE concurrency_slots c SET slots = LEAST(c.slots, t.slots), expires_at = `+nowMillis+` + $4 FROM t
+			WHERE c.replica = $1 AND c.token_hash = t.token_hash AND t.slots > 0 AND c.expires_at > `+nowMillis+`
+			RETURNING c.token_hash)
+		SELECT t.token_hash FROM t WHERE t.slots > 0 AND t.token_hash NOT IN (SELECT token_hash FROM renewed)`,
+		replica, tokens, slots, ttl.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("store: renew slots: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("store: renew slots: %w", err)
+		}
+		lapsed = append(lapsed, t)
+	}
+	return lapsed, rows.Err()
 }

@@ -93,7 +93,7 @@ func TestMigrationBelowTheHighestIsApplied(t *testing.T) {
 			st := storetest.OpenOn(t, dsn, store.Options{})
 			undo := `DELETE FROM schema_migrations WHERE version = 5`
 			if d == store.Postgres {
-				undo = `DROP TABLE service_clock, fault_counts, faults, dashboard_sessions, signin_failures, rate_limits, request_journal; ` + undo
+				undo = `DROP TABLE service_clock, fault_counts, faults, dashboard_sessions, signin_failures, rate_limits, concurrency_slots, request_journal; ` + undo
 			}
 			if _, err := st.DB().ExecContext(ctx, undo); err != nil {
 				t.Fatal(err)

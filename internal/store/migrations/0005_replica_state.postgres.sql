@@ -34,7 +34,11 @@ CREATE TABLE dashboard_sessions (
     token_id   BIGINT NOT NULL,
     created_at BIGINT NOT NULL,
     last_seen  BIGINT NOT NULL,
-    flash      TEXT
+    flash      TEXT,
+    -- the Undo button of its last cancellation: the offer's key (its
+    -- organization and id) and what it undoes, as JSON
+    undo_key   TEXT,
+    undo       TEXT
 );
 
 -- Failed dashboard sign-ins per client address, in fixed windows.
@@ -54,6 +58,18 @@ CREATE UNLOGGED TABLE rate_limits (
     claimed    BIGINT NOT NULL,
     granted    BIGINT NOT NULL,
     PRIMARY KEY (rate_key, resource)
+);
+
+-- The secondary limit: per token (by hash), the slots for requests in
+-- progress each replica holds, until it stops renewing them (expires_at,
+-- in milliseconds on the database's clock, so that replicas' clocks need
+-- not agree).
+CREATE UNLOGGED TABLE concurrency_slots (
+    token_hash TEXT NOT NULL,
+    replica    TEXT NOT NULL,
+    slots      INTEGER NOT NULL,
+    expires_at BIGINT NOT NULL,
+    PRIMARY KEY (token_hash, replica)
 );
 
 -- The request journal (GET /_seatkeeper/requests), redacted as in
