@@ -2,7 +2,6 @@ package copilot
 
 import (
 	"context"
-	"time"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -45,24 +44,4 @@ func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Bil
 		ActiveThisCycle:     c.ActiveSince,
 		InactiveThisCycle:   c.Listed - c.ActiveSince,
 	}}, nil
-}
-
-// Breakdown counts listed seats against the cycle that began at
-// cycleStart.
-func Breakdown(listed []seatkeeper.Seat, invited int, cycleStart time.Time) SeatBreakdown {
-	b := SeatBreakdown{Total: len(listed), PendingInvitation: invited}
-	start := cycleStart.Unix()
-	for _, seat := range listed {
-		if seat.PendingCancellationDate != nil {
-			b.PendingCancellation++
-		}
-		if seat.CreatedAt.Unix() >= start {
-			b.AddedThisCycle++
-		}
-		if at := seat.Activity.LastActivityAt; at != nil && at.Unix() >= start {
-			b.ActiveThisCycle++
-		}
-	}
-	b.InactiveThisCycle = b.Total - b.ActiveThisCycle
-	return b
 }

@@ -54,69 +54,71 @@ type seatSums struct {
 	Grants                           []grantOption
 }
 
-// sumSeats counts an org's listed seats at at in one pass over the
-// ledger, spans being the billing cycles of the chart (or none).
+// sumSeats counts an org's listed seats at at, spans being the billing
+// cycles of the chart (or none): the totals and the grants carrying
+// seats from the org's kept totals, the idle buckets from one pass over
+// an index, the cycles and the filter's count from index ranges.
 func (d *Dashboard) sumSeats(ctx context.Context, org seatkeeper.Organization, at time.Time, v view, spans []store.SeatSpan) (seatSums, error) {
 	var out seatSums
+	totals, err := d.store.OrgSeatTotals(ctx, org.ID, at)
+	if err != nil {
+		return out, err
+	}
+	for _, t := range totals {
+		if t.State != seatkeeper.StateActive {
+			continue
+		}
+		out.Listed += t.Seats
+		if t.Pending {
+			out.Pending += t.Seats
+		}
+	}
+	if out.Grants, err = d.grantChoices(ctx, totals); err != nil {
+		return out, err
+	}
 	cuts := make([]time.Time, len(idleBounds)-1)
 	for k := range cuts {
 		cuts[k] = idleCutoff(at, idleBounds[k+1])
 	}
-	// The filter names grants by key: read them first when it does.
-	var grants []grantOption
-	if v.Grant != "" {
-		var err error
-		if grants, err = d.grantOptions(ctx, org, at); err != nil {
-			return out, err
-		}
-	}
-	sums, err := d.store.SumSeats(ctx, v.seatFilter(org, at, grants), cuts, spans)
+	idle, err := d.store.SumIdle(ctx, org.ID, at, out.Listed, cuts)
 	if err != nil {
 		return out, err
 	}
-	out.Cycles = make([]int, len(spans))
-	idle := make([]int, len(cuts))
-	for _, s := range sums {
-		out.Listed += s.Listed
-		out.Pending += s.Pending
-		out.Never += s.Never
-		out.Matching += s.Matching
-		for k, n := range s.IdleAt {
-			idle[k] += n
-		}
-		for k, n := range s.InSpan {
-			out.Cycles[k] += n
-		}
-	}
 	// Bucket k holds the seats idle at least idleBounds[k] days but not
 	// idleBounds[k+1].
-	atLeast := append([]int{out.Listed}, idle...)
-	for k := range out.Buckets {
-		out.Buckets[k] = atLeast[k]
-		if k+1 < len(atLeast) {
-			out.Buckets[k] -= atLeast[k+1]
-		}
+	copy(out.Buckets[:], idle.Since)
+	out.Never = idle.Never
+	if out.Cycles, err = d.store.HeldInSpans(ctx, org.ID, at, out.Listed, spans); err != nil {
+		return out, err
 	}
-	out.Grants, err = d.grantChoices(ctx, sums)
+	out.Matching = out.Listed
+	if f := v.seatFilter(org, at, out.Grants); f.Filtered() {
+		out.Matching, err = d.store.CountSeatList(ctx, f)
+	}
 	return out, err
 }
 
 // grantOptions lists the ways an org's listed seats at at are held.
 func (d *Dashboard) grantOptions(ctx context.Context, org seatkeeper.Organization, at time.Time) ([]grantOption, error) {
-	sums, err := d.store.SumSeats(ctx, store.SeatFilter{OrgID: org.ID, At: at}, nil, nil)
+	totals, err := d.store.OrgSeatTotals(ctx, org.ID, at)
 	if err != nil {
 		return nil, err
 	}
-	return d.grantChoices(ctx, sums)
+	return d.grantChoices(ctx, totals)
 }
 
 // grantChoices are the choices of the grant filter: direct, then each
-// team and enterprise team that carries seats, by name.
-func (d *Dashboard) grantChoices(ctx context.Context, sums []store.SeatSums) ([]grantOption, error) {
+// team and enterprise team that carries listed seats of totals, by name.
+func (d *Dashboard) grantChoices(ctx context.Context, totals []store.OrgSeatTotal) ([]grantOption, error) {
 	out := []grantOption{{Key: report.GrantDirect, Label: "direct"}}
 	var teams []grantOption
-	for _, s := range sums {
-		g := s.Grant
+	seen := map[store.SeatGrant]bool{}
+	for _, t := range totals {
+		g := t.Grant
+		if t.State != seatkeeper.StateActive || seen[g] {
+			continue
+		}
+		seen[g] = true
 		switch {
 		case g.TeamID != 0:
 			t, err := d.store.TeamByID(ctx, g.TeamID)

@@ -529,8 +529,7 @@ func (o ops) CountSeats(ctx context.Context, orgID int64, at, since time.Time) (
 	if err := o.queryRow(ctx, `SELECT COUNT(*) `+listed+` AND s.created_at >= ?`, args...).Scan(&c.AddedSince); err != nil {
 		return c, fmt.Errorf("store: count seats: %w", err)
 	}
-	// A used seat is idle since its last use.
-	if err := o.queryRow(ctx, `SELECT COUNT(*) `+listed+` AND s.idle_since >= ? AND s.last_activity_at IS NOT NULL`, args...).Scan(&c.ActiveSince); err != nil {
+	if err := o.queryRow(ctx, `SELECT COUNT(*) `+listed+` AND s.last_activity_at >= ?`, args...).Scan(&c.ActiveSince); err != nil {
 		return c, fmt.Errorf("store: count seats: %w", err)
 	}
 	return c, nil

@@ -2,8 +2,8 @@
 -- from copilot_activity by the writes that record it, and by those that
 -- write the rows) and idle_since: that use, or when the seat was granted
 -- if it was never used. The dashboard's idle buckets, idle filter and
--- 12-cycle chart then count index entries (copilot_seats_sums) instead
--- of reading every seat with its activity.
+-- 12-cycle chart then count ranges of index entries (copilot_seats_sums,
+-- copilot_seats_used) instead of reading every seat with its activity.
 ALTER TABLE copilot_seats ADD COLUMN last_activity_at BIGINT;
 ALTER TABLE copilot_seats ADD COLUMN last_activity_editor TEXT NOT NULL DEFAULT '';
 ALTER TABLE copilot_seats ADD COLUMN idle_since BIGINT NOT NULL DEFAULT 0;
@@ -12,6 +12,8 @@ UPDATE copilot_seats s SET last_activity_at = a.last_activity_at, last_activity_
 UPDATE copilot_seats SET idle_since = COALESCE(last_activity_at, created_at);
 CREATE INDEX copilot_seats_sums ON copilot_seats (org_id, state, idle_since, last_activity_at, created_at,
     valid_from, ends_at, pending_cancellation_date, team_id, enterprise_team_id);
+-- The seats never used, and those used since a moment, as a range.
+CREATE INDEX copilot_seats_used ON copilot_seats (org_id, state, last_activity_at, valid_from, ends_at);
 
 -- Per-org seat totals, kept by the ledger's writes in their transaction
 -- (ledger_totals.go): each seat row adds one seat at its valid_from and
