@@ -346,9 +346,10 @@ func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error
 // hold a seat now, unless seen, each losing it when the team's grant g
 // ends or keeping it through another grant; it counts both.
 func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64, seen map[int64]bool, p *plan) (lose, keep int, err error) {
-	for batch := range slices.Chunk(members, 1000) {
+	// A batch the size of the most users a read of their grants takes.
+	for batch := range slices.Chunk(members, store.MaxUsers) {
 		seated, err := pl.d.store.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
-		if err != nil || len(seated) == 0 {
+		if err != nil {
 			return lose, keep, err
 		}
 		ids := make([]int64, len(seated))
