@@ -31,6 +31,9 @@ type SeatFilter struct {
 	IdleAt  time.Time
 	Never   bool       // only seats never used
 	Pending bool       // only seats pending cancellation
+	// NotPending keeps only the seats not pending cancellation, ByTeams
+	// only those a team or enterprise team carries.
+	NotPending, ByTeams bool
 	Grant   *SeatGrant // only the seats this grant carries; nil for any
 	Logins  []string   // when not empty, only the seats of these logins (any case)
 	UserIDs []int64    // when not empty, only the seats of these users
@@ -79,6 +82,12 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 	}
 	if f.Pending {
 		conds = append(conds, `s.pending_cancellation_date IS NOT NULL`)
+	}
+	if f.NotPending {
+		conds = append(conds, `s.pending_cancellation_date IS NULL`)
+	}
+	if f.ByTeams {
+		conds = append(conds, `(s.team_id IS NOT NULL OR s.enterprise_team_id IS NOT NULL)`)
 	}
 	if g := f.Grant; g != nil {
 		switch {
@@ -130,6 +139,29 @@ func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 		return 0, fmt.Errorf("store: count seats: %w", err)
 	}
 	return n, nil
+}
+
+// SeatListSum counts the listed seats f keeps at f.At and sums a hash of
+// their holders' ids: with the count, a key of the set that changes when
+// a seat joins or leaves it, from the index copilot_seats_sums alone.
+func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
+	base, args, filter, filterArgs := f.conditions()
+	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
+		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: count seats: %w", err)
+	}
+	return n, sum, nil
+}
+
+// SeatLogins returns the logins of the holders of the listed seats f
+// keeps at f.At, in no order.
+func (o ops) SeatLogins(ctx context.Context, f SeatFilter) ([]string, error) {
+	base, args, filter, filterArgs := f.conditions()
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (string, error) {
+		var login string
+		return login, row.Scan(&login)
+	}, `SELECT u.login FROM copilot_seats s JOIN users u ON u.id = s.user_id WHERE `+base+` AND `+filter, append(args, filterArgs...)...)
 }
 
 // IdleSums are counts of an org's listed seats by how long they have

@@ -14,7 +14,7 @@ UPDATE copilot_seats SET
         WHERE a.org_id = copilot_seats.org_id AND a.user_id = copilot_seats.user_id), '');
 UPDATE copilot_seats SET idle_since = COALESCE(last_activity_at, created_at);
 CREATE INDEX copilot_seats_sums ON copilot_seats (org_id, state, idle_since, last_activity_at, created_at,
-    valid_from, ends_at, pending_cancellation_date, team_id, enterprise_team_id);
+    valid_from, ends_at, pending_cancellation_date, team_id, enterprise_team_id, user_id);
 -- The seats never used, and those used since a moment, as a range.
 CREATE INDEX copilot_seats_used ON copilot_seats (org_id, state, last_activity_at, valid_from, ends_at);
 
