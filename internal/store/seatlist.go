@@ -29,14 +29,14 @@ type SeatFilter struct {
 	// IdleAt, when not zero, keeps the seats last used (or granted, if
 	// never used) at or before it.
 	IdleAt  time.Time
-	Never   bool // only seats never used
-	Pending bool // only seats pending cancellation
+	Never   bool       // only seats never used
+	Pending bool       // only seats pending cancellation
+	Grant   *SeatGrant // only the seats this grant carries; nil for any
+	Logins  []string   // when not empty, only the seats of these logins (any case)
+	UserIDs []int64    // when not empty, only the seats of these users
 	// NotPending keeps only the seats not pending cancellation, ByTeams
 	// only those a team or enterprise team carries.
 	NotPending, ByTeams bool
-	Grant               *SeatGrant // only the seats this grant carries; nil for any
-	Logins              []string   // when not empty, only the seats of these logins (any case)
-	UserIDs             []int64    // when not empty, only the seats of these users
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
