@@ -316,7 +316,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		return show(http.StatusOK)
 	}
 	logins := p.Logins()
-	if whole != nil {
+	if whole != nil && whole.will > len(p.Will) { // not all of them shown
 		if logins, err = whole.logins(ctx); err != nil {
 			return err
 		}
