@@ -146,8 +146,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// Analyze takes the query planner's statistics anew, after a bulk load.
+// Analyze takes SQLite's query planner statistics anew, after a bulk
+// load (PostgreSQL's autovacuum takes them there).
 func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
 	if _, err := s.db.ExecContext(ctx, `ANALYZE`); err != nil {
 		return fmt.Errorf("store: analyze: %w", err)
 	}
