@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // SeatBreakdown is GitHub's copilot-organization-seat-breakdown, counted
@@ -27,13 +28,23 @@ type Billing struct {
 // Billing reports an org's Copilot settings and seat breakdown at the
 // clock's time; GitHub's 422 when Copilot is not enabled.
 func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Billing, error) {
-	sub, err := subscription(ctx, s.Store, org.ID)
+	return BillingAt(ctx, s.Store, org, s.Clock.Now())
+}
+
+// BillingReader is what a billing breakdown reads: a Store, or a Tx.
+type BillingReader interface {
+	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
+	CountSeats(ctx context.Context, orgID int64, at, since time.Time) (store.SeatCounts, error)
+}
+
+// BillingAt is Billing at now, read through r (a page's snapshot).
+func BillingAt(ctx context.Context, r BillingReader, org seatkeeper.Organization, now time.Time) (Billing, error) {
+	sub, err := subscription(ctx, r, org.ID)
 	if err != nil {
 		return Billing{}, err
 	}
-	now := s.Clock.Now()
 	start := seatkeeper.CycleStart(sub.BillingCycleDay, now)
-	c, err := s.Store.CountSeats(ctx, org.ID, now, start)
+	c, err := r.CountSeats(ctx, org.ID, now, start)
 	if err != nil {
 		return Billing{}, err
 	}
@@ -45,24 +56,4 @@ func (s *Service) Billing(ctx context.Context, org seatkeeper.Organization) (Bil
 		ActiveThisCycle:     c.ActiveSince,
 		InactiveThisCycle:   c.Listed - c.ActiveSince,
 	}}, nil
-}
-
-// Breakdown counts listed seats against the cycle that began at
-// cycleStart.
-func Breakdown(listed []seatkeeper.Seat, invited int, cycleStart time.Time) SeatBreakdown {
-	b := SeatBreakdown{Total: len(listed), PendingInvitation: invited}
-	start := cycleStart.Unix()
-	for _, seat := range listed {
-		if seat.PendingCancellationDate != nil {
-			b.PendingCancellation++
-		}
-		if seat.CreatedAt.Unix() >= start {
-			b.AddedThisCycle++
-		}
-		if at := seat.Activity.LastActivityAt; at != nil && at.Unix() >= start {
-			b.ActiveThisCycle++
-		}
-	}
-	b.InactiveThisCycle = b.Total - b.ActiveThisCycle
-	return b
 }

@@ -64,7 +64,10 @@ organizations:
 // across billing cycle boundaries, and after each step holds what the
 // seat ledger answers to what the seat rules derive from grants, teams
 // and memberships: at the clock's time, and at other moments (the day
-// each pending cancellation takes effect, the second before, the past).
+// each pending cancellation takes effect, the second before, the past);
+// and holds the per-org seat totals and each seat row's copy of its
+// holder's activity, kept by the same writes, to a recount of the rows
+// (seatTotalsDiff).
 func TestLedgerEqualsDerivation(t *testing.T) {
 	// Chunks of 2 to 4 seat rows, so that writes cut them often.
 	defer store.SetChunkRows(store.SetChunkRows(2))
@@ -313,7 +316,84 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 		if msg := enterpriseLedgerDiff(ctx, st, ent, clk.Now()); msg != "" {
 			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
 		}
+		if msg := seatTotalsDiff(ctx, st, org, clk.Now()); msg != "" {
+			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
+		}
 	}
+}
+
+// seatTotalsDiff compares what the ledger's writes keep beside its rows
+// with a recount of the rows: the org's seat totals at now and around
+// each pending cancellation (store.OrgSeatTotals against the rows held
+// at that moment, counted by kind), and each row's copy of its holder's
+// activity against copilot_activity. "" when they agree.
+func seatTotalsDiff(ctx context.Context, st *store.Store, org seatkeeper.Organization, now time.Time) string {
+	q := func(query string) string { // the store's placeholders, for st.DB()
+		if st.Dialect() != store.Postgres {
+			return query
+		}
+		for n := 1; strings.Contains(query, "?"); n++ {
+			query = strings.Replace(query, "?", fmt.Sprintf("$%d", n), 1)
+		}
+		return query
+	}
+	moments := []time.Time{now, now.AddDate(0, -2, 0), now.AddDate(1, 0, 0)}
+	dates, err := st.DB().QueryContext(ctx, q(`SELECT DISTINCT ends_at FROM copilot_seats WHERE org_id = ? AND ends_at < ?`), org.ID, int64(1)<<62)
+	if err != nil {
+		return err.Error()
+	}
+	for dates.Next() {
+		var end int64
+		if err := dates.Scan(&end); err != nil {
+			return err.Error()
+		}
+		moments = append(moments, time.Unix(end, 0).UTC(), time.Unix(end-1, 0).UTC())
+	}
+	if err := dates.Close(); err != nil {
+		return err.Error()
+	}
+	for _, at := range moments {
+		got, err := st.OrgSeatTotals(ctx, org.ID, at)
+		if err != nil {
+			return err.Error()
+		}
+		rows, err := st.DB().QueryContext(ctx, q(`SELECT state, CASE WHEN pending_cancellation_date IS NULL THEN 0 ELSE 1 END,
+				COALESCE(team_id, 0), COALESCE(enterprise_team_id, 0), COUNT(*)
+			FROM copilot_seats WHERE org_id = ? AND valid_from <= ? AND ends_at > ?
+			GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`), org.ID, at.Unix(), at.Unix())
+		if err != nil {
+			return err.Error()
+		}
+		var want []store.OrgSeatTotal
+		for rows.Next() {
+			var t store.OrgSeatTotal
+			var pending int
+			if err := rows.Scan(&t.State, &pending, &t.Grant.TeamID, &t.Grant.EnterpriseTeamID, &t.Seats); err != nil {
+				return err.Error()
+			}
+			t.Pending = pending == 1
+			want = append(want, t)
+		}
+		if err := rows.Close(); err != nil {
+			return err.Error()
+		}
+		if !reflect.DeepEqual(got, want) {
+			return fmt.Sprintf("at %s the kept seat totals are\n%+v\na recount of the ledger's rows\n%+v", at.Format(time.RFC3339), got, want)
+		}
+	}
+	var stale int
+	err = st.DB().QueryRowContext(ctx, q(`SELECT COUNT(*) FROM copilot_seats s
+		LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
+		WHERE s.org_id = ? AND (COALESCE(s.last_activity_at, -1) <> COALESCE(a.last_activity_at, -1)
+			OR s.last_activity_editor <> COALESCE(a.last_activity_editor, '')
+			OR s.idle_since <> COALESCE(a.last_activity_at, s.created_at))`), org.ID).Scan(&stale)
+	if err != nil {
+		return err.Error()
+	}
+	if stale > 0 {
+		return fmt.Sprintf("%d seat rows carry other activity than copilot_activity records", stale)
+	}
+	return ""
 }
 
 // ledgerDiff compares the ledger with the derivation at now and at the

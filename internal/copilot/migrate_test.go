@@ -15,7 +15,8 @@ import (
 
 // TestLedgerFilledOnUpgrade opens a database from before the seat ledger
 // and checks that the migration filled the ledger with every org's seats,
-// as the rules derive them. On SQLite the database is testdata/v1.db,
+// as the rules derive them, with their totals and activity
+// (seatTotalsDiff). On SQLite the database is testdata/v1.db,
 // written by the previous release's binary (schema version 1:
 // `seatkeeper seed examples/seed.yaml`, then `seatkeeper generate --orgs 2
 // --seats-per-org 60 --tokens-per-org 1`); on PostgreSQL the same data,
@@ -52,7 +53,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if err := generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: 60, TokensPerOrg: 1, Seed: 1}, now); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE data_changes;
+				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE copilot_seat_totals; DROP TABLE data_changes;
 					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
 					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
 					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
@@ -77,6 +78,9 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 			for _, org := range orgs {
 				for _, at := range []time.Time{time.Now(), time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)} {
 					if msg := ledgerDiff(ctx, st, org, at); msg != "" {
+						t.Fatalf("%s: %s", org.Login, msg)
+					}
+					if msg := seatTotalsDiff(ctx, st, org, at); msg != "" {
 						t.Fatalf("%s: %s", org.Login, msg)
 					}
 				}

@@ -52,7 +52,9 @@ func errNotEnabled() error {
 
 // subscription returns the org's subscription, or GitHub's 422 when
 // Copilot is not enabled.
-func subscription(ctx context.Context, r Reader, orgID int64) (seatkeeper.Subscription, error) {
+func subscription(ctx context.Context, r interface {
+	Subscription(ctx context.Context, orgID int64) (seatkeeper.Subscription, error)
+}, orgID int64) (seatkeeper.Subscription, error) {
 	sub, err := r.Subscription(ctx, orgID)
 	if seatkeeper.IsNotFound(err) {
 		return sub, errNotEnabled()
@@ -147,13 +149,20 @@ func ledgerSeats(ctx context.Context, r seatReader, org seatkeeper.Organization,
 	return wholeSeats(ctx, r, org, sub, rows)
 }
 
-// WholeSeats makes whole seats of ledger rows of org read elsewhere (a
-// dashboard's filtered list), each team that carries one read once.
-func (s *Service) WholeSeats(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
-	return wholeSeats(ctx, s.Store, org, sub, rows)
+// TeamReader reads the teams that carry seats: a Store, or a Tx.
+type TeamReader interface {
+	TeamByID(ctx context.Context, id int64) (seatkeeper.Team, error)
+	EnterpriseTeamByID(ctx context.Context, id int64) (seatkeeper.EnterpriseTeam, error)
 }
 
-func wholeSeats(ctx context.Context, r seatReader, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
+// WholeSeats makes whole seats of ledger rows of org read elsewhere (a
+// dashboard's filtered list), each team that carries one read once
+// through r (the snapshot the rows came from).
+func WholeSeats(ctx context.Context, r TeamReader, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
+	return wholeSeats(ctx, r, org, sub, rows)
+}
+
+func wholeSeats(ctx context.Context, r TeamReader, org seatkeeper.Organization, sub seatkeeper.Subscription, rows []store.LedgerSeat) ([]seatkeeper.Seat, error) {
 	teams := map[int64]*seatkeeper.Team{}
 	eteams := map[int64]*seatkeeper.EnterpriseTeam{}
 	out := make([]seatkeeper.Seat, len(rows))

@@ -37,6 +37,7 @@ type confirmPage struct {
 	Refused  []check // the start of Plan.Wont, at most maxShown
 	Unshown  int     // how many of Plan.Wont are not shown
 	Scope    string  // "filter": every seat matching the seats page's filter
+	Count    int     // what will happen: seats or teams
 	Logins   []string
 	Teams    []string
 	ByTeam   bool    // the action names teams, not logins
@@ -244,12 +245,13 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	}
 	now := d.clock.Now()
 	var names []string
-	var rows []seatRow // the listed seats of names
+	var rows []seatRow    // the listed seats of names
+	var whole *filterPlan // a cancellation of every seat the seats page's filter keeps
 	switch {
 	case act.byTeam:
 		names = dedupeNames(r.PostForm["team"])
 		cp.Teams = names
-	case r.PostForm.Get("scope") == "filter":
+	case r.PostForm.Get("scope") == "filter" && act.name == cancelAction.name:
 		cp.Scope = "filter"
 		back, _ := url.Parse(cp.Back)
 		v := parseView(back.Query())
@@ -259,11 +261,8 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 				return err
 			}
 		}
-		if rows, err = d.listRows(ctx, org, sub, v.seatFilter(org, now, grants), v.order()); err != nil {
+		if whole, err = d.newPlanner(org, sub, now, nil).cancelFilter(ctx, v.seatFilter(org, now, grants), v.order()); err != nil {
 			return err
-		}
-		for _, row := range rows {
-			names = append(names, row.Login)
 		}
 	default:
 		names = formLogins(r)
@@ -275,26 +274,34 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		}
 	}
 	switch {
-	case len(names) == 0 && cp.Scope == "filter":
+	case whole != nil && whole.matching == 0:
 		cp.Error = "No seat matches the filter."
 		return show(http.StatusUnprocessableEntity)
-	case len(names) == 0:
+	case whole == nil && len(names) == 0:
 		cp.Error = act.none
 		return show(http.StatusUnprocessableEntity)
-	case cp.Scope == "" && len(names) > maxLogins:
+	case whole == nil && len(names) > maxLogins:
 		cp.Error = fmt.Sprintf("Too many at once: %s (at most %s). To act on every seat matching a filter, use the button for the whole filter.", thousands(len(names)), thousands(maxLogins))
 		return show(http.StatusUnprocessableEntity)
 	}
 	pl := d.newPlanner(org, sub, now, rows)
-	p, err := act.plan(ctx, pl, names)
-	if err != nil {
-		return err
+	var p plan
+	n := 0 // what will happen
+	if whole != nil {
+		p, n = whole.plan, whole.will
+		cp.Key = whole.key
+		cp.Hidden, cp.Unshown = whole.will-len(p.Will), whole.wont-len(p.Wont)
+	} else {
+		if p, err = act.plan(ctx, pl, names); err != nil {
+			return err
+		}
+		n = len(p.Will)
+		cp.Key = p.key(act.name)
+		cp.Hidden, cp.Unshown = max(0, len(p.Will)-maxShown), max(0, len(p.Wont)-maxShown)
 	}
-	cp.Plan, cp.Key, cp.EndsOn = p, p.key(act.name), pl.ends
-	cp.Shown, cp.Hidden = p.Will[:min(len(p.Will), maxShown)], max(0, len(p.Will)-maxShown)
-	cp.Refused, cp.Unshown = p.Wont[:min(len(p.Wont), maxShown)], max(0, len(p.Wont)-maxShown)
+	cp.Plan, cp.EndsOn, cp.Count = p, pl.ends, n
+	cp.Shown, cp.Refused = p.Will[:min(len(p.Will), maxShown)], p.Wont[:min(len(p.Wont), maxShown)]
 	cp.People, cp.Others = p.People[:min(len(p.People), maxShown)], max(0, len(p.People)-maxShown)
-	n := len(p.Will)
 	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
 	if act.byTeam {
 		cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
@@ -308,7 +315,13 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		cp.Changed = confirm != ""
 		return show(http.StatusOK)
 	}
-	done, err := act.run(ctx, d, org, p.Logins())
+	logins := p.Logins()
+	if whole != nil && whole.will > len(p.Will) { // not all of them shown
+		if logins, err = whole.logins(ctx); err != nil {
+			return err
+		}
+	}
+	done, err := act.run(ctx, d, org, logins)
 	if se := (*seatkeeper.Error)(nil); errors.As(err, &se) && se.Kind != seatkeeper.KindInternal {
 		cp.Error = se.Message
 		return show(se.Kind.Status())
@@ -322,7 +335,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 		if act.byTeam {
 			seats = p.losing()
 		}
-		id, err := d.offerUndo(rc, undo{OrgID: org.ID, Back: cp.Back, Logins: p.Logins(), Teams: act.byTeam})
+		id, err := d.offerUndo(rc, undo{OrgID: org.ID, Back: cp.Back, Logins: logins, Teams: act.byTeam})
 		if err != nil {
 			return err
 		}

@@ -371,3 +371,35 @@ func TestCancelTeams(t *testing.T) {
 		b.get("/ui/orgs/acme").contains(t, "Kept the seats of the team web-team: the cancellation is withdrawn.")
 	})
 }
+
+// TestCancelBigTeam: the confirmation of cancelling a team's seats counts
+// every member, however many more than one read of their grants takes
+// (store.MaxUsers).
+func TestCancelBigTeam(t *testing.T) {
+	const n = 2*store.MaxUsers + 50
+	var users, members, team strings.Builder
+	for i := range n {
+		fmt.Fprintf(&users, ", {login: m%03d}", i)
+		fmt.Fprintf(&members, ", {login: m%03d}", i)
+		fmt.Fprintf(&team, ", m%03d", i)
+	}
+	doc := `users: [{login: own}` + users.String() + `]
+organizations:
+  - login: big
+    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}
+    members: [{login: own, role: admin}` + members.String() + `]
+    teams: [{name: Many, members: [` + strings.TrimPrefix(team.String(), ", ") + `]}]
+    seats: [{team: many}]
+tokens:
+  - {token: ghp_ownWrite, kind: classic, user: own, scopes: [read:org, manage_billing:copilot]}
+`
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, doc)
+		b := e.signedIn("ghp_ownWrite")
+		p := b.post("/ui/orgs/big/teams/cancel", url.Values{"team": {"many"}})
+		if p.status != http.StatusOK {
+			t.Fatalf("confirmation: %d %s", p.status, excerpt(p.body))
+		}
+		p.contains(t, fmt.Sprintf("%s members lose their seats on 2026-04-01, 0 keep theirs through another grant", thousands(n)))
+	})
+}

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,21 +16,27 @@ import (
 
 	"github.com/seatkeeper/seatkeeper/internal/clock"
 	"github.com/seatkeeper/seatkeeper/internal/generate"
+	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// The org page benchmarks run on one generated org of
-// SEATKEEPER_BENCH_SEATS seats (default 10,000) on SQLite, generated once
-// per run, signed in as its owner:
+// The page benchmarks run on two generated orgs of
+// SEATKEEPER_BENCH_SEATS seats each (default 10,000) on SQLite, generated
+// once per run, signed in as the first org's owner (the orgs page also as
+// a site administrator, who sees both):
 //
-//	go test -run '^$' -bench . -benchtime 20x ./internal/dashboard
+//	SEATKEEPER_BENCH_SEATS=100000 go test -run '^$' -bench . -benchtime 3x ./internal/dashboard
 var (
 	benchOnce   sync.Once
 	benchDash   *Dashboard
-	benchCookie *http.Cookie
+	benchCookie *http.Cookie // the owner's session
+	benchAdmin  *http.Cookie // the site administrator's
 	benchErr    error
 	benchSeats  = 10000
 )
+
+// benchAdminToken is the site administrator's token in the benchmarks.
+const benchAdminToken = "ghp_benchSiteAdministrator0001"
 
 func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 	benchOnce.Do(func() {
@@ -41,36 +48,31 @@ func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 			benchErr = err
 			return
 		}
-		st, err := store.Open(context.Background(), filepath.Join(dir, "bench.db"), store.Options{})
+		ctx := context.Background()
+		st, err := store.Open(ctx, filepath.Join(dir, "bench.db"), store.Options{})
 		if err != nil {
 			benchErr = err
 			return
 		}
 		now := time.Date(2026, 6, 20, 12, 0, 0, 0, time.UTC)
-		if benchErr = generate.Generate(context.Background(), st, generate.Options{Orgs: 1, SeatsPerOrg: benchSeats, Seed: 1}, now); benchErr != nil {
+		if benchErr = generate.Generate(ctx, st, generate.Options{Orgs: 2, SeatsPerOrg: benchSeats, Seed: 1}, now); benchErr != nil {
+			return
+		}
+		admin, err := seed.Parse([]byte("users: [{login: bench-admin, site_admin: true}]\ntokens: [{token: " + benchAdminToken +
+			", user: bench-admin, scopes: [read:org, site_admin]}]\n"))
+		if err != nil {
+			benchErr = err
+			return
+		}
+		if benchErr = admin.Load(ctx, st, now); benchErr != nil {
 			return
 		}
 		clk := &clock.Clock{}
 		clk.Set(now)
 		benchDash = New(Config{}, st, clk)
-		// Sign in through the form, as a browser would.
-		rec := httptest.NewRecorder()
-		benchDash.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ui/signin", nil))
-		signin := rec.Result().Cookies()[0]
-		m := csrfField.FindStringSubmatch(rec.Body.String())
-		form := url.Values{"csrf": {m[1]}, "token": {generate.Token(0, 0)}}
-		req := httptest.NewRequest(http.MethodPost, "/ui/signin", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.AddCookie(signin)
-		rec = httptest.NewRecorder()
-		benchDash.ServeHTTP(rec, req)
-		for _, c := range rec.Result().Cookies() {
-			if c.Name == sessionCookie {
-				benchCookie = c
-			}
-		}
-		if benchCookie == nil {
-			benchErr = os.ErrNotExist
+		benchCookie, benchErr = benchSignIn(benchDash, generate.Token(0, 0))
+		if benchErr == nil {
+			benchAdmin, benchErr = benchSignIn(benchDash, benchAdminToken)
 		}
 	})
 	if benchErr != nil {
@@ -79,13 +81,39 @@ func benchSetup(b *testing.B) (*Dashboard, *http.Cookie) {
 	return benchDash, benchCookie
 }
 
+// benchSignIn signs in with token through the form, as a browser would,
+// and returns the session's cookie.
+func benchSignIn(d *Dashboard, token string) (*http.Cookie, error) {
+	rec := httptest.NewRecorder()
+	d.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/ui/signin", nil))
+	signin := rec.Result().Cookies()[0]
+	m := csrfField.FindStringSubmatch(rec.Body.String())
+	form := url.Values{"csrf": {m[1]}, "token": {token}}
+	req := httptest.NewRequest(http.MethodPost, "/ui/signin", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.AddCookie(signin)
+	rec = httptest.NewRecorder()
+	d.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("signing in with %s…: %d", token[:8], rec.Code)
+}
+
 func benchPage(b *testing.B, path string) { benchRequest(b, http.MethodGet, path, nil) }
 
 // benchRequest serves one request of method to path a number of times,
 // with form (and the session's CSRF token) as the body of a POST, and
-// reports the server time per request.
+// reports the server time per request, signed in as the first org's
+// owner.
 func benchRequest(b *testing.B, method, path string, form url.Values) {
 	d, cookie := benchSetup(b)
+	benchAs(b, d, cookie, method, path, form)
+}
+
+func benchAs(b *testing.B, d *Dashboard, cookie *http.Cookie, method, path string, form url.Values) {
 	if form != nil {
 		req := httptest.NewRequest(http.MethodGet, "/ui/", nil)
 		req.AddCookie(cookie)
@@ -125,12 +153,40 @@ func BenchmarkOrgPageFiltered(b *testing.B) {
 // BenchmarkSeatsCSV is the CSV of every seat.
 func BenchmarkSeatsCSV(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+"/seats.csv") }
 
-// BenchmarkOrgsPage is the orgs page (one org of 10,000 seats).
+// BenchmarkOrgPageSearch searches by login and name.
+func BenchmarkOrgPageSearch(b *testing.B) {
+	benchPage(b, "/ui/orgs/"+generate.Org(0)+"?q=u000012")
+}
+
+// BenchmarkOrgPageIdle filters the seats idle 90 days or more.
+func BenchmarkOrgPageIdle(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+"?idle=90") }
+
+// BenchmarkOrgPageByLogin sorts by login and shows the second page.
+func BenchmarkOrgPageByLogin(b *testing.B) {
+	benchPage(b, "/ui/orgs/"+generate.Org(0)+"?sort=login&dir=asc&page=2")
+}
+
+// BenchmarkOrgsPage is the orgs page of the first org's owner.
 func BenchmarkOrgsPage(b *testing.B) { benchPage(b, "/ui/") }
 
+// BenchmarkOrgsPageSiteAdmin is the orgs page of a site administrator:
+// both orgs, every seat of the store.
+func BenchmarkOrgsPageSiteAdmin(b *testing.B) {
+	d, _ := benchSetup(b)
+	benchAs(b, d, benchAdmin, http.MethodGet, "/ui/", nil)
+}
+
+// BenchmarkUsagePage is the org's usage page.
+func BenchmarkUsagePage(b *testing.B) { benchPage(b, "/ui/orgs/"+generate.Org(0)+"/usage") }
+
+// BenchmarkCancelTeamConfirmation is the confirmation of cancelling the
+// generated team's seats: who loses a seat, who keeps one.
+func BenchmarkCancelTeamConfirmation(b *testing.B) {
+	benchRequest(b, http.MethodPost, "/ui/orgs/"+generate.Org(0)+"/teams/cancel", url.Values{"team": {"generated-team"}})
+}
+
 // BenchmarkCancelFilterConfirmation is the confirmation of cancelling
-// every seat idle 30 days or more: each checked, counted and priced,
-// nothing changed.
+// every seat idle 30 days or more: counted and priced, nothing changed.
 func BenchmarkCancelFilterConfirmation(b *testing.B) {
 	org := generate.Org(0)
 	benchRequest(b, http.MethodPost, "/ui/orgs/"+org+"/cancel",

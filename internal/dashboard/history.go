@@ -25,7 +25,7 @@ type interval struct{ from, to time.Time }
 // user; a team or enterprise team grant: the team's members today) and
 // residual seats (kept after leaving a team) whose date has passed. By
 // user id.
-func pastSeats(ctx context.Context, st *store.Store, orgID int64, now time.Time) (map[int64][]interval, error) {
+func pastSeats(ctx context.Context, st reader, orgID int64, now time.Time) (map[int64][]interval, error) {
 	out := map[int64][]interval{}
 	grants, err := st.LapsedGrants(ctx, orgID, seatkeeper.DateOf(now))
 	if err != nil {
@@ -83,14 +83,14 @@ func billingCycles(cycleDay int, now time.Time, n int) []cycleCount {
 // store.SumSeats counts them for the cycle's span; the users the store
 // remembers past seats of are counted again here, their current seat with
 // their past ones, in place of what current counted for them.
-func (d *Dashboard) billedCycles(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time, cycles []cycleCount, current []int) ([]cycleCount, error) {
-	past, err := pastSeats(ctx, d.store, org.ID, now)
+func billedCycles(ctx context.Context, r reader, org seatkeeper.Organization, sub seatkeeper.Subscription, now time.Time, cycles []cycleCount, current []int) ([]cycleCount, error) {
+	past, err := pastSeats(ctx, r, org.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	var seats []seatkeeper.Seat // the current seats of users with past ones
 	for id := range past {
-		ls, err := d.store.LedgerSeats(ctx, store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, UserID: id})
+		ls, err := r.LedgerSeats(ctx, store.SeatQuery{OrgID: org.ID, At: now, State: seatkeeper.StateActive, UserID: id})
 		if err != nil {
 			return nil, err
 		}

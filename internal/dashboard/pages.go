@@ -153,36 +153,46 @@ type orgData struct {
 	Cycles  []cycleCount
 }
 
-// loadOrg reads what the org page shows of org in view v: counts and
-// sums by aggregate queries on the seat ledger, and only the page of
-// seats shown.
+// loadOrg reads what the org page shows of org in view v, in one
+// snapshot: counts and sums from the org's kept totals and index ranges,
+// and only the page of seats shown.
 func (d *Dashboard) loadOrg(ctx context.Context, org seatkeeper.Organization, v view) (orgData, error) {
 	var data orgData
-	bill, err := d.copilot.Billing(ctx, org)
+	err := d.store.Snapshot(ctx, func(tx *store.Tx) error {
+		var err error
+		data, err = d.loadOrgFrom(ctx, tx, org, v)
+		return err
+	})
+	return data, err
+}
+
+func (d *Dashboard) loadOrgFrom(ctx context.Context, r reader, org seatkeeper.Organization, v view) (orgData, error) {
+	var data orgData
+	now := d.clock.Now()
+	bill, err := copilot.BillingAt(ctx, r, org, now)
 	if err != nil {
 		return data, err
 	}
-	now := d.clock.Now()
 	data.Billing, data.At = bill, now
 	cycles := billingCycles(bill.Subscription.BillingCycleDay, now, historyCycles)
 	spans := make([]store.SeatSpan, len(cycles))
 	for i, c := range cycles {
 		spans[i] = store.SeatSpan{From: c.Start, Until: c.End}
 	}
-	if data.Sums, err = d.sumSeats(ctx, org, now, v, spans); err != nil {
+	if data.Sums, err = d.sumSeats(ctx, r, org, now, v, spans); err != nil {
 		return data, err
 	}
 	data.Page = v.pageOf(data.Sums.Matching)
 	if data.Page.Total > 0 {
-		ls, err := d.store.ListSeats(ctx, v.seatFilter(org, now, data.Sums.Grants), v.order(), data.Page.First-1, v.PerPage)
+		ls, err := r.ListSeats(ctx, v.seatFilter(org, now, data.Sums.Grants), v.order(), data.Page.First-1, v.PerPage)
 		if err != nil {
 			return data, err
 		}
-		if data.Rows, err = d.seatRows(ctx, org, bill.Subscription, now, ls); err != nil {
+		if data.Rows, err = d.seatRows(ctx, r, org, bill.Subscription, now, ls); err != nil {
 			return data, err
 		}
 	}
-	data.Cycles, err = d.billedCycles(ctx, org, bill.Subscription, now, cycles, data.Sums.Cycles)
+	data.Cycles, err = billedCycles(ctx, r, org, bill.Subscription, now, cycles, data.Sums.Cycles)
 	return data, err
 }
 
@@ -412,7 +422,7 @@ func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	const batch = 2000
 	var pending []store.LedgerSeat
 	flush := func() error {
-		rows, err := d.seatRows(ctx, org, sub, now, pending)
+		rows, err := d.seatRows(ctx, d.store, org, sub, now, pending)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -76,9 +77,14 @@ func (p plan) key(action string) string {
 		keys = append(keys, k+seatkeeper.LoginKey(c.Login)+":"+c.Note)
 	}
 	slices.Sort(keys)
+	return hashKey(action, keys...)
+}
+
+// hashKey is a short hash of parts, in order.
+func hashKey(first string, rest ...string) string {
 	h := sha256.New()
-	h.Write([]byte(action))
-	for _, k := range keys {
+	h.Write([]byte(first))
+	for _, k := range rest {
 		h.Write([]byte{0})
 		h.Write([]byte(k))
 	}
@@ -185,6 +191,91 @@ func (pl *planner) cancel(ctx context.Context, logins []string) (plan, error) {
 	}
 	p.total()
 	return p, nil
+}
+
+// filterPlan is the cancellation of every listed seat a filter keeps,
+// planned from counts and the first seats of each kind: the list is never
+// read whole until it runs.
+type filterPlan struct {
+	plan           // the first seats of each kind, and the cost of all
+	matching   int // seats the filter keeps
+	will, wont int // of them, cancelled and not
+	key        string
+	cancelled  store.SeatFilter
+	st         *store.Store
+}
+
+// logins are the holders of every seat that will be cancelled.
+func (fp *filterPlan) logins(ctx context.Context) ([]string, error) {
+	return fp.st.SeatLogins(ctx, fp.cancelled)
+}
+
+// cancelFilter plans cancelling every listed seat f keeps, as cancel
+// plans the seats named one by one: direct seats not yet pending are
+// cancelled; those already pending, and those a team carries, are not.
+// The counts and the key come from the index, the seats shown (the first
+// maxShown of each kind, in ord) from one page of the list each.
+func (pl *planner) cancelFilter(ctx context.Context, f store.SeatFilter, ord store.SeatOrder) (*filterPlan, error) {
+	st := pl.d.store
+	fp := &filterPlan{st: st}
+	var err error
+	if fp.matching, err = st.CountSeatList(ctx, f); err != nil || fp.matching == 0 {
+		return fp, err
+	}
+	direct := store.SeatGrant{}
+	var kinds []*store.SeatFilter // cancelled, already pending, carried by a team: nil for none
+	switch {
+	case f.Grant == nil:
+		will, pending, teams := f, f, f
+		will.Grant, will.NotPending = &direct, true
+		pending.Grant, pending.Pending = &direct, true
+		teams.ByTeams = true
+		kinds = []*store.SeatFilter{&will, &pending, &teams}
+	case *f.Grant == direct:
+		will, pending := f, f
+		will.NotPending, pending.Pending = true, true
+		kinds = []*store.SeatFilter{&will, &pending, nil}
+	default:
+		kinds = []*store.SeatFilter{nil, nil, &f}
+	}
+	var seats []store.LedgerSeat
+	var sum int64
+	for k, kf := range kinds {
+		if kf == nil {
+			continue
+		}
+		n, s, err := st.SeatListSum(ctx, *kf)
+		if err != nil {
+			return nil, err
+		}
+		if k == 0 {
+			fp.will, sum, fp.cancelled = n, s, *kf
+		} else {
+			fp.wont += n
+		}
+		ls, err := st.ListSeats(ctx, *kf, ord, 0, maxShown)
+		if err != nil {
+			return nil, err
+		}
+		seats = append(seats, ls...)
+	}
+	rows, err := pl.d.seatRows(ctx, st, pl.org, pl.sub, pl.at, seats)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		pl.rows[seatkeeper.LoginKey(rows[i].Login)] = &rows[i]
+	}
+	logins := make([]string, len(rows))
+	for i, r := range rows {
+		logins[i] = r.Login
+	}
+	if fp.plan, err = pl.cancel(ctx, logins); err != nil {
+		return nil, err
+	}
+	fp.Cost = float64(fp.will) * pl.price
+	fp.key = hashKey("cancel-filter", fp.plan.key("cancel"), fmt.Sprint(fp.will, sum, fp.wont))
+	return fp, nil
 }
 
 // assign plans giving logins direct seats, as copilot.Service.AddUsers
@@ -346,9 +437,10 @@ func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error
 // hold a seat now, unless seen, each losing it when the team's grant g
 // ends or keeping it through another grant; it counts both.
 func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64, seen map[int64]bool, p *plan) (lose, keep int, err error) {
-	for batch := range slices.Chunk(members, 1000) {
+	// A batch the size of the most users a read of their grants takes.
+	for batch := range slices.Chunk(members, store.MaxUsers) {
 		seated, err := pl.d.store.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
-		if err != nil || len(seated) == 0 {
+		if err != nil {
 			return lose, keep, err
 		}
 		ids := make([]int64, len(seated))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/report"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
@@ -24,6 +25,23 @@ import (
 // (report.Row.DaysIdle).
 func idleCutoff(now time.Time, days int) time.Time {
 	return time.Unix(now.Unix()-int64(days)*86400, 0).UTC()
+}
+
+// reader is what a seats page reads: the Store, or (a page whose
+// queries must agree) a snapshot of it, store.Store.Snapshot's Tx.
+type reader interface {
+	copilot.BillingReader
+	copilot.TeamReader
+	OrgSeatTotals(ctx context.Context, orgID int64, at time.Time) ([]store.OrgSeatTotal, error)
+	SumIdle(ctx context.Context, orgID int64, at time.Time, listed int, cuts []time.Time) (store.IdleSums, error)
+	HeldInSpans(ctx context.Context, orgID int64, at time.Time, listed int, spans []store.SeatSpan) ([]int, error)
+	CountSeatList(ctx context.Context, f store.SeatFilter) (int, error)
+	ListSeats(ctx context.Context, f store.SeatFilter, ord store.SeatOrder, offset, limit int) ([]store.LedgerSeat, error)
+	LedgerSeats(ctx context.Context, q store.SeatQuery) ([]store.LedgerSeat, error)
+	LapsedGrants(ctx context.Context, orgID int64, today seatkeeper.Date) ([]seatkeeper.Grant, error)
+	ResidualSeatRows(ctx context.Context, orgID int64) ([]store.ResidualSeat, error)
+	TeamSubtreeUserIDs(ctx context.Context, teamID int64) ([]int64, error)
+	EnterpriseTeamMemberIDs(ctx context.Context, teamID int64) ([]int64, error)
 }
 
 // seatFilter is v's filter and search at at, for the ledger; grants
@@ -54,78 +72,80 @@ type seatSums struct {
 	Grants                           []grantOption
 }
 
-// sumSeats counts an org's listed seats at at in one pass over the
-// ledger, spans being the billing cycles of the chart (or none).
-func (d *Dashboard) sumSeats(ctx context.Context, org seatkeeper.Organization, at time.Time, v view, spans []store.SeatSpan) (seatSums, error) {
+// sumSeats counts an org's listed seats at at, spans being the billing
+// cycles of the chart (or none): the totals and the grants carrying
+// seats from the org's kept totals, the idle buckets from one pass over
+// an index, the cycles and the filter's count from index ranges.
+func (d *Dashboard) sumSeats(ctx context.Context, r reader, org seatkeeper.Organization, at time.Time, v view, spans []store.SeatSpan) (seatSums, error) {
 	var out seatSums
+	totals, err := r.OrgSeatTotals(ctx, org.ID, at)
+	if err != nil {
+		return out, err
+	}
+	for _, t := range totals {
+		if t.State != seatkeeper.StateActive {
+			continue
+		}
+		out.Listed += t.Seats
+		if t.Pending {
+			out.Pending += t.Seats
+		}
+	}
+	if out.Grants, err = grantChoices(ctx, r, totals); err != nil {
+		return out, err
+	}
 	cuts := make([]time.Time, len(idleBounds)-1)
 	for k := range cuts {
 		cuts[k] = idleCutoff(at, idleBounds[k+1])
 	}
-	// The filter names grants by key: read them first when it does.
-	var grants []grantOption
-	if v.Grant != "" {
-		var err error
-		if grants, err = d.grantOptions(ctx, org, at); err != nil {
-			return out, err
-		}
-	}
-	sums, err := d.store.SumSeats(ctx, v.seatFilter(org, at, grants), cuts, spans)
+	idle, err := r.SumIdle(ctx, org.ID, at, out.Listed, cuts)
 	if err != nil {
 		return out, err
 	}
-	out.Cycles = make([]int, len(spans))
-	idle := make([]int, len(cuts))
-	for _, s := range sums {
-		out.Listed += s.Listed
-		out.Pending += s.Pending
-		out.Never += s.Never
-		out.Matching += s.Matching
-		for k, n := range s.IdleAt {
-			idle[k] += n
-		}
-		for k, n := range s.InSpan {
-			out.Cycles[k] += n
-		}
-	}
 	// Bucket k holds the seats idle at least idleBounds[k] days but not
 	// idleBounds[k+1].
-	atLeast := append([]int{out.Listed}, idle...)
-	for k := range out.Buckets {
-		out.Buckets[k] = atLeast[k]
-		if k+1 < len(atLeast) {
-			out.Buckets[k] -= atLeast[k+1]
-		}
+	copy(out.Buckets[:], idle.Since)
+	out.Never = idle.Never
+	if out.Cycles, err = r.HeldInSpans(ctx, org.ID, at, out.Listed, spans); err != nil {
+		return out, err
 	}
-	out.Grants, err = d.grantChoices(ctx, sums)
+	out.Matching = out.Listed
+	if f := v.seatFilter(org, at, out.Grants); f.Filtered() {
+		out.Matching, err = r.CountSeatList(ctx, f)
+	}
 	return out, err
 }
 
 // grantOptions lists the ways an org's listed seats at at are held.
 func (d *Dashboard) grantOptions(ctx context.Context, org seatkeeper.Organization, at time.Time) ([]grantOption, error) {
-	sums, err := d.store.SumSeats(ctx, store.SeatFilter{OrgID: org.ID, At: at}, nil, nil)
+	totals, err := d.store.OrgSeatTotals(ctx, org.ID, at)
 	if err != nil {
 		return nil, err
 	}
-	return d.grantChoices(ctx, sums)
+	return grantChoices(ctx, d.store, totals)
 }
 
 // grantChoices are the choices of the grant filter: direct, then each
-// team and enterprise team that carries seats, by name.
-func (d *Dashboard) grantChoices(ctx context.Context, sums []store.SeatSums) ([]grantOption, error) {
+// team and enterprise team that carries listed seats of totals, by name.
+func grantChoices(ctx context.Context, r copilot.TeamReader, totals []store.OrgSeatTotal) ([]grantOption, error) {
 	out := []grantOption{{Key: report.GrantDirect, Label: "direct"}}
 	var teams []grantOption
-	for _, s := range sums {
-		g := s.Grant
+	seen := map[store.SeatGrant]bool{}
+	for _, t := range totals {
+		g := t.Grant
+		if t.State != seatkeeper.StateActive || seen[g] {
+			continue
+		}
+		seen[g] = true
 		switch {
 		case g.TeamID != 0:
-			t, err := d.store.TeamByID(ctx, g.TeamID)
+			t, err := r.TeamByID(ctx, g.TeamID)
 			if err != nil {
 				return nil, err
 			}
 			teams = append(teams, grantOption{Key: report.GrantTeam + ":" + t.Slug, Label: "team " + t.Name, grant: g})
 		case g.EnterpriseTeamID != 0:
-			t, err := d.store.EnterpriseTeamByID(ctx, g.EnterpriseTeamID)
+			t, err := r.EnterpriseTeamByID(ctx, g.EnterpriseTeamID)
 			if err != nil {
 				return nil, err
 			}
@@ -139,8 +159,8 @@ func (d *Dashboard) grantChoices(ctx context.Context, sums []store.SeatSums) ([]
 }
 
 // seatRows makes the rows of ledger seats at at.
-func (d *Dashboard) seatRows(ctx context.Context, org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, ls []store.LedgerSeat) ([]seatRow, error) {
-	seats, err := d.copilot.WholeSeats(ctx, org, sub, ls)
+func (d *Dashboard) seatRows(ctx context.Context, r copilot.TeamReader, org seatkeeper.Organization, sub seatkeeper.Subscription, at time.Time, ls []store.LedgerSeat) ([]seatRow, error) {
+	seats, err := copilot.WholeSeats(ctx, r, org, sub, ls)
 	if err != nil {
 		return nil, err
 	}
@@ -153,5 +173,5 @@ func (d *Dashboard) listRows(ctx context.Context, org seatkeeper.Organization, s
 	if err != nil {
 		return nil, err
 	}
-	return d.seatRows(ctx, org, sub, f.At, ls)
+	return d.seatRows(ctx, d.store, org, sub, f.At, ls)
 }

@@ -222,7 +222,7 @@ func TestIdleBucketsAgreeWithFilter(t *testing.T) {
 		}
 		sum := func(v view) seatSums {
 			v.Sort, v.PerPage, v.Page = defaultSort, defaultPerPage, 1
-			s, err := e.dash.sumSeats(ctx, org, testNow, v, nil)
+			s, err := e.dash.sumSeats(ctx, st, org, testNow, v, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -69,7 +69,8 @@ func Generate(ctx context.Context, st *store.Store, o Options, now time.Time) er
 			o.Progress(i + 1)
 		}
 	}
-	return nil
+	// A bulk load: the query planner's statistics, taken anew.
+	return st.Analyze(ctx)
 }
 
 func generateOrg(ctx context.Context, tx *store.Tx, o Options, i int, rng *rand.Rand, now time.Time) error {

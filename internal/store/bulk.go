@@ -118,7 +118,10 @@ func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatk
 	for id, a := range acts {
 		rows = append(rows, append([]any{orgID, id}, activityRow(a)...))
 	}
-	return o.insertRows(ctx, "copilot_activity", "org_id, user_id, "+activityCols, rows)
+	if err := o.insertRows(ctx, "copilot_activity", "org_id, user_id, "+activityCols, rows); err != nil {
+		return err
+	}
+	return o.copySeatActivity(ctx, orgID, Users{})
 }
 
 // ClaimIDs makes sure a sequence never hands out an id up to max, for

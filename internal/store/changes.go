@@ -40,7 +40,7 @@ func EnterpriseScope(entID int64) int64 { return scopePruned - entID }
 // no scope. A write to any other table changes ScopeAll.
 var (
 	orgTables = map[string]bool{
-		"copilot_grants": true, "copilot_seats": true, "copilot_seat_chunks": true, "copilot_residual_seats": true, "copilot_activity": true,
+		"copilot_grants": true, "copilot_seats": true, "copilot_seat_chunks": true, "copilot_seat_totals": true, "copilot_residual_seats": true, "copilot_activity": true,
 		"copilot_subscriptions": true, "teams": true, "team_members": true, "org_memberships": true, "org_invitations": true,
 	}
 	enterpriseTables = map[string]bool{

@@ -20,3 +20,12 @@ func SetPruning(every uint64, keep int) (restore func()) {
 	pruneEvery, keepChanges = every, keep
 	return func() { pruneEvery, keepChanges = oldEvery, oldKeep }
 }
+
+// SetBigOrgSeats sets how many listed seats make an org big (a page by
+// login walks the users' login index), and returns a function that
+// restores the default.
+func SetBigOrgSeats(n int) (restore func()) {
+	old := bigOrgSeats
+	bigOrgSeats = n
+	return func() { bigOrgSeats = old }
+}

@@ -224,6 +224,9 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 		if err := o.takeSeatChunks(ctx, orgID, f, args[1:]); err != nil {
 			return err
 		}
+		if err := o.takeSeatTotals(ctx, orgID, f, args[1:]); err != nil {
+			return err
+		}
 		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
 			return fmt.Errorf("store: seat ledger: %w", err)
 		}
@@ -245,6 +248,9 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 // time.
 func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
 	if err := o.dropSeatChunks(ctx, orgID); err != nil {
+		return err
+	}
+	if err := o.dropSeatTotals(ctx, orgID); err != nil {
 		return err
 	}
 	if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`, orgID); err != nil {
@@ -281,6 +287,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	}
 	var rows [][]any
 	var listed []listedRow
+	totals := seatDeltas{}
 	for _, m := range ms {
 		for _, span := range seatkeeper.SeatSpans(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID])) {
 			b := spanRow(span)
@@ -291,20 +298,28 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			if span.Chosen.ETeam != nil {
 				eteam = span.Chosen.ETeam.ID
 			}
+			// Idle since the grant until activity is copied on.
 			rows = append(rows, []any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
-				nullDate(span.Pending), nullID(team), nullID(eteam)})
+				nullDate(span.Pending), nullID(team), nullID(eteam), b.created})
 			if m.Membership.State == seatkeeper.StateActive {
 				listed = append(listed, listedRow{b.created, m.User.ID, b.from, b.until})
 			}
+			totals.add(b.from, b.until, m.Membership.State, span.Pending != nil, team, eteam, 1)
 		}
 	}
 	if err := o.insertRows(ctx, "copilot_seats", seatRowCols, rows); err != nil {
 		return err
 	}
-	return o.addSeatChunks(ctx, sub.OrgID, listed)
+	if err := o.addSeatChunks(ctx, sub.OrgID, listed); err != nil {
+		return err
+	}
+	if err := o.applySeatTotals(ctx, sub.OrgID, totals); err != nil {
+		return err
+	}
+	return o.copySeatActivity(ctx, sub.OrgID, users)
 }
 
-const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id`
+const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since`
 
 // ResolveAllSeats rewrites the seat ledger of every organization: how a
 // database from before the ledger gets its rows.
@@ -491,33 +506,30 @@ type SeatCounts struct {
 }
 
 // CountSeats counts an org's seats at at; since is the start of the
-// current billing cycle.
+// current billing cycle. The counts by state come from the kept totals,
+// the seats added and used since from index ranges.
 func (o ops) CountSeats(ctx context.Context, orgID int64, at, since time.Time) (SeatCounts, error) {
 	var c SeatCounts
-	rows, err := o.query(ctx, `SELECT s.state, COUNT(*),
-			COALESCE(SUM(CASE WHEN s.pending_cancellation_date IS NULL THEN 0 ELSE 1 END), 0),
-			COALESCE(SUM(CASE WHEN s.created_at >= ? THEN 1 ELSE 0 END), 0),
-			COALESCE(SUM(CASE WHEN a.last_activity_at >= ? THEN 1 ELSE 0 END), 0)
-		FROM copilot_seats s LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
-		WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?
-		GROUP BY s.state`, unix(since), unix(since), orgID, unix(at), unix(at))
+	totals, err := o.OrgSeatTotals(ctx, orgID, at)
 	if err != nil {
+		return c, err
+	}
+	for _, t := range totals {
+		if t.State != seatkeeper.StateActive {
+			c.Invited += t.Seats
+			continue
+		}
+		c.Listed += t.Seats
+		if t.Pending {
+			c.PendingCancellation += t.Seats
+		}
+	}
+	const listed = `FROM copilot_seats s WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
+	args := []any{orgID, seatkeeper.StateActive, unix(at), unix(at), unix(since)}
+	if err := o.queryRow(ctx, `SELECT COUNT(*) `+listed+` AND s.created_at >= ?`, args...).Scan(&c.AddedSince); err != nil {
 		return c, fmt.Errorf("store: count seats: %w", err)
 	}
-	err = eachRow(rows, func(row *sql.Rows) error {
-		var state string
-		var n, pending, added, active int
-		if err := row.Scan(&state, &n, &pending, &added, &active); err != nil {
-			return err
-		}
-		if state != seatkeeper.StateActive {
-			c.Invited += n
-			return nil
-		}
-		c.Listed, c.PendingCancellation, c.AddedSince, c.ActiveSince = n, pending, added, active
-		return nil
-	})
-	if err != nil {
+	if err := o.queryRow(ctx, `SELECT COUNT(*) `+listed+` AND s.last_activity_at >= ?`, args...).Scan(&c.ActiveSince); err != nil {
 		return c, fmt.Errorf("store: count seats: %w", err)
 	}
 	return c, nil
@@ -533,45 +545,6 @@ func (o ops) CountStateSeats(ctx context.Context, orgID int64, state string, at 
 		return 0, fmt.Errorf("store: count seats: %w", err)
 	}
 	return n, nil
-}
-
-// SeatTotal is how many seats an org's active members hold at a moment,
-// and how many of them are pending cancellation.
-type SeatTotal struct{ Listed, Pending int }
-
-// SeatTotals counts every org's listed seats at at, by org id (orgs with
-// none are left out).
-func (o ops) SeatTotals(ctx context.Context, at time.Time) (map[int64]SeatTotal, error) {
-	out := map[int64]SeatTotal{}
-	for _, q := range []struct {
-		where string
-		add   func(t *SeatTotal, n int)
-	}{
-		{``, func(t *SeatTotal, n int) { t.Listed = n }},
-		{` AND s.pending_cancellation_date IS NOT NULL`, func(t *SeatTotal, n int) { t.Pending = n }},
-	} {
-		rows, err := o.query(ctx, `SELECT s.org_id, COUNT(*) FROM copilot_seats s
-			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`+q.where+` GROUP BY s.org_id`,
-			seatkeeper.StateActive, unix(at), unix(at))
-		if err != nil {
-			return nil, fmt.Errorf("store: seat totals: %w", err)
-		}
-		err = eachRow(rows, func(row *sql.Rows) error {
-			var org int64
-			var n int
-			if err := row.Scan(&org, &n); err != nil {
-				return err
-			}
-			t := out[org]
-			q.add(&t, n)
-			out[org] = t
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("store: seat totals: %w", err)
-		}
-	}
-	return out, nil
 }
 
 // SeatKeyAt returns the key of the seat offset places from the key from

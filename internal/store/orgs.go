@@ -173,5 +173,5 @@ func (o ops) PutActivity(ctx context.Context, orgID, userID int64, a seatkeeper.
 	if err != nil {
 		return fmt.Errorf("store: activity: %w", err)
 	}
-	return nil
+	return o.copySeatActivity(ctx, orgID, OnlyUsers(userID))
 }

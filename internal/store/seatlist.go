@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,6 +34,9 @@ type SeatFilter struct {
 	Grant   *SeatGrant // only the seats this grant carries; nil for any
 	Logins  []string   // when not empty, only the seats of these logins (any case)
 	UserIDs []int64    // when not empty, only the seats of these users
+	// NotPending keeps only the seats not pending cancellation, ByTeams
+	// only those a team or enterprise team carries.
+	NotPending, ByTeams bool
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
@@ -45,33 +49,45 @@ const (
 	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id`
 )
 
-// byUser reports whether f reads the holders' logins or names.
-func (f SeatFilter) byUser() bool { return f.Search != "" || len(f.Logins) > 0 }
-
-// seatIdleSince is when a seat was last used, or granted if never used.
-const seatIdleSince = `COALESCE(a.last_activity_at, s.created_at)`
-
 // base is the condition every listed seat at f.At meets, and filter the
-// one f adds ("1 = 1" when none).
+// one f adds ("1 = 1" when none). Both read only the seat row's columns
+// (the search through a subquery on users), so that a count needs no
+// more than the index copilot_seats_sums.
 func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, filterArgs []any) {
+	return f.conditionsOn(false)
+}
+
+// conditionsOn is conditions, the search on the holders (u) when
+// joined (a walk of the users that reads them anyway).
+func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filter string, filterArgs []any) {
 	at := unix(f.At)
 	base = `s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
 	baseArgs = []any{f.OrgID, seatkeeper.StateActive, at, at}
 	var conds []string
 	if f.Search != "" {
 		pattern := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		conds = append(conds, `(u.login_key LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`)
+		search := `s.user_id IN (SELECT id FROM users WHERE login_key LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`
+		if joined {
+			search = `(u.login_key LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
+		}
+		conds = append(conds, search)
 		filterArgs = append(filterArgs, pattern, pattern)
 	}
 	if !f.IdleAt.IsZero() {
-		conds = append(conds, seatIdleSince+` <= ?`)
+		conds = append(conds, `s.idle_since <= ?`)
 		filterArgs = append(filterArgs, unix(f.IdleAt))
 	}
 	if f.Never {
-		conds = append(conds, `a.last_activity_at IS NULL`)
+		conds = append(conds, `s.last_activity_at IS NULL`)
 	}
 	if f.Pending {
 		conds = append(conds, `s.pending_cancellation_date IS NOT NULL`)
+	}
+	if f.NotPending {
+		conds = append(conds, `s.pending_cancellation_date IS NULL`)
+	}
+	if f.ByTeams {
+		conds = append(conds, `(s.team_id IS NOT NULL OR s.enterprise_team_id IS NOT NULL)`)
 	}
 	if g := f.Grant; g != nil {
 		switch {
@@ -105,76 +121,155 @@ func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, fi
 	return base, baseArgs, filter, filterArgs
 }
 
+// Filtered reports whether f may keep fewer than every listed seat.
+func (f SeatFilter) Filtered() bool {
+	_, _, filter, _ := f.conditions()
+	return filter != "1 = 1"
+}
+
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// CountSeatList counts the listed seats f keeps at f.At: index entries
+// only (copilot_seats_sums).
+func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
+	base, args, filter, filterArgs := f.conditions()
+	var n int
+	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count seats: %w", err)
+	}
+	return n, nil
+}
+
+// SeatListSum counts the listed seats f keeps at f.At and sums a hash of
+// their holders' ids: with the count, a key of the set that changes when
+// a seat joins or leaves it, from the index copilot_seats_sums alone.
+func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
+	base, args, filter, filterArgs := f.conditions()
+	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
+		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: count seats: %w", err)
+	}
+	return n, sum, nil
+}
+
+// SeatLogins returns the logins of the holders of the listed seats f
+// keeps at f.At, in no order.
+func (o ops) SeatLogins(ctx context.Context, f SeatFilter) ([]string, error) {
+	base, args, filter, filterArgs := f.conditions()
+	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (string, error) {
+		var login string
+		return login, row.Scan(&login)
+	}, `SELECT u.login FROM copilot_seats s JOIN users u ON u.id = s.user_id WHERE `+base+` AND `+filter, append(args, filterArgs...)...)
+}
+
+// IdleSums are counts of an org's listed seats by how long they have
+// been idle.
+type IdleSums struct {
+	// Since[k] counts the seats last used (or granted, if never used)
+	// after cuts[k] and at or before cuts[k-1] (after cuts[0]: k = 0; at
+	// or before the last cut: k = len(cuts)). Cuts go back in time.
+	Since []int
+	Never int // seats never used
+}
+
+// SumIdle counts an org's listed seats at at, listed of them in all, by
+// the cuts (times going back, as SeatFilter.IdleAt finds seats idle since
+// each or longer), and those never used. Each count is a range of an
+// index (copilot_seats_sums, copilot_seats_used); the seats idle longest
+// are what the others leave of listed, not read.
+func (o ops) SumIdle(ctx context.Context, orgID int64, at time.Time, listed int, cuts []time.Time) (IdleSums, error) {
+	out := IdleSums{Since: make([]int, len(cuts)+1)}
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
+	count := func(cond string, more ...any) (int, error) {
+		var n int
+		err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+cond, append(slices.Clip(args), more...)...).Scan(&n)
+		if err != nil {
+			return 0, fmt.Errorf("store: sum idle seats: %w", err)
+		}
+		return n, nil
+	}
+	rest := listed
+	for k, cut := range cuts {
+		cond, more := ` AND s.idle_since > ?`, []any{unix(cut)}
+		if k > 0 {
+			cond += ` AND s.idle_since <= ?`
+			more = append(more, unix(cuts[k-1]))
+		}
+		n, err := count(cond, more...)
+		if err != nil {
+			return out, err
+		}
+		out.Since[k] = n
+		rest -= n
+	}
+	out.Since[len(cuts)] = rest
+	var err error
+	out.Never, err = count(` AND s.last_activity_at IS NULL`)
+	return out, err
+}
 
 // SeatSpan is a span of time [From, Until) a seat sum counts the seats of:
 // those granted before Until that are not cancelled on or before From.
 // Both are 00:00 UTC.
 type SeatSpan struct{ From, Until time.Time }
 
-// SeatSums are the sums of an org's listed seats at a moment, of one
-// grant (Grant) or of all of them.
-type SeatSums struct {
-	Grant    SeatGrant
-	Listed   int   // listed seats
-	Pending  int   // of them pending cancellation
-	Never    int   // of them never used
-	IdleAt   []int // of them idle since each of the times asked for, or longer
-	InSpan   []int // of them held in each of the spans asked for
-	Matching int   // of them that the filter keeps
-}
-
-// SumSeats sums the listed seats f's org holds at f.At, by the grant that
-// carries them, and counts those f keeps: one pass over the ledger. For
-// each time of idleAt, the seats idle since then or longer (as
-// SeatFilter.IdleAt finds them); for each span, the seats held in it.
-func (o ops) SumSeats(ctx context.Context, f SeatFilter, idleAt []time.Time, spans []SeatSpan) ([]SeatSums, error) {
-	base, args, filter, filterArgs := f.conditions()
-	var cols []string
-	var colArgs []any
-	for _, t := range idleAt {
-		cols = append(cols, `SUM(CASE WHEN `+seatIdleSince+` <= ? THEN 1 ELSE 0 END)`)
-		colArgs = append(colArgs, unix(t))
+// HeldInSpans counts, for each span (oldest first), the listed seats at
+// at held in it, of listed seats in all: those granted since the first
+// span ended come from a range of the list index, the cancelled ones from
+// the index of pending cancellations, the rest need no reading.
+func (o ops) HeldInSpans(ctx context.Context, orgID int64, at time.Time, listed int, spans []SeatSpan) ([]int, error) {
+	out := make([]int, len(spans))
+	if len(spans) == 0 {
+		return out, nil
 	}
-	for _, sp := range spans {
-		cols = append(cols, `SUM(CASE WHEN s.created_at < ? AND (s.pending_cancellation_date IS NULL OR s.pending_cancellation_date > ?) THEN 1 ELSE 0 END)`)
-		colArgs = append(colArgs, unix(sp.Until), seatkeeper.DateOf(sp.From).String())
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
+	// late[k]: the seats granted at or after span k-1's end and before
+	// span k's (k = len(spans): at or after the last's), a range of the
+	// list index each; none is granted before the first span's end and
+	// not held in it.
+	late := make([]int, len(spans)+1)
+	for k := 1; k <= len(spans); k++ {
+		cond, more := ` AND s.created_at >= ?`, []any{unix(spans[k-1].Until)}
+		if k < len(spans) {
+			cond += ` AND s.created_at < ?`
+			more = append(more, unix(spans[k].Until))
+		}
+		err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+cond, append(slices.Clip(args), more...)...).Scan(&late[k])
+		if err != nil {
+			return nil, fmt.Errorf("store: seats held: %w", err)
+		}
 	}
-	cols = append(cols, `SUM(CASE WHEN `+filter+` THEN 1 ELSE 0 END)`)
-	colArgs = append(colArgs, filterArgs...)
-	from := ` FROM copilot_seats s` + seatActivityJoin // the holders only when the filter needs them
-	if f.byUser() {
-		from = seatListFrom
+	// Of the listed seats, those granted at or after span k's end: in
+	// the buckets after k.
+	for k := range spans {
+		held := listed
+		for _, n := range late[k+1:] {
+			held -= n
+		}
+		out[k] = held
 	}
-	query := `SELECT s.team_id, s.enterprise_team_id, COUNT(*),
-			SUM(CASE WHEN s.pending_cancellation_date IS NULL THEN 0 ELSE 1 END),
-			SUM(CASE WHEN a.last_activity_at IS NULL THEN 1 ELSE 0 END), ` + strings.Join(cols, ", ") +
-		from + ` WHERE ` + base + ` GROUP BY s.team_id, s.enterprise_team_id`
-	rows, err := o.query(ctx, query, append(colArgs, args...)...)
+	// Seats cancelled on or before a span's start are not held in it.
+	type cancelled struct {
+		created int64
+		date    string
+	}
+	cs, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (cancelled, error) {
+		var c cancelled
+		return c, row.Scan(&c.created, &c.date)
+	}, `SELECT s.created_at, s.pending_cancellation_date FROM copilot_seats s
+		WHERE `+base+` AND s.pending_cancellation_date IS NOT NULL AND s.pending_cancellation_date <= ?`,
+		append(args, seatkeeper.DateOf(spans[len(spans)-1].From).String())...)
 	if err != nil {
-		return nil, fmt.Errorf("store: sum seats: %w", err)
+		return nil, fmt.Errorf("store: seats held: %w", err)
 	}
-	var out []SeatSums
-	err = eachRow(rows, func(row *sql.Rows) error {
-		var team, eteam sql.NullInt64
-		s := SeatSums{IdleAt: make([]int, len(idleAt)), InSpan: make([]int, len(spans))}
-		dest := []any{&team, &eteam, &s.Listed, &s.Pending, &s.Never}
-		for i := range s.IdleAt {
-			dest = append(dest, &s.IdleAt[i])
+	for _, c := range cs {
+		for k, sp := range spans {
+			if c.created < unix(sp.Until) && c.date <= seatkeeper.DateOf(sp.From).String() {
+				out[k]--
+			}
 		}
-		for i := range s.InSpan {
-			dest = append(dest, &s.InSpan[i])
-		}
-		dest = append(dest, &s.Matching)
-		if err := row.Scan(dest...); err != nil {
-			return err
-		}
-		s.Grant = SeatGrant{TeamID: team.Int64, EnterpriseTeamID: eteam.Int64}
-		out = append(out, s)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("store: sum seats: %w", err)
 	}
 	return out, nil
 }
@@ -217,14 +312,14 @@ func (o ops) seatOrderBy(ord SeatOrder, at time.Time) (string, []any) {
 	case SeatsByCreated:
 		key = `s.created_at`
 	case SeatsByActivity:
-		key = `COALESCE(a.last_activity_at, 0)`
+		key = `COALESCE(s.last_activity_at, 0)`
 	case SeatsByEditor:
-		key = text(`COALESCE(a.last_activity_editor, '')`)
+		key = text(`s.last_activity_editor`)
 	case SeatsByPending:
 		key = text(`COALESCE(s.pending_cancellation_date, '')`)
 	default:
 		// Whole days idle, as the report counts them.
-		key = `CASE WHEN ? < ` + seatIdleSince + ` THEN 0 ELSE (? - ` + seatIdleSince + `) / 86400 END`
+		key = `CASE WHEN ? < s.idle_since THEN 0 ELSE (? - s.idle_since) / 86400 END`
 		args = []any{unix(at), unix(at)}
 	}
 	dir := ""
@@ -235,9 +330,28 @@ func (o ops) seatOrderBy(ord SeatOrder, at time.Time) (string, []any) {
 }
 
 // ListSeats returns the seats f keeps, sorted, limit of them (all when
-// limit is 0) from offset.
+// limit is 0) from offset. A page by days idle reads only the seats idle
+// as many days as those on it (idleWindow); a page of a big org's seats
+// by login walks the users' login index instead of sorting every seat.
 func (o ops) ListSeats(ctx context.Context, f SeatFilter, ord SeatOrder, offset, limit int) ([]LedgerSeat, error) {
-	query, args := o.listSeatsQuery(f, ord)
+	var w seatWindow
+	if limit > 0 {
+		var err error
+		switch ord.By {
+		case SeatsByLogin:
+			if w.byUsers, err = o.bigOrg(ctx, f); err != nil {
+				return nil, err
+			}
+		case SeatsByGrant, SeatsByCreated, SeatsByActivity, SeatsByEditor, SeatsByPending:
+		default:
+			var empty bool
+			if w, empty, err = o.idleWindow(ctx, f, ord.Desc, offset, limit); err != nil || empty {
+				return nil, err
+			}
+			offset -= w.before
+		}
+	}
+	query, args := o.listSeatsQuery(f, ord, w)
 	if limit > 0 || offset > 0 {
 		query += ` LIMIT ? OFFSET ?`
 		n := int64(limit)
@@ -249,10 +363,100 @@ func (o ops) ListSeats(ctx context.Context, f SeatFilter, ord SeatOrder, offset,
 	return queryAllCap(ctx, o, limit, scanLedgerSeat, query, args...)
 }
 
+// seatWindow narrows a seat list query: to a range of idle_since (cond),
+// of which before seats come earlier in the list; or, byUsers, to
+// walking the users in login order.
+type seatWindow struct {
+	cond    string
+	args    []any
+	before  int
+	byUsers bool
+}
+
+// bigOrgSeats is how many listed seats make an org big enough that a page
+// by login walks the users' login index: its seats are then a share of
+// the users large enough that the walk soon finds a page of them.
+var bigOrgSeats = 10000
+
+// bigOrg reports whether f's org is that big, from its kept totals.
+func (o ops) bigOrg(ctx context.Context, f SeatFilter) (bool, error) {
+	totals, err := o.OrgSeatTotals(ctx, f.OrgID, f.At)
+	n := 0
+	for _, t := range totals {
+		n += t.Seats
+	}
+	return n >= bigOrgSeats, err
+}
+
+// idleWindow finds where the page of limit seats from offset of the list
+// of f's seats by days idle (desc: most first) lies: the seats at its
+// first and last places, found by walking the index copilot_seats_sums
+// in idle_since order (no seat row read), bound the days idle of every
+// seat on it. The window is the seats idle that many days; before counts
+// those ahead of it in the list. empty when the list ends before offset.
+func (o ops) idleWindow(ctx context.Context, f SeatFilter, desc bool, offset, limit int) (w seatWindow, empty bool, err error) {
+	base, args, filter, filterArgs := f.conditions()
+	args = append(args, filterArgs...)
+	where := ` FROM copilot_seats s WHERE ` + base + ` AND ` + filter
+	// Most days idle first: the oldest idle_since first.
+	dir, back := ` ASC`, ` DESC`
+	if !desc {
+		dir, back = back, dir
+	}
+	pick := func(order string, pos int) (int64, bool, error) {
+		var x int64
+		err := o.queryRow(ctx, `SELECT s.idle_since`+where+` ORDER BY s.idle_since`+order+` LIMIT 1 OFFSET ?`, append(args, pos)...).Scan(&x)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, nil
+		}
+		if err != nil {
+			return 0, false, fmt.Errorf("store: list seats: %w", err)
+		}
+		return x, true, nil
+	}
+	first, ok, err := pick(dir, offset)
+	if err != nil || !ok {
+		return w, true, err
+	}
+	last, ok, err := pick(dir, offset+limit-1)
+	if err == nil && !ok { // the page is the list's last
+		last, _, err = pick(back, 0)
+	}
+	if err != nil {
+		return w, false, err
+	}
+	at := unix(f.At)
+	days := func(x int64) int64 { // as the list's order counts them
+		if at < x {
+			return 0
+		}
+		return (at - x) / 86400
+	}
+	lo, hi := min(days(first), days(last)), max(days(first), days(last))
+	// Idle at least d days: idle_since at or before at - d days (d > 0).
+	w.cond, w.args = ` AND s.idle_since > ?`, []any{at - (hi+1)*86400}
+	if lo > 0 {
+		w.cond += ` AND s.idle_since <= ?`
+		w.args = append(w.args, at-lo*86400)
+	}
+	ahead, aheadArgs := ` AND s.idle_since <= ?`, at-(hi+1)*86400 // idle more than hi days
+	if !desc {
+		if lo == 0 {
+			return w, false, nil // nothing is idle fewer than 0 days
+		}
+		ahead, aheadArgs = ` AND s.idle_since > ?`, at-lo*86400 // idle fewer than lo days
+	}
+	err = o.queryRow(ctx, `SELECT COUNT(*)`+where+ahead, append(args, aheadArgs)...).Scan(&w.before)
+	if err != nil {
+		return w, false, fmt.Errorf("store: list seats: %w", err)
+	}
+	return w, false, nil
+}
+
 // EachSeat calls fn with each seat f keeps, sorted, as the database
 // returns them, without holding them all.
 func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(LedgerSeat) error) error {
-	query, args := o.listSeatsQuery(f, ord)
+	query, args := o.listSeatsQuery(f, ord, seatWindow{})
 	rows, err := o.query(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: list seats: %w", err)
@@ -266,11 +470,23 @@ func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(
 	})
 }
 
-func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder) (string, []any) {
-	base, args, filter, filterArgs := f.conditions()
+func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, []any) {
+	base, args, filter, filterArgs := f.conditionsOn(true)
 	order, orderArgs := o.seatOrderBy(ord, f.At)
-	query := `SELECT ` + ledgerSeatCols + seatListFrom + ` WHERE ` + base + ` AND ` + filter + order
-	args = append(append(args, filterArgs...), orderArgs...)
+	from := seatListFrom
+	if w.byUsers {
+		// SQLite: CROSS JOIN keeps the users, in their login index's
+		// order, first; each one's seat is found by the ledger's primary
+		// key, not by a range of another index for each user.
+		from = ` FROM users u CROSS JOIN copilot_seats s`
+		if o.d == SQLite {
+			from += ` INDEXED BY sqlite_autoindex_copilot_seats_1`
+		}
+		from += seatActivityJoin
+		base = `s.user_id = u.id AND ` + base
+	}
+	query := `SELECT ` + ledgerSeatCols + from + ` WHERE ` + base + ` AND ` + filter + w.cond + order
+	args = append(append(append(args, filterArgs...), w.args...), orderArgs...)
 	return query, args
 }
 

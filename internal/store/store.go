@@ -135,7 +135,27 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if s.dialect == SQLite {
+		// The planner's statistics, for the tables that grew or shrank
+		// much since they were last taken (or never were): without them
+		// SQLite takes an org's range of an index over the seat ledger's
+		// primary key for a few users' seats. Advisory: a database that
+		// cannot write (read-only, a full disk) opens without them.
+		s.db.ExecContext(ctx, `PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002`)
+	}
 	return s, nil
+}
+
+// Analyze takes SQLite's query planner statistics anew, after a bulk
+// load (PostgreSQL's autovacuum takes them there).
+func (s *Store) Analyze(ctx context.Context) error {
+	if s.dialect != SQLite {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("store: analyze: %w", err)
+	}
+	return nil
 }
 
 // connect makes the first connection. SQLite answers SQLITE_BUSY, without

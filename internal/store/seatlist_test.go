@@ -1,0 +1,182 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/seed"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// TestSeatPagesSliceTheList: on both stores, the idle sums and the seats
+// held in billing cycles equal what the whole list counts, and every page
+// of a seat list
+// (each order, both directions, pages of 1 to 50 seats, with and without
+// filters, the page by login also through the users' login index) is the
+// slice of the whole list, sorted in SQL, that its place names. The seats
+// crowd a few days idle, a second apart, so that the page by days idle
+// (read through a window of idle_since) meets ties across its edges.
+func TestSeatPagesSliceTheList(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(20, 7))
+	var users, members, seats, activity strings.Builder
+	const n = 40
+	for i := range n {
+		login := fmt.Sprintf("m%02d", (i*17)%n) // logins out of id order
+		fmt.Fprintf(&users, "  - {login: %s, name: %q}\n", login, fmt.Sprintf("Name %d", i%5))
+		fmt.Fprintf(&members, "      - {login: %s}\n", login)
+		day := []int{0, 1, 29, 30, 31, 90, 400}[rng.IntN(7)]
+		since := now.Add(-time.Duration(day)*24*time.Hour - time.Duration(rng.IntN(3))*time.Second)
+		created := since
+		if rng.IntN(3) > 0 {
+			created = since.Add(-time.Duration(rng.IntN(3)) * 24 * time.Hour)
+			editor := []string{"vscode", "vim", "JetBrains"}[rng.IntN(3)]
+			fmt.Fprintf(&activity, "      - {user: %s, last_activity_at: %q, last_activity_editor: %s}\n", login, since.Format(time.RFC3339), editor)
+		}
+		if i%7 == 3 { // granted on a billing cycle's first second
+			created = time.Date(2026, time.Month(1+i%3), 1, 0, 0, 0, 0, time.UTC)
+		}
+		pending := ""
+		if rng.IntN(4) == 0 {
+			pending = `, pending_cancellation_date: "2026-04-01"`
+		}
+		if i%6 == 0 {
+			continue // held through the team
+		}
+		fmt.Fprintf(&seats, "      - {user: %s, created_at: %q%s}\n", login, created.Format(time.RFC3339), pending)
+	}
+	var team strings.Builder
+	for i := 0; i < n; i += 6 {
+		fmt.Fprintf(&team, "m%02d, ", (i*17)%n)
+	}
+	doc := "users:\n" + users.String() + `organizations:
+  - login: acme
+    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}
+    members:
+` + members.String() + `    teams:
+      - {name: Web, members: [` + strings.TrimSuffix(team.String(), ", ") + `]}
+    seats:
+` + seats.String() + `      - {team: web, created_at: "2026-01-01T00:00:00Z"}
+    activity:
+` + activity.String()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := seed.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Load(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		web, err := st.TeamBySlug(ctx, org.ID, "web")
+		if err != nil {
+			t.Fatal(err)
+		}
+		filters := map[string]store.SeatFilter{
+			"none":    {},
+			"idle 30": {IdleAt: now.Add(-30 * 24 * time.Hour)},
+			"search":  {Search: "name 1"},
+			"never":   {Never: true},
+			"pending": {Pending: true},
+			"team":    {Grant: &store.SeatGrant{TeamID: web.ID}},
+		}
+		logins := func(ls []store.LedgerSeat) []string {
+			var out []string
+			for _, l := range ls {
+				out = append(out, l.User.Login)
+			}
+			return out
+		}
+		// The sums, each a few index ranges, against the whole list.
+		all, err := st.ListSeats(ctx, store.SeatFilter{OrgID: org.ID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cuts := []time.Time{now.Add(-30 * 24 * time.Hour), now.Add(-60 * 24 * time.Hour), now.Add(-90 * 24 * time.Hour)}
+		idle, err := st.SumIdle(ctx, org.ID, now, len(all), cuts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.IdleSums{Since: make([]int, len(cuts)+1)}
+		for _, l := range all {
+			since := l.CreatedAt
+			if a := l.Activity.LastActivityAt; a != nil {
+				since = *a
+			} else {
+				want.Never++
+			}
+			k := 0
+			for k < len(cuts) && !since.After(cuts[k]) {
+				k++
+			}
+			want.Since[k]++
+		}
+		if !slices.Equal(idle.Since, want.Since) || idle.Never != want.Never {
+			t.Errorf("idle sums %+v, the list counts %+v", idle, want)
+		}
+		var spans []store.SeatSpan
+		for m := range 4 {
+			from := time.Date(2026, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC)
+			spans = append(spans, store.SeatSpan{From: from, Until: from.AddDate(0, 1, 0)})
+		}
+		held, err := st.HeldInSpans(ctx, org.ID, now, len(all), spans)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, sp := range spans {
+			n := 0
+			for _, l := range all {
+				if l.CreatedAt.Before(sp.Until) && (l.PendingCancellationDate == nil || l.PendingCancellationDate.Time.After(sp.From)) {
+					n++
+				}
+			}
+			if held[k] != n {
+				t.Errorf("span %s: %d seats held, the list has %d", sp.From.Format(time.DateOnly), held[k], n)
+			}
+		}
+		for _, big := range []bool{false, true} {
+			if big {
+				t.Cleanup(store.SetBigOrgSeats(1))
+			}
+			for name, f := range filters {
+				f.OrgID, f.At = org.ID, now
+				for _, by := range []string{store.SeatsByLogin, store.SeatsByGrant, store.SeatsByCreated, store.SeatsByActivity,
+					store.SeatsByIdle, store.SeatsByEditor, store.SeatsByPending} {
+					for _, desc := range []bool{false, true} {
+						ord := store.SeatOrder{By: by, Desc: desc}
+						all, err := st.ListSeats(ctx, f, ord, 0, 0)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if name == "none" && len(all) != n {
+							t.Fatalf("%d seats listed, want %d", len(all), n)
+						}
+						for _, size := range []int{1, 3, 7, 50} {
+							for from := 0; from <= len(all); from += size {
+								page, err := st.ListSeats(ctx, f, ord, from, size)
+								if err != nil {
+									t.Fatal(err)
+								}
+								want := logins(all[from:min(from+size, len(all))])
+								if got := logins(page); !slices.Equal(got, want) {
+									t.Fatalf("big org %v, filter %s, by %s desc %v: seats %d..%d are %v, the whole list has %v",
+										big, name, by, desc, from, from+size, got, want)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
