@@ -15,11 +15,11 @@ import (
 func runUsage(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	fs, db := newDBCommand("usage", "Usage: seatkeeper usage [--database DB] (--org ORG | --enterprise SLUG) [--report NAME] [--day DAY] [--at TIME]\n\n"+
 		"Prints a Copilot usage-metrics report's records, one JSON object a line, as its download link\n"+
-		"serves them: users-1-day and organization-1-day (enterprise-1-day) for --day, users-28-day and\n"+
-		"organization-28-day (enterprise-28-day) for the 28 days before today (or --at).", env, stderr)
+		"serves them: users-1-day, user-teams-1-day and organization-1-day (enterprise-1-day) for --day,\n"+
+		"users-28-day and organization-28-day (enterprise-28-day) for the 28 days before today (or --at).", env, stderr)
 	org := fs.String("org", "", "organization login")
 	ent := fs.String("enterprise", "", "enterprise slug")
-	name := fs.String("report", "users-1-day", "report: users-1-day, users-28-day, organization-1-day, organization-28-day (enterprise-1-day, enterprise-28-day)")
+	name := fs.String("report", "users-1-day", "report: users-1-day, users-28-day, user-teams-1-day, organization-1-day, organization-28-day (enterprise-1-day, enterprise-28-day)")
 	day := fs.String("day", "", "the day of a 1-day report, YYYY-MM-DD (default yesterday)")
 	at := fs.String("at", "", "today as of this RFC 3339 time (default now)")
 	if err := parse(fs, args); err != nil {
@@ -76,7 +76,7 @@ func runUsage(ctx context.Context, args []string, env func(string) string, stdou
 		if req.OrgIDs, err = (&copilot.Service{Store: st, Clock: clk}).EnterpriseUsageOrgs(ctx, e); err != nil {
 			return err
 		}
-		req.Scope.EnterpriseID = strconv.FormatInt(e.ID, 10)
+		req.Scope.EnterpriseID, req.EnterpriseID = strconv.FormatInt(e.ID, 10), e.ID
 	}
 	return usagereport.Write(ctx, stdout, st, req)
 }

@@ -19,18 +19,25 @@ import (
 const usageScenario = `
 users: [{login: owner}, {login: ann}, {login: bob}, {login: cat}, {login: dan}, {login: eve}, {login: entowner}]
 enterprises:
-  - {slug: ent, name: Ent, owners: [entowner]}
+  - slug: ent
+    name: Ent
+    owners: [entowner]
+    teams: [{name: Platform, members: [dan, eve]}]
 organizations:
   - login: acme
     enterprise: ent
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: ann}, {login: bob}, {login: eve}]
     seats: [{user: ann}, {user: bob}]
+    teams:
+      - {name: Go, members: [ann, eve]}
+      - {name: Late, members: [{login: ann, joined_at: "2026-03-11T00:00:00Z"}]}
   - login: beta
     enterprise: ent
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: ann}, {login: dan}]
     seats: [{user: dan}, {user: ann}]
+    teams: [{name: Beta Core, members: [dan]}]
   - login: other
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: cat}]
@@ -196,6 +203,25 @@ func TestUsageReports(t *testing.T) {
 			t.Errorf("enterprise-1-day: %v", day)
 		}
 
+		// User teams: a line per team of each user with usage that day,
+		// the org's teams for an org (eve has no usage; ann joined Late
+		// the next day), and the enterprise's own teams too for the
+		// enterprise (dan's Platform), in (user, team id) order.
+		userTeams := func(path, token string) []string {
+			link, _ := e.report(path, token)
+			var got []string
+			for _, r := range e.download(schema, link, 200) {
+				got = append(got, r["user_login"].(string)+"/"+r["slug"].(string))
+			}
+			return got
+		}
+		if got := userTeams("/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-10", "ghp_owner"); strings.Join(got, " ") != "ann/go" {
+			t.Errorf("acme user-teams-1-day: %v", got)
+		}
+		if got := userTeams("/enterprises/ent/copilot/metrics/reports/user-teams-1-day?day=2026-03-10", "ghp_ent"); strings.Join(got, " ") != "ann/go dan/platform dan/beta-core" {
+			t.Errorf("ent user-teams-1-day: %v", got)
+		}
+
 		// The latest 28 days: one record with a day_totals entry a day.
 		link, body = e.report("/orgs/acme/copilot/metrics/reports/organization-28-day/latest", "ghp_owner")
 		if body["report_start_day"] != "2026-02-11" || body["report_end_day"] != "2026-03-10" {
@@ -224,7 +250,7 @@ func TestUsageReports(t *testing.T) {
 		for _, path := range []string{
 			"/orgs/acme/copilot/metrics/reports/organization-1-day?day=2026-03-09",
 			"/orgs/acme/copilot/metrics/reports/users-1-day?day=2026-03-12",
-			"/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-10",
+			"/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-09",
 			"/orgs/acme/copilot/metrics/reports/repos-1-day?day=2026-03-10",
 			"/orgs/beta/copilot/metrics/reports/organization-1-day?day=2026-03-11",
 		} {

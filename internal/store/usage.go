@@ -24,13 +24,18 @@ func usageRow(orgID int64, e seatkeeper.UsageEvent) []any {
 }
 
 // AddUsage records usage events in an org; their day is their time's UTC
-// day. The caller checks that each user held a seat then.
-func (o ops) AddUsage(ctx context.Context, orgID int64, es []seatkeeper.UsageEvent) error {
+// day. The caller checks that each user held a seat then. The daily
+// roll-ups the reports read (rollup.go) take the events in the same
+// transaction: every write of usage goes through here.
+func (tx *Tx) AddUsage(ctx context.Context, orgID int64, es []seatkeeper.UsageEvent) error {
 	rows := make([][]any, len(es))
 	for i, e := range es {
 		rows[i] = usageRow(orgID, e)
 	}
-	return o.insertRows(ctx, "copilot_usage", "org_id, "+usageCols, rows)
+	if err := tx.insertRows(ctx, "copilot_usage", "org_id, "+usageCols, rows); err != nil {
+		return err
+	}
+	return tx.rollUp(ctx, orgID, es)
 }
 
 // UsageQuery selects recorded usage: the orgs' events from day From to
@@ -87,19 +92,6 @@ func (o ops) EachUsage(ctx context.Context, q UsageQuery, fn func(day string, e 
 	return rows.Err()
 }
 
-// HasUsage reports whether q selects any event.
-func (o ops) HasUsage(ctx context.Context, q UsageQuery) (bool, error) {
-	if len(q.OrgIDs) == 0 {
-		return false, nil
-	}
-	where, args := q.where("")
-	var n int
-	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM copilot_usage WHERE `+where+` LIMIT 1) x`, args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: usage: %w", err)
-	}
-	return n > 0, nil
-}
-
 // SigningKey returns the secret named name, made at random the first
 // time it is asked for and kept in the database from then on.
 func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
@@ -116,83 +108,6 @@ func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("store: signing key: %w", err)
 	}
 	return hex.DecodeString(secret)
-}
-
-// EachUsageSum calls fn, a day at a time in day order, with the sums of
-// the events q selects that share a day, feature, IDE, language and
-// model: an aggregate report's totals summed by the database.
-func (o ops) EachUsageSum(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
-		return nil
-	}
-	where, args := q.where("")
-	rows, err := o.query(ctx, `SELECT day, feature, ide, language, model, SUM(generations), SUM(acceptances),
-		SUM(loc_suggested_add), SUM(loc_suggested_delete), SUM(loc_added), SUM(loc_deleted), SUM(interactions),
-		SUM(prompt_tokens), SUM(output_tokens), SUM(requests), SUM(sessions)
-		FROM copilot_usage WHERE `+where+` GROUP BY day, feature, ide, language, model ORDER BY day`, args...)
-	if err != nil {
-		return fmt.Errorf("store: usage sums: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e seatkeeper.UsageEvent
-		var day string
-		if err := rows.Scan(&day, &e.Feature, &e.IDE, &e.Language, &e.Model, &e.Generations, &e.Acceptances,
-			&e.LOCSuggestedAdd, &e.LOCSuggestedDelete, &e.LOCAdded, &e.LOCDeleted, &e.Interactions,
-			&e.PromptTokens, &e.OutputTokens, &e.Requests, &e.Sessions); err != nil {
-			return fmt.Errorf("store: usage sums: %w", err)
-		}
-		if err := fn(day, e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// UserDay is what one user did on one day, for the active-user counts:
-// whether they used each class of features.
-type UserDay struct {
-	Day    string
-	UserID int64
-	Used   [4]bool // by the classes given to EachUserDay, in order
-}
-
-// EachUserDay calls fn with each (day, user) that has events q selects,
-// in (day, user) order, saying which of the four feature classes the
-// user's events that day fall in.
-func (o ops) EachUserDay(ctx context.Context, q UsageQuery, classes [4][]string, fn func(UserDay) error) error {
-	if len(q.OrgIDs) == 0 {
-		return nil
-	}
-	where, args := q.where("")
-	var cols strings.Builder
-	var classArgs []any
-	for _, c := range classes {
-		cols.WriteString(", MAX(CASE WHEN feature IN (" + marks(len(c)) + ") THEN 1 ELSE 0 END)")
-		for _, f := range c {
-			classArgs = append(classArgs, f)
-		}
-	}
-	rows, err := o.query(ctx, `SELECT day, user_id`+cols.String()+` FROM copilot_usage WHERE `+where+`
-		GROUP BY day, user_id ORDER BY day, user_id`, append(classArgs, args...)...)
-	if err != nil {
-		return fmt.Errorf("store: user days: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d UserDay
-		var used [4]int
-		if err := rows.Scan(&d.Day, &d.UserID, &used[0], &used[1], &used[2], &used[3]); err != nil {
-			return fmt.Errorf("store: user days: %w", err)
-		}
-		for i, u := range used {
-			d.Used[i] = u == 1
-		}
-		if err := fn(d); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // LastUsage returns, for each user with usage events in the org, the time
