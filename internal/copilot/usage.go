@@ -52,16 +52,19 @@ func (s *Service) RecordUsage(ctx context.Context, org seatkeeper.Organization, 
 				}
 			}
 		}
-		return tx.AddUsage(ctx, org.ID, events)
+		return tx.AddUsage(ctx, store.UsageScope{OrgID: org.ID}, events)
 	})
 }
 
 // RecordEnterpriseUsage records usage events in an enterprise: each in the
 // organization where its user held a seat at the event's time
-// (EnterpriseSeatHolder), then as RecordUsage.
+// (EnterpriseSeatHolder), then as RecordUsage; the events of a user whose
+// only seat then was the enterprise's own, at the enterprise itself
+// (recordEnterpriseLevelUsage).
 func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent) (int, error) {
 	byOrg := map[int64][]seatkeeper.UsageEvent{}
 	orgs := map[int64]seatkeeper.Organization{}
+	var atEnterprise []seatkeeper.UsageEvent
 	for i, e := range events {
 		user, err := s.Store.UserByLogin(ctx, e.Login)
 		if seatkeeper.IsNotFound(err) {
@@ -74,18 +77,69 @@ func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Ente
 		if err != nil {
 			return 0, err
 		}
-		if !ok {
+		if ok {
+			orgs[org.ID] = org
+			byOrg[org.ID] = append(byOrg[org.ID], e)
+			continue
+		}
+		seats, err := s.Store.EnterpriseLedgerSeats(ctx, ent.ID, e.At, user.ID)
+		if err != nil {
+			return 0, err
+		}
+		if len(seats) == 0 {
 			return 0, seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, ent.Slug, e.At.Format(time.RFC3339))
 		}
-		orgs[org.ID] = org
-		byOrg[org.ID] = append(byOrg[org.ID], e)
+		e.UserID = user.ID
+		atEnterprise = append(atEnterprise, e)
 	}
 	for _, id := range slices.Sorted(maps.Keys(byOrg)) {
 		if _, err := s.RecordUsage(ctx, orgs[id], byOrg[id]); err != nil {
 			return 0, err
 		}
 	}
+	if len(atEnterprise) > 0 {
+		if err := s.recordEnterpriseLevelUsage(ctx, ent, atEnterprise); err != nil {
+			return 0, err
+		}
+	}
 	return len(events), nil
+}
+
+// recordEnterpriseLevelUsage records, in one transaction, events (UserID
+// set) of users who held an enterprise-level seat at their times: at the
+// enterprise, their seats taking the activity of their latest event when
+// it is later, through the write RecordEnterpriseActivity uses.
+func (s *Service) recordEnterpriseLevelUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent) error {
+	now := s.Clock.Now()
+	return s.Store.Tx(ctx, func(tx *store.Tx) error {
+		latest := map[int64]seatkeeper.UsageEvent{}
+		for i, e := range events {
+			if e.At.After(now) {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
+			}
+			if l, ok := latest[e.UserID]; !ok || e.At.After(l.At) {
+				latest[e.UserID] = e
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(latest)) {
+			e := latest[id]
+			seats, err := tx.EnterpriseLedgerSeats(ctx, ent.ID, e.At, id)
+			if err != nil {
+				return err
+			}
+			if len(seats) == 0 {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s held no Copilot seat in %s at %s.", e.Login, ent.Slug, e.At.Format(time.RFC3339))
+			}
+			if last := seats[0].Activity.LastActivityAt; last != nil && !e.At.After(*last) {
+				continue
+			}
+			at := e.At
+			if err := tx.PutEnterpriseActivity(ctx, ent.ID, id, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: e.Editor()}); err != nil {
+				return err
+			}
+		}
+		return tx.AddUsage(ctx, store.UsageScope{EnterpriseID: ent.ID}, events)
+	})
 }
 
 // EnterpriseSeatHolder is the one place that says whether a user held a
@@ -112,7 +166,8 @@ func (s *Service) EnterpriseSeatHolder(ctx context.Context, ent seatkeeper.Enter
 }
 
 // EnterpriseUsageOrgs are the organizations whose recorded usage an
-// enterprise's reports sum.
+// enterprise's reports sum, with the usage recorded at the enterprise
+// itself.
 func (s *Service) EnterpriseUsageOrgs(ctx context.Context, ent seatkeeper.Enterprise) ([]int64, error) {
 	orgs, err := s.Store.EnterpriseOrgs(ctx, ent.ID)
 	ids := make([]int64, len(orgs))

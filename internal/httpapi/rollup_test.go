@@ -61,14 +61,18 @@ func rollupRows(t *testing.T, st *store.Store) map[string][]string {
 
 // TestUsageRollups records usage at random through the control API (org
 // and enterprise routes, over several days, with ties in time between
-// different versions), a seed's usage: and generate, then checks that the
+// different versions; fay's at the enterprise itself), seeds' usage: (an
+// org's and an enterprise's) and generate, then checks that the
 // roll-ups the writes kept equal the roll-ups made again from the events
 // (store.RollUpUsage, the migration's fill).
 func TestUsageRollups(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		start := time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
-		e := newControlEnv(t, st, start, strings.Replace(usageScenario, "organizations:\n", `organizations:
+		scenario := strings.Replace(usageScenario, "    seats: [{user: fay}]\n", `    seats: [{user: fay}]
+    usage: [{user: fay, at: "2026-03-10T00:30:00Z", feature: agent_edit, ide: vscode, ide_version: "1.2", model: gpt-4.1, loc_added_sum: 9}]
+`, 1)
+		e := newControlEnv(t, st, start, strings.Replace(scenario, "organizations:\n", `organizations:
   - login: seeded
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: eve}]
@@ -87,7 +91,7 @@ func TestUsageRollups(t *testing.T) {
 			{"/_seatkeeper/orgs/acme/copilot/usage", []string{"ann", "bob"}},
 			{"/_seatkeeper/orgs/beta/copilot/usage", []string{"ann", "dan"}},
 			{"/_seatkeeper/orgs/other/copilot/usage", []string{"cat"}},
-			{"/_seatkeeper/enterprises/ent/copilot/usage", []string{"ann", "bob", "dan"}},
+			{"/_seatkeeper/enterprises/ent/copilot/usage", []string{"ann", "bob", "dan", "fay"}},
 		}
 		for day := range 40 {
 			e.clock.Set(start.AddDate(0, 0, day).Add(22 * time.Hour))
@@ -138,6 +142,9 @@ func TestUsageRollups(t *testing.T) {
 			if len(kept[table]) < 20 {
 				t.Fatalf("%s has %d rows", table, len(kept[table]))
 			}
+		}
+		if !strings.Contains(strings.Join(kept["copilot_usage_days"], "\n"), "owner=-") {
+			t.Fatalf("no usage recorded at the enterprise itself")
 		}
 		if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.RollUpUsage(ctx) }); err != nil {
 			t.Fatal(err)

@@ -15,14 +15,18 @@ import (
 
 // usageScenario: ent holds acme and beta; other stands alone. ann holds
 // seats in acme and beta, bob in acme, dan in beta, cat in other; eve is
-// a member of acme without a seat.
+// a member of acme without a seat; fay, a direct member of ent in no
+// org, holds an enterprise-level seat.
 const usageScenario = `
-users: [{login: owner}, {login: ann}, {login: bob}, {login: cat}, {login: dan}, {login: eve}, {login: entowner}]
+users: [{login: owner}, {login: ann}, {login: bob}, {login: cat}, {login: dan}, {login: eve}, {login: fay}, {login: entowner}]
 enterprises:
   - slug: ent
     name: Ent
     owners: [entowner]
+    members: [fay]
     teams: [{name: Platform, members: [dan, eve]}]
+    copilot: {plan_type: business, billing_cycle_day: 1, public_code_suggestions: allow}
+    seats: [{user: fay}]
 organizations:
   - login: acme
     enterprise: ent
@@ -149,6 +153,19 @@ func TestUsageReports(t *testing.T) {
 			{"user": "dan", "feature": "chat_panel_ask_mode", "ide": "jetbrains", "language": "kotlin", "model": "claude-sonnet-4", "user_initiated_interaction_count": 5},
 			{"user": "ann", "at": "2026-03-10T12:30:00Z", "feature": "code_completion", "ide": "vscode", "language": "python", "code_generation_activity_count": 1}]}`, 201)
 		e.want("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [{"user": "cat", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		// fay's only seat is the enterprise's own: her usage is recorded at
+		// the enterprise, and moves that seat's activity.
+		e.json("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [
+			{"user": "fay", "at": "2026-03-10T14:30:00Z", "feature": "chat_panel_ask_mode", "ide": "vscode", "ide_version": "1.99.2",
+			 "model": "gpt-4.1", "language": "go", "user_initiated_interaction_count": 4, "code_generation_activity_count": 6}]}`, 201)
+		e.want("POST", "/_seatkeeper/orgs/acme/copilot/usage", adminToken, `{"events": [{"user": "fay", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		entSeats := e.json("GET", "/enterprises/ent/copilot/billing/seats", "ghp_ent_billing", "", 200)
+		for _, seat := range entSeats["seats"].([]any) {
+			seat := seat.(map[string]any)
+			if seat["assignee"].(map[string]any)["login"] == "fay" && seat["last_activity_at"] != "2026-03-10T14:30:00Z" {
+				t.Errorf("fay's enterprise seat after usage: %v", seat)
+			}
+		}
 		e.json("POST", "/_seatkeeper/orgs/other/copilot/usage", adminToken, `{"events": [{"user": "cat", "feature": "code_completion", "ide": "vscode", "code_generation_activity_count": 50}]}`, 201)
 
 		// The day is not over: no report yet.
@@ -195,11 +212,12 @@ func TestUsageReports(t *testing.T) {
 		// The enterprise: acme and beta, not other.
 		link, _ = e.report("/enterprises/ent/copilot/metrics/reports/users-1-day?day=2026-03-10", "ghp_ent")
 		users = byLogin(e.download(schema, link, 200))
-		if len(users) != 3 || users["cat"] != nil || users["ann"]["enterprise_id"] == nil {
+		if len(users) != 4 || users["cat"] != nil || users["ann"]["enterprise_id"] == nil || users["fay"]["user_initiated_interaction_count"] != 4.0 {
 			t.Errorf("ent users-1-day: %v", users)
 		}
 		link, _ = e.report("/enterprises/ent/copilot/metrics/reports/enterprise-1-day?day=2026-03-10", "ghp_ent_billing")
-		if day := e.download(schema, link, 200); len(day) != 1 || day[0]["daily_active_users"] != 2.0 || day[0]["code_generation_activity_count"] != 13.0 {
+		if day := e.download(schema, link, 200); len(day) != 1 || day[0]["daily_active_users"] != 3.0 || day[0]["code_generation_activity_count"] != 19.0 ||
+			day[0]["monthly_active_chat_users"] != 3.0 {
 			t.Errorf("enterprise-1-day: %v", day)
 		}
 

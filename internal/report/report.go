@@ -173,14 +173,21 @@ func Seats(ctx context.Context, svc *copilot.Service, org seatkeeper.Organizatio
 		if err != nil {
 			return Report{}, err
 		}
-		for i := range seats {
-			seats[i].Activity = seatkeeper.Activity{}
-			if at, ok := last[seats[i].User.ID]; ok {
-				seats[i].Activity.LastActivityAt = &at
-			}
-		}
+		ByUsage(seats, func(u seatkeeper.User) (time.Time, bool) { at, ok := last[u.ID]; return at, ok })
 	}
 	return Build(org, sub.PlanType, seats, svc.Clock.Now(), opt), nil
+}
+
+// ByUsage replaces each seat's activity with the time of its holder's
+// latest usage, which last gives (false: none), for Options.ByUsage:
+// idleness then counts from it, or from the grant.
+func ByUsage(seats []seatkeeper.Seat, last func(seatkeeper.User) (time.Time, bool)) {
+	for i := range seats {
+		seats[i].Activity = seatkeeper.Activity{}
+		if at, ok := last(seats[i].User); ok {
+			seats[i].Activity.LastActivityAt = &at
+		}
+	}
 }
 
 // EnterpriseSeats reports the seats of ent at svc's clock: every seat of

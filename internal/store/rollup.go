@@ -72,7 +72,8 @@ type activeKey struct{ userID, period int64 }
 
 // rollUp adds events of one org to the roll-ups, folded in memory first
 // so that each roll-up row is written once a call.
-func (tx *Tx) rollUp(ctx context.Context, orgID int64, es []seatkeeper.UsageEvent) error {
+func (tx *Tx) rollUp(ctx context.Context, scope UsageScope, es []seatkeeper.UsageEvent) error {
+	owner := append([]any{scope.owner()}, scope.ids()...)
 	users := map[rollKey]*seatkeeper.UsageEvent{}
 	days := map[rollKey]*seatkeeper.UsageEvent{}
 	actives := map[activeKey]*[4]int64{}
@@ -110,14 +111,14 @@ func (tx *Tx) rollUp(ctx context.Context, orgID int64, es []seatkeeper.UsageEven
 	rows := make([][]any, 0, len(users))
 	for _, k := range slices.SortedFunc(maps.Keys(users), rollKey.compare) {
 		e := users[k]
-		rows = append(rows, append(append([]any{orgID, k.day, k.userID, k.feature, k.ide, k.language, k.model}, sumValues(*e)...),
+		rows = append(rows, append(append(append(owner[:3:3], k.day, k.userID, k.feature, k.ide, k.language, k.model), sumValues(*e)...),
 			unix(e.At), e.IDEVersion, e.Plugin, e.PluginVersion))
 	}
 	newer := `excluded.last_at > t.last_at OR excluded.last_at = t.last_at AND
 		(excluded.ide_version` + tx.byteOrder() + `, excluded.plugin` + tx.byteOrder() + `, excluded.plugin_version` + tx.byteOrder() + `) >
 		(t.ide_version` + tx.byteOrder() + `, t.plugin` + tx.byteOrder() + `, t.plugin_version` + tx.byteOrder() + `)`
 	err := tx.insertRowsThen(ctx, "copilot_usage_user_days AS t", userDayCols, rows,
-		` ON CONFLICT (org_id, day, user_id, feature, ide, language, model) DO UPDATE SET `+addedSums("t")+`,
+		` ON CONFLICT (owner, day, user_id, feature, ide, language, model) DO UPDATE SET `+addedSums("t")+`,
 		ide_version = CASE WHEN `+newer+` THEN excluded.ide_version ELSE t.ide_version END,
 		plugin = CASE WHEN `+newer+` THEN excluded.plugin ELSE t.plugin END,
 		plugin_version = CASE WHEN `+newer+` THEN excluded.plugin_version ELSE t.plugin_version END,
@@ -127,10 +128,10 @@ func (tx *Tx) rollUp(ctx context.Context, orgID int64, es []seatkeeper.UsageEven
 	}
 	rows = rows[:0]
 	for _, k := range slices.SortedFunc(maps.Keys(days), rollKey.compare) {
-		rows = append(rows, append([]any{orgID, k.day, k.feature, k.ide, k.language, k.model}, sumValues(*days[k])...))
+		rows = append(rows, append(append(owner[:3:3], k.day, k.feature, k.ide, k.language, k.model), sumValues(*days[k])...))
 	}
 	err = tx.insertRowsThen(ctx, "copilot_usage_days AS t", dayCols, rows,
-		` ON CONFLICT (org_id, day, feature, ide, language, model) DO UPDATE SET `+addedSums("t"))
+		` ON CONFLICT (owner, day, feature, ide, language, model) DO UPDATE SET `+addedSums("t"))
 	if err != nil {
 		return err
 	}
@@ -139,18 +140,19 @@ func (tx *Tx) rollUp(ctx context.Context, orgID int64, es []seatkeeper.UsageEven
 		return cmp.Or(cmp.Compare(a.period, b.period), cmp.Compare(a.userID, b.userID))
 	}) {
 		a := actives[k]
-		rows = append(rows, []any{orgID, k.period, k.userID, a[0], a[1], a[2], a[3]})
+		rows = append(rows, append(owner[:3:3], k.period, k.userID, a[0], a[1], a[2], a[3]))
 	}
 	return tx.insertRowsThen(ctx, "copilot_usage_active_days AS t", activeCols, rows,
-		` ON CONFLICT (org_id, period, user_id) DO UPDATE SET ide_days = t.ide_days | excluded.ide_days,
+		` ON CONFLICT (owner, period, user_id) DO UPDATE SET ide_days = t.ide_days | excluded.ide_days,
 		chat_days = t.chat_days | excluded.chat_days, agent_days = t.agent_days | excluded.agent_days,
 		cli_days = t.cli_days | excluded.cli_days`)
 }
 
 const (
-	userDayCols = "org_id, day, user_id, feature, ide, language, model, " + sumCols + ", last_at, ide_version, plugin, plugin_version"
-	dayCols     = "org_id, day, feature, ide, language, model, " + sumCols
-	activeCols  = "org_id, period, user_id, ide_days, chat_days, agent_days, cli_days"
+	ownerCols   = "owner, org_id, enterprise_id"
+	userDayCols = ownerCols + ", day, user_id, feature, ide, language, model, " + sumCols + ", last_at, ide_version, plugin, plugin_version"
+	dayCols     = ownerCols + ", day, feature, ide, language, model, " + sumCols
+	activeCols  = ownerCols + ", period, user_id, ide_days, chat_days, agent_days, cli_days"
 )
 
 // byteOrder makes a text comparison compare bytes, as Go does: SQLite's
@@ -174,7 +176,8 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 			args = append(args, f)
 		}
 	}
-	keys := "org_id, day, user_id, feature, ide, language, model"
+	owner := "COALESCE(org_id, -enterprise_id), org_id, enterprise_id"
+	keys := "org_id, enterprise_id, day, user_id, feature, ide, language, model"
 	var sums []string
 	for _, c := range strings.Split(sumCols, ",") {
 		c = strings.TrimSpace(c)
@@ -189,17 +192,17 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 		{`DELETE FROM copilot_usage_days`, nil},
 		{`DELETE FROM copilot_usage_active_days`, nil},
 		{`INSERT INTO copilot_usage_user_days (` + userDayCols + `)
-			SELECT ` + keys + `, ` + sumCols + `, at, ide_version, plugin, plugin_version FROM (
+			SELECT COALESCE(org_id, -enterprise_id), ` + keys + `, ` + sumCols + `, at, ide_version, plugin, plugin_version FROM (
 				SELECT ` + keys + `, ` + strings.Join(sums, ", ") + `, at, ide_version, plugin, plugin_version,
 					ROW_NUMBER() OVER (w ORDER BY at DESC, ide_version` + b + ` DESC, plugin` + b + ` DESC, plugin_version` + b + ` DESC) AS n
 				FROM copilot_usage WINDOW w AS (PARTITION BY ` + keys + `)) x
 			WHERE n = 1`, nil},
 		{`INSERT INTO copilot_usage_days (` + dayCols + `)
-			SELECT org_id, day, feature, ide, language, model, SUM(` + strings.ReplaceAll(sumCols, ",", "), SUM(") + `)
-			FROM copilot_usage GROUP BY org_id, day, feature, ide, language, model`, nil},
+			SELECT ` + owner + `, day, feature, ide, language, model, SUM(` + strings.ReplaceAll(sumCols, ",", "), SUM(") + `)
+			FROM copilot_usage GROUP BY org_id, enterprise_id, day, feature, ide, language, model`, nil},
 		{`INSERT INTO copilot_usage_active_days (` + activeCols + `)
-			SELECT org_id, at / 86400 / 32, user_id, ` + strings.Join(set[:], ", ") + `
-			FROM copilot_usage GROUP BY org_id, at / 86400 / 32, user_id`, args},
+			SELECT ` + owner + `, at / 86400 / 32, user_id, ` + strings.Join(set[:], ", ") + `
+			FROM copilot_usage GROUP BY org_id, enterprise_id, at / 86400 / 32, user_id`, args},
 	} {
 		if _, err := tx.exec(ctx, q.sql, q.args...); err != nil {
 			return fmt.Errorf("store: rolling up usage: %w", err)
@@ -210,10 +213,10 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 
 // HasUsage reports whether q selects any recorded usage.
 func (o ops) HasUsage(ctx context.Context, q UsageQuery) (bool, error) {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return false, nil
 	}
-	where, args := q.where("")
+	where, args := q.rollupWhere("")
 	var n int
 	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM copilot_usage_days WHERE `+where+` LIMIT 1) x`, args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: usage: %w", err)
@@ -228,10 +231,10 @@ func (o ops) HasUsage(ctx context.Context, q UsageQuery) (bool, error) {
 // grow with the seats. A user with usage in two of q's orgs has rows
 // from both.
 func (o ops) EachUserDayUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return nil
 	}
-	where, args := q.where("r.")
+	where, args := q.rollupWhere("r.")
 	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (dayRow, error) {
 		var r dayRow
 		var at int64
@@ -264,10 +267,10 @@ func sumDest(e *seatkeeper.UsageEvent) []any {
 // rows: the sums of the events of an org's day that share a feature, IDE,
 // language and model.
 func (o ops) EachDayUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return nil
 	}
-	where, args := q.where("")
+	where, args := q.rollupWhere("")
 	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (dayRow, error) {
 		var r dayRow
 		return r, sc.Scan(append([]any{&r.day, &r.e.Feature, &r.e.IDE, &r.e.Language, &r.e.Model}, sumDest(&r.e)...)...)
@@ -286,7 +289,7 @@ type ActiveDays struct {
 // EachActiveDays calls fn with each user active on a day of q, in user
 // order, and the classes they used each day. ad is reused between calls.
 func (o ops) EachActiveDays(ctx context.Context, q UsageQuery, fn func(ad *ActiveDays) error) error {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return nil
 	}
 	from, err := time.Parse(seatkeeper.DateLayout, q.From)
@@ -298,13 +301,10 @@ func (o ops) EachActiveDays(ctx context.Context, q UsageQuery, fn func(ad *Activ
 		return err
 	}
 	first, last := epochDay(from.Unix()), epochDay(to.Unix())
-	args := make([]any, 0, len(q.OrgIDs)+2)
-	for _, id := range q.OrgIDs {
-		args = append(args, id)
-	}
+	owners := q.owners()
 	rows, err := o.query(ctx, `SELECT user_id, period, ide_days, chat_days, agent_days, cli_days FROM copilot_usage_active_days
-		WHERE org_id IN (`+marks(len(q.OrgIDs))+`) AND period >= ? AND period <= ? ORDER BY user_id`,
-		append(args, first/32, last/32)...)
+		WHERE owner IN (`+marks(len(owners))+`) AND period >= ? AND period <= ? ORDER BY user_id`,
+		append(owners, first/32, last/32)...)
 	if err != nil {
 		return fmt.Errorf("store: active days: %w", err)
 	}
@@ -367,37 +367,41 @@ type UserTeam struct {
 }
 
 // EachUserTeam calls fn, in (user, team) order, with the team memberships
-// of each user with usage on day in orgIDs' roll-ups: their teams in
-// those orgs and, when enterpriseID is not 0, that enterprise's own
+// of each user with usage on q's day (From) in q's roll-ups: their teams
+// in q's orgs and, when q.EnterpriseID is not 0, that enterprise's own
 // teams. The model keeps current memberships: those that began by the
 // day's end count.
-func (o ops) EachUserTeam(ctx context.Context, orgIDs []int64, enterpriseID int64, day string, fn func(UserTeam) error) error {
-	if len(orgIDs) == 0 {
+func (o ops) EachUserTeam(ctx context.Context, q UsageQuery, fn func(UserTeam) error) error {
+	if q.empty() {
 		return nil
 	}
-	t, err := time.Parse(seatkeeper.DateLayout, day)
+	t, err := time.Parse(seatkeeper.DateLayout, q.From)
 	if err != nil {
 		return err
 	}
 	end := unix(t.AddDate(0, 0, 1))
-	ids := make([]any, len(orgIDs))
-	for i, id := range orgIDs {
-		ids[i] = id
-	}
-	active := `(SELECT DISTINCT user_id FROM copilot_usage_user_days WHERE org_id IN (` + marks(len(ids)) + `) AND day = ?) a`
-	args := append(append(append([]any{}, ids...), day), ids...)
-	args = append(args, end)
-	q := `SELECT a.user_id, u.login, t.id, t.slug FROM ` + active + `
+	owners := q.owners()
+	active := `(SELECT DISTINCT user_id FROM copilot_usage_user_days WHERE owner IN (` + marks(len(owners)) + `) AND day = ?) a`
+	var parts []string
+	var args []any
+	if len(q.OrgIDs) > 0 {
+		parts = append(parts, `SELECT a.user_id, u.login, t.id, t.slug FROM `+active+`
 		JOIN users u ON u.id = a.user_id JOIN team_members m ON m.user_id = a.user_id JOIN teams t ON t.id = m.team_id
-		WHERE t.org_id IN (` + marks(len(ids)) + `) AND m.created_at < ?`
-	if enterpriseID != 0 {
-		q += ` UNION ALL SELECT a.user_id, u.login, t.id, t.slug FROM ` + active + `
+		WHERE t.org_id IN (`+marks(len(q.OrgIDs))+`) AND m.created_at < ?`)
+		args = append(append(args, owners...), q.From)
+		for _, id := range q.OrgIDs {
+			args = append(args, id)
+		}
+		args = append(args, end)
+	}
+	if q.EnterpriseID != 0 {
+		parts = append(parts, `SELECT a.user_id, u.login, t.id, t.slug FROM `+active+`
 		JOIN users u ON u.id = a.user_id JOIN enterprise_team_members m ON m.user_id = a.user_id
-		JOIN enterprise_teams t ON t.id = m.team_id WHERE t.enterprise_id = ? AND m.created_at < ?`
-		args = append(append(append(args, ids...), day), enterpriseID, end)
+		JOIN enterprise_teams t ON t.id = m.team_id WHERE t.enterprise_id = ? AND m.created_at < ?`)
+		args = append(append(args, owners...), q.From, q.EnterpriseID, end)
 	}
 	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (UserTeam, error) {
 		var ut UserTeam
 		return ut, sc.Scan(&ut.UserID, &ut.Login, &ut.TeamID, &ut.Slug)
-	}, fn, q+` ORDER BY 1, 3`, args...)
+	}, fn, strings.Join(parts, " UNION ALL ")+` ORDER BY 1, 3`, args...)
 }

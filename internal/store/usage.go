@@ -11,62 +11,119 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 )
 
-// usageCols are copilot_usage's columns after org_id, in UsageEvent's order.
+// usageCols are copilot_usage's columns after org_id and enterprise_id,
+// in UsageEvent's order.
 const usageCols = `user_id, day, at, feature, ide, ide_version, plugin, plugin_version, language, model,
 	generations, acceptances, loc_suggested_add, loc_suggested_delete, loc_added, loc_deleted,
 	interactions, prompt_tokens, output_tokens, requests, sessions`
 
-func usageRow(orgID int64, e seatkeeper.UsageEvent) []any {
-	return []any{orgID, e.UserID, e.At.UTC().Format(seatkeeper.DateLayout), unix(e.At), e.Feature, e.IDE, e.IDEVersion,
-		e.Plugin, e.PluginVersion, e.Language, e.Model, e.Generations, e.Acceptances, e.LOCSuggestedAdd,
-		e.LOCSuggestedDelete, e.LOCAdded, e.LOCDeleted, e.Interactions, e.PromptTokens, e.OutputTokens,
-		e.Requests, e.Sessions}
+// UsageScope is where usage is recorded: an org (OrgID), or an
+// enterprise itself (EnterpriseID) for a user whose only seat is
+// enterprise-level.
+type UsageScope struct{ OrgID, EnterpriseID int64 }
+
+// owner is the scope's key in the roll-ups: the org's id, or minus the
+// enterprise's.
+func (s UsageScope) owner() int64 {
+	if s.OrgID != 0 {
+		return s.OrgID
+	}
+	return -s.EnterpriseID
 }
 
-// AddUsage records usage events in an org; their day is their time's UTC
-// day. The caller checks that each user held a seat then. The daily
-// roll-ups the reports read (rollup.go) take the events in the same
-// transaction: every write of usage goes through here.
-func (tx *Tx) AddUsage(ctx context.Context, orgID int64, es []seatkeeper.UsageEvent) error {
+// ids are the scope's org_id and enterprise_id columns, NULL when unset.
+func (s UsageScope) ids() []any {
+	out := []any{nil, nil}
+	if s.OrgID != 0 {
+		out[0] = s.OrgID
+	} else {
+		out[1] = s.EnterpriseID
+	}
+	return out
+}
+
+func usageRow(scope UsageScope, e seatkeeper.UsageEvent) []any {
+	return append(scope.ids(), e.UserID, e.At.UTC().Format(seatkeeper.DateLayout), unix(e.At), e.Feature, e.IDE, e.IDEVersion,
+		e.Plugin, e.PluginVersion, e.Language, e.Model, e.Generations, e.Acceptances, e.LOCSuggestedAdd,
+		e.LOCSuggestedDelete, e.LOCAdded, e.LOCDeleted, e.Interactions, e.PromptTokens, e.OutputTokens,
+		e.Requests, e.Sessions)
+}
+
+// AddUsage records usage events in an org or an enterprise; their day is
+// their time's UTC day. The caller checks that each user held a seat
+// there then. The daily roll-ups the reports read (rollup.go) take the
+// events in the same transaction: every write of usage goes through here.
+func (tx *Tx) AddUsage(ctx context.Context, scope UsageScope, es []seatkeeper.UsageEvent) error {
 	rows := make([][]any, len(es))
 	for i, e := range es {
-		rows[i] = usageRow(orgID, e)
+		rows[i] = usageRow(scope, e)
 	}
-	if err := tx.insertRows(ctx, "copilot_usage", "org_id, "+usageCols, rows); err != nil {
+	if err := tx.insertRows(ctx, "copilot_usage", "org_id, enterprise_id, "+usageCols, rows); err != nil {
 		return err
 	}
-	return tx.rollUp(ctx, orgID, es)
+	return tx.rollUp(ctx, scope, es)
 }
 
 // UsageQuery selects recorded usage: the orgs' events from day From to
-// day To (YYYY-MM-DD, inclusive).
+// day To (YYYY-MM-DD, inclusive), and those recorded at enterprise
+// EnterpriseID itself when it is not 0.
 type UsageQuery struct {
-	OrgIDs   []int64
-	From, To string
-	// Members keeps only the events of the org's current members (an
+	OrgIDs       []int64
+	EnterpriseID int64
+	From, To     string
+	// Members keeps only the events of the orgs' current members (an
 	// export's: a former member's would not load).
 	Members bool
 }
 
 func (q UsageQuery) where(alias string) (string, []any) {
-	args := make([]any, 0, len(q.OrgIDs)+2)
-	for _, id := range q.OrgIDs {
-		args = append(args, id)
+	args := make([]any, 0, len(q.OrgIDs)+3)
+	var or []string
+	if len(q.OrgIDs) > 0 {
+		for _, id := range q.OrgIDs {
+			args = append(args, id)
+		}
+		or = append(or, alias+"org_id IN ("+marks(len(q.OrgIDs))+")")
+	}
+	if q.EnterpriseID != 0 {
+		or = append(or, alias+"enterprise_id = ?")
+		args = append(args, q.EnterpriseID)
 	}
 	args = append(args, q.From, q.To)
-	return alias + "org_id IN (" + marks(len(q.OrgIDs)) + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", args
+	return "(" + strings.Join(or, " OR ") + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", args
 }
+
+// owners are the roll-ups' keys of q's orgs and enterprise.
+func (q UsageQuery) owners() []any {
+	out := make([]any, 0, len(q.OrgIDs)+1)
+	for _, id := range q.OrgIDs {
+		out = append(out, id)
+	}
+	if q.EnterpriseID != 0 {
+		out = append(out, -q.EnterpriseID)
+	}
+	return out
+}
+
+// rollupWhere selects q's rows of a roll-up with a day column.
+func (q UsageQuery) rollupWhere(alias string) (string, []any) {
+	owners := q.owners()
+	return alias + "owner IN (" + marks(len(owners)) + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", append(owners, q.From, q.To)
+}
+
+// empty says whether q selects no org and no enterprise.
+func (q UsageQuery) empty() bool { return len(q.OrgIDs) == 0 && q.EnterpriseID == 0 }
 
 // EachUsage calls fn with each event q selects, in (day, user) order, with
 // the user's login: callers group consecutive events by day and user
 // while the rows stream, so memory does not grow with the seats.
 func (o ops) EachUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return nil
 	}
 	where, args := q.where("c.")
 	if q.Members {
-		where += " AND c.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = c.org_id)"
+		where += " AND (c.org_id IS NULL OR c.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = c.org_id))"
 	}
 	rows, err := o.query(ctx, `SELECT u.login, c.`+strings.ReplaceAll(usageCols, ", ", ", c.")+`
 		FROM copilot_usage c JOIN users u ON u.id = c.user_id
@@ -113,6 +170,7 @@ func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
 // LastUsage returns, for each user with usage events in the org, the time
 // of their latest.
 func (o ops) LastUsage(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
+	// The roll-ups keep each user's latest event per day and key.
 	rows, err := o.query(ctx, `SELECT user_id, MAX(at) FROM copilot_usage WHERE org_id = ? GROUP BY user_id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: last usage: %w", err)

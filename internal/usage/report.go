@@ -17,7 +17,7 @@ type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
-	EachUserTeam(ctx context.Context, orgIDs []int64, enterpriseID int64, day string, fn func(store.UserTeam) error) error
+	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
 }
 
 // Request names a report file: per-user records or the scope's
@@ -32,8 +32,14 @@ type Request struct {
 	OrgIDs   []int64
 	From, To string
 	// EnterpriseID is the enterprise of an enterprise's report (0 for an
-	// org's), whose own teams its user-teams records list.
+	// org's): the usage recorded at the enterprise itself counts with its
+	// orgs', and its user-teams records list its own teams.
 	EnterpriseID int64
+}
+
+// query selects the usage r reports.
+func (r Request) query() store.UsageQuery {
+	return store.UsageQuery{OrgIDs: r.OrgIDs, EnterpriseID: r.EnterpriseID, From: r.From, To: r.To}
 }
 
 // Write writes the report's NDJSON to w as it reads the roll-ups: per-user
@@ -68,7 +74,7 @@ func writeUsers(ctx context.Context, w *bufio.Writer, src Source, r Request) err
 		cur.UsedAgent, cur.UsedChat, cur.UsedCLI = cur.usedAgent, cur.usedChat, cur.usedCLI
 		return enc.Encode(cur)
 	}
-	err := src.EachUserDayUsage(ctx, store.UsageQuery{OrgIDs: r.OrgIDs, From: r.From, To: r.To}, func(day string, e seatkeeper.UsageEvent) error {
+	err := src.EachUserDayUsage(ctx, r.query(), func(day string, e seatkeeper.UsageEvent) error {
 		if cur == nil || cur.Day != day || cur.UserID != e.UserID {
 			if err := flush(); err != nil {
 				return err
@@ -99,7 +105,7 @@ type userTeam struct {
 // day, for joining with the users-1-day records by user_id.
 func writeUserTeams(ctx context.Context, w *bufio.Writer, src Source, r Request) error {
 	enc := json.NewEncoder(w)
-	return src.EachUserTeam(ctx, r.OrgIDs, r.EnterpriseID, r.From, func(t store.UserTeam) error {
+	return src.EachUserTeam(ctx, r.query(), func(t store.UserTeam) error {
 		return enc.Encode(userTeam{Day: r.From, Scope: r.Scope, UserID: t.UserID, UserLogin: t.Login, TeamID: t.TeamID, Slug: t.Slug})
 	})
 }
@@ -123,7 +129,8 @@ func countActives(ctx context.Context, src Source, r Request) ([]dayActives, err
 	const back = 27
 	n := int(to.Sub(from)/(24*time.Hour)) + 1
 	out := make([]dayActives, n)
-	q := store.UsageQuery{OrgIDs: r.OrgIDs, From: from.AddDate(0, 0, -back).Format(seatkeeper.DateLayout), To: r.To}
+	q := r.query()
+	q.From = from.AddDate(0, 0, -back).Format(seatkeeper.DateLayout)
 	err = src.EachActiveDays(ctx, q, func(ad *store.ActiveDays) error {
 		// last[c] is the latest day index, up to the one counted, on
 		// which the user used class c.
@@ -172,7 +179,7 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 		return nil, err
 	}
 	days := map[string]*totals{}
-	err = src.EachDayUsage(ctx, store.UsageQuery{OrgIDs: r.OrgIDs, From: r.From, To: r.To}, func(day string, e seatkeeper.UsageEvent) error {
+	err = src.EachDayUsage(ctx, r.query(), func(day string, e seatkeeper.UsageEvent) error {
 		t := days[day]
 		if t == nil {
 			nt := newTotals()

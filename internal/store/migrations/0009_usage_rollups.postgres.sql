@@ -2,13 +2,28 @@
 -- each event (store.AddUsage) and read by the usage-metrics reports in
 -- place of the events. The store fills them from the events recorded
 -- before this migration (RollUpUsage), in the migration's transaction.
+--
+-- Every roll-up row belongs to an owner: an org's id, or minus an
+-- enterprise's id for usage recorded at the enterprise itself (a user
+-- whose only seat is enterprise-level); org_id or enterprise_id says
+-- which, so that deleting either deletes its rows.
 
--- A user's day in an org, by feature, IDE, language and model: the sums
+-- Usage of a user whose only seat is enterprise-level is recorded at the
+-- enterprise: copilot_usage takes an enterprise_id, and org_id may be
+-- NULL (exactly one of them is set).
+ALTER TABLE copilot_usage ALTER COLUMN org_id DROP NOT NULL,
+    ADD COLUMN enterprise_id BIGINT REFERENCES enterprises (id) ON DELETE CASCADE,
+    ADD CHECK ((org_id IS NULL) <> (enterprise_id IS NULL));
+CREATE INDEX copilot_usage_enterprise_day ON copilot_usage (enterprise_id, day, user_id);
+
+-- A user's day in an owner, by feature, IDE, language and model: the sums
 -- of the events, and the IDE, plugin (the CLI's for copilot_cli) and
 -- versions of the latest of them (last_at; on a tie the greatest
 -- versions), which the per-user records report as last known.
 CREATE TABLE copilot_usage_user_days (
-    org_id         BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    owner          BIGINT NOT NULL,
+    org_id         BIGINT REFERENCES organizations (id) ON DELETE CASCADE,
+    enterprise_id  BIGINT REFERENCES enterprises (id) ON DELETE CASCADE,
     user_id        BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     day            TEXT NOT NULL,
     feature        TEXT NOT NULL,
@@ -30,13 +45,15 @@ CREATE TABLE copilot_usage_user_days (
     ide_version    TEXT NOT NULL,
     plugin         TEXT NOT NULL,
     plugin_version TEXT NOT NULL,
-    PRIMARY KEY (org_id, day, user_id, feature, ide, language, model)
+    PRIMARY KEY (owner, day, user_id, feature, ide, language, model)
 );
 
--- An org's day, by feature, IDE, language and model: the sums of its
+-- An owner's day, by feature, IDE, language and model: the sums of its
 -- users' events (the aggregate reports' totals).
 CREATE TABLE copilot_usage_days (
-    org_id         BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    owner          BIGINT NOT NULL,
+    org_id         BIGINT REFERENCES organizations (id) ON DELETE CASCADE,
+    enterprise_id  BIGINT REFERENCES enterprises (id) ON DELETE CASCADE,
     day            TEXT NOT NULL,
     feature        TEXT NOT NULL,
     ide            TEXT NOT NULL,
@@ -53,19 +70,21 @@ CREATE TABLE copilot_usage_days (
     output_tokens  BIGINT NOT NULL,
     requests       BIGINT NOT NULL,
     sessions       BIGINT NOT NULL,
-    PRIMARY KEY (org_id, day, feature, ide, language, model)
+    PRIMARY KEY (owner, day, feature, ide, language, model)
 );
 
--- The days a user used each class of features in an org (the active-user
+-- The days a user used each class of features in an owner (the active-user
 -- counts), 32 days a row: bit i of a mask is day number period*32+i,
 -- days counted from 1970-01-01. The classes are seatkeeper.UsageClasses'.
 CREATE TABLE copilot_usage_active_days (
-    org_id     BIGINT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    owner      BIGINT NOT NULL,
+    org_id     BIGINT REFERENCES organizations (id) ON DELETE CASCADE,
+    enterprise_id BIGINT REFERENCES enterprises (id) ON DELETE CASCADE,
     user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     period     BIGINT NOT NULL,
     ide_days   BIGINT NOT NULL,
     chat_days  BIGINT NOT NULL,
     agent_days BIGINT NOT NULL,
     cli_days   BIGINT NOT NULL,
-    PRIMARY KEY (org_id, period, user_id)
+    PRIMARY KEY (owner, period, user_id)
 );
