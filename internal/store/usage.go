@@ -167,11 +167,11 @@ func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
 	return hex.DecodeString(secret)
 }
 
-// LastUsage returns, for each user with usage events in the org, the time
-// of their latest.
+// LastUsage returns, for each user with usage recorded in the org, the
+// time of their latest event (from the per-user roll-up, which keeps
+// each row's latest).
 func (o ops) LastUsage(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
-	// The roll-ups keep each user's latest event per day and key.
-	rows, err := o.query(ctx, `SELECT user_id, MAX(at) FROM copilot_usage WHERE org_id = ? GROUP BY user_id`, orgID)
+	rows, err := o.query(ctx, `SELECT user_id, MAX(last_at) FROM copilot_usage_user_days WHERE owner = ? GROUP BY user_id`, orgID)
 	if err != nil {
 		return nil, fmt.Errorf("store: last usage: %w", err)
 	}
