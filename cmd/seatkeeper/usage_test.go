@@ -69,19 +69,22 @@ func TestUsageCommand(t *testing.T) {
 					LastActivityAt *string `json:"last_activity_at"`
 				} `json:"seats"`
 			}
-			out := mustCLI(t, 0, "seats", "--database", db, "--org", "acme-corp", "--format", "json", "--by", by, "--at", "2021-10-20T06:53:32Z")
-			if err := json.Unmarshal([]byte(out), &rep); err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]string{}
-			for _, r := range rep.Seats {
-				got[r.Login] = strconv.Itoa(r.DaysIdle)
-				if r.LastActivityAt == nil {
-					got[r.Login] = ""
+			// The enterprise's report, the same for its org's seats.
+			for _, scope := range [][]string{{"--org", "acme-corp"}, {"--enterprise", "acme"}} {
+				out := mustCLI(t, 0, append([]string{"seats", "--database", db, "--format", "json", "--by", by, "--at", "2021-10-20T06:53:32Z"}, scope...)...)
+				if err := json.Unmarshal([]byte(out), &rep); err != nil {
+					t.Fatal(err)
 				}
-			}
-			if g := "octocat=" + got["octocat"] + " hubot=" + got["hubot"]; g != want {
-				t.Errorf("seats --by %s: %s, want %s\n%s", by, g, want, out)
+				got := map[string]string{}
+				for _, r := range rep.Seats {
+					got[r.Login] = strconv.Itoa(r.DaysIdle)
+					if r.LastActivityAt == nil {
+						got[r.Login] = ""
+					}
+				}
+				if g := "octocat=" + got["octocat"] + " hubot=" + got["hubot"]; g != want {
+					t.Errorf("seats %v --by %s: %s, want %s\n%s", scope, by, g, want, out)
+				}
 			}
 		}
 

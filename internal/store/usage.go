@@ -167,11 +167,15 @@ func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
 	return hex.DecodeString(secret)
 }
 
-// LastUsage returns, for each user with usage recorded in the org, the
-// time of their latest event (from the per-user roll-up, which keeps
-// each row's latest).
-func (o ops) LastUsage(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
-	rows, err := o.query(ctx, `SELECT user_id, MAX(last_at) FROM copilot_usage_user_days WHERE owner = ? GROUP BY user_id`, orgID)
+// LastUsage returns, for each user with usage recorded in q's orgs (or
+// at q's enterprise itself) on any day, the time of their latest event
+// (from the per-user roll-up, which keeps each row's latest).
+func (o ops) LastUsage(ctx context.Context, q UsageQuery) (map[int64]time.Time, error) {
+	if q.empty() {
+		return map[int64]time.Time{}, nil
+	}
+	owners := q.owners()
+	rows, err := o.query(ctx, `SELECT user_id, MAX(last_at) FROM copilot_usage_user_days WHERE owner IN (`+marks(len(owners))+`) GROUP BY user_id`, owners...)
 	if err != nil {
 		return nil, fmt.Errorf("store: last usage: %w", err)
 	}
