@@ -153,6 +153,11 @@ func TestUsageReports(t *testing.T) {
 			{"user": "dan", "feature": "chat_panel_ask_mode", "ide": "jetbrains", "language": "kotlin", "model": "claude-sonnet-4", "user_initiated_interaction_count": 5},
 			{"user": "ann", "at": "2026-03-10T12:30:00Z", "feature": "code_completion", "ide": "vscode", "language": "python", "code_generation_activity_count": 1}]}`, 201)
 		e.want("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [{"user": "cat", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		// An enterprise's batch is all or nothing: fay's event after the
+		// clock refuses dan's in beta too.
+		e.want("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [
+			{"user": "dan", "at": "2026-03-10T14:45:00Z", "feature": "code_completion", "ide": "vscode", "code_generation_activity_count": 100},
+			{"user": "fay", "at": "2026-03-10T23:00:00Z", "feature": "code_completion", "ide": "vscode"}]}`, 422)
 		// fay's only seat is the enterprise's own: her usage is recorded at
 		// the enterprise, and moves that seat's activity.
 		e.json("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [
