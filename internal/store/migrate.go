@@ -136,8 +136,9 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("store: counting the seat list's chunks: %w", err)
 			}
 		}
-		if current >= usageVersion && current < usageRollupVersion && latest >= usageRollupVersion {
-			// Usage recorded before the daily roll-ups: rolled up now.
+		if done[usageVersion] && !done[usageRollupVersion] {
+			// Usage recorded before the daily roll-ups (whatever migrations
+			// came in between): rolled up now.
 			if err := tx.RollUpUsage(ctx); err != nil {
 				return err
 			}
