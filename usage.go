@@ -1,6 +1,10 @@
 package seatkeeper
 
-import "time"
+import (
+	"cmp"
+	"strings"
+	"time"
+)
 
 // UsageEvent is one use of Copilot that a seat holder's editor (or the
 // Copilot CLI) reported in an organization: what GitHub's usage-metrics
@@ -54,6 +58,50 @@ func (e UsageEvent) UsedChat() bool {
 
 func (e UsageEvent) UsedAgent() bool {
 	return e.Feature == FeatureAgentMode || e.Feature == FeatureAgentEdit
+}
+
+// The classes of features the active-user counts of the usage-metrics
+// reports distinguish: the editors' (the CLI is counted apart, as on
+// GitHub), chat's, agents', and the CLI's.
+const (
+	ClassIDE = iota
+	ClassChat
+	ClassAgent
+	ClassCLI
+)
+
+// Classes says which classes of features an event counts towards, by
+// the Class constants.
+func (e UsageEvent) Classes() (c [4]bool) {
+	c[ClassIDE] = e.Feature != FeatureCLI
+	c[ClassChat] = e.UsedChat()
+	c[ClassAgent] = e.UsedAgent()
+	c[ClassCLI] = e.Feature == FeatureCLI
+	return c
+}
+
+// UsageClasses are the features of each class, by the Class constants.
+func UsageClasses() (c [4][]string) {
+	for _, f := range Features {
+		for i, in := range (UsageEvent{Feature: f}).Classes() {
+			if in {
+				c[i] = append(c[i], f)
+			}
+		}
+	}
+	return c
+}
+
+// Newer says whether e's IDE, plugin and versions supersede o's as the
+// last known: e is later, or at the same second with greater versions (by
+// byte order), so that the choice never depends on the order in which
+// events were recorded.
+func (e UsageEvent) Newer(o UsageEvent) bool {
+	if !e.At.Equal(o.At) {
+		return e.At.After(o.At)
+	}
+	return cmp.Or(strings.Compare(e.IDEVersion, o.IDEVersion), strings.Compare(e.Plugin, o.Plugin),
+		strings.Compare(e.PluginVersion, o.PluginVersion)) > 0
 }
 
 // Editor is the last_activity_editor an event leaves on the seat, in

@@ -36,7 +36,7 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 	business := fs.Float64("price-business", report.DefaultPrices.Business, "monthly USD price of a Copilot Business seat")
 	enterprise := fs.Float64("price-enterprise", report.DefaultPrices.Enterprise, "monthly USD price of a Copilot Enterprise seat")
 	at := fs.String("at", "", "report as of this RFC 3339 time (default now; not with --server)")
-	by := fs.String("by", "activity", "count idleness by activity (last_activity_at) or usage (the latest usage event; not with --server)")
+	by := fs.String("by", "activity", "count idleness by activity (last_activity_at) or usage (the latest usage event; with --server, the latest in the users-28-day report)")
 	sortKey := fs.String("sort", "", "order by "+strings.Join(report.SortKeys, ", ")+"; a leading - for descending (default: oldest grant first)")
 	srv := registerServer(fs, env)
 	if err := parse(fs, args); err != nil {
@@ -67,9 +67,6 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		if *at != "" {
 			return usageErr("--at works on a database; a server reports at its own clock")
-		}
-		if opt.ByUsage {
-			return usageErr("--by usage works on a database")
 		}
 		r, err := remoteSeats(ctx, c, *org, *ent, opt)
 		if err != nil {
@@ -122,10 +119,25 @@ func runSeats(ctx context.Context, args []string, env func(string) string, stdou
 // remoteSeats builds the report from the server's Copilot API: an org's
 // plan from the billing settings, then every page of the seat list; or
 // every page of the enterprise's seat list.
+//
+// With opt.ByUsage each seat's activity is its holder's latest usage in
+// the users-28-day report (client.LastUsage): the API reports no older
+// usage, so a seat idle longer counts from its grant.
 func remoteSeats(ctx context.Context, c *client.Client, org, ent string, opt report.Options) (report.Report, error) {
+	byUsage := func(scope, name string, seats []seatkeeper.Seat) error {
+		if !opt.ByUsage {
+			return nil
+		}
+		last, err := c.LastUsage(ctx, scope, name)
+		report.ByUsage(seats, func(u seatkeeper.User) (time.Time, bool) { at, ok := last[u.Login]; return at, ok })
+		return err
+	}
 	if ent != "" {
 		seats, err := c.EnterpriseSeats(ctx, ent, nil)
 		if err != nil {
+			return report.Report{}, err
+		}
+		if err := byUsage("enterprises", ent, seats); err != nil {
 			return report.Report{}, err
 		}
 		return report.BuildEnterprise(ent, seats, time.Now(), opt), nil
@@ -136,6 +148,9 @@ func remoteSeats(ctx context.Context, c *client.Client, org, ent string, opt rep
 	}
 	seats, err := c.Seats(ctx, org, plan, nil)
 	if err != nil {
+		return report.Report{}, err
+	}
+	if err := byUsage("orgs", org, seats); err != nil {
 		return report.Report{}, err
 	}
 	return report.Build(seatkeeper.Organization{Login: org}, plan, seats, time.Now(), opt), nil

@@ -84,6 +84,11 @@ func (c *Client) do(ctx context.Context, method, path string, body any, accept s
 	if resp.StatusCode/100 == 2 {
 		return resp, nil
 	}
+	return nil, errorOf(resp)
+}
+
+// errorOf is the Error of a non-2xx answer, whose body it reads and closes.
+func errorOf(resp *http.Response) error {
 	defer resp.Body.Close()
 	var e struct {
 		Message string `json:"message"`
@@ -92,7 +97,7 @@ func (c *Client) do(ctx context.Context, method, path string, body any, accept s
 	if json.Unmarshal(raw, &e) != nil || e.Message == "" {
 		e.Message = strings.TrimSpace(string(raw))
 	}
-	return nil, &Error{Method: method, Path: req.URL.Path, Status: resp.StatusCode, Message: e.Message}
+	return &Error{Method: resp.Request.Method, Path: resp.Request.URL.Path, Status: resp.StatusCode, Message: e.Message}
 }
 
 // getJSON decodes the answer to GET path into out and returns its Link

@@ -128,7 +128,7 @@ func (c *API) handleUsageDownload(w http.ResponseWriter, r *http.Request) error 
 		if req.OrgIDs, err = c.copilot.EnterpriseUsageOrgs(r.Context(), ent); err != nil {
 			return err
 		}
-		req.Scope.EnterpriseID = strconv.FormatInt(ent.ID, 10)
+		req.Scope.EnterpriseID, req.EnterpriseID = strconv.FormatInt(ent.ID, 10), ent.ID
 	}
 	// A large report takes longer than the server's write timeout.
 	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(downloadTimeout))

@@ -18,50 +18,56 @@ import (
 // later than the seat's, through the same write as RecordActivity.
 func (s *Service) RecordUsage(ctx context.Context, org seatkeeper.Organization, events []seatkeeper.UsageEvent) (int, error) {
 	now := s.Clock.Now()
-	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error {
-		seats := map[string]seatkeeper.Seat{}
-		for i := range events {
-			e := &events[i]
-			if e.At.After(now) {
-				return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
-			}
-			seat, err := seatOf(ctx, tx, org, e.Login, e.At)
-			if seatkeeper.IsNotFound(err) {
-				return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, org.Login, e.At.Format(time.RFC3339))
-			}
-			if err != nil {
-				return err
-			}
-			e.UserID = seat.User.ID
-			if prev, ok := seats[e.Login]; !ok || prev.Activity.LastActivityAt == nil || e.At.After(*prev.Activity.LastActivityAt) {
-				if ok {
-					seat.Activity = prev.Activity
-				}
-				if last := seat.Activity.LastActivityAt; last == nil || e.At.After(*last) {
-					at := e.At
-					seat.Activity = seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: e.Editor()}
-				}
-			}
-			seats[e.Login] = seat
-		}
-		for _, login := range slices.Sorted(maps.Keys(seats)) {
-			seat := seats[login]
-			if seat.Activity.LastActivityAt != nil {
-				if err := tx.PutActivity(ctx, org.ID, seat.User.ID, seat.Activity); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.AddUsage(ctx, org.ID, events)
-	})
+	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error { return recordOrgUsage(ctx, tx, org, events, now) })
 }
 
-// RecordEnterpriseUsage records usage events in an enterprise: each in the
-// organization where its user held a seat at the event's time
-// (EnterpriseSeatHolder), then as RecordUsage.
+// recordOrgUsage is RecordUsage in tx.
+func recordOrgUsage(ctx context.Context, tx *store.Tx, org seatkeeper.Organization, events []seatkeeper.UsageEvent, now time.Time) error {
+	seats := map[string]seatkeeper.Seat{}
+	for i := range events {
+		e := &events[i]
+		if e.At.After(now) {
+			return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+		seat, err := seatOf(ctx, tx, org, e.Login, e.At)
+		if seatkeeper.IsNotFound(err) {
+			return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, org.Login, e.At.Format(time.RFC3339))
+		}
+		if err != nil {
+			return err
+		}
+		e.UserID = seat.User.ID
+		if prev, ok := seats[e.Login]; !ok || prev.Activity.LastActivityAt == nil || e.At.After(*prev.Activity.LastActivityAt) {
+			if ok {
+				seat.Activity = prev.Activity
+			}
+			if last := seat.Activity.LastActivityAt; last == nil || e.At.After(*last) {
+				at := e.At
+				seat.Activity = seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: e.Editor()}
+			}
+		}
+		seats[e.Login] = seat
+	}
+	for _, login := range slices.Sorted(maps.Keys(seats)) {
+		seat := seats[login]
+		if seat.Activity.LastActivityAt != nil {
+			if err := tx.PutActivity(ctx, org.ID, seat.User.ID, seat.Activity); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.AddUsage(ctx, store.UsageScope{OrgID: org.ID}, events)
+}
+
+// RecordEnterpriseUsage records usage events in an enterprise, all in one
+// transaction: each in the organization where its user held a seat at
+// the event's time (EnterpriseSeatHolder), as RecordUsage; the events of
+// a user whose only seat then was the enterprise's own, at the
+// enterprise itself (recordEnterpriseLevelUsage).
 func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent) (int, error) {
 	byOrg := map[int64][]seatkeeper.UsageEvent{}
 	orgs := map[int64]seatkeeper.Organization{}
+	var atEnterprise []seatkeeper.UsageEvent
 	for i, e := range events {
 		user, err := s.Store.UserByLogin(ctx, e.Login)
 		if seatkeeper.IsNotFound(err) {
@@ -74,18 +80,66 @@ func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Ente
 		if err != nil {
 			return 0, err
 		}
-		if !ok {
-			return 0, seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, ent.Slug, e.At.Format(time.RFC3339))
+		if ok {
+			orgs[org.ID] = org
+			byOrg[org.ID] = append(byOrg[org.ID], e)
+			continue
 		}
-		orgs[org.ID] = org
-		byOrg[org.ID] = append(byOrg[org.ID], e)
-	}
-	for _, id := range slices.Sorted(maps.Keys(byOrg)) {
-		if _, err := s.RecordUsage(ctx, orgs[id], byOrg[id]); err != nil {
+		seats, err := s.Store.EnterpriseLedgerSeats(ctx, ent.ID, e.At, user.ID)
+		if err != nil {
 			return 0, err
 		}
+		if len(seats) == 0 {
+			return 0, seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, ent.Slug, e.At.Format(time.RFC3339))
+		}
+		e.UserID = user.ID
+		atEnterprise = append(atEnterprise, e)
 	}
-	return len(events), nil
+	now := s.Clock.Now()
+	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error {
+		for _, id := range slices.Sorted(maps.Keys(byOrg)) {
+			if err := recordOrgUsage(ctx, tx, orgs[id], byOrg[id], now); err != nil {
+				return err
+			}
+		}
+		if len(atEnterprise) > 0 {
+			return recordEnterpriseLevelUsage(ctx, tx, ent, atEnterprise, now)
+		}
+		return nil
+	})
+}
+
+// recordEnterpriseLevelUsage records in tx events (UserID set) of users
+// who held an enterprise-level seat at their times: at the enterprise, their seats taking the activity of their latest event when
+// it is later, through the write RecordEnterpriseActivity uses.
+func recordEnterpriseLevelUsage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent, now time.Time) error {
+	latest := map[int64]seatkeeper.UsageEvent{}
+	for i, e := range events {
+		if e.At.After(now) {
+			return seatkeeper.Errorf(seatkeeper.KindInvalid, "events[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+		if l, ok := latest[e.UserID]; !ok || e.At.After(l.At) {
+			latest[e.UserID] = e
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(latest)) {
+		e := latest[id]
+		seats, err := tx.EnterpriseLedgerSeats(ctx, ent.ID, e.At, id)
+		if err != nil {
+			return err
+		}
+		if len(seats) == 0 {
+			return seatkeeper.Errorf(seatkeeper.KindInvalid, "%s held no Copilot seat in %s at %s.", e.Login, ent.Slug, e.At.Format(time.RFC3339))
+		}
+		if last := seats[0].Activity.LastActivityAt; last != nil && !e.At.After(*last) {
+			continue
+		}
+		at := e.At
+		if err := tx.PutEnterpriseActivity(ctx, ent.ID, id, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: e.Editor()}); err != nil {
+			return err
+		}
+	}
+	return tx.AddUsage(ctx, store.UsageScope{EnterpriseID: ent.ID}, events)
 }
 
 // EnterpriseSeatHolder is the one place that says whether a user held a
@@ -112,7 +166,8 @@ func (s *Service) EnterpriseSeatHolder(ctx context.Context, ent seatkeeper.Enter
 }
 
 // EnterpriseUsageOrgs are the organizations whose recorded usage an
-// enterprise's reports sum.
+// enterprise's reports sum, with the usage recorded at the enterprise
+// itself.
 func (s *Service) EnterpriseUsageOrgs(ctx context.Context, ent seatkeeper.Enterprise) ([]int64, error) {
 	orgs, err := s.Store.EnterpriseOrgs(ctx, ent.ID)
 	ids := make([]int64, len(orgs))

@@ -99,7 +99,7 @@ func (d *Dashboard) handleUsage(w http.ResponseWriter, r *http.Request, rc *reqC
 	// them) whose holder's latest usage event is older than the cutoff.
 	pg.Price = d.cfg.Prices.Of(sub.PlanType)
 	pg.IdleSince = now.AddDate(0, 0, -usageIdleDays)
-	last, err := d.store.LastUsage(ctx, org.ID)
+	last, err := d.store.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}})
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func generateUsage(ctx context.Context, tx *store.Tx, orgID int64, users []seatk
 	}
 	var batch []seatkeeper.UsageEvent
 	flush := func() error {
-		err := tx.AddUsage(ctx, orgID, batch)
+		err := tx.AddUsage(ctx, store.UsageScope{OrgID: orgID}, batch)
 		batch = batch[:0]
 		return err
 	}

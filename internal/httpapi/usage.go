@@ -18,7 +18,7 @@ func (s *Server) usageRoutes() {
 	for _, rep := range usage.OrgReports {
 		s.mux.Handle("GET /orgs/{org}/copilot/metrics/reports/"+rep.Name, s.orgOwner(auth.UsageMetricsRead,
 			func(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, _ seatkeeper.Principal) error {
-				return s.usageReport(w, r, rep, "orgs", org.Login, []int64{org.ID})
+				return s.usageReport(w, r, rep, "orgs", org.Login, store.UsageQuery{OrgIDs: []int64{org.ID}})
 			}))
 	}
 	for _, rep := range usage.EnterpriseReports {
@@ -28,7 +28,7 @@ func (s *Server) usageRoutes() {
 				if err != nil {
 					return err
 				}
-				return s.usageReport(w, r, rep, "enterprises", ent.Slug, orgs)
+				return s.usageReport(w, r, rep, "enterprises", ent.Slug, store.UsageQuery{OrgIDs: orgs, EnterpriseID: ent.ID})
 			}))
 	}
 }
@@ -47,7 +47,7 @@ type windowReport struct {
 // usageReport answers a report endpoint: a 1-day report for ?day= (a
 // complete day: today and later have no data yet), a 28-day one for the
 // 28 days before today, by the service clock.
-func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.Report, scope, name string, orgIDs []int64) error {
+func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.Report, scope, name string, q store.UsageQuery) error {
 	now := s.clock.Now()
 	from, to := usage.Window(now)
 	if !rep.Window {
@@ -61,7 +61,8 @@ func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.R
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
-	has, err := s.store.HasUsage(r.Context(), store.UsageQuery{OrgIDs: orgIDs, From: from, To: to})
+	q.From, q.To = from, to
+	has, err := s.store.HasUsage(r.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -70,11 +71,11 @@ func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.R
 		return nil
 	}
 	path := usage.LinkPath(scope, name, rep, from, to)
-	q, err := s.links.Sign(r.Context(), path, now)
+	sig, err := s.links.Sign(r.Context(), path, now)
 	if err != nil {
 		return err
 	}
-	links := []string{s.cfg.BaseURL + path + "?" + q}
+	links := []string{s.cfg.BaseURL + path + "?" + sig}
 	if rep.Window {
 		s.writeJSON(w, r, http.StatusOK, windowReport{links, from, to})
 	} else {

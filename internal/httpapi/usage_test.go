@@ -15,22 +15,33 @@ import (
 
 // usageScenario: ent holds acme and beta; other stands alone. ann holds
 // seats in acme and beta, bob in acme, dan in beta, cat in other; eve is
-// a member of acme without a seat.
+// a member of acme without a seat; fay, a direct member of ent in no
+// org, holds an enterprise-level seat.
 const usageScenario = `
-users: [{login: owner}, {login: ann}, {login: bob}, {login: cat}, {login: dan}, {login: eve}, {login: entowner}]
+users: [{login: owner}, {login: ann}, {login: bob}, {login: cat}, {login: dan}, {login: eve}, {login: fay}, {login: entowner}]
 enterprises:
-  - {slug: ent, name: Ent, owners: [entowner]}
+  - slug: ent
+    name: Ent
+    owners: [entowner]
+    members: [fay]
+    teams: [{name: Platform, members: [dan, eve]}]
+    copilot: {plan_type: business, billing_cycle_day: 1, public_code_suggestions: allow}
+    seats: [{user: fay}]
 organizations:
   - login: acme
     enterprise: ent
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: ann}, {login: bob}, {login: eve}]
     seats: [{user: ann}, {user: bob}]
+    teams:
+      - {name: Go, members: [ann, eve]}
+      - {name: Late, members: [{login: ann, joined_at: "2026-03-11T00:00:00Z"}]}
   - login: beta
     enterprise: ent
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: ann}, {login: dan}]
     seats: [{user: dan}, {user: ann}]
+    teams: [{name: Beta Core, members: [dan]}]
   - login: other
     copilot: {public_code_suggestions: allow}
     members: [{login: owner, role: admin}, {login: cat}]
@@ -142,6 +153,24 @@ func TestUsageReports(t *testing.T) {
 			{"user": "dan", "feature": "chat_panel_ask_mode", "ide": "jetbrains", "language": "kotlin", "model": "claude-sonnet-4", "user_initiated_interaction_count": 5},
 			{"user": "ann", "at": "2026-03-10T12:30:00Z", "feature": "code_completion", "ide": "vscode", "language": "python", "code_generation_activity_count": 1}]}`, 201)
 		e.want("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [{"user": "cat", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		// An enterprise's batch is all or nothing: fay's event after the
+		// clock refuses dan's in beta too.
+		e.want("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [
+			{"user": "dan", "at": "2026-03-10T14:45:00Z", "feature": "code_completion", "ide": "vscode", "code_generation_activity_count": 100},
+			{"user": "fay", "at": "2026-03-10T23:00:00Z", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		// fay's only seat is the enterprise's own: her usage is recorded at
+		// the enterprise, and moves that seat's activity.
+		e.json("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"events": [
+			{"user": "fay", "at": "2026-03-10T14:30:00Z", "feature": "chat_panel_ask_mode", "ide": "vscode", "ide_version": "1.99.2",
+			 "model": "gpt-4.1", "language": "go", "user_initiated_interaction_count": 4, "code_generation_activity_count": 6}]}`, 201)
+		e.want("POST", "/_seatkeeper/orgs/acme/copilot/usage", adminToken, `{"events": [{"user": "fay", "feature": "code_completion", "ide": "vscode"}]}`, 422)
+		entSeats := e.json("GET", "/enterprises/ent/copilot/billing/seats", "ghp_ent_billing", "", 200)
+		for _, seat := range entSeats["seats"].([]any) {
+			seat := seat.(map[string]any)
+			if seat["assignee"].(map[string]any)["login"] == "fay" && seat["last_activity_at"] != "2026-03-10T14:30:00Z" {
+				t.Errorf("fay's enterprise seat after usage: %v", seat)
+			}
+		}
 		e.json("POST", "/_seatkeeper/orgs/other/copilot/usage", adminToken, `{"events": [{"user": "cat", "feature": "code_completion", "ide": "vscode", "code_generation_activity_count": 50}]}`, 201)
 
 		// The day is not over: no report yet.
@@ -188,12 +217,32 @@ func TestUsageReports(t *testing.T) {
 		// The enterprise: acme and beta, not other.
 		link, _ = e.report("/enterprises/ent/copilot/metrics/reports/users-1-day?day=2026-03-10", "ghp_ent")
 		users = byLogin(e.download(schema, link, 200))
-		if len(users) != 3 || users["cat"] != nil || users["ann"]["enterprise_id"] == nil {
+		if len(users) != 4 || users["cat"] != nil || users["ann"]["enterprise_id"] == nil || users["fay"]["user_initiated_interaction_count"] != 4.0 {
 			t.Errorf("ent users-1-day: %v", users)
 		}
 		link, _ = e.report("/enterprises/ent/copilot/metrics/reports/enterprise-1-day?day=2026-03-10", "ghp_ent_billing")
-		if day := e.download(schema, link, 200); len(day) != 1 || day[0]["daily_active_users"] != 2.0 || day[0]["code_generation_activity_count"] != 13.0 {
+		if day := e.download(schema, link, 200); len(day) != 1 || day[0]["daily_active_users"] != 3.0 || day[0]["code_generation_activity_count"] != 19.0 ||
+			day[0]["monthly_active_chat_users"] != 3.0 {
 			t.Errorf("enterprise-1-day: %v", day)
+		}
+
+		// User teams: a line per team of each user with usage that day,
+		// the org's teams for an org (eve has no usage; ann joined Late
+		// the next day), and the enterprise's own teams too for the
+		// enterprise (dan's Platform), in (user, team id) order.
+		userTeams := func(path, token string) []string {
+			link, _ := e.report(path, token)
+			var got []string
+			for _, r := range e.download(schema, link, 200) {
+				got = append(got, r["user_login"].(string)+"/"+r["slug"].(string))
+			}
+			return got
+		}
+		if got := userTeams("/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-10", "ghp_owner"); strings.Join(got, " ") != "ann/go" {
+			t.Errorf("acme user-teams-1-day: %v", got)
+		}
+		if got := userTeams("/enterprises/ent/copilot/metrics/reports/user-teams-1-day?day=2026-03-10", "ghp_ent"); strings.Join(got, " ") != "ann/go dan/platform dan/beta-core" {
+			t.Errorf("ent user-teams-1-day: %v", got)
 		}
 
 		// The latest 28 days: one record with a day_totals entry a day.
@@ -224,7 +273,7 @@ func TestUsageReports(t *testing.T) {
 		for _, path := range []string{
 			"/orgs/acme/copilot/metrics/reports/organization-1-day?day=2026-03-09",
 			"/orgs/acme/copilot/metrics/reports/users-1-day?day=2026-03-12",
-			"/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-10",
+			"/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-09",
 			"/orgs/acme/copilot/metrics/reports/repos-1-day?day=2026-03-10",
 			"/orgs/beta/copilot/metrics/reports/organization-1-day?day=2026-03-11",
 		} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // Prices are monthly seat prices in USD, by plan.
@@ -169,18 +170,25 @@ func Seats(ctx context.Context, svc *copilot.Service, org seatkeeper.Organizatio
 		return Report{}, err
 	}
 	if opt.ByUsage {
-		last, err := svc.Store.LastUsage(ctx, org.ID)
+		last, err := svc.Store.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}})
 		if err != nil {
 			return Report{}, err
 		}
-		for i := range seats {
-			seats[i].Activity = seatkeeper.Activity{}
-			if at, ok := last[seats[i].User.ID]; ok {
-				seats[i].Activity.LastActivityAt = &at
-			}
-		}
+		ByUsage(seats, func(u seatkeeper.User) (time.Time, bool) { at, ok := last[u.ID]; return at, ok })
 	}
 	return Build(org, sub.PlanType, seats, svc.Clock.Now(), opt), nil
+}
+
+// ByUsage replaces each seat's activity with the time of its holder's
+// latest usage, which last gives (false: none), for Options.ByUsage:
+// idleness then counts from it, or from the grant.
+func ByUsage(seats []seatkeeper.Seat, last func(seatkeeper.User) (time.Time, bool)) {
+	for i := range seats {
+		seats[i].Activity = seatkeeper.Activity{}
+		if at, ok := last(seats[i].User); ok {
+			seats[i].Activity.LastActivityAt = &at
+		}
+	}
 }
 
 // EnterpriseSeats reports the seats of ent at svc's clock: every seat of
@@ -189,6 +197,19 @@ func EnterpriseSeats(ctx context.Context, svc *copilot.Service, ent seatkeeper.E
 	seats, _, err := svc.EnterpriseSeats(ctx, ent)
 	if err != nil {
 		return Report{}, err
+	}
+	if opt.ByUsage {
+		// A holder's latest usage anywhere in the enterprise, as its
+		// users-28-day report merges it.
+		orgs, err := svc.EnterpriseUsageOrgs(ctx, ent)
+		if err != nil {
+			return Report{}, err
+		}
+		last, err := svc.Store.LastUsage(ctx, store.UsageQuery{OrgIDs: orgs, EnterpriseID: ent.ID})
+		if err != nil {
+			return Report{}, err
+		}
+		ByUsage(seats, func(u seatkeeper.User) (time.Time, bool) { at, ok := last[u.ID]; return at, ok })
 	}
 	return BuildEnterprise(ent.Slug, seats, svc.Clock.Now(), opt), nil
 }

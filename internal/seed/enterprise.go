@@ -7,6 +7,7 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
 // enterpriseCopilotPlan is what an enterprise holds beyond its owners and
@@ -17,6 +18,7 @@ type enterpriseCopilotPlan struct {
 	subscription             *seatkeeper.Subscription // nil: none
 	grants                   []grantPlan
 	activity                 []activityPlan
+	usage                    []usagePlan
 }
 
 func (p *planner) planEnterpriseCopilot(l loc, e Enterprise, er *enterpriseRef) (enterpriseCopilotPlan, error) {
@@ -29,7 +31,7 @@ func (p *planner) planEnterpriseCopilot(l loc, e Enterprise, er *enterpriseRef) 
 		return out, err
 	}
 	if e.Copilot == nil {
-		if field := cmp.Or(nonEmpty("seats", e.Seats), nonEmpty("activity", e.Activity)); field != "" {
+		if field := cmp.Or(nonEmpty("seats", e.Seats), nonEmpty("activity", e.Activity), nonEmpty("usage", e.Usage)); field != "" {
 			return out, l.errorf(field, "the enterprise has no Copilot subscription of its own: add a copilot section")
 		}
 		return out, nil
@@ -56,8 +58,13 @@ func (p *planner) planEnterpriseCopilot(l loc, e Enterprise, er *enterpriseRef) 
 	}); err != nil {
 		return out, err
 	}
-	out.activity, err = each(l, "activity", e.Activity, func(l loc, a Activity) (activityPlan, error) {
+	if out.activity, err = each(l, "activity", e.Activity, func(l loc, a Activity) (activityPlan, error) {
 		return p.planActivityOf(l, a, p.user, "user", activityAt)
+	}); err != nil {
+		return out, err
+	}
+	out.usage, err = each(l, "usage", e.Usage, func(l loc, u usage.Event) (usagePlan, error) {
+		return planUsageOf(l, u, "user", p.user)
 	})
 	return out, err
 }
@@ -97,5 +104,10 @@ func (c enterpriseCopilotPlan) write(ctx context.Context, tx *store.Tx, entID in
 			return err
 		}
 	}
-	return nil
+	events := make([]seatkeeper.UsageEvent, len(c.usage))
+	for i, u := range c.usage {
+		events[i] = u.event
+		events[i].UserID = u.user.id
+	}
+	return tx.AddUsage(ctx, store.UsageScope{EnterpriseID: entID}, events)
 }

@@ -248,8 +248,17 @@ func (x *exporter) enterprise(e seatkeeper.Enterprise) (entry, error) {
 		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error {
 			return tx.EachEnterpriseActivity(ctx, e.ID, fn)
 		})
+		lists["Usage"] = usageSource(ctx, tx, store.UsageQuery{EnterpriseID: e.ID})
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
+}
+
+// usageSource is the source of the usage events q selects, of all days.
+func usageSource(ctx context.Context, tx *store.Tx, q store.UsageQuery) source {
+	q.From, q.To = "0000-01-01", "9999-12-31"
+	return func(yield func(entry) error) error {
+		return tx.EachUsage(ctx, q, func(_ string, e seatkeeper.UsageEvent) error { return yield(leafEntry(usage.EventOf(e))) })
+	}
 }
 
 // activity is the source of the activity rows read by read.
@@ -347,10 +356,7 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 				}, true
 			})
 		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) })
-		lists["Usage"] = func(yield func(entry) error) error {
-			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31", Members: true}
-			return tx.EachUsage(ctx, q, func(_ string, e seatkeeper.UsageEvent) error { return yield(leafEntry(usage.EventOf(e))) })
-		}
+		lists["Usage"] = usageSource(ctx, tx, store.UsageQuery{OrgIDs: []int64{o.ID}, Members: true})
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
 }

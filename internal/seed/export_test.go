@@ -18,7 +18,8 @@ import (
 
 // rich adds to full what only the newer keys say: times, ids of teams and
 // enterprises, team roles and joining times, residual seats, tokens by
-// hash, public membership, a sign-in without use, usage.
+// hash, public membership, a sign-in without use, usage (an org's and an
+// enterprise's own).
 const rich = `
 users:
   - {login: zed, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-02-01T00:00:00+01:00"}
@@ -35,6 +36,8 @@ enterprises:
       - {user: zed, created_at: "2024-04-04T00:00:00Z", pending_cancellation_date: "2026-08-12"}
       - {enterprise_team: elite, created_at: "2024-05-05T00:00:00Z"}
     activity: [{user: zed, last_activity_at: "2025-05-05T05:05:05Z", last_activity_editor: neovim}]
+    usage:
+      - {user: zed, at: "2026-02-27T08:00:00Z", feature: chat_panel_plan_mode, ide: neovim, model: gpt-5-mini, user_initiated_interaction_count: 7}
 organizations:
   - login: globex-org
     enterprise: globex
@@ -95,6 +98,7 @@ func TestExportRoundTrip(t *testing.T) {
 			`"public": true`,
 			`"last_authenticated_at": "2024-04-04T04:04:04Z"`,
 			`"usage": [`, `"cli_version": "1.0.8"`, `"at": "2026-03-01T10:00:00Z"`, `"code_acceptance_activity_count": 2`,
+			`"feature": "chat_panel_plan_mode"`,
 		} {
 			if !strings.Contains(string(first), want) {
 				t.Errorf("export lacks %s", want)

@@ -420,7 +420,13 @@ func (p *planner) planActivityOf(l loc, a Activity, find func(string) (*ref, boo
 }
 
 func (s *orgScope) planUsage(l loc, e usage.Event) (usagePlan, error) {
-	user, err := resolve(loc{path: l.path}, "user", e.User, "organization member", s.member)
+	return planUsageOf(l, e, "organization member", s.member)
+}
+
+// planUsageOf plans a usage event whose user find resolves (what names
+// them in errors).
+func planUsageOf(l loc, e usage.Event, what string, find func(string) (*ref, bool, error)) (usagePlan, error) {
+	user, err := resolve(loc{path: l.path}, "user", e.User, what, find)
 	if err != nil {
 		return usagePlan{}, err
 	}

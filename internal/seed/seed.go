@@ -77,7 +77,7 @@ type User struct {
 // who may belong to no org of it) are user logins. Copilot is the
 // enterprise's own subscription (nil: none); Seats are its
 // enterprise-level grants, each to a user or an enterprise team (by
-// slug), and Activity the last use recorded for them.
+// slug), Activity the last use recorded for them, and Usage their usage.
 type Enterprise struct {
 	Slug            string           `yaml:"slug" json:"slug"`
 	ID              int64            `yaml:"id,omitempty" json:"id,omitempty"`
@@ -91,6 +91,10 @@ type Enterprise struct {
 	Copilot         *Copilot         `yaml:"copilot,omitempty" json:"copilot,omitempty"`
 	Seats           []Seat           `yaml:"seats,omitempty" json:"seats,omitempty"`
 	Activity        []Activity       `yaml:"activity,omitempty" json:"activity,omitempty"`
+	// Usage are the Copilot usage events of users whose only seat is the
+	// enterprise's own, recorded at the enterprise (an org's usage: list
+	// the events under the org).
+	Usage []usage.Event `yaml:"usage,omitempty" json:"usage,omitempty"`
 }
 
 // EnterpriseTeam is a team of an enterprise. Slug defaults to the slugified

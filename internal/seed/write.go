@@ -311,7 +311,7 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 			events[i] = u.event
 			events[i].UserID = u.user.id
 		}
-		return tx.AddUsage(ctx, id, events)
+		return tx.AddUsage(ctx, store.UsageScope{OrgID: id}, events)
 	})
 }
 

@@ -37,6 +37,12 @@ const (
 // insertRows inserts rows into table in batches, each row's values in the
 // order of cols.
 func (o ops) insertRows(ctx context.Context, table, cols string, rows [][]any) error {
+	return o.insertRowsThen(ctx, table, cols, rows, "")
+}
+
+// insertRowsThen is insertRows with a clause after the values, such as
+// ON CONFLICT … DO UPDATE.
+func (o ops) insertRowsThen(ctx context.Context, table, cols string, rows [][]any, then string) error {
 	n := len(strings.Split(cols, ","))
 	// SQLite allows 32766 parameters a statement; stay well below.
 	batch := max(1, 4000/n)
@@ -53,6 +59,7 @@ func (o ops) insertRows(ctx context.Context, table, cols string, rows [][]any) e
 			q.WriteString(one)
 			args = append(args, rows[i]...)
 		}
+		q.WriteString(then)
 		if _, err := o.exec(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("store: bulk insert into %s: %w", table, err)
 		}

@@ -136,12 +136,24 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("store: counting the seat list's chunks: %w", err)
 			}
 		}
+		if done[usageVersion] && !done[usageRollupVersion] {
+			// Usage recorded before the daily roll-ups (whatever migrations
+			// came in between): rolled up now.
+			if err := tx.RollUpUsage(ctx); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
 
-// ledgerVersion is the migration that adds the seat ledger.
-const ledgerVersion = 2
+// ledgerVersion is the migration that adds the seat ledger, usageVersion
+// the one that adds usage events, usageRollupVersion their roll-ups.
+const (
+	ledgerVersion      = 2
+	usageVersion       = 4
+	usageRollupVersion = 9
+)
 
 // chunksVersion is the migration that adds the seat list's counted chunks.
 const chunksVersion = 6

@@ -11,57 +11,119 @@ import (
 	"github.com/seatkeeper/seatkeeper"
 )
 
-// usageCols are copilot_usage's columns after org_id, in UsageEvent's order.
+// usageCols are copilot_usage's columns after org_id and enterprise_id,
+// in UsageEvent's order.
 const usageCols = `user_id, day, at, feature, ide, ide_version, plugin, plugin_version, language, model,
 	generations, acceptances, loc_suggested_add, loc_suggested_delete, loc_added, loc_deleted,
 	interactions, prompt_tokens, output_tokens, requests, sessions`
 
-func usageRow(orgID int64, e seatkeeper.UsageEvent) []any {
-	return []any{orgID, e.UserID, e.At.UTC().Format(seatkeeper.DateLayout), unix(e.At), e.Feature, e.IDE, e.IDEVersion,
-		e.Plugin, e.PluginVersion, e.Language, e.Model, e.Generations, e.Acceptances, e.LOCSuggestedAdd,
-		e.LOCSuggestedDelete, e.LOCAdded, e.LOCDeleted, e.Interactions, e.PromptTokens, e.OutputTokens,
-		e.Requests, e.Sessions}
+// UsageScope is where usage is recorded: an org (OrgID), or an
+// enterprise itself (EnterpriseID) for a user whose only seat is
+// enterprise-level.
+type UsageScope struct{ OrgID, EnterpriseID int64 }
+
+// owner is the scope's key in the roll-ups: the org's id, or minus the
+// enterprise's.
+func (s UsageScope) owner() int64 {
+	if s.OrgID != 0 {
+		return s.OrgID
+	}
+	return -s.EnterpriseID
 }
 
-// AddUsage records usage events in an org; their day is their time's UTC
-// day. The caller checks that each user held a seat then.
-func (o ops) AddUsage(ctx context.Context, orgID int64, es []seatkeeper.UsageEvent) error {
+// ids are the scope's org_id and enterprise_id columns, NULL when unset.
+func (s UsageScope) ids() []any {
+	out := []any{nil, nil}
+	if s.OrgID != 0 {
+		out[0] = s.OrgID
+	} else {
+		out[1] = s.EnterpriseID
+	}
+	return out
+}
+
+func usageRow(scope UsageScope, e seatkeeper.UsageEvent) []any {
+	return append(scope.ids(), e.UserID, e.At.UTC().Format(seatkeeper.DateLayout), unix(e.At), e.Feature, e.IDE, e.IDEVersion,
+		e.Plugin, e.PluginVersion, e.Language, e.Model, e.Generations, e.Acceptances, e.LOCSuggestedAdd,
+		e.LOCSuggestedDelete, e.LOCAdded, e.LOCDeleted, e.Interactions, e.PromptTokens, e.OutputTokens,
+		e.Requests, e.Sessions)
+}
+
+// AddUsage records usage events in an org or an enterprise; their day is
+// their time's UTC day. The caller checks that each user held a seat
+// there then. The daily roll-ups the reports read (rollup.go) take the
+// events in the same transaction: every write of usage goes through here.
+func (tx *Tx) AddUsage(ctx context.Context, scope UsageScope, es []seatkeeper.UsageEvent) error {
 	rows := make([][]any, len(es))
 	for i, e := range es {
-		rows[i] = usageRow(orgID, e)
+		rows[i] = usageRow(scope, e)
 	}
-	return o.insertRows(ctx, "copilot_usage", "org_id, "+usageCols, rows)
+	if err := tx.insertRows(ctx, "copilot_usage", "org_id, enterprise_id, "+usageCols, rows); err != nil {
+		return err
+	}
+	return tx.rollUp(ctx, scope, es)
 }
 
 // UsageQuery selects recorded usage: the orgs' events from day From to
-// day To (YYYY-MM-DD, inclusive).
+// day To (YYYY-MM-DD, inclusive), and those recorded at enterprise
+// EnterpriseID itself when it is not 0.
 type UsageQuery struct {
-	OrgIDs   []int64
-	From, To string
-	// Members keeps only the events of the org's current members (an
+	OrgIDs       []int64
+	EnterpriseID int64
+	From, To     string
+	// Members keeps only the events of the orgs' current members (an
 	// export's: a former member's would not load).
 	Members bool
 }
 
 func (q UsageQuery) where(alias string) (string, []any) {
-	args := make([]any, 0, len(q.OrgIDs)+2)
-	for _, id := range q.OrgIDs {
-		args = append(args, id)
+	args := make([]any, 0, len(q.OrgIDs)+3)
+	var or []string
+	if len(q.OrgIDs) > 0 {
+		for _, id := range q.OrgIDs {
+			args = append(args, id)
+		}
+		or = append(or, alias+"org_id IN ("+marks(len(q.OrgIDs))+")")
+	}
+	if q.EnterpriseID != 0 {
+		or = append(or, alias+"enterprise_id = ?")
+		args = append(args, q.EnterpriseID)
 	}
 	args = append(args, q.From, q.To)
-	return alias + "org_id IN (" + marks(len(q.OrgIDs)) + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", args
+	return "(" + strings.Join(or, " OR ") + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", args
 }
+
+// owners are the roll-ups' keys of q's orgs and enterprise.
+func (q UsageQuery) owners() []any {
+	out := make([]any, 0, len(q.OrgIDs)+1)
+	for _, id := range q.OrgIDs {
+		out = append(out, id)
+	}
+	if q.EnterpriseID != 0 {
+		out = append(out, -q.EnterpriseID)
+	}
+	return out
+}
+
+// rollupWhere selects q's rows of a roll-up with a day column.
+func (q UsageQuery) rollupWhere(alias string) (string, []any) {
+	owners := q.owners()
+	return alias + "owner IN (" + marks(len(owners)) + ") AND " + alias + "day >= ? AND " + alias + "day <= ?", append(owners, q.From, q.To)
+}
+
+// empty says whether q selects no org and no enterprise.
+func (q UsageQuery) empty() bool { return len(q.OrgIDs) == 0 && q.EnterpriseID == 0 }
 
 // EachUsage calls fn with each event q selects, in (day, user) order, with
 // the user's login: callers group consecutive events by day and user
 // while the rows stream, so memory does not grow with the seats.
 func (o ops) EachUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
+	if q.empty() {
 		return nil
 	}
 	where, args := q.where("c.")
 	if q.Members {
-		where += " AND c.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = c.org_id)"
+		where += " AND (c.org_id IS NULL OR c.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = c.org_id))"
 	}
 	rows, err := o.query(ctx, `SELECT u.login, c.`+strings.ReplaceAll(usageCols, ", ", ", c.")+`
 		FROM copilot_usage c JOIN users u ON u.id = c.user_id
@@ -87,19 +149,6 @@ func (o ops) EachUsage(ctx context.Context, q UsageQuery, fn func(day string, e 
 	return rows.Err()
 }
 
-// HasUsage reports whether q selects any event.
-func (o ops) HasUsage(ctx context.Context, q UsageQuery) (bool, error) {
-	if len(q.OrgIDs) == 0 {
-		return false, nil
-	}
-	where, args := q.where("")
-	var n int
-	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM copilot_usage WHERE `+where+` LIMIT 1) x`, args...).Scan(&n); err != nil {
-		return false, fmt.Errorf("store: usage: %w", err)
-	}
-	return n > 0, nil
-}
-
 // SigningKey returns the secret named name, made at random the first
 // time it is asked for and kept in the database from then on.
 func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
@@ -118,87 +167,15 @@ func (s *Store) SigningKey(ctx context.Context, name string) ([]byte, error) {
 	return hex.DecodeString(secret)
 }
 
-// EachUsageSum calls fn, a day at a time in day order, with the sums of
-// the events q selects that share a day, feature, IDE, language and
-// model: an aggregate report's totals summed by the database.
-func (o ops) EachUsageSum(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
-	if len(q.OrgIDs) == 0 {
-		return nil
+// LastUsage returns, for each user with usage recorded in q's orgs (or
+// at q's enterprise itself) on any day, the time of their latest event
+// (from the per-user roll-up, which keeps each row's latest).
+func (o ops) LastUsage(ctx context.Context, q UsageQuery) (map[int64]time.Time, error) {
+	if q.empty() {
+		return map[int64]time.Time{}, nil
 	}
-	where, args := q.where("")
-	rows, err := o.query(ctx, `SELECT day, feature, ide, language, model, SUM(generations), SUM(acceptances),
-		SUM(loc_suggested_add), SUM(loc_suggested_delete), SUM(loc_added), SUM(loc_deleted), SUM(interactions),
-		SUM(prompt_tokens), SUM(output_tokens), SUM(requests), SUM(sessions)
-		FROM copilot_usage WHERE `+where+` GROUP BY day, feature, ide, language, model ORDER BY day`, args...)
-	if err != nil {
-		return fmt.Errorf("store: usage sums: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e seatkeeper.UsageEvent
-		var day string
-		if err := rows.Scan(&day, &e.Feature, &e.IDE, &e.Language, &e.Model, &e.Generations, &e.Acceptances,
-			&e.LOCSuggestedAdd, &e.LOCSuggestedDelete, &e.LOCAdded, &e.LOCDeleted, &e.Interactions,
-			&e.PromptTokens, &e.OutputTokens, &e.Requests, &e.Sessions); err != nil {
-			return fmt.Errorf("store: usage sums: %w", err)
-		}
-		if err := fn(day, e); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// UserDay is what one user did on one day, for the active-user counts:
-// whether they used each class of features.
-type UserDay struct {
-	Day    string
-	UserID int64
-	Used   [4]bool // by the classes given to EachUserDay, in order
-}
-
-// EachUserDay calls fn with each (day, user) that has events q selects,
-// in (day, user) order, saying which of the four feature classes the
-// user's events that day fall in.
-func (o ops) EachUserDay(ctx context.Context, q UsageQuery, classes [4][]string, fn func(UserDay) error) error {
-	if len(q.OrgIDs) == 0 {
-		return nil
-	}
-	where, args := q.where("")
-	var cols strings.Builder
-	var classArgs []any
-	for _, c := range classes {
-		cols.WriteString(", MAX(CASE WHEN feature IN (" + marks(len(c)) + ") THEN 1 ELSE 0 END)")
-		for _, f := range c {
-			classArgs = append(classArgs, f)
-		}
-	}
-	rows, err := o.query(ctx, `SELECT day, user_id`+cols.String()+` FROM copilot_usage WHERE `+where+`
-		GROUP BY day, user_id ORDER BY day, user_id`, append(classArgs, args...)...)
-	if err != nil {
-		return fmt.Errorf("store: user days: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var d UserDay
-		var used [4]int
-		if err := rows.Scan(&d.Day, &d.UserID, &used[0], &used[1], &used[2], &used[3]); err != nil {
-			return fmt.Errorf("store: user days: %w", err)
-		}
-		for i, u := range used {
-			d.Used[i] = u == 1
-		}
-		if err := fn(d); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// LastUsage returns, for each user with usage events in the org, the time
-// of their latest.
-func (o ops) LastUsage(ctx context.Context, orgID int64) (map[int64]time.Time, error) {
-	rows, err := o.query(ctx, `SELECT user_id, MAX(at) FROM copilot_usage WHERE org_id = ? GROUP BY user_id`, orgID)
+	owners := q.owners()
+	rows, err := o.query(ctx, `SELECT user_id, MAX(last_at) FROM copilot_usage_user_days WHERE owner IN (`+marks(len(owners))+`) GROUP BY user_id`, owners...)
 	if err != nil {
 		return nil, fmt.Errorf("store: last usage: %w", err)
 	}

@@ -52,11 +52,11 @@ type pluginVersion struct {
 
 type byIDE struct {
 	counts
-	IDE             string         `json:"ide"`
-	LastKnownIDE    *ideVersion    `json:"last_known_ide_version,omitempty"`
-	LastKnownPlugin *pluginVersion `json:"last_known_plugin_version,omitempty"`
-	Interactions    int64          `json:"user_initiated_interaction_count"`
-	lastAt          time.Time
+	IDE             string                `json:"ide"`
+	LastKnownIDE    *ideVersion           `json:"last_known_ide_version,omitempty"`
+	LastKnownPlugin *pluginVersion        `json:"last_known_plugin_version,omitempty"`
+	Interactions    int64                 `json:"user_initiated_interaction_count"`
+	last            seatkeeper.UsageEvent // the latest event (Newer) seen
 }
 
 type byLanguageFeature struct {
@@ -90,12 +90,12 @@ type tokenUsage struct {
 }
 
 type byCLI struct {
-	LastKnown *cliVersion `json:"last_known_cli_version,omitempty"`
-	Prompts   int64       `json:"prompt_count"`
-	Requests  int64       `json:"request_count"`
-	Sessions  int64       `json:"session_count"`
-	Tokens    tokenUsage  `json:"token_usage"`
-	lastAt    time.Time
+	LastKnown *cliVersion           `json:"last_known_cli_version,omitempty"`
+	Prompts   int64                 `json:"prompt_count"`
+	Requests  int64                 `json:"request_count"`
+	Sessions  int64                 `json:"session_count"`
+	Tokens    tokenUsage            `json:"token_usage"`
+	last      seatkeeper.UsageEvent // the latest event (Newer) seen
 }
 
 // totals is a record's sums and breakdowns, per user or per scope and day.
@@ -150,8 +150,8 @@ func (t *totals) add(e seatkeeper.UsageEvent, versions bool) {
 		if c.Requests > 0 {
 			c.Tokens.AvgTokensPerRequest = float64(c.Tokens.OutputTokens+c.Tokens.PromptTokens) / float64(c.Requests)
 		}
-		if versions && !e.At.Before(c.lastAt) {
-			c.lastAt = e.At
+		if versions && (c.LastKnown == nil || e.Newer(c.last)) {
+			c.last = e
 			c.LastKnown = &cliVersion{CLIVersion: e.IDEVersion, SampledAt: stamp(e.At)}
 		}
 		return
@@ -166,8 +166,8 @@ func (t *totals) add(e seatkeeper.UsageEvent, versions bool) {
 	i := find(&t.IDEs, func(x *byIDE) bool { return x.IDE == e.IDE }, func() *byIDE { return &byIDE{IDE: e.IDE} })
 	i.counts.add(e)
 	i.Interactions += e.Interactions
-	if versions && !e.At.Before(i.lastAt) {
-		i.lastAt = e.At
+	if versions && (i.LastKnownIDE == nil || e.Newer(i.last)) {
+		i.last = e
 		i.LastKnownIDE = &ideVersion{IDEVersion: e.IDEVersion, SampledAt: stamp(e.At)}
 		i.LastKnownPlugin = &pluginVersion{Plugin: e.Plugin, PluginVersion: e.PluginVersion, SampledAt: stamp(e.At)}
 	}

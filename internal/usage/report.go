@@ -11,11 +11,13 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
-// Source is where reports read recorded usage: a *store.Store.
+// Source is where reports read recorded usage: a *store.Store's daily
+// roll-ups, never the events.
 type Source interface {
-	EachUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
-	EachUsageSum(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
-	EachUserDay(ctx context.Context, q store.UsageQuery, classes [4][]string, fn func(store.UserDay) error) error
+	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
+	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
+	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
+	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
 }
 
 // Request names a report file: per-user records or the scope's
@@ -24,22 +26,35 @@ type Source interface {
 // aggregate is its own line.
 type Request struct {
 	Users    bool
+	Teams    bool // the user-teams records of day From
 	Window   bool
 	Scope    Scope
 	OrgIDs   []int64
 	From, To string
+	// EnterpriseID is the enterprise of an enterprise's report (0 for an
+	// org's): the usage recorded at the enterprise itself counts with its
+	// orgs', and its user-teams records list its own teams.
+	EnterpriseID int64
 }
 
-// Write writes the report's NDJSON to w as it reads the events: per-user
-// records one (day, user) at a time, so memory does not grow with the
-// seats; aggregates from the database's sums, with the active-user
-// counts keeping a few bytes per active user (countActives).
+// query selects the usage r reports.
+func (r Request) query() store.UsageQuery {
+	return store.UsageQuery{OrgIDs: r.OrgIDs, EnterpriseID: r.EnterpriseID, From: r.From, To: r.To}
+}
+
+// Write writes the report's NDJSON to w as it reads the roll-ups: per-user
+// records one (day, user) at a time, aggregates from the orgs' daily
+// sums and the active-user counts one user at a time (countActives), so
+// that memory does not grow with the seats.
 func Write(ctx context.Context, w io.Writer, src Source, r Request) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var err error
-	if r.Users {
+	switch {
+	case r.Teams:
+		err = writeUserTeams(ctx, bw, src, r)
+	case r.Users:
 		err = writeUsers(ctx, bw, src, r)
-	} else {
+	default:
 		err = writeAggregates(ctx, bw, src, r)
 	}
 	if err != nil {
@@ -59,7 +74,7 @@ func writeUsers(ctx context.Context, w *bufio.Writer, src Source, r Request) err
 		cur.UsedAgent, cur.UsedChat, cur.UsedCLI = cur.usedAgent, cur.usedChat, cur.usedCLI
 		return enc.Encode(cur)
 	}
-	err := src.EachUsage(ctx, store.UsageQuery{OrgIDs: r.OrgIDs, From: r.From, To: r.To}, func(day string, e seatkeeper.UsageEvent) error {
+	err := src.EachUserDayUsage(ctx, r.query(), func(day string, e seatkeeper.UsageEvent) error {
 		if cur == nil || cur.Day != day || cur.UserID != e.UserID {
 			if err := flush(); err != nil {
 				return err
@@ -75,89 +90,82 @@ func writeUsers(ctx context.Context, w *bufio.Writer, src Source, r Request) err
 	return flush()
 }
 
+// userTeam is a line of the user-teams reports: one of an active user's
+// teams on the day.
+type userTeam struct {
+	Day string `json:"day"`
+	Scope
+	UserID    int64  `json:"user_id"`
+	UserLogin string `json:"user_login"`
+	TeamID    int64  `json:"team_id"`
+	Slug      string `json:"slug"`
+}
+
+// writeUserTeams writes a line per team of each user with usage on the
+// day, for joining with the users-1-day records by user_id.
+func writeUserTeams(ctx context.Context, w *bufio.Writer, src Source, r Request) error {
+	enc := json.NewEncoder(w)
+	return src.EachUserTeam(ctx, r.query(), func(t store.UserTeam) error {
+		return enc.Encode(userTeam{Day: r.From, Scope: r.Scope, UserID: t.UserID, UserLogin: t.Login, TeamID: t.TeamID, Slug: t.Slug})
+	})
+}
+
 // dayActives are a day's active-user counts.
 type dayActives struct{ daily, cli, weekly, monthly, chat, agent int }
 
-// The feature classes of the active-user counts: the IDE's (the CLI is
-// counted apart, as on GitHub), chat's, agents', and the CLI's.
-const (
-	classIDE = iota
-	classChat
-	classAgent
-	classCLI
-)
-
-// countActives reads each (day, user) once, from 27 days before r.From
-// to r.To, and counts each day's daily, weekly (7 days) and monthly (28
-// days) active users. It keeps, per active user, the last day they used
-// each class of features, and how many users last used it on each day.
-func countActives(ctx context.Context, src Source, r Request) (map[string]dayActives, error) {
-	first, err := time.Parse(seatkeeper.DateLayout, r.From)
+// countActives reads, one user at a time, the days from 27 days before
+// r.From to r.To on which each user used each class of features, and
+// counts each day's daily, weekly (7 days) and monthly (28 days) active
+// users: memory grows with the days, not the users.
+func countActives(ctx context.Context, src Source, r Request) ([]dayActives, error) {
+	from, err := time.Parse(seatkeeper.DateLayout, r.From)
 	if err != nil {
 		return nil, err
 	}
-	first = first.AddDate(0, 0, -27)
-	end, err := time.Parse(seatkeeper.DateLayout, r.To)
+	to, err := time.Parse(seatkeeper.DateLayout, r.To)
 	if err != nil {
 		return nil, err
 	}
-	n := int(end.Sub(first)/(24*time.Hour)) + 1
-	var hist [3][]int
-	for c := range hist {
-		hist[c] = make([]int, n)
-	}
-	last := map[int64]*[3]int32{} // day index + 1 of each class's last use; 0 for none
-	out := map[string]dayActives{}
-	cur, daily, cli := 0, 0, 0
-	sum := func(c, k, days int) int {
-		t := 0
-		for j := max(0, k-days+1); j <= k; j++ {
-			t += hist[c][j]
-		}
-		return t
-	}
-	finish := func() {
-		day := first.AddDate(0, 0, cur).Format(seatkeeper.DateLayout)
-		if day >= r.From {
-			out[day] = dayActives{daily: daily, cli: cli, weekly: sum(classIDE, cur, 7), monthly: sum(classIDE, cur, 28),
-				chat: sum(classChat, cur, 28), agent: sum(classAgent, cur, 28)}
-		}
-		cur, daily, cli = cur+1, 0, 0
-	}
-	q := store.UsageQuery{OrgIDs: r.OrgIDs, From: first.Format(seatkeeper.DateLayout), To: r.To}
-	err = src.EachUserDay(ctx, q, featureClasses, func(d store.UserDay) error {
-		t, err := time.Parse(seatkeeper.DateLayout, d.Day)
-		if err != nil {
-			return err
-		}
-		for k := int(t.Sub(first) / (24 * time.Hour)); cur < k; {
-			finish()
-		}
-		if d.Used[classIDE] {
-			daily++
-		}
-		if d.Used[classCLI] {
-			cli++
-		}
-		l := last[d.UserID]
-		if l == nil {
-			l = new([3]int32)
-			last[d.UserID] = l
-		}
-		for c := range hist {
-			if d.Used[c] {
-				if l[c] > 0 {
-					hist[c][l[c]-1]--
+	const back = 27
+	n := int(to.Sub(from)/(24*time.Hour)) + 1
+	out := make([]dayActives, n)
+	q := r.query()
+	q.From = from.AddDate(0, 0, -back).Format(seatkeeper.DateLayout)
+	err = src.EachActiveDays(ctx, q, func(ad *store.ActiveDays) error {
+		// last[c] is the latest day index, up to the one counted, on
+		// which the user used class c.
+		last := [4]int{-1 << 30, -1 << 30, -1 << 30, -1 << 30}
+		for i := range back + n {
+			for c := range last {
+				if ad.Used[c][i] {
+					last[c] = i
 				}
-				l[c] = int32(cur + 1)
-				hist[c][cur]++
+			}
+			if i < back {
+				continue
+			}
+			a := &out[i-back]
+			if last[seatkeeper.ClassIDE] == i {
+				a.daily++
+			}
+			if last[seatkeeper.ClassCLI] == i {
+				a.cli++
+			}
+			if i-last[seatkeeper.ClassIDE] < 7 {
+				a.weekly++
+			}
+			if i-last[seatkeeper.ClassIDE] < 28 {
+				a.monthly++
+			}
+			if i-last[seatkeeper.ClassChat] < 28 {
+				a.chat++
+			}
+			if i-last[seatkeeper.ClassAgent] < 28 {
+				a.agent++
 			}
 		}
 		return nil
 	})
-	for cur < n {
-		finish()
-	}
 	return out, err
 }
 
@@ -171,7 +179,7 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 		return nil, err
 	}
 	days := map[string]*totals{}
-	err = src.EachUsageSum(ctx, store.UsageQuery{OrgIDs: r.OrgIDs, From: r.From, To: r.To}, func(day string, e seatkeeper.UsageEvent) error {
+	err = src.EachDayUsage(ctx, r.query(), func(day string, e seatkeeper.UsageEvent) error {
 		t := days[day]
 		if t == nil {
 			nt := newTotals()
@@ -186,11 +194,11 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 	}
 	var out []dayRecord
 	err = eachDay(r.From, r.To, func(day string) error {
+		a := acts[len(out)]
 		rec := dayRecord{Day: day, Scope: r.Scope, totals: newTotals()}
 		if t := days[day]; t != nil {
 			rec.totals = *t
 		}
-		a := acts[day]
 		rec.DailyActiveUsers, rec.WeeklyActiveUsers, rec.MonthlyActiveUsers = a.daily, a.weekly, a.monthly
 		rec.MonthlyActiveChatUsers, rec.MonthlyActiveAgentUsers = a.chat, a.agent
 		if a.cli > 0 {
@@ -259,22 +267,3 @@ func eachDay(from, to string, fn func(day string) error) error {
 		}
 	}
 }
-
-// featureClasses are the features of each class, in class order.
-var featureClasses = func() (c [4][]string) {
-	for _, f := range seatkeeper.Features {
-		e := seatkeeper.UsageEvent{Feature: f}
-		if f == seatkeeper.FeatureCLI {
-			c[classCLI] = append(c[classCLI], f)
-		} else {
-			c[classIDE] = append(c[classIDE], f)
-		}
-		if e.UsedChat() {
-			c[classChat] = append(c[classChat], f)
-		}
-		if e.UsedAgent() {
-			c[classAgent] = append(c[classAgent], f)
-		}
-	}
-	return c
-}()

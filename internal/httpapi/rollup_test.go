@@ -1,0 +1,174 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seatkeeper/seatkeeper/internal/generate"
+	"github.com/seatkeeper/seatkeeper/internal/store"
+	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
+)
+
+// rollupTables are the daily roll-ups of recorded usage, each with the
+// order its rows are compared in.
+var rollupTables = map[string]string{
+	"copilot_usage_user_days":   "org_id, day, user_id, feature, ide, language, model",
+	"copilot_usage_days":        "org_id, day, feature, ide, language, model",
+	"copilot_usage_active_days": "org_id, period, user_id",
+}
+
+// rollupRows reads every row of the roll-up tables, as text.
+func rollupRows(t *testing.T, st *store.Store) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for table, order := range rollupTables {
+		rows, err := st.DB().QueryContext(context.Background(), `SELECT * FROM `+table+` ORDER BY `+order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for i, v := range vals {
+				if s, ok := v.([]byte); ok {
+					v = string(s)
+				}
+				fmt.Fprintf(&b, "%s=%v ", cols[i], v)
+			}
+			out[table] = append(out[table], b.String())
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestUsageRollups records usage at random through the control API (org
+// and enterprise routes, over several days, with ties in time between
+// different versions; fay's at the enterprise itself), seeds' usage: (an
+// org's and an enterprise's) and generate, then checks that the
+// roll-ups the writes kept equal the roll-ups made again from the events
+// (store.RollUpUsage, the migration's fill).
+func TestUsageRollups(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		start := time.Date(2026, 3, 10, 1, 0, 0, 0, time.UTC)
+		scenario := strings.Replace(usageScenario, "    seats: [{user: fay}]\n", `    seats: [{user: fay}]
+    usage: [{user: fay, at: "2026-03-10T00:30:00Z", feature: agent_edit, ide: vscode, ide_version: "1.2", model: gpt-4.1, loc_added_sum: 9}]
+`, 1)
+		e := newControlEnv(t, st, start, strings.Replace(scenario, "organizations:\n", `organizations:
+  - login: seeded
+    copilot: {public_code_suggestions: allow}
+    members: [{login: owner, role: admin}, {login: eve}]
+    seats: [{user: eve}]
+    usage:
+      - {user: eve, at: "2026-03-09T10:00:00Z", feature: code_completion, ide: vscode, ide_version: "1.0", language: go, code_generation_activity_count: 3}
+      - {user: eve, at: "2026-03-09T10:00:00Z", feature: code_completion, ide: vscode, ide_version: "1.1", language: go, code_generation_activity_count: 4}
+      - {user: eve, at: "2026-03-09T11:00:00Z", feature: copilot_cli, cli_version: "1.0.8", request_count: 2}
+`, 1), serverConfig{})
+		rng := rand.New(rand.NewPCG(7, 18))
+		pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+		routes := []struct {
+			path  string
+			users []string
+		}{
+			{"/_seatkeeper/orgs/acme/copilot/usage", []string{"ann", "bob"}},
+			{"/_seatkeeper/orgs/beta/copilot/usage", []string{"ann", "dan"}},
+			{"/_seatkeeper/orgs/other/copilot/usage", []string{"cat"}},
+			{"/_seatkeeper/enterprises/ent/copilot/usage", []string{"ann", "bob", "dan", "fay"}},
+		}
+		for day := range 40 {
+			e.clock.Set(start.AddDate(0, 0, day).Add(22 * time.Hour))
+			for range 1 + rng.IntN(4) {
+				r := routes[rng.IntN(len(routes))]
+				var events []map[string]any
+				for range 1 + rng.IntN(6) {
+					ev := map[string]any{
+						"user": r.users[rng.IntN(len(r.users))],
+						// Few distinct seconds: ties between versions.
+						"at":                               start.AddDate(0, 0, day).Add(time.Duration(2+rng.IntN(3)) * time.Hour).Format(time.RFC3339),
+						"feature":                          pick("code_completion", "chat_inline", "chat_panel_ask_mode", "chat_panel_agent_mode", "agent_edit", "copilot_cli"),
+						"language":                         pick("go", "python", ""),
+						"code_generation_activity_count":   rng.IntN(20),
+						"code_acceptance_activity_count":   rng.IntN(10),
+						"loc_added_sum":                    rng.IntN(50),
+						"loc_deleted_sum":                  rng.IntN(9),
+						"loc_suggested_to_add_sum":         rng.IntN(60),
+						"loc_suggested_to_delete_sum":      rng.IntN(5),
+						"user_initiated_interaction_count": rng.IntN(4),
+						"prompt_tokens_sum":                rng.IntN(4000),
+						"output_tokens_sum":                rng.IntN(900),
+						"request_count":                    rng.IntN(5),
+						"session_count":                    rng.IntN(2),
+					}
+					if ev["feature"] == "copilot_cli" {
+						ev["cli_version"] = pick("1.0.7", "1.0.8")
+					} else {
+						ev["ide"], ev["ide_version"] = pick("vscode", "jetbrains"), pick("1.99.0", "1.99.1", "1.100.0")
+						ev["plugin"], ev["plugin_version"] = "copilot-chat", pick("0.26.0", "0.26.1")
+						if ev["feature"] != "code_completion" {
+							ev["model"] = pick("gpt-4.1", "claude-sonnet-4")
+						}
+					}
+					events = append(events, ev)
+				}
+				body, _ := json.Marshal(map[string]any{"events": events})
+				e.want("POST", r.path, adminToken, string(body), 201)
+			}
+		}
+		err := generate.Generate(ctx, st, generate.Options{Orgs: 1, SeatsPerOrg: 30, TokensPerOrg: 1, Seed: 3, UsageDays: 9}, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		kept := rollupRows(t, st)
+		for table := range rollupTables {
+			if len(kept[table]) < 20 {
+				t.Fatalf("%s has %d rows", table, len(kept[table]))
+			}
+		}
+		if !strings.Contains(strings.Join(kept["copilot_usage_days"], "\n"), "owner=-") {
+			t.Fatalf("no usage recorded at the enterprise itself")
+		}
+		if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.RollUpUsage(ctx) }); err != nil {
+			t.Fatal(err)
+		}
+		again := rollupRows(t, st)
+		for _, table := range slices.Sorted(maps.Keys(rollupTables)) {
+			k, a := kept[table], again[table]
+			if slices.Equal(k, a) {
+				continue
+			}
+			for i := range max(len(k), len(a)) {
+				if i >= len(k) || i >= len(a) || k[i] != a[i] {
+					t.Errorf("%s: %d rows kept, %d from the events; first difference at row %d:\nkept:  %v\nevents: %v",
+						table, len(k), len(a), i, at(k, i), at(a, i))
+					break
+				}
+			}
+		}
+	})
+}
+
+func at(rows []string, i int) string {
+	if i < len(rows) {
+		return rows[i]
+	}
+	return "(none)"
+}
