@@ -12,14 +12,13 @@ import (
 // every seat in the enterprise's orgs and at the enterprise, total_seats
 // the distinct users.
 func (s *Server) handleEnterpriseSeats(w http.ResponseWriter, r *http.Request, ent seatkeeper.Enterprise) error {
-	rows, users, err := s.copilot.EnterpriseSeats(r.Context(), ent)
+	pg := pageOf(r, 50)
+	rows, users, seats, err := s.copilot.EnterpriseSeatPage(r.Context(), ent, pg.bounds)
 	if err != nil {
 		return err
 	}
-	pg := pageOf(r, 50)
-	lo, hi := pg.bounds(len(rows))
-	s.setLink(w, r, pg, len(rows))
-	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: users, Seats: s.seatBodies(rows[lo:hi])})
+	s.setLink(w, r, pg, rows)
+	s.writeJSON(w, r, http.StatusOK, seatList{TotalSeats: users, Seats: s.seatBodies(seats)})
 	return nil
 }
 

@@ -359,6 +359,17 @@ func (o ops) EnterpriseActivity(ctx context.Context, entID int64) ([]EnterpriseA
 // user's when userID is not 0), in list order: oldest first, ties by user
 // id.
 func (o ops) EnterpriseLedgerSeats(ctx context.Context, entID int64, at time.Time, userID int64) ([]LedgerSeat, error) {
+	return o.enterpriseLedger(ctx, entID, at, userID, nil, 0)
+}
+
+// EnterpriseLedgerPage returns at most limit of the enterprise-level seats
+// held at at, in list order (created_at, then user id) from the key from
+// on.
+func (o ops) EnterpriseLedgerPage(ctx context.Context, entID int64, at time.Time, from SeatKey, limit int) ([]LedgerSeat, error) {
+	return o.enterpriseLedger(ctx, entID, at, 0, &from, limit)
+}
+
+func (o ops) enterpriseLedger(ctx context.Context, entID int64, at time.Time, userID int64, from *SeatKey, limit int) ([]LedgerSeat, error) {
 	query := `SELECT ` + prefixCols("u", userCols) + `, s.created_at, s.updated_at, s.pending_cancellation_date,
 			s.enterprise_team_id, a.last_activity_at, a.last_activity_editor
 		FROM enterprise_copilot_seats s JOIN users u ON u.id = s.user_id
@@ -370,9 +381,17 @@ func (o ops) EnterpriseLedgerSeats(ctx context.Context, entID int64, at time.Tim
 		query += ` AND s.user_id = ?`
 		args = append(args, userID)
 	} else {
+		if from != nil {
+			query += ` AND (s.created_at, s.user_id) >= (?, ?)`
+			args = append(args, unix(from.CreatedAt), from.UserID)
+		}
 		query += ` ORDER BY s.created_at, s.user_id`
+		if limit > 0 {
+			query += ` LIMIT ?`
+			args = append(args, limit)
+		}
 	}
-	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (LedgerSeat, error) {
+	return queryAllCap(ctx, o, limit, func(row interface{ Scan(...any) error }) (LedgerSeat, error) {
 		s := LedgerSeat{State: seatkeeper.StateActive}
 		var uc, uu, created, updated int64
 		var pending sql.NullString
