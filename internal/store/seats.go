@@ -182,14 +182,23 @@ func (o ops) OrgReachesOf(ctx context.Context, orgID int64, users Users) (map[in
 	// Each team grant covers its team's subtree. UNION (not UNION ALL) ends
 	// the recursion even if a parent cycle slipped in.
 	f, args, _ = userFilter("tm.user_id", users, []any{orgID})
+	// For named users their team memberships come first (CROSS JOIN keeps
+	// SQLite's order): with planner statistics SQLite otherwise put the
+	// org's team grants first and built a Bloom filter over every team
+	// membership in the database, 0.3 s a write at 1,000,000 seats.
+	from := `sub JOIN team_members tm ON tm.team_id = sub.team_id JOIN copilot_grants g ON g.id = sub.grant_id
+		WHERE 1 = 1`
+	if len(users.IDs) > 0 {
+		from = `team_members tm CROSS JOIN sub CROSS JOIN copilot_grants g
+		WHERE tm.team_id = sub.team_id AND g.id = sub.grant_id`
+	}
 	rows, err = o.query(ctx, `WITH RECURSIVE sub (grant_id, team_id) AS (
 			SELECT id, team_id FROM copilot_grants WHERE org_id = ? AND team_id IS NOT NULL
 			UNION
 			SELECT sub.grant_id, t.id FROM sub JOIN teams t ON t.parent_id = sub.team_id
 		)
 		SELECT `+prefixCols("g", grantCols)+`, tm.user_id, MIN(tm.created_at)
-		FROM sub JOIN team_members tm ON tm.team_id = sub.team_id JOIN copilot_grants g ON g.id = sub.grant_id
-		WHERE 1 = 1`+f+`
+		FROM `+from+f+`
 		GROUP BY `+prefixCols("g", grantCols)+`, tm.user_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: team reaches: %w", err)
