@@ -86,7 +86,7 @@ func runUsage(ctx context.Context, args []string, env func(string) string, stdou
 		}
 		return nil
 	}
-	st, err := db.open(ctx, defaultDatabasePath(env))
+	st, err := db.openExisting(ctx, defaultDatabasePath(env))
 	if err != nil {
 		return err
 	}

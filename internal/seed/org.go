@@ -430,7 +430,7 @@ func planUsageOf(l loc, e usage.Event, what string, find func(string) (*ref, boo
 	if err != nil {
 		return usagePlan{}, err
 	}
-	if e.At == nil {
+	if e.At == nil || *e.At == "" {
 		return usagePlan{}, l.errorf("at", "required")
 	}
 	at, err := timestamp(l, "at", *e.At)

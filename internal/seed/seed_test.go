@@ -556,6 +556,10 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 		{"duplicate activity", orgDoc("    activity: [{user: octocat, last_activity_at: 2026-01-01T00:00:00Z}, {user: octocat, last_activity_at: 2026-01-01T00:00:00Z}]\n"),
 			`organizations[0] (neworg).activity[1].user: duplicate activity for "octocat" (also organizations[0] (neworg).activity[0])`},
 
+		// Usage.
+		{"missing usage time", orgDoc("    usage: [{user: octocat, feature: code_completion}]\n"), "organizations[0] (neworg).usage[0].at: required"},
+		{"empty usage time", orgDoc("    usage: [{user: octocat, at: \"\", feature: code_completion}]\n"), "organizations[0] (neworg).usage[0].at: required"},
+
 		// Tokens.
 		{"missing token", tokenDoc("{kind: classic, user: nova}"), "tokens[0].token: required (or token_sha256)"},
 		{"token and hash", tokenDoc("{token: ghp_t, token_sha256: " + sha + ", user: nova}"),
