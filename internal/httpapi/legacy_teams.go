@@ -49,11 +49,7 @@ func (s *Server) legacyTeam(h http.Handler) http.Handler {
 		if orgID := r.PathValue("org_id"); orgID != "" && orgID != strconv.FormatInt(t.OrgID, 10) {
 			return missing
 		}
-		org, err := s.store.OrgByID(r.Context(), t.OrgID)
-		if err != nil {
-			return err
-		}
-		r.SetPathValue("org", org.Login)
+		r.SetPathValue("org_id", strconv.FormatInt(t.OrgID, 10)) // the guard finds the org by it, through the read cache
 		r.SetPathValue("team_slug", t.Slug)
 		h.ServeHTTP(w, r)
 		return nil

@@ -87,14 +87,11 @@ func (s *Server) viewer(ctx context.Context, org seatkeeper.Organization, p seat
 	if p.User == nil {
 		return v, nil
 	}
-	m, err := s.store.Membership(ctx, org.ID, p.User.ID)
-	if seatkeeper.IsNotFound(err) {
-		return v, nil
-	}
-	if err != nil {
+	m, err := s.membership(ctx, org.ID, p.User.ID)
+	if err != nil || m == nil {
 		return v, err
 	}
-	v.Membership = &m
+	v.Membership = m
 	v.TeamIDs, err = s.store.UserTeamIDs(ctx, org.ID, p.User.ID)
 	return v, err
 }

@@ -8,15 +8,22 @@ import (
 
 	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/directory"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
+
+// membershipCountKey caches an org's membership count (its owners'
+// filled_seats) in the org's scope.
+type membershipCountKey struct{ orgID int64 }
 
 // handleGetOrg serves GET /orgs/{org}: the organization's public profile
 // to any caller, with the owner-only fields to its owners.
 func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, org seatkeeper.Organization, v directory.Viewer) error {
 	body := s.urls.orgFull(org)
 	if v.Owner() {
-		seats, err := s.store.MembershipCount(r.Context(), org.ID)
+		seats, err := readcache.GetIn(r.Context(), org.ID, membershipCountKey{org.ID}, func() (int, error) {
+			return s.store.MembershipCount(r.Context(), org.ID)
+		})
 		if err != nil {
 			return err
 		}

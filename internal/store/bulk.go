@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -128,7 +129,15 @@ func (o ops) BulkActivity(ctx context.Context, orgID int64, acts map[int64]seatk
 	if err := o.insertRows(ctx, "copilot_activity", "org_id, user_id, "+activityCols, rows); err != nil {
 		return err
 	}
-	return o.copySeatActivity(ctx, orgID, Users{})
+	if len(acts) == 0 {
+		return nil
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for id := range acts {
+		lo, hi = min(lo, id), max(hi, id)
+	}
+	// Only these users' seat rows: a seed calls this once per chunk.
+	return o.copySeatActivity(ctx, orgID, UserRange(lo, hi))
 }
 
 // ClaimIDs makes sure a sequence never hands out an id up to max, for

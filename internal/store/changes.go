@@ -46,7 +46,7 @@ var (
 	enterpriseTables = map[string]bool{
 		"enterprise_copilot_grants": true, "enterprise_copilot_seats": true, "enterprise_copilot_activity": true,
 	}
-	unscopedTables = map[string]bool{"audit_log": true, "id_sequences": true, "data_changes": true}
+	unscopedTables = map[string]bool{"audit_log": true, "id_sequences": true, "data_changes": true, "signing_keys": true}
 )
 
 // writtenTable returns the table an INSERT, UPDATE or DELETE writes, or ""

@@ -107,12 +107,6 @@ func scanTeamMemberRow(row interface{ Scan(...any) error }) (TeamMemberRow, erro
 	return m, err
 }
 
-// EnterpriseTeamMemberRows lists an enterprise team's members in user id
-// order; Role is empty.
-func (o ops) EnterpriseTeamMemberRows(ctx context.Context, teamID int64) ([]TeamMemberRow, error) {
-	return queryAll(ctx, o, scanEnterpriseTeamMemberRow, `SELECT user_id, created_at FROM enterprise_team_members WHERE team_id = ? ORDER BY user_id`, teamID)
-}
-
 func scanEnterpriseTeamMemberRow(row interface{ Scan(...any) error }) (TeamMemberRow, error) {
 	var m TeamMemberRow
 	var at int64

@@ -173,8 +173,7 @@ func (s *Store) appliedCount(ctx context.Context) (n, highest int, err error) {
 
 // SchemaVersion reports the highest applied migration.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := s.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	_, v, err := s.appliedCount(ctx)
 	return v, err
 }
 

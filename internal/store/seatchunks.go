@@ -32,9 +32,6 @@ import (
 // chunkRows is how many seat rows a chunk holds after a cut.
 var chunkRows = 1000
 
-// chunkStart is the first key of an org's first chunk: below every seat.
-var chunkStart = SeatKey{CreatedAt: fromUnix(seatAlways), UserID: 0}
-
 // SeatChunk is one chunk of an org's seat list: its first key and the
 // listed seats it holds at the moment asked for.
 type SeatChunk struct {
