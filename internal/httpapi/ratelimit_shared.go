@@ -25,7 +25,8 @@ import (
 //
 // A database that cannot take a claim now (read-only, full: one that
 // still serves reads) leaves the replica counting in its own memory
-// (local), as on SQLite, until it can again: reads go on being answered.
+// (local), as on SQLite, until it can again (claimFallback): reads go on
+// being answered.
 //
 // Each claim is a write, which moves the database's data version: every
 // replica's read cache then starts a new generation (keeping its
@@ -41,6 +42,7 @@ type sharedLimiter struct {
 	// key waits for one claim instead of making many; striped by key.
 	claiming [64]sync.Mutex
 	local    *limiter // while the database cannot take a claim
+	fallback claimFallback
 }
 
 // leaseCap bounds a lease on a budget of limit: a sixty-fourth of it, and
@@ -70,6 +72,9 @@ func (l *sharedLimiter) reserve(ctx context.Context, key rateKey, limit int) (ra
 	if st, ok := l.spend(key, limit); ok {
 		return st, true, nil
 	}
+	if l.fallback.active(l.now()) {
+		return l.local.reserve(ctx, key, limit)
+	}
 	// Claim a lease: one claim per key at a time in this replica, so a
 	// burst waits for one claim instead of making many.
 	mu := &l.claiming[stripe(key)]
@@ -79,7 +84,7 @@ func (l *sharedLimiter) reserve(ctx context.Context, key rateKey, limit int) (ra
 		return st, true, nil
 	}
 	lc, err := l.store.ClaimRate(ctx, key.dbKey(), int(key.resource), limit, leaseCap(limit), l.now(), rateWindow)
-	if store.Unavailable(err) && l.store.Ping(ctx) == nil {
+	if l.fallback.failed(ctx, l.store, err, l.now()) {
 		return l.local.reserve(ctx, key, limit) // it reads, it cannot write
 	}
 	if err != nil {

@@ -34,7 +34,7 @@ import (
 //
 // Like sharedLimiter, a database that cannot take a claim now (one that
 // still serves reads) leaves the replica counting in its own memory until
-// it can again.
+// it can again (claimFallback).
 type sharedSlots struct {
 	store   *store.Store
 	replica string // this replica's name in the table: random, per process
@@ -52,7 +52,8 @@ type sharedSlots struct {
 	renewMu  sync.RWMutex
 	claiming [64]sync.Mutex
 
-	local *inflight // while the database cannot take a claim
+	local    *inflight // while the database cannot take a claim
+	fallback claimFallback
 }
 
 // slotLease is a replica's lease on a token's slots.
@@ -93,6 +94,9 @@ func (l *sharedSlots) acquire(ctx context.Context, key string, limit int) (relea
 	if l.take(key, limit) {
 		return l.releaser(key), true, nil
 	}
+	if l.fallback.active(l.now()) {
+		return l.local.acquire(ctx, key, limit)
+	}
 	l.renewMu.RLock()
 	defer l.renewMu.RUnlock()
 	mu := &l.claiming[stripe(rateKey{tokenHash: key})]
@@ -110,7 +114,7 @@ func (l *sharedSlots) acquire(ctx context.Context, key string, limit int) (relea
 	want := min(limit, busy+slotBlock(limit))
 	sent := l.now()
 	granted, err := l.store.ClaimSlots(ctx, key, l.replica, want, limit, l.ttl)
-	if store.Unavailable(err) && l.store.Ping(ctx) == nil {
+	if l.fallback.failed(ctx, l.store, err, sent) {
 		return l.local.acquire(ctx, key, limit) // it reads, it cannot write
 	}
 	if err != nil {
