@@ -161,6 +161,15 @@ func (r *Ring) Recent(limit int, keep func(*Entry) bool) []Entry {
 	return out
 }
 
+// take removes every entry and returns them, oldest first.
+func (r *Ring) take() []Entry {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.buf[r.head:]
+	r.buf, r.head, r.bytes = nil, 0, 0
+	return out
+}
+
 // Clear drops every entry.
 func (r *Ring) Clear() {
 	r.mu.Lock()

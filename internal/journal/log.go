@@ -30,7 +30,7 @@ type Log interface {
 // a Ring.
 func NewLog(st *store.Store, size int) Log {
 	if st.SharesState() {
-		return &Shared{store: st, size: max(size, 1), maxBytes: DefaultMaxBytes}
+		return &Shared{store: st, size: max(size, 1), maxBytes: DefaultMaxBytes, pending: New(size)}
 	}
 	return New(size)
 }
@@ -52,14 +52,13 @@ func (r *Ring) Empty(context.Context) error {
 // FlushDelay after the first of a batch, so that a request costs no round
 // trip of its own: a replica lists its own requests at once (it writes
 // what it holds first) and another replica's within FlushDelay. While a
-// batch waits, what it holds is bounded in bytes like the journal.
+// batch waits, what it holds is a Ring, bounded as the journal is.
 type Shared struct {
 	store          *store.Store
 	size, maxBytes int
+	pending        *Ring // the batch waiting to be written
 
 	mu        sync.Mutex
-	pending   []Entry
-	bytes     int  // of pending
 	scheduled bool // a flush is due
 	flushMu   sync.Mutex
 }
@@ -74,15 +73,9 @@ const FlushDelay = time.Second
 func (s *Shared) Cap() int { return s.size }
 
 func (s *Shared) Record(e Entry) {
+	s.pending.Add(e)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending = append(s.pending, e)
-	s.bytes += e.size()
-	for len(s.pending) > 1 && (len(s.pending) > s.size || s.bytes > s.maxBytes) {
-		s.bytes -= s.pending[0].size()
-		s.pending[0] = Entry{}
-		s.pending = s.pending[1:]
-	}
 	if !s.scheduled {
 		s.scheduled = true
 		time.AfterFunc(FlushDelay, func() { s.flush(context.Background()) })
@@ -94,9 +87,9 @@ func (s *Shared) flush(ctx context.Context) error {
 	s.flushMu.Lock()
 	defer s.flushMu.Unlock()
 	s.mu.Lock()
-	batch := s.pending
-	s.pending, s.bytes, s.scheduled = nil, 0, false
+	s.scheduled = false
 	s.mu.Unlock()
+	batch := s.pending.take()
 	if len(batch) == 0 {
 		return nil
 	}
@@ -136,8 +129,6 @@ func (s *Shared) List(ctx context.Context, limit int, keep func(*Entry) bool) ([
 }
 
 func (s *Shared) Empty(ctx context.Context) error {
-	s.mu.Lock()
-	s.pending, s.bytes = nil, 0
-	s.mu.Unlock()
+	s.pending.Clear()
 	return s.store.ClearJournal(ctx)
 }
