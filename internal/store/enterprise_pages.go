@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,8 +12,9 @@ import (
 
 // An enterprise's seat list merges its own (enterprise-level) seats and
 // the listed seats of its orgs: oldest first, then the enterprise's own
-// before an org's, then by org id, then by user id. These queries let a
-// page of it be read without reading the list up to the page.
+// before an org's, then by org id, then by user id. Its counted chunks
+// (enterprise_list.go) give a page's chunk; EnterpriseSeatKeys reads the
+// page's keys from there.
 
 // EntSeatKey is a seat's place in an enterprise's list; OrgID is 0 for
 // an enterprise-level seat.
@@ -21,91 +23,78 @@ type EntSeatKey struct {
 	OrgID, UserID int64
 }
 
-// CountSeatsBetween counts the org's listed seats at at (its active
-// members', as SeatChunks counts them) whose keys are in [from, to).
-// Given a chunk's start and a key in that chunk, it reads at most the
-// chunk's index entries.
-func (o ops) CountSeatsBetween(ctx context.Context, orgID int64, at time.Time, from, to SeatKey) (int, error) {
-	var n int
-	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s
-		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
-		AND (s.created_at, s.user_id) >= (?, ?) AND (s.created_at, s.user_id) < (?, ?)`,
-		orgID, seatkeeper.StateActive, unix(at), unix(at),
-		unix(from.CreatedAt), from.UserID, unix(to.CreatedAt), to.UserID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count seats: %w", err)
+// In gives, in the list of source orgID alone (0: the enterprise's own),
+// the first key at or after k: the source's seats before it are exactly
+// its seats before k in the merged order.
+func (k EntSeatKey) In(orgID int64) SeatKey {
+	switch {
+	case orgID == k.OrgID:
+		return SeatKey{CreatedAt: k.CreatedAt, UserID: k.UserID}
+	case orgID < k.OrgID:
+		return SeatKey{CreatedAt: k.CreatedAt.Add(time.Second), UserID: 0}
+	default:
+		return SeatKey{CreatedAt: k.CreatedAt, UserID: 0}
 	}
-	return n, nil
 }
 
-// EnterpriseSeatsByCreated counts the enterprise-level seats held at at by
-// their created_at, oldest first: a list of (created_at, seats).
-func (o ops) EnterpriseSeatsByCreated(ctx context.Context, entID int64, at time.Time) ([]SeatChunk, error) {
-	out, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatChunk, error) {
-		var c SeatChunk
-		var created int64
-		err := row.Scan(&created, &c.Seats)
-		c.Start.CreatedAt = fromUnix(created)
-		return c, err
-	}, `SELECT created_at, COUNT(*) FROM enterprise_copilot_seats
-		WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ? GROUP BY created_at ORDER BY created_at`,
-		entID, unix(at), unix(at))
-	if err != nil {
-		return nil, fmt.Errorf("store: enterprise seats: %w", err)
-	}
-	return out, nil
+func compareEntKeys(a, b EntSeatKey) int {
+	return compareKeys(rawKey{unix(a.CreatedAt), a.OrgID, a.UserID}, rawKey{unix(b.CreatedAt), b.OrgID, b.UserID})
 }
 
-// EnterpriseSeatHolderCount counts the distinct users holding a seat at
-// at in the enterprise itself or in one of orgIDs (their listed seats).
-func (o ops) EnterpriseSeatHolderCount(ctx context.Context, entID int64, orgIDs []int64, at time.Time) (int, error) {
-	query := `SELECT COUNT(DISTINCT user_id) FROM (
-		SELECT user_id FROM enterprise_copilot_seats WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ?`
-	args := []any{entID, unix(at), unix(at)}
-	for _, id := range orgIDs {
-		query += ` UNION ALL SELECT user_id FROM copilot_seats WHERE org_id = ? AND state = ? AND valid_from <= ? AND ends_at > ?`
-		args = append(args, id, seatkeeper.StateActive, unix(at), unix(at))
-	}
-	var n int
-	if err := o.queryRow(ctx, query+`) h`, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: seat holders: %w", err)
-	}
-	return n, nil
-}
+// sourcesPerQuery bounds the sources one query of EnterpriseSeatKeys
+// reads (SQLite allows 500 parts in a compound SELECT).
+const sourcesPerQuery = 200
 
-// EnterpriseSeatKeys returns the keys of the enterprise's list at at
-// from offset places after the sources' first keys on, at most limit:
-// the enterprise-level seats from entFrom on, and each org's listed
-// seats from its key in from on (orgs absent from from are not read).
-// Each source is read by its order, at most offset+limit keys.
-func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, at time.Time, entFrom SeatKey, from map[int64]SeatKey, offset, limit int) ([]EntSeatKey, error) {
-	var parts []string
-	var args []any
+// EnterpriseSeatKeys returns the keys of an enterprise's list at at from
+// offset places after the key from on, at most limit, none at or after
+// until (nil: no bound). The sources are the enterprise's own seats
+// (entID 0: none) and the listed seats of orgIDs; each is read by its
+// list index from from to until, at most offset+limit keys.
+func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, orgIDs []int64, at time.Time, from EntSeatKey, until *EntSeatKey, offset, limit int) ([]EntSeatKey, error) {
 	n := offset + limit
-	parts = append(parts, `SELECT * FROM (SELECT created_at, 0 AS org_id, user_id FROM enterprise_copilot_seats
-		WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)
-		ORDER BY created_at, user_id LIMIT ?) e`)
-	args = append(args, entID, unix(at), unix(at), unix(entFrom.CreatedAt), entFrom.UserID, n)
-	i := 0
-	for orgID, key := range from {
-		i++
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT created_at, org_id, user_id FROM copilot_seats
-		WHERE org_id = ? AND state = ? AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)
-		ORDER BY created_at, user_id LIMIT ?) o%d`, i))
-		args = append(args, orgID, seatkeeper.StateActive, unix(at), unix(at), unix(key.CreatedAt), key.UserID, n)
+	type source struct {
+		id              int64
+		table, list     string
+		owner, listArgs []any
 	}
-	query := `SELECT created_at, org_id, user_id FROM (` + strings.Join(parts, " UNION ALL ") +
-		`) m ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`
-	args = append(args, limit, offset)
-	out, err := queryAllCap(ctx, o, limit, func(row interface{ Scan(...any) error }) (EntSeatKey, error) {
-		var k EntSeatKey
-		var created int64
-		err := row.Scan(&created, &k.OrgID, &k.UserID)
-		k.CreatedAt = fromUnix(created)
-		return k, err
-	}, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: enterprise seat keys: %w", err)
+	var sources []source
+	if entID != 0 {
+		sources = append(sources, source{0, `enterprise_copilot_seats`, `enterprise_id = ?`, []any{entID}, nil})
 	}
-	return out, nil
+	for _, id := range orgIDs {
+		sources = append(sources, source{id, `copilot_seats`, `org_id = ? AND state = ?`, []any{id}, []any{seatkeeper.StateActive}})
+	}
+	var keys []EntSeatKey
+	for batch := range slices.Chunk(sources, sourcesPerQuery) {
+		var parts []string
+		var args []any
+		for i, s := range batch {
+			f := from.In(s.id)
+			part := fmt.Sprintf(`SELECT * FROM (SELECT created_at, %d AS org_id, user_id FROM %s
+				WHERE %s AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)`, s.id, s.table, s.list)
+			args = append(append(append(args, s.owner...), s.listArgs...), unix(at), unix(at), unix(f.CreatedAt), f.UserID)
+			if until != nil {
+				u := until.In(s.id)
+				part += ` AND (created_at, user_id) < (?, ?)`
+				args = append(args, unix(u.CreatedAt), u.UserID)
+			}
+			parts = append(parts, part+fmt.Sprintf(` ORDER BY created_at, user_id LIMIT ?) s%d`, i))
+			args = append(args, n)
+		}
+		err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (EntSeatKey, error) {
+			var k EntSeatKey
+			var created int64
+			err := row.Scan(&created, &k.OrgID, &k.UserID)
+			k.CreatedAt = fromUnix(created)
+			return k, err
+		}, func(k EntSeatKey) error {
+			keys = append(keys, k)
+			return nil
+		}, `SELECT created_at, org_id, user_id FROM (`+strings.Join(parts, " UNION ALL ")+`) m`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: enterprise seat keys: %w", err)
+		}
+	}
+	slices.SortFunc(keys, compareEntKeys)
+	return keys[min(offset, len(keys)):min(n, len(keys))], nil
 }
