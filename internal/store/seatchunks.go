@@ -36,7 +36,6 @@ import (
 // chunkRows is how many seat rows a chunk holds after a cut.
 var chunkRows = 1000
 
-
 // chunkedList names where one kind of list keeps its chunks, and how its
 // rows are read.
 type chunkedList struct {
