@@ -46,11 +46,10 @@ type entSource struct {
 // database.
 func enterpriseSeatPage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, at time.Time,
 	bounds func(rows int) (lo, hi int)) (rows, users int, page []seatkeeper.Seat, err error) {
+	// Without its own subscription, the enterprise has no seat rows of
+	// its own to list.
 	entSub, err := tx.EnterpriseSubscription(ctx, ent.ID)
-	entID := ent.ID
-	if seatkeeper.IsNotFound(err) {
-		entID = 0 // no enterprise-level seats are listed
-	} else if err != nil {
+	if err != nil && !seatkeeper.IsNotFound(err) {
 		return 0, 0, nil, err
 	}
 	chunks, err := tx.EnterpriseSeatChunks(ctx, ent.ID, at)
@@ -86,11 +85,7 @@ func enterpriseSeatPage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterp
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	orgIDs := make([]int64, len(orgs))
-	for k, org := range orgs {
-		orgIDs[k] = org.ID
-	}
-	keys, err := tx.EnterpriseSeatKeys(ctx, entID, orgIDs, at, chunks[i].Start, until, lo-pos, hi-lo)
+	keys, err := tx.EnterpriseSeatKeys(ctx, ent.ID, at, chunks[i].Start, until, lo-pos, hi-lo)
 	if err != nil {
 		return 0, 0, nil, err
 	}
@@ -113,52 +108,65 @@ func enterpriseSeatPage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterp
 	return rows, users, page, err
 }
 
-// enterpriseRows reads the seats of keys, each source's run of them by
-// one keyset query, and returns them in keys' order.
+// enterpriseRows reads the seats of keys: the enterprise's own run of
+// them by keyset, the orgs' by their primary keys in one query; and
+// returns them in keys' order.
 func enterpriseRows(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, entSub seatkeeper.Subscription,
 	sources map[int64]*entSource, keys []store.EntSeatKey, at time.Time) ([]seatkeeper.Seat, error) {
-	first := map[int64]store.SeatKey{}
-	count := map[int64]int{}
-	for _, k := range keys {
-		if count[k.OrgID] == 0 {
-			first[k.OrgID] = store.SeatKey{CreatedAt: k.CreatedAt, UserID: k.UserID}
-		}
-		count[k.OrgID]++
-	}
-	read := map[int64][]seatkeeper.Seat{}
-	for id, n := range count {
-		from := first[id]
-		if id == 0 {
-			ledger, err := tx.EnterpriseLedgerPage(ctx, ent.ID, at, from, n)
-			if err != nil {
-				return nil, err
-			}
-			seats, err := wholeSeats(ctx, tx, seatkeeper.Organization{}, entSub, ledger)
-			if err != nil {
-				return nil, err
-			}
-			for i := range seats {
-				seats[i].Enterprise = &ent
-			}
-			read[0] = seats
+	type seatAt struct{ org, user int64 }
+	read := map[seatAt]seatkeeper.Seat{}
+	var orgKeys []store.EntSeatKey
+	own, first := 0, -1
+	for i, k := range keys {
+		if k.OrgID != 0 {
+			orgKeys = append(orgKeys, k)
 			continue
 		}
-		src := sources[id]
-		seats, err := ledgerSeats(ctx, tx, src.org, src.sub,
-			store.SeatQuery{OrgID: id, At: at, State: seatkeeper.StateActive, From: &from, Limit: n})
+		if own++; first < 0 {
+			first = i
+		}
+	}
+	if own > 0 {
+		from := keys[first].In(0)
+		ledger, err := tx.EnterpriseLedgerPage(ctx, ent.ID, at, from, own)
 		if err != nil {
 			return nil, err
 		}
-		read[id] = seats
+		seats, err := wholeSeats(ctx, tx, seatkeeper.Organization{}, entSub, ledger)
+		if err != nil {
+			return nil, err
+		}
+		for _, seat := range seats {
+			seat.Enterprise = &ent
+			read[seatAt{0, seat.User.ID}] = seat
+		}
+	}
+	if len(orgKeys) > 0 {
+		ledger, err := tx.LedgerSeatsByKeys(ctx, at, orgKeys)
+		if err != nil {
+			return nil, err
+		}
+		byOrg := map[int64][]store.LedgerSeat{}
+		for _, row := range ledger {
+			byOrg[row.OrgID] = append(byOrg[row.OrgID], row.LedgerSeat)
+		}
+		for id, rows := range byOrg {
+			seats, err := wholeSeats(ctx, tx, sources[id].org, sources[id].sub, rows)
+			if err != nil {
+				return nil, err
+			}
+			for _, seat := range seats {
+				read[seatAt{id, seat.User.ID}] = seat
+			}
+		}
 	}
 	page := make([]seatkeeper.Seat, 0, len(keys))
 	for _, k := range keys {
-		rest := read[k.OrgID]
-		if len(rest) == 0 || rest[0].User.ID != k.UserID || !rest[0].CreatedAt.Equal(k.CreatedAt) {
+		seat, ok := read[seatAt{k.OrgID, k.UserID}]
+		if !ok || !seat.CreatedAt.Equal(k.CreatedAt) {
 			return nil, fmt.Errorf("copilot: enterprise seat page: seat %d of org %d not read", k.UserID, k.OrgID)
 		}
-		page = append(page, rest[0])
-		read[k.OrgID] = rest[1:]
+		page = append(page, seat)
 	}
 	return page, nil
 }

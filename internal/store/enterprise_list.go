@@ -39,9 +39,22 @@ import (
 var entList = chunkedList{table: "enterprise_seat_chunks", owner: "enterprise_id", orgKeys: true, rows: entListRows}
 
 // entListRows reads an enterprise's list rows with keys from from on (to
-// until, nil for the end), in list order. The range on created_at lets
-// each source's part use its list index; the keys are then compared whole.
+// until, nil for the end), in list order.
 func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *rawKey, each func(listedRow) error) error {
+	query, args := entListQuery(`created_at, org_id, user_id, valid_from, ends_at`, entID, from, until, nil)
+	return queryEach(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
+		var r listedRow
+		err := row.Scan(&r.created, &r.org, &r.user, &r.from, &r.until)
+		return r, err
+	}, each, query+` ORDER BY created_at, org_id, user_id`, args...)
+}
+
+// entListQuery selects cols of an enterprise's list rows with keys from
+// from on (to until, nil for the end), held at at (nil: at any moment),
+// in no order. The range on created_at lets each source's part read its
+// list index from the first key's second to the last's (a second many
+// seats share is read whole); the keys are then compared whole.
+func entListQuery(cols string, entID int64, from rawKey, until *rawKey, at *int64) (string, []any) {
 	orgPart := `SELECT created_at, org_id, user_id, valid_from, ends_at FROM copilot_seats
 		WHERE org_id IN (SELECT id FROM organizations WHERE enterprise_id = ?) AND state = ? AND created_at >= ?`
 	orgArgs := []any{entID, seatkeeper.StateActive, from.created}
@@ -58,14 +71,12 @@ func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *ra
 		outer += ` AND (created_at, org_id, user_id) < (?, ?, ?)`
 		outerArgs = append(outerArgs, until.created, until.org, until.user)
 	}
-	query := `SELECT created_at, org_id, user_id, valid_from, ends_at FROM (` + orgPart + ` UNION ALL ` + ownPart + `) m
-		WHERE ` + outer + ` ORDER BY created_at, org_id, user_id`
-	args := append(append(orgArgs, ownArgs...), outerArgs...)
-	return queryEach(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
-		var r listedRow
-		err := row.Scan(&r.created, &r.org, &r.user, &r.from, &r.until)
-		return r, err
-	}, each, query, args...)
+	if at != nil {
+		outer += ` AND valid_from <= ? AND ends_at > ?`
+		outerArgs = append(outerArgs, *at, *at)
+	}
+	return `SELECT ` + cols + ` FROM (` + orgPart + ` UNION ALL ` + ownPart + `) m WHERE ` + outer,
+		append(append(orgArgs, ownArgs...), outerArgs...)
 }
 
 // orgEnterprise returns the enterprise an org belongs to, 0 for none.

@@ -37,64 +37,68 @@ func (k EntSeatKey) In(orgID int64) SeatKey {
 	}
 }
 
-func compareEntKeys(a, b EntSeatKey) int {
-	return compareKeys(rawKey{unix(a.CreatedAt), a.OrgID, a.UserID}, rawKey{unix(b.CreatedAt), b.OrgID, b.UserID})
-}
-
-// sourcesPerQuery bounds the sources one query of EnterpriseSeatKeys
-// reads (SQLite allows 500 parts in a compound SELECT).
-const sourcesPerQuery = 200
-
 // EnterpriseSeatKeys returns the keys of an enterprise's list at at from
 // offset places after the key from on, at most limit, none at or after
-// until (nil: no bound). The sources are the enterprise's own seats
-// (entID 0: none) and the listed seats of orgIDs; each is read by its
-// list index from from to until, at most offset+limit keys.
-func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, orgIDs []int64, at time.Time, from EntSeatKey, until *EntSeatKey, offset, limit int) ([]EntSeatKey, error) {
-	n := offset + limit
-	type source struct {
-		id              int64
-		table, list     string
-		owner, listArgs []any
+// until (nil: no bound): one query over its sources' list indexes from
+// from's second to until's (entListQuery), merged in the list's order.
+func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, at time.Time, from EntSeatKey, until *EntSeatKey, offset, limit int) ([]EntSeatKey, error) {
+	t := unix(at)
+	var to *rawKey
+	if until != nil {
+		to = &rawKey{unix(until.CreatedAt), until.OrgID, until.UserID}
 	}
-	var sources []source
-	if entID != 0 {
-		sources = append(sources, source{0, `enterprise_copilot_seats`, `enterprise_id = ?`, []any{entID}, nil})
+	query, args := entListQuery(`created_at, org_id, user_id`, entID, rawKey{unix(from.CreatedAt), from.OrgID, from.UserID}, to, &t)
+	out, err := queryAllCap(ctx, o, limit, func(row interface{ Scan(...any) error }) (EntSeatKey, error) {
+		var k EntSeatKey
+		var created int64
+		err := row.Scan(&created, &k.OrgID, &k.UserID)
+		k.CreatedAt = fromUnix(created)
+		return k, err
+	}, query+` ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: enterprise seat keys: %w", err)
 	}
-	for _, id := range orgIDs {
-		sources = append(sources, source{id, `copilot_seats`, `org_id = ? AND state = ?`, []any{id}, []any{seatkeeper.StateActive}})
-	}
-	var keys []EntSeatKey
-	for batch := range slices.Chunk(sources, sourcesPerQuery) {
-		var parts []string
-		var args []any
-		for i, s := range batch {
-			f := from.In(s.id)
-			part := fmt.Sprintf(`SELECT * FROM (SELECT created_at, %d AS org_id, user_id FROM %s
-				WHERE %s AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)`, s.id, s.table, s.list)
-			args = append(append(append(args, s.owner...), s.listArgs...), unix(at), unix(at), unix(f.CreatedAt), f.UserID)
-			if until != nil {
-				u := until.In(s.id)
-				part += ` AND (created_at, user_id) < (?, ?)`
-				args = append(args, unix(u.CreatedAt), u.UserID)
+	return out, nil
+}
+
+// OrgLedgerSeat is a listed seat of an org, as LedgerSeats reads it.
+type OrgLedgerSeat struct {
+	OrgID int64
+	LedgerSeat
+}
+
+// LedgerSeatsByKeys reads the listed seats at at of keys (each an org's
+// seat: OrgID not 0), in one query by their primary keys, in no order.
+func (o ops) LedgerSeatsByKeys(ctx context.Context, at time.Time, keys []EntSeatKey) ([]OrgLedgerSeat, error) {
+	var out []OrgLedgerSeat
+	for batch := range slices.Chunk(keys, 500) {
+		args := make([]any, 0, 2*len(batch)+3)
+		for _, k := range batch {
+			args = append(args, k.OrgID, k.UserID)
+		}
+		args = append(args, seatkeeper.StateActive, unix(at), unix(at))
+		err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (OrgLedgerSeat, error) {
+			var s OrgLedgerSeat
+			var c seatCols
+			var uc, uu int64
+			u := &s.User
+			if err := row.Scan(append([]any{&s.OrgID, &u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu}, c.dest()...)...); err != nil {
+				return s, err
 			}
-			parts = append(parts, part+fmt.Sprintf(` ORDER BY created_at, user_id LIMIT ?) s%d`, i))
-			args = append(args, n)
-		}
-		err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (EntSeatKey, error) {
-			var k EntSeatKey
-			var created int64
-			err := row.Scan(&created, &k.OrgID, &k.UserID)
-			k.CreatedAt = fromUnix(created)
-			return k, err
-		}, func(k EntSeatKey) error {
-			keys = append(keys, k)
+			u.CreatedAt, u.UpdatedAt = fromUnix(uc), fromUnix(uu)
+			return s, c.fill(&s.LedgerSeat)
+		}, func(s OrgLedgerSeat) error {
+			out = append(out, s)
 			return nil
-		}, `SELECT created_at, org_id, user_id FROM (`+strings.Join(parts, " UNION ALL ")+`) m`, args...)
+		}, `WITH k (org_id, user_id) AS (VALUES `+strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), CAST(? AS BIGINT)), ", len(batch)), ", ")+`)
+			SELECT s.org_id, `+ledgerSeatCols+`
+			FROM k JOIN copilot_seats s ON s.org_id = k.org_id AND s.user_id = k.user_id
+			JOIN users u ON u.id = s.user_id
+			LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
+			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`, args...)
 		if err != nil {
-			return nil, fmt.Errorf("store: enterprise seat keys: %w", err)
+			return nil, fmt.Errorf("store: seats by keys: %w", err)
 		}
 	}
-	slices.SortFunc(keys, compareEntKeys)
-	return keys[min(offset, len(keys)):min(n, len(keys))], nil
+	return out, nil
 }
