@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -51,32 +53,67 @@ func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *ra
 
 // entListQuery selects cols of an enterprise's list rows with keys from
 // from on (to until, nil for the end), held at at (nil: at any moment),
-// in no order. The range on created_at lets each source's part read its
-// list index from the first key's second to the last's (a second many
-// seats share is read whole); the keys are then compared whole.
+// in no order. Each source reads its list index from its first key at or
+// after from to its first at or after until (rawKey.in): its bounds
+// depend only on where its org id falls against from's and until's, so
+// the orgs go in at most five runs of ids with the same bounds, a part of
+// the query each, and the enterprise's own seats in one more.
 func entListQuery(cols string, entID int64, from rawKey, until *rawKey, at *int64) (string, []any) {
-	orgPart := `SELECT created_at, org_id, user_id, valid_from, ends_at FROM copilot_seats
-		WHERE org_id IN (SELECT id FROM organizations WHERE enterprise_id = ?) AND state = ? AND created_at >= ?`
-	orgArgs := []any{entID, seatkeeper.StateActive, from.created}
-	ownPart := `SELECT created_at, 0, user_id, valid_from, ends_at FROM enterprise_copilot_seats
-		WHERE enterprise_id = ? AND created_at >= ?`
-	ownArgs := []any{entID, from.created}
-	outer := `(created_at, org_id, user_id) >= (?, ?, ?)`
-	outerArgs := []any{from.created, from.org, from.user}
+	var parts []string
+	var args []any
+	bounded := func(part string, source int64) {
+		lo := from.in(source)
+		part += ` AND (created_at, user_id) >= (?, ?)`
+		args = append(args, lo.created, lo.user)
+		if until != nil {
+			hi := until.in(source)
+			part += ` AND (created_at, user_id) < (?, ?)`
+			args = append(args, hi.created, hi.user)
+		}
+		if at != nil {
+			part += ` AND valid_from <= ? AND ends_at > ?`
+			args = append(args, *at, *at)
+		}
+		parts = append(parts, part)
+	}
+	args = append(args, entID)
+	bounded(`SELECT created_at, 0 AS org_id, user_id, valid_from, ends_at FROM enterprise_copilot_seats WHERE enterprise_id = ?`, 0)
+	splits := []int64{from.org}
 	if until != nil {
-		orgPart += ` AND created_at <= ?`
-		orgArgs = append(orgArgs, until.created)
-		ownPart += ` AND created_at <= ?`
-		ownArgs = append(ownArgs, until.created)
-		outer += ` AND (created_at, org_id, user_id) < (?, ?, ?)`
-		outerArgs = append(outerArgs, until.created, until.org, until.user)
+		splits = append(splits, until.org)
 	}
-	if at != nil {
-		outer += ` AND valid_from <= ? AND ends_at > ?`
-		outerArgs = append(outerArgs, *at, *at)
+	next := int64(1) // the lowest org id not yet in a run
+	run := func(first, last int64) {
+		args = append(args, entID, first, last, seatkeeper.StateActive)
+		bounded(`SELECT created_at, org_id, user_id, valid_from, ends_at FROM copilot_seats
+			WHERE org_id IN (SELECT id FROM organizations WHERE enterprise_id = ? AND id BETWEEN ? AND ?) AND state = ?`, first)
 	}
-	return `SELECT ` + cols + ` FROM (` + orgPart + ` UNION ALL ` + ownPart + `) m WHERE ` + outer,
-		append(append(orgArgs, ownArgs...), outerArgs...)
+	for _, p := range slices.Compact(slices.Sorted(slices.Values(splits))) {
+		if p < next {
+			continue
+		}
+		if p > next {
+			run(next, p-1)
+		}
+		run(p, p)
+		next = p + 1
+	}
+	run(next, math.MaxInt64)
+	return `SELECT ` + cols + ` FROM (` + strings.Join(parts, " UNION ALL ") + `) m`, args
+}
+
+// in gives, in the list of one source alone (an org id, 0 for the
+// enterprise's own seats), the first key at or after k: the source's
+// seats before it are exactly its seats before k in the merged order.
+func (k rawKey) in(source int64) rawKey {
+	switch {
+	case source == k.org:
+		return rawKey{k.created, 0, k.user}
+	case source < k.org:
+		return rawKey{k.created + 1, 0, 0}
+	default:
+		return rawKey{k.created, 0, 0}
+	}
 }
 
 // orgEnterprise returns the enterprise an org belongs to, 0 for none.

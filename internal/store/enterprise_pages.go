@@ -27,20 +27,14 @@ type EntSeatKey struct {
 // the first key at or after k: the source's seats before it are exactly
 // its seats before k in the merged order.
 func (k EntSeatKey) In(orgID int64) SeatKey {
-	switch {
-	case orgID == k.OrgID:
-		return SeatKey{CreatedAt: k.CreatedAt, UserID: k.UserID}
-	case orgID < k.OrgID:
-		return SeatKey{CreatedAt: k.CreatedAt.Add(time.Second), UserID: 0}
-	default:
-		return SeatKey{CreatedAt: k.CreatedAt, UserID: 0}
-	}
+	r := rawKey{unix(k.CreatedAt), k.OrgID, k.UserID}.in(orgID)
+	return SeatKey{CreatedAt: fromUnix(r.created), UserID: r.user}
 }
 
 // EnterpriseSeatKeys returns the keys of an enterprise's list at at from
 // offset places after the key from on, at most limit, none at or after
 // until (nil: no bound): one query over its sources' list indexes from
-// from's second to until's (entListQuery), merged in the list's order.
+// from to until (entListQuery), merged in the list's order.
 func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, at time.Time, from EntSeatKey, until *EntSeatKey, offset, limit int) ([]EntSeatKey, error) {
 	t := unix(at)
 	var to *rawKey
