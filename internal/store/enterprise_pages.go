@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -64,6 +65,10 @@ type OrgLedgerSeat struct {
 // LedgerSeatsByKeys reads the listed seats at at of keys (each an org's
 // seat: OrgID not 0), in one query by their primary keys, in no order.
 func (o ops) LedgerSeatsByKeys(ctx context.Context, at time.Time, keys []EntSeatKey) ([]OrgLedgerSeat, error) {
+	// In primary key order: each lookup starts near the last one.
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b EntSeatKey) int {
+		return cmp.Or(cmp.Compare(a.OrgID, b.OrgID), cmp.Compare(a.UserID, b.UserID))
+	})
 	var out []OrgLedgerSeat
 	for batch := range slices.Chunk(keys, 500) {
 		args := make([]any, 0, 2*len(batch)+3)
