@@ -237,8 +237,9 @@ func (o ops) refreshHolders(ctx context.Context, entID int64, userIDs []int64) e
 			query string
 			into  map[int64][]holderSpan
 		}{
-			// updated_at keeps the list index from covering the query: by
-			// the primary key, not a scan of the enterprise's list.
+			// Each query's fourth column is read and dropped: updated_at
+			// keeps the list index from covering the first, so that it
+			// goes by the primary key, not a scan of the enterprise's list.
 			{`SELECT user_id, valid_from, ends_at, updated_at FROM enterprise_copilot_seats WHERE enterprise_id = ?` + f, now},
 			{`SELECT user_id, valid_from, ends_at, 0 FROM enterprise_seat_holders WHERE enterprise_id = ?` + f, was},
 		} {
