@@ -21,7 +21,9 @@ import (
 
 // ledgerSeed is an org of an enterprise with users u00..u11, of whom some
 // are members, teams nested two deep, seats of every kind (direct,
-// pending, team, enterprise team, residual) and one invitation.
+// pending, team, enterprise team, residual) and one invitation; and a
+// second org of the enterprise seating some of the same users, so that
+// the enterprise's list holds users twice.
 const ledgerSeed = `users: [{login: owner}, {login: u00}, {login: u01}, {login: u02}, {login: u03}, {login: u04}, {login: u05},
   {login: u06}, {login: u07}, {login: u08}, {login: u09}, {login: u10}, {login: u11}]
 enterprises:
@@ -54,6 +56,14 @@ organizations:
       - {enterprise_team: pioneers, created_at: "2026-01-04T00:00:00Z"}
     residual_seats:
       - {user: u06, team: gamma, created_at: "2026-01-06T00:00:00Z", pending_cancellation_date: "2026-04-10"}
+  - login: beta
+    enterprise: ent
+    copilot: {public_code_suggestions: allow, billing_cycle_day: 15}
+    members: [{login: owner, role: admin}, {login: u00}, {login: u01}, {login: u08}]
+    seats:
+      - {user: u00, created_at: "2026-01-02T00:00:00Z"}
+      - {user: u01, pending_cancellation_date: "2026-04-15", created_at: "2026-01-03T00:00:00Z"}
+      - {user: u08, created_at: "2026-01-04T00:00:00Z"}
 `
 
 // TestLedgerEqualsDerivation runs random sequences of every write that can
@@ -67,7 +77,8 @@ organizations:
 // each pending cancellation takes effect, the second before, the past);
 // and holds the per-org seat totals and each seat row's copy of its
 // holder's activity, kept by the same writes, to a recount of the rows
-// (seatTotalsDiff).
+// (seatTotalsDiff); and the enterprise list's counted chunks and seat
+// holders to the whole merged list (enterpriseListDiff).
 func TestLedgerEqualsDerivation(t *testing.T) {
 	// Chunks of 2 to 4 seat rows, so that writes cut them often.
 	defer store.SetChunkRows(store.SetChunkRows(2))
@@ -319,7 +330,91 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 		if msg := seatTotalsDiff(ctx, st, org, clk.Now()); msg != "" {
 			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
 		}
+		if msg := enterpriseListDiff(ctx, st, ent, clk.Now()); msg != "" {
+			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
+		}
 	}
+}
+
+// enterpriseListDiff compares what the ledger's writes keep for the
+// enterprise's seat list with the whole merged list (EnterpriseSeats, read
+// from the seat rows) at now, two months before, and at and a second
+// before each end of a row of the list (a cancellation taking effect, a
+// cycle boundary): the holders counted (store.EnterpriseSeatHolders)
+// against the distinct users listed, and each counted chunk's seats
+// against the seats whose keys fall in its range. "" when they agree.
+func enterpriseListDiff(ctx context.Context, st *store.Store, ent seatkeeper.Enterprise, now time.Time) string {
+	moments := []time.Time{now, now.AddDate(0, -2, 0)}
+	for _, query := range []string{
+		`SELECT DISTINCT s.ends_at FROM copilot_seats s JOIN organizations g ON g.id = s.org_id WHERE g.enterprise_id = ? AND s.ends_at < ?`,
+		`SELECT DISTINCT ends_at FROM enterprise_copilot_seats WHERE enterprise_id = ? AND ends_at < ?`,
+	} {
+		if st.Dialect() == store.Postgres {
+			query = strings.Replace(strings.Replace(query, "?", "$1", 1), "?", "$2", 1)
+		}
+		rows, err := st.DB().QueryContext(ctx, query, ent.ID, int64(1)<<62)
+		if err != nil {
+			return err.Error()
+		}
+		for rows.Next() {
+			var end int64
+			if err := rows.Scan(&end); err != nil {
+				return err.Error()
+			}
+			moments = append(moments, time.Unix(end, 0).UTC(), time.Unix(end-1, 0).UTC())
+		}
+		if err := rows.Close(); err != nil {
+			return err.Error()
+		}
+	}
+	for _, at := range moments {
+		clk := &clock.Clock{}
+		clk.Set(at)
+		all, users, err := (&copilot.Service{Store: st, Clock: clk}).EnterpriseSeats(ctx, ent)
+		if err != nil {
+			return err.Error()
+		}
+		when := at.Format(time.RFC3339)
+		holders, err := st.EnterpriseSeatHolders(ctx, ent.ID, at)
+		if err != nil {
+			return err.Error()
+		}
+		if holders != users {
+			return fmt.Sprintf("at %s the enterprise's holders are counted %d, its list has %d distinct users", when, holders, users)
+		}
+		chunks, err := st.EnterpriseSeatChunks(ctx, ent.ID, at)
+		if err != nil {
+			return err.Error()
+		}
+		key := func(s seatkeeper.Seat) store.EntSeatKey {
+			k := store.EntSeatKey{CreatedAt: s.CreatedAt, UserID: s.User.ID}
+			if !s.AtEnterprise() {
+				k.OrgID = s.Org.ID
+			}
+			return k
+		}
+		before := func(a, b store.EntSeatKey) bool {
+			return a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && (a.OrgID < b.OrgID || a.OrgID == b.OrgID && a.UserID < b.UserID)
+		}
+		i := 0
+		for c, chunk := range chunks {
+			n := 0
+			for ; i < len(all) && (c+1 == len(chunks) || before(key(all[i]), chunks[c+1].Start)); i++ {
+				if before(key(all[i]), chunk.Start) {
+					return fmt.Sprintf("at %s the enterprise seat of %s is before the first chunk", when, all[i].User.Login)
+				}
+				n++
+			}
+			if n != chunk.Seats {
+				return fmt.Sprintf("at %s enterprise chunk %d (from %s, org %d, user %d) counts %d seats, holds %d", when, c,
+					chunk.Start.CreatedAt.Format(time.RFC3339), chunk.Start.OrgID, chunk.Start.UserID, chunk.Seats, n)
+			}
+		}
+		if i != len(all) {
+			return fmt.Sprintf("at %s the enterprise chunks cover %d of %d seats", when, i, len(all))
+		}
+	}
+	return ""
 }
 
 // seatTotalsDiff compares what the ledger's writes keep beside its rows

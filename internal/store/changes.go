@@ -32,7 +32,8 @@ var (
 )
 
 // EnterpriseScope is the scope of an enterprise's own seats (its grants,
-// their ledger rows, their activity): below scopePruned, so that it never
+// their ledger rows, their activity) and of its seat list's counts (which
+// its orgs' seat writes change too): below scopePruned, so that it never
 // names an organization or a mark of pruning.
 func EnterpriseScope(entID int64) int64 { return scopePruned - entID }
 
@@ -45,6 +46,9 @@ var (
 	}
 	enterpriseTables = map[string]bool{
 		"enterprise_copilot_grants": true, "enterprise_copilot_seats": true, "enterprise_copilot_activity": true,
+		// The enterprise's list, counted (enterprise_list.go): an org's seat
+		// write changes them too, and touches the enterprise.
+		"enterprise_seat_chunks": true, "enterprise_seat_holders": true, "enterprise_seat_holder_counts": true,
 	}
 	unscopedTables = map[string]bool{"audit_log": true, "id_sequences": true, "data_changes": true, "signing_keys": true}
 )

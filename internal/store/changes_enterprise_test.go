@@ -14,8 +14,9 @@ import (
 
 // TestEnterpriseScopeOfChange: a write to an enterprise's own seats (a
 // grant at the enterprise, their activity) records the enterprise's scope
-// of change, so that caches keep every organization's answers; a write
-// to what any answer may read (the subscription) records everything.
+// of change, so that caches keep every organization's answers; a seat
+// write in one of its orgs records that org's and the enterprise's; a
+// write to what any answer may read (the subscription) records everything.
 func TestEnterpriseScopeOfChange(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -66,11 +67,21 @@ organizations: [{login: widgets, enterprise: acme, copilot: {public_code_suggest
 		if store.EnterpriseScope(ent.ID) == org.ID || store.EnterpriseScope(ent.ID) == store.ScopeAll {
 			t.Errorf("the enterprise's scope %d names an org or everything", store.EnterpriseScope(ent.ID))
 		}
-		scopes, all, _ = changes(mark, func(tx *store.Tx) error {
+		scopes, all, mark = changes(mark, func(tx *store.Tx) error {
 			return tx.PutEnterpriseActivity(ctx, ent.ID, carol.ID, seatkeeper.Activity{LastActivityAt: &now})
 		})
 		if all || !slices.Equal(scopes, want) {
 			t.Errorf("activity at the enterprise changed %v (all %v), want %v", scopes, all, want)
+		}
+		// A seat in an org of the enterprise changes the org and the
+		// enterprise's list (its counted chunks and holders), nothing else.
+		boss, _ := st.UserByLogin(ctx, "boss")
+		scopes, all, _ = changes(mark, func(tx *store.Tx) error {
+			return tx.PutGrant(ctx, &seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: boss.ID, CreatedAt: now, UpdatedAt: now})
+		})
+		slices.Sort(scopes)
+		if want := []int64{store.EnterpriseScope(ent.ID), org.ID}; all || !slices.Equal(scopes, want) {
+			t.Errorf("a seat in the enterprise's org changed %v (all %v), want %v", scopes, all, want)
 		}
 	})
 }

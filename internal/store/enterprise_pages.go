@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,8 +13,9 @@ import (
 
 // An enterprise's seat list merges its own (enterprise-level) seats and
 // the listed seats of its orgs: oldest first, then the enterprise's own
-// before an org's, then by org id, then by user id. These queries let a
-// page of it be read without reading the list up to the page.
+// before an org's, then by org id, then by user id. Its counted chunks
+// (enterprise_list.go) give a page's chunk; EnterpriseSeatKeys reads the
+// page's keys from there.
 
 // EntSeatKey is a seat's place in an enterprise's list; OrgID is 0 for
 // an enterprise-level seat.
@@ -21,91 +24,80 @@ type EntSeatKey struct {
 	OrgID, UserID int64
 }
 
-// CountSeatsBetween counts the org's listed seats at at (its active
-// members', as SeatChunks counts them) whose keys are in [from, to).
-// Given a chunk's start and a key in that chunk, it reads at most the
-// chunk's index entries.
-func (o ops) CountSeatsBetween(ctx context.Context, orgID int64, at time.Time, from, to SeatKey) (int, error) {
-	var n int
-	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s
-		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?
-		AND (s.created_at, s.user_id) >= (?, ?) AND (s.created_at, s.user_id) < (?, ?)`,
-		orgID, seatkeeper.StateActive, unix(at), unix(at),
-		unix(from.CreatedAt), from.UserID, unix(to.CreatedAt), to.UserID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count seats: %w", err)
-	}
-	return n, nil
+// In gives, in the list of source orgID alone (0: the enterprise's own),
+// the first key at or after k: the source's seats before it are exactly
+// its seats before k in the merged order.
+func (k EntSeatKey) In(orgID int64) SeatKey {
+	r := rawKey{unix(k.CreatedAt), k.OrgID, k.UserID}.in(orgID)
+	return SeatKey{CreatedAt: fromUnix(r.created), UserID: r.user}
 }
 
-// EnterpriseSeatsByCreated counts the enterprise-level seats held at at by
-// their created_at, oldest first: a list of (created_at, seats).
-func (o ops) EnterpriseSeatsByCreated(ctx context.Context, entID int64, at time.Time) ([]SeatChunk, error) {
-	out, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatChunk, error) {
-		var c SeatChunk
-		var created int64
-		err := row.Scan(&created, &c.Seats)
-		c.Start.CreatedAt = fromUnix(created)
-		return c, err
-	}, `SELECT created_at, COUNT(*) FROM enterprise_copilot_seats
-		WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ? GROUP BY created_at ORDER BY created_at`,
-		entID, unix(at), unix(at))
-	if err != nil {
-		return nil, fmt.Errorf("store: enterprise seats: %w", err)
+// EnterpriseSeatKeys returns the keys of an enterprise's list at at from
+// offset places after the key from on, at most limit, none at or after
+// until (nil: no bound): one query over its sources' list indexes from
+// from to until (entListQuery), merged in the list's order.
+func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, at time.Time, from EntSeatKey, until *EntSeatKey, offset, limit int) ([]EntSeatKey, error) {
+	t := unix(at)
+	var to *rawKey
+	if until != nil {
+		to = &rawKey{unix(until.CreatedAt), until.OrgID, until.UserID}
 	}
-	return out, nil
-}
-
-// EnterpriseSeatHolderCount counts the distinct users holding a seat at
-// at in the enterprise itself or in one of orgIDs (their listed seats).
-func (o ops) EnterpriseSeatHolderCount(ctx context.Context, entID int64, orgIDs []int64, at time.Time) (int, error) {
-	query := `SELECT COUNT(DISTINCT user_id) FROM (
-		SELECT user_id FROM enterprise_copilot_seats WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ?`
-	args := []any{entID, unix(at), unix(at)}
-	for _, id := range orgIDs {
-		query += ` UNION ALL SELECT user_id FROM copilot_seats WHERE org_id = ? AND state = ? AND valid_from <= ? AND ends_at > ?`
-		args = append(args, id, seatkeeper.StateActive, unix(at), unix(at))
-	}
-	var n int
-	if err := o.queryRow(ctx, query+`) h`, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: seat holders: %w", err)
-	}
-	return n, nil
-}
-
-// EnterpriseSeatKeys returns the keys of the enterprise's list at at
-// from offset places after the sources' first keys on, at most limit:
-// the enterprise-level seats from entFrom on, and each org's listed
-// seats from its key in from on (orgs absent from from are not read).
-// Each source is read by its order, at most offset+limit keys.
-func (o ops) EnterpriseSeatKeys(ctx context.Context, entID int64, at time.Time, entFrom SeatKey, from map[int64]SeatKey, offset, limit int) ([]EntSeatKey, error) {
-	var parts []string
-	var args []any
-	n := offset + limit
-	parts = append(parts, `SELECT * FROM (SELECT created_at, 0 AS org_id, user_id FROM enterprise_copilot_seats
-		WHERE enterprise_id = ? AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)
-		ORDER BY created_at, user_id LIMIT ?) e`)
-	args = append(args, entID, unix(at), unix(at), unix(entFrom.CreatedAt), entFrom.UserID, n)
-	i := 0
-	for orgID, key := range from {
-		i++
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT created_at, org_id, user_id FROM copilot_seats
-		WHERE org_id = ? AND state = ? AND valid_from <= ? AND ends_at > ? AND (created_at, user_id) >= (?, ?)
-		ORDER BY created_at, user_id LIMIT ?) o%d`, i))
-		args = append(args, orgID, seatkeeper.StateActive, unix(at), unix(at), unix(key.CreatedAt), key.UserID, n)
-	}
-	query := `SELECT created_at, org_id, user_id FROM (` + strings.Join(parts, " UNION ALL ") +
-		`) m ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`
-	args = append(args, limit, offset)
+	query, args := entListQuery(`created_at, org_id, user_id`, entID, rawKey{unix(from.CreatedAt), from.OrgID, from.UserID}, to, &t)
 	out, err := queryAllCap(ctx, o, limit, func(row interface{ Scan(...any) error }) (EntSeatKey, error) {
 		var k EntSeatKey
 		var created int64
 		err := row.Scan(&created, &k.OrgID, &k.UserID)
 		k.CreatedAt = fromUnix(created)
 		return k, err
-	}, query, args...)
+	}, query+` ORDER BY created_at, org_id, user_id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: enterprise seat keys: %w", err)
+	}
+	return out, nil
+}
+
+// OrgLedgerSeat is a listed seat of an org, as LedgerSeats reads it.
+type OrgLedgerSeat struct {
+	OrgID int64
+	LedgerSeat
+}
+
+// LedgerSeatsByKeys reads the listed seats at at of keys (each an org's
+// seat: OrgID not 0), in one query by their primary keys, in no order.
+func (o ops) LedgerSeatsByKeys(ctx context.Context, at time.Time, keys []EntSeatKey) ([]OrgLedgerSeat, error) {
+	// In primary key order: each lookup starts near the last one.
+	keys = slices.SortedFunc(slices.Values(keys), func(a, b EntSeatKey) int {
+		return cmp.Or(cmp.Compare(a.OrgID, b.OrgID), cmp.Compare(a.UserID, b.UserID))
+	})
+	var out []OrgLedgerSeat
+	for batch := range slices.Chunk(keys, 500) {
+		args := make([]any, 0, 2*len(batch)+3)
+		for _, k := range batch {
+			args = append(args, k.OrgID, k.UserID)
+		}
+		args = append(args, seatkeeper.StateActive, unix(at), unix(at))
+		err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (OrgLedgerSeat, error) {
+			var s OrgLedgerSeat
+			var c seatCols
+			var uc, uu int64
+			u := &s.User
+			if err := row.Scan(append([]any{&s.OrgID, &u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu}, c.dest()...)...); err != nil {
+				return s, err
+			}
+			u.CreatedAt, u.UpdatedAt = fromUnix(uc), fromUnix(uu)
+			return s, c.fill(&s.LedgerSeat)
+		}, func(s OrgLedgerSeat) error {
+			out = append(out, s)
+			return nil
+		}, `WITH k (org_id, user_id) AS (VALUES `+strings.TrimSuffix(strings.Repeat("(CAST(? AS BIGINT), CAST(? AS BIGINT)), ", len(batch)), ", ")+`)
+			SELECT s.org_id, `+ledgerSeatCols+`
+			FROM k JOIN copilot_seats s ON s.org_id = k.org_id AND s.user_id = k.user_id
+			JOIN users u ON u.id = s.user_id
+			LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
+			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("store: seats by keys: %w", err)
+		}
 	}
 	return out, nil
 }

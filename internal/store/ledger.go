@@ -215,13 +215,21 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return err
 	}
+	ent, err := o.orgEnterprise(ctx, orgID)
+	if err != nil {
+		return err
+	}
 	for chunk := range slices.Chunk(userIDs, MaxUsers) {
 		users := OnlyUsers(chunk...)
 		f, args, err := userFilter("user_id", users, []any{orgID})
 		if err != nil {
 			return err
 		}
-		if err := o.takeSeatChunks(ctx, orgID, f, args[1:]); err != nil {
+		taken, err := o.takeSeatChunks(ctx, orgID, f, args[1:])
+		if err != nil {
+			return err
+		}
+		if err := o.entOrgRows(ctx, orgID, taken, -1); err != nil {
 			return err
 		}
 		if err := o.takeSeatTotals(ctx, orgID, f, args[1:]); err != nil {
@@ -230,14 +238,16 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
 			return fmt.Errorf("store: seat ledger: %w", err)
 		}
-		if sub.OrgID == 0 {
-			continue // Copilot is not enabled: no seats
+		if sub.OrgID != 0 { // else Copilot is not enabled: no seats
+			ms, err := o.MembersOf(ctx, orgID, "", users)
+			if err != nil {
+				return err
+			}
+			if err := o.resolveMembers(ctx, sub, ms, users); err != nil {
+				return err
+			}
 		}
-		ms, err := o.MembersOf(ctx, orgID, "", users)
-		if err != nil {
-			return err
-		}
-		if err := o.resolveMembers(ctx, sub, ms, users); err != nil {
+		if err := o.refreshHolders(ctx, ent, chunk); err != nil {
 			return err
 		}
 	}
@@ -247,6 +257,10 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 // resolveOrg rewrites every seat row of an org, a range of members at a
 // time.
 func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
+	ent, held, err := o.dropOrgFromEnterprise(ctx, orgID)
+	if err != nil {
+		return err
+	}
 	if err := o.dropSeatChunks(ctx, orgID); err != nil {
 		return err
 	}
@@ -258,21 +272,30 @@ func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
 	}
 	sub, err := o.Subscription(ctx, orgID)
 	if seatkeeper.IsNotFound(err) {
-		return nil
+		return o.refreshHolders(ctx, ent, held)
 	}
 	if err != nil {
 		return err
 	}
 	for after := int64(0); ; {
 		ms, err := o.MemberKeysAfter(ctx, orgID, "", after, 5000)
-		if err != nil || len(ms) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(ms) == 0 {
+			break
 		}
 		after = ms[len(ms)-1].User.ID
 		if err := o.resolveMembers(ctx, sub, ms, UserRange(ms[0].User.ID, after)); err != nil {
 			return err
 		}
+		if ent != 0 {
+			for _, m := range ms {
+				held = append(held, m.User.ID)
+			}
+		}
 	}
+	return o.refreshHolders(ctx, ent, held)
 }
 
 // resolveMembers writes the seat rows of members (users narrows the
@@ -302,7 +325,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			rows = append(rows, []any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
 				nullDate(span.Pending), nullID(team), nullID(eteam), b.created})
 			if m.Membership.State == seatkeeper.StateActive {
-				listed = append(listed, listedRow{b.created, m.User.ID, b.from, b.until})
+				listed = append(listed, listedRow{created: b.created, user: m.User.ID, from: b.from, until: b.until})
 			}
 			totals.add(b.from, b.until, m.Membership.State, span.Pending != nil, team, eteam, 1)
 		}
@@ -310,7 +333,10 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	if err := o.insertRows(ctx, "copilot_seats", seatRowCols, rows); err != nil {
 		return err
 	}
-	if err := o.addSeatChunks(ctx, sub.OrgID, listed); err != nil {
+	if err := o.countChunks(ctx, orgList, sub.OrgID, listed, 1); err != nil {
+		return err
+	}
+	if err := o.entOrgRows(ctx, sub.OrgID, listed, 1); err != nil {
 		return err
 	}
 	if err := o.applySeatTotals(ctx, sub.OrgID, totals); err != nil {

@@ -91,16 +91,18 @@ func (o ops) flushEnterpriseLedger(ctx context.Context) error {
 }
 
 // resolveEnterprise rewrites every enterprise-level seat row of an
-// enterprise.
+// enterprise: those of the users who hold rows and of those its grants
+// reach.
 func (o ops) resolveEnterprise(ctx context.Context, entID int64) error {
-	if _, err := o.exec(ctx, `DELETE FROM enterprise_copilot_seats WHERE enterprise_id = ?`, entID); err != nil {
+	held, err := queryAll(ctx, o, scanInt64, `SELECT DISTINCT user_id FROM enterprise_copilot_seats WHERE enterprise_id = ?`, entID)
+	if err != nil {
 		return fmt.Errorf("store: seat ledger: %w", err)
 	}
 	ids, err := o.enterpriseGranteeIDs(ctx, entID)
 	if err != nil {
 		return err
 	}
-	return o.resolveEnterpriseUsers(ctx, entID, ids)
+	return o.resolveEnterpriseUsers(ctx, entID, slices.Compact(slices.Sorted(slices.Values(append(held, ids...)))))
 }
 
 // resolveEnterpriseUsers rewrites some users' enterprise-level seat rows.
@@ -116,28 +118,49 @@ func (o ops) resolveEnterpriseUsers(ctx context.Context, entID int64, userIDs []
 		if err != nil {
 			return err
 		}
+		// By the primary key: updated_at keeps the list index from
+		// covering the query.
+		taken, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
+			var r listedRow
+			var updated int64
+			err := row.Scan(&r.created, &r.user, &r.from, &r.until, &updated)
+			return r, err
+		}, `SELECT created_at, user_id, valid_from, ends_at, updated_at FROM enterprise_copilot_seats WHERE enterprise_id = ?`+f, args...)
+		if err != nil {
+			return fmt.Errorf("store: seat ledger: %w", err)
+		}
+		if err := o.entListRowsCounted(ctx, entID, taken, -1); err != nil {
+			return err
+		}
 		if _, err := o.exec(ctx, `DELETE FROM enterprise_copilot_seats WHERE enterprise_id = ?`+f, args...); err != nil {
 			return fmt.Errorf("store: seat ledger: %w", err)
 		}
-		if !enabled {
-			continue // the enterprise's own Copilot is off: no seats
-		}
-		reaches, err := o.EnterpriseReachesOf(ctx, entID, users)
-		if err != nil {
-			return err
-		}
-		var rows [][]any
-		for _, id := range chunk {
-			for _, span := range seatkeeper.SeatSpans(seatkeeper.EnterpriseReaches(sub, reaches[id])) {
-				r := spanRow(span)
-				var eteam int64
-				if span.Chosen.ETeam != nil {
-					eteam = span.Chosen.ETeam.ID
+		if enabled { // else the enterprise's own Copilot is off: no seats
+			reaches, err := o.EnterpriseReachesOf(ctx, entID, users)
+			if err != nil {
+				return err
+			}
+			var rows [][]any
+			var listed []listedRow
+			for _, id := range chunk {
+				for _, span := range seatkeeper.SeatSpans(seatkeeper.EnterpriseReaches(sub, reaches[id])) {
+					r := spanRow(span)
+					var eteam int64
+					if span.Chosen.ETeam != nil {
+						eteam = span.Chosen.ETeam.ID
+					}
+					rows = append(rows, []any{entID, id, r.from, r.until, r.created, r.updated, nullDate(span.Pending), nullID(eteam)})
+					listed = append(listed, listedRow{created: r.created, user: id, from: r.from, until: r.until})
 				}
-				rows = append(rows, []any{entID, id, r.from, r.until, r.created, r.updated, nullDate(span.Pending), nullID(eteam)})
+			}
+			if err := o.insertRows(ctx, "enterprise_copilot_seats", entSeatRowCols, rows); err != nil {
+				return err
+			}
+			if err := o.entListRowsCounted(ctx, entID, listed, 1); err != nil {
+				return err
 			}
 		}
-		if err := o.insertRows(ctx, "enterprise_copilot_seats", entSeatRowCols, rows); err != nil {
+		if err := o.refreshHolders(ctx, entID, chunk); err != nil {
 			return err
 		}
 	}

@@ -110,6 +110,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("store: database schema version %d is newer than this binary (%d): upgrade seatkeeper", current, latest)
 		}
 		chunksMissing := current > 0 && !done[chunksVersion]
+		entListsMissing := current > 0 && !done[entListVersion]
 		// Every migration not yet recorded, below the highest applied too:
 		// a number given to a branch in advance may land after a higher one.
 		for _, m := range ms {
@@ -136,6 +137,13 @@ func (s *Store) migrate(ctx context.Context) error {
 				return fmt.Errorf("store: counting the seat list's chunks: %w", err)
 			}
 		}
+		if entListsMissing && latest >= entListVersion {
+			// A ledger from before the enterprise lists' chunks and
+			// holders (filled or not just above): counted now.
+			if err := tx.RecountEnterpriseLists(ctx); err != nil {
+				return fmt.Errorf("store: counting the enterprise seat lists: %w", err)
+			}
+		}
 		if done[usageVersion] && !done[usageRollupVersion] {
 			// Usage recorded before the daily roll-ups (whatever migrations
 			// came in between): rolled up now.
@@ -155,8 +163,13 @@ const (
 	usageRollupVersion = 9
 )
 
-// chunksVersion is the migration that adds the seat list's counted chunks.
-const chunksVersion = 6
+// chunksVersion is the migration that adds the seat list's counted
+// chunks, entListVersion the one that adds the enterprise lists' chunks
+// and seat holders.
+const (
+	chunksVersion  = 6
+	entListVersion = 10
+)
 
 // execScript runs a migration file. PostgreSQL takes a whole script in one
 // simple-protocol Exec; SQLite's driver does too.

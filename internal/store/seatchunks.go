@@ -28,9 +28,97 @@ import (
 // are the sum over its rows at or before t, and the seat rows the chunk
 // covers at any time the sum of what they add: when that passes twice
 // chunkRows, the chunk is cut into chunks of chunkRows.
+//
+// An enterprise's list (its own seats and its orgs' listed seats, merged:
+// enterprise_list.go) is chunked the same way in its own table, its keys
+// naming the seat's org too; the code below serves both lists.
 
 // chunkRows is how many seat rows a chunk holds after a cut.
 var chunkRows = 1000
+
+// chunkedList names where one kind of list keeps its chunks, and how its
+// rows are read.
+type chunkedList struct {
+	table, owner string // the chunk table, and its owner column
+	orgKeys      bool   // keys name the seat's org (an enterprise's list)
+	// rows hands each of the owner's rows with a key from from on (to
+	// until, nil for the end) to each, in list order.
+	rows func(o ops, ctx context.Context, owner int64, from rawKey, until *rawKey, each func(listedRow) error) error
+}
+
+// orgList is an org's list of its active members' seats.
+var orgList = chunkedList{table: "copilot_seat_chunks", owner: "org_id", rows: orgListRows}
+
+func orgListRows(o ops, ctx context.Context, orgID int64, from rawKey, until *rawKey, each func(listedRow) error) error {
+	query := `SELECT created_at, user_id, valid_from, ends_at FROM copilot_seats
+		WHERE org_id = ? AND state = ? AND (created_at, user_id) >= (?, ?)`
+	args := []any{orgID, seatkeeper.StateActive, from.created, from.user}
+	if until != nil {
+		query += ` AND (created_at, user_id) < (?, ?)`
+		args = append(args, until.created, until.user)
+	}
+	return queryEach(ctx, o, scanListedRow, each, query+` ORDER BY created_at, user_id`, args...)
+}
+
+// startCols are the columns of a chunk's first key.
+func (l chunkedList) startCols() string {
+	if l.orgKeys {
+		return "start_created, start_org, start_user"
+	}
+	return "start_created, start_user"
+}
+
+// startArgs are a key's values for startCols.
+func (l chunkedList) startArgs(k rawKey) []any {
+	if l.orgKeys {
+		return []any{k.created, k.org, k.user}
+	}
+	return []any{k.created, k.user}
+}
+
+// startDest are where a scan of startCols goes.
+func (l chunkedList) startDest(k *rawKey) []any {
+	if l.orgKeys {
+		return []any{&k.created, &k.org, &k.user}
+	}
+	return []any{&k.created, &k.user}
+}
+
+// keyMarks are the placeholders of a key's values.
+func (l chunkedList) keyMarks() string {
+	if l.orgKeys {
+		return "(?, ?, ?)"
+	}
+	return "(?, ?)"
+}
+
+// rawChunk is a chunk's first key and its seats (at a moment, or the rows
+// it covers at any moment).
+type rawChunk struct {
+	start rawKey
+	seats int64
+}
+
+// chunksAt returns the owner's chunks in list order with their seats at
+// at; with at nil, with the rows each covers at any moment.
+func (o ops) chunksAt(ctx context.Context, l chunkedList, owner int64, at *int64) ([]rawChunk, error) {
+	sum, where, args := `SUM(added - removed)`, ``, []any{owner}
+	if at == nil {
+		sum = `SUM(added)`
+	} else {
+		where, args = ` AND at <= ?`, append(args, *at)
+	}
+	out, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (rawChunk, error) {
+		var c rawChunk
+		err := row.Scan(append(l.startDest(&c.start), &c.seats)...)
+		return c, err
+	}, `SELECT `+l.startCols()+`, CAST(`+sum+` AS BIGINT) FROM `+l.table+`
+		WHERE `+l.owner+` = ?`+where+` GROUP BY `+l.startCols()+` ORDER BY `+l.startCols(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: seat chunks: %w", err)
+	}
+	return out, nil
+}
 
 // SeatChunk is one chunk of an org's seat list: its first key and the
 // listed seats it holds at the moment asked for.
@@ -43,31 +131,33 @@ type SeatChunk struct {
 // seats at at, in list order, with their seats then (some may hold none).
 // Their sum is the list's total.
 func (o ops) SeatChunks(ctx context.Context, orgID int64, at time.Time) ([]SeatChunk, error) {
-	out, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (SeatChunk, error) {
-		var c SeatChunk
-		var created int64
-		err := row.Scan(&created, &c.Start.UserID, &c.Seats)
-		c.Start.CreatedAt = fromUnix(created)
-		return c, err
-	}, `SELECT start_created, start_user, CAST(SUM(added - removed) AS BIGINT) FROM copilot_seat_chunks
-		WHERE org_id = ? AND at <= ? GROUP BY start_created, start_user ORDER BY start_created, start_user`, orgID, unix(at))
+	t := unix(at)
+	chunks, err := o.chunksAt(ctx, orgList, orgID, &t)
 	if err != nil {
-		return nil, fmt.Errorf("store: seat chunks: %w", err)
+		return nil, err
+	}
+	out := make([]SeatChunk, len(chunks))
+	for i, c := range chunks {
+		out[i] = SeatChunk{SeatKey{fromUnix(c.start.created), c.start.user}, int(c.seats)}
 	}
 	return out, nil
 }
 
-// listedRow is a seat row of an active member, as the chunks count it.
-type listedRow struct{ created, user, from, until int64 }
+// listedRow is a row of a list, as its chunks count it: for an
+// enterprise's list, org is the seat's org (0 for the enterprise's own).
+type listedRow struct{ created, org, user, from, until int64 }
 
-func (r listedRow) key() rawKey { return rawKey{r.created, r.user} }
+func (r listedRow) key() rawKey { return rawKey{r.created, r.org, r.user} }
 
-// rawKey is a SeatKey in Unix seconds.
-type rawKey struct{ created, user int64 }
+// rawKey is a list key in Unix seconds (org is 0 in an org's list).
+type rawKey struct{ created, org, user int64 }
 
 func compareKeys(a, b rawKey) int {
-	return cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.user, b.user))
+	return cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.org, b.org), cmp.Compare(a.user, b.user))
 }
+
+// firstKey is below every seat's key: every list's first chunk starts there.
+var firstKey = rawKey{seatAlways, 0, 0}
 
 func scanListedRow(row interface{ Scan(...any) error }) (listedRow, error) {
 	var r listedRow
@@ -76,8 +166,9 @@ func scanListedRow(row interface{ Scan(...any) error }) (listedRow, error) {
 }
 
 // takeSeatChunks uncounts the org's rows the user filter f (from
-// userFilter, with its arguments) selects, before they are deleted.
-func (o ops) takeSeatChunks(ctx context.Context, orgID int64, f string, args []any) error {
+// userFilter, with its arguments) selects, before they are deleted, and
+// returns them.
+func (o ops) takeSeatChunks(ctx context.Context, orgID int64, f string, args []any) ([]listedRow, error) {
 	// By the primary key (org_id, user_id, ...). The state is checked
 	// here and updated_at read, so that the list index (org_id, state,
 	// created_at, user_id, ...) does not cover the query: SQLite would
@@ -99,24 +190,22 @@ func (o ops) takeSeatChunks(ctx context.Context, orgID int64, f string, args []a
 	}, `SELECT created_at, user_id, valid_from, ends_at, state, updated_at FROM copilot_seats WHERE org_id = ?`+f,
 		append([]any{orgID}, args...)...)
 	if err != nil {
-		return fmt.Errorf("store: seat chunks: %w", err)
+		return nil, fmt.Errorf("store: seat chunks: %w", err)
 	}
-	return o.countSeatChunks(ctx, orgID, rows, -1)
+	return rows, o.countChunks(ctx, orgList, orgID, rows, -1)
 }
 
 // dropSeatChunks forgets the org's chunks, before all its rows are
 // deleted.
 func (o ops) dropSeatChunks(ctx context.Context, orgID int64) error {
-	if _, err := o.exec(ctx, `DELETE FROM copilot_seat_chunks WHERE org_id = ?`, orgID); err != nil {
+	return o.dropChunks(ctx, orgList, orgID)
+}
+
+func (o ops) dropChunks(ctx context.Context, l chunkedList, owner int64) error {
+	if _, err := o.exec(ctx, `DELETE FROM `+l.table+` WHERE `+l.owner+` = ?`, owner); err != nil {
 		return fmt.Errorf("store: seat chunks: %w", err)
 	}
 	return nil
-}
-
-// addSeatChunks counts rows just inserted in the org's ledger (of any
-// state: only active members' are counted).
-func (o ops) addSeatChunks(ctx context.Context, orgID int64, rows []listedRow) error {
-	return o.countSeatChunks(ctx, orgID, rows, 1)
 }
 
 // chunkAt names one counting row: a chunk and a moment.
@@ -125,66 +214,93 @@ type chunkAt struct {
 	at    int64
 }
 
-// countSeatChunks adds sign × rows to the org's chunks, then cuts the
+// chunkDeltas are changes to counting rows: seats added and removed.
+type chunkDeltas map[chunkAt][2]int64
+
+// count adds sign × a row to the chunk starting at start.
+func (d chunkDeltas) count(start rawKey, r listedRow, sign int64) {
+	k := chunkAt{start, r.from}
+	v := d[k]
+	v[0] += sign
+	d[k] = v
+	if r.until != seatForever {
+		k.at = r.until
+		v = d[k]
+		v[1] += sign
+		d[k] = v
+	}
+}
+
+// chunkCounter adds rows to the counts of an owner's chunks.
+type chunkCounter struct {
+	chunks []rawChunk // with the rows each covers at any moment
+	deltas chunkDeltas
+	grown  map[int]bool
+}
+
+// newChunkCounter reads the owner's chunks, to count rows into them.
+func (o ops) newChunkCounter(ctx context.Context, l chunkedList, owner int64) (*chunkCounter, error) {
+	chunks, err := o.chunksAt(ctx, l, owner, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(chunks) == 0 || compareKeys(chunks[0].start, firstKey) > 0 {
+		// Every key has a chunk: the first starts below every seat.
+		chunks = slices.Insert(chunks, 0, rawChunk{start: firstKey})
+	}
+	return &chunkCounter{chunks: chunks, deltas: chunkDeltas{}, grown: map[int]bool{}}, nil
+}
+
+// add counts sign × r in its chunk.
+func (c *chunkCounter) add(r listedRow, sign int64) {
+	// The last chunk starting at or before the row's key.
+	i := sort.Search(len(c.chunks), func(i int) bool { return compareKeys(c.chunks[i].start, r.key()) > 0 }) - 1
+	c.chunks[i].seats += sign
+	c.grown[i] = true
+	c.deltas.count(c.chunks[i].start, r, sign)
+}
+
+// countChunks adds sign × rows to the owner's chunks, then cuts the
 // chunks that grew past twice chunkRows.
-func (o ops) countSeatChunks(ctx context.Context, orgID int64, rows []listedRow, sign int64) error {
+func (o ops) countChunks(ctx context.Context, l chunkedList, owner int64, rows []listedRow, sign int64) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	type chunk struct {
-		start rawKey
-		rows  int64
-	}
-	chunks, err := queryAll(ctx, o, func(row interface{ Scan(...any) error }) (chunk, error) {
-		var c chunk
-		err := row.Scan(&c.start.created, &c.start.user, &c.rows)
-		return c, err
-	}, `SELECT start_created, start_user, CAST(SUM(added) AS BIGINT) FROM copilot_seat_chunks
-		WHERE org_id = ? GROUP BY start_created, start_user ORDER BY start_created, start_user`, orgID)
+	c, err := o.newChunkCounter(ctx, l, owner)
 	if err != nil {
-		return fmt.Errorf("store: seat chunks: %w", err)
+		return err
 	}
-	first := rawKey{seatAlways, 0}
-	if len(chunks) == 0 || compareKeys(chunks[0].start, first) > 0 {
-		// Every key has a chunk: the first starts below every seat.
-		chunks = slices.Insert(chunks, 0, chunk{start: first})
-	}
-	deltas := map[chunkAt][2]int64{}
-	grown := map[int]bool{}
 	for _, r := range rows {
-		// The last chunk starting at or before the row's key.
-		i := sort.Search(len(chunks), func(i int) bool { return compareKeys(chunks[i].start, r.key()) > 0 }) - 1
-		chunks[i].rows += sign
-		grown[i] = true
-		d := deltas[chunkAt{chunks[i].start, r.from}]
-		d[0] += sign
-		deltas[chunkAt{chunks[i].start, r.from}] = d
-		if r.until != seatForever {
-			d = deltas[chunkAt{chunks[i].start, r.until}]
-			d[1] += sign
-			deltas[chunkAt{chunks[i].start, r.until}] = d
-		}
+		c.add(r, sign)
 	}
-	if err := o.putChunkDeltas(ctx, orgID, deltas, true); err != nil {
+	return o.applyChunkCounter(ctx, l, owner, c, sign)
+}
+
+// applyChunkCounter writes what c counted with sign.
+func (o ops) applyChunkCounter(ctx context.Context, l chunkedList, owner int64, c *chunkCounter, sign int64) error {
+	if len(c.deltas) == 0 {
+		return nil
+	}
+	if err := o.putChunkDeltas(ctx, l, owner, c.deltas, true); err != nil {
 		return err
 	}
 	if sign < 0 {
 		// Rows that count nothing any more, and chunks left empty.
-		_, err := o.exec(ctx, `DELETE FROM copilot_seat_chunks WHERE org_id = ? AND added = 0 AND removed = 0`, orgID)
+		_, err := o.exec(ctx, `DELETE FROM `+l.table+` WHERE `+l.owner+` = ? AND added = 0 AND removed = 0`, owner)
 		if err != nil {
 			return fmt.Errorf("store: seat chunks: %w", err)
 		}
 		return nil
 	}
-	for _, i := range slices.Sorted(maps.Keys(grown)) {
-		if chunks[i].rows <= 2*int64(chunkRows) {
+	for _, i := range slices.Sorted(maps.Keys(c.grown)) {
+		if c.chunks[i].seats <= 2*int64(chunkRows) {
 			continue
 		}
 		var until *rawKey
-		if i+1 < len(chunks) {
-			until = &chunks[i+1].start
+		if i+1 < len(c.chunks) {
+			until = &c.chunks[i+1].start
 		}
-		if err := o.cutSeatChunk(ctx, orgID, chunks[i].start, until); err != nil {
+		if err := o.cutChunk(ctx, l, owner, c.chunks[i].start, until); err != nil {
 			return err
 		}
 	}
@@ -193,22 +309,23 @@ func (o ops) countSeatChunks(ctx context.Context, orgID int64, rows []listedRow,
 
 // putChunkDeltas writes counting rows: added to what is there (add), or
 // as new rows.
-func (o ops) putChunkDeltas(ctx context.Context, orgID int64, deltas map[chunkAt][2]int64, add bool) error {
+func (o ops) putChunkDeltas(ctx context.Context, l chunkedList, owner int64, deltas chunkDeltas, add bool) error {
 	keys := slices.SortedFunc(maps.Keys(deltas), func(a, b chunkAt) int {
 		return cmp.Or(compareKeys(a.start, b.start), cmp.Compare(a.at, b.at))
 	})
-	const one = "(?, ?, ?, ?, ?, ?)"
+	cols := l.owner + ", " + l.startCols() + ", at, added, removed"
+	n := len(strings.Split(cols, ","))
+	one := "(" + marks(n) + ")"
 	for batch := range slices.Chunk(keys, 500) {
-		args := make([]any, 0, 6*len(batch))
+		args := make([]any, 0, n*len(batch))
 		for _, k := range batch {
 			d := deltas[k]
-			args = append(args, orgID, k.start.created, k.start.user, k.at, d[0], d[1])
+			args = append(append(append(args, owner), l.startArgs(k.start)...), k.at, d[0], d[1])
 		}
-		query := `INSERT INTO copilot_seat_chunks (org_id, start_created, start_user, at, added, removed) VALUES ` +
-			strings.TrimSuffix(strings.Repeat(one+", ", len(batch)), ", ")
+		query := `INSERT INTO ` + l.table + ` (` + cols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+", ", len(batch)), ", ")
 		if add {
-			query += ` ON CONFLICT (org_id, start_created, start_user, at) DO UPDATE SET
-				added = copilot_seat_chunks.added + excluded.added, removed = copilot_seat_chunks.removed + excluded.removed`
+			query += ` ON CONFLICT (` + l.owner + `, ` + l.startCols() + `, at) DO UPDATE SET
+				added = ` + l.table + `.added + excluded.added, removed = ` + l.table + `.removed + excluded.removed`
 		}
 		if _, err := o.exec(ctx, query, args...); err != nil {
 			return fmt.Errorf("store: seat chunks: %w", err)
@@ -217,47 +334,35 @@ func (o ops) putChunkDeltas(ctx context.Context, orgID int64, deltas map[chunkAt
 	return nil
 }
 
-// cutSeatChunk recounts the chunk from start (to until, or the end of the
-// list) from the ledger, cut into chunks of chunkRows rows; rows of one
-// key stay in one chunk. The first keeps start.
-func (o ops) cutSeatChunk(ctx context.Context, orgID int64, start rawKey, until *rawKey) error {
-	query := `SELECT created_at, user_id, valid_from, ends_at FROM copilot_seats
-		WHERE org_id = ? AND state = ? AND (created_at, user_id) >= (?, ?)`
-	args := []any{orgID, seatkeeper.StateActive, start.created, start.user}
-	del := `DELETE FROM copilot_seat_chunks WHERE org_id = ? AND (start_created, start_user) >= (?, ?)`
-	delArgs := []any{orgID, start.created, start.user}
+// cutChunk recounts the chunk from start (to until, or the end of the
+// list) from the rows, cut into chunks of chunkRows rows; rows of one key
+// stay in one chunk. The first keeps start.
+func (o ops) cutChunk(ctx context.Context, l chunkedList, owner int64, start rawKey, until *rawKey) error {
+	del := `DELETE FROM ` + l.table + ` WHERE ` + l.owner + ` = ? AND (` + l.startCols() + `) >= ` + l.keyMarks()
+	delArgs := append([]any{owner}, l.startArgs(start)...)
 	if until != nil {
-		query += ` AND (created_at, user_id) < (?, ?)`
-		args = append(args, until.created, until.user)
-		del += ` AND (start_created, start_user) < (?, ?)`
-		delArgs = append(delArgs, until.created, until.user)
+		del += ` AND (` + l.startCols() + `) < ` + l.keyMarks()
+		delArgs = append(delArgs, l.startArgs(*until)...)
 	}
-	deltas := map[chunkAt][2]int64{}
+	deltas := chunkDeltas{}
 	cur, n := start, 0
 	var last rawKey
-	err := queryEach(ctx, o, scanListedRow, func(r listedRow) error {
+	err := l.rows(o, ctx, owner, start, until, func(r listedRow) error {
 		if n >= chunkRows && r.key() != last {
 			cur, n = r.key(), 0
 		}
 		n++
 		last = r.key()
-		d := deltas[chunkAt{cur, r.from}]
-		d[0]++
-		deltas[chunkAt{cur, r.from}] = d
-		if r.until != seatForever {
-			d = deltas[chunkAt{cur, r.until}]
-			d[1]++
-			deltas[chunkAt{cur, r.until}] = d
-		}
+		deltas.count(cur, r, 1)
 		return nil
-	}, query+` ORDER BY created_at, user_id`, args...)
+	})
 	if err != nil {
 		return fmt.Errorf("store: seat chunks: %w", err)
 	}
 	if _, err := o.exec(ctx, del, delArgs...); err != nil {
 		return fmt.Errorf("store: seat chunks: %w", err)
 	}
-	return o.putChunkDeltas(ctx, orgID, deltas, false)
+	return o.putChunkDeltas(ctx, l, owner, deltas, false)
 }
 
 // RecountSeatChunks recounts every org's chunks from the seat ledger: how
@@ -271,7 +376,7 @@ func (o ops) RecountSeatChunks(ctx context.Context) error {
 		return fmt.Errorf("store: seat chunks: %w", err)
 	}
 	for _, org := range orgs {
-		if err := o.cutSeatChunk(ctx, org, rawKey{seatAlways, 0}, nil); err != nil {
+		if err := o.cutChunk(ctx, orgList, org, firstKey, nil); err != nil {
 			return err
 		}
 	}
