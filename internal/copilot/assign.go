@@ -78,15 +78,30 @@ func dedupe(names []string) []string {
 }
 
 // orgUsers resolves logins to org members (active or invited), failing
-// with GitHub's 404 naming every login that is not one.
+// with GitHub's 404 naming every login that is not one. The members are
+// read in one batch, not name by name.
 func orgUsers(ctx context.Context, tx *store.Tx, orgID int64, logins []string) ([]seatkeeper.User, error) {
+	members, err := tx.OrgMembersByLogin(ctx, orgID, logins)
+	if err != nil {
+		return nil, err
+	}
 	return resolveNames(logins, "One or more users do not exist in this organization: ", func(login string) (seatkeeper.User, int64, error) {
-		u, err := tx.UserByLogin(ctx, login)
-		if err == nil {
-			_, err = tx.Membership(ctx, orgID, u.ID)
+		u, ok := members[seatkeeper.LoginKey(login)]
+		if !ok {
+			return u, 0, seatkeeper.Errorf(seatkeeper.KindNotFound, "user %s", login)
 		}
-		return u, u.ID, err
+		return u, u.ID, nil
 	})
+}
+
+// userGrants reads the org's direct grants to users in one batch, by user
+// id.
+func userGrants(ctx context.Context, tx *store.Tx, orgID int64, users []seatkeeper.User) (map[int64]seatkeeper.Grant, error) {
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	return tx.UserGrants(ctx, orgID, ids)
 }
 
 // orgTeams resolves team names (or slugs) to the org's teams, failing with
@@ -138,12 +153,19 @@ func stateOf(g seatkeeper.Grant, err error, now time.Time) (grantState, error) {
 		return grantNone, nil
 	case err != nil:
 		return grantNone, err
-	case g.Lapsed(now):
-		return grantNone, nil
-	case g.PendingCancellationDate != nil:
-		return grantPending, nil
 	}
-	return grantFirm, nil
+	return heldState(g, true, now), nil
+}
+
+// heldState classifies a grant at now that is held (found), or none.
+func heldState(g seatkeeper.Grant, held bool, now time.Time) grantState {
+	switch {
+	case !held, g.Lapsed(now):
+		return grantNone
+	case g.PendingCancellationDate != nil:
+		return grantPending
+	}
+	return grantFirm
 }
 
 // grantTo creates a grant at now, or revives a pending one (keeping when
@@ -192,6 +214,10 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 		if err != nil {
 			return err
 		}
+		grants, err := userGrants(ctx, tx, org.ID, users)
+		if err != nil {
+			return err
+		}
 		// Sorted into three kinds of write, each done once for the request:
 		// new grants inserted, pending ones revived (keeping when they were
 		// first granted), ended ones renewed as of now.
@@ -200,18 +226,15 @@ func (s *Service) AddUsers(ctx context.Context, org seatkeeper.Organization, log
 		var revived []string
 		var events []audit.Event
 		for _, u := range users {
-			g, lookupErr := tx.UserGrant(ctx, org.ID, u.ID)
-			st, err := stateOf(g, lookupErr, now)
-			if err != nil {
-				return err
-			}
+			g, held := grants[u.ID]
+			st := heldState(g, held, now)
 			switch {
 			case st == grantFirm:
 				continue
 			case st == grantPending:
 				revive = append(revive, g.ID)
 				revived = append(revived, u.Login)
-			case lookupErr == nil: // a grant whose cancellation took effect
+			case held: // a grant whose cancellation took effect
 				renew = append(renew, g.ID)
 			default:
 				fresh = append(fresh, seatkeeper.Grant{OrgID: org.ID, Kind: seatkeeper.GrantUser, UserID: u.ID, CreatedAt: now, UpdatedAt: now})
@@ -258,18 +281,18 @@ func (s *Service) CancelUsers(ctx context.Context, org seatkeeper.Organization, 
 		if err != nil {
 			return err
 		}
+		grants, err := userGrants(ctx, tx, org.ID, users)
+		if err != nil {
+			return err
+		}
 		type cancellation struct {
 			g     seatkeeper.Grant
 			login string
 		}
 		var firm []cancellation
 		for _, u := range users {
-			g, err := tx.UserGrant(ctx, org.ID, u.ID)
-			st, err := stateOf(g, err, now)
-			if err != nil {
-				return err
-			}
-			switch st {
+			g, held := grants[u.ID]
+			switch heldState(g, held, now) {
 			case grantFirm:
 				firm = append(firm, cancellation{g, u.Login})
 			case grantNone:

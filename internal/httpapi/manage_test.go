@@ -128,6 +128,7 @@ func TestSeatManagementWrites(t *testing.T) {
 				{"wrong type", "POST", path, "ghp_billing", `{"selected_usernames": "ann"}`, 422, "Invalid request.\n\nFor 'properties/selected_usernames', \"ann\" is not an array."},
 				{"wrong item type", "POST", teamPath, "ghp_billing", `{"selected_teams": [1]}`, 422, "Invalid request.\n\nFor 'items' of \"selected_teams\", 1 is not a string."},
 				{"unknown users", "POST", path, "ghp_billing", users("ann", "ghost", "stranger"), 404, "One or more users do not exist in this organization: ghost, stranger"},
+				{"unknown users, in any case, named once each in order", "DELETE", path, "ghp_billing", users("Ghost", "ANN", "stranger", "ghost", "invitee", "STRANGER"), 404, "One or more users do not exist in this organization: Ghost, stranger"},
 				{"unknown teams", "POST", teamPath, "ghp_billing", teams("platform", "nope", "Nada"), 404, "One or more teams do not exist in this organization: nope, Nada"},
 				{"team without members", "POST", teamPath, "ghp_billing", teams("Empty Team"), 404, "Team Empty Team has no members"},
 				{"copilot off", "POST", "/orgs/off/copilot/billing/selected_users", "ghp_billing", users("owner"), 422, "Copilot Business is not enabled for this organization."},

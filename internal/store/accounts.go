@@ -29,6 +29,42 @@ func (o ops) UserByLogin(ctx context.Context, login string) (seatkeeper.User, er
 	return u, nil
 }
 
+// OrgMembersByLogin finds which of logins name members of an org (active
+// or invited), matching each login as UserByLogin does, and returns them
+// keyed by seatkeeper.LoginKey of the login; logins that name no user, or
+// a user outside the org, are absent. A few queries, however many logins.
+func (o ops) OrgMembersByLogin(ctx context.Context, orgID int64, logins []string) (map[string]seatkeeper.User, error) {
+	keys := make([]any, len(logins))
+	for i, l := range logins {
+		keys[i] = seatkeeper.LoginKey(l)
+	}
+	out := make(map[string]seatkeeper.User, len(logins))
+	err := inBatches(len(keys), func(lo, hi int) error {
+		return queryEach(ctx, o, scanUser, func(u seatkeeper.User) error {
+			out[seatkeeper.LoginKey(u.Login)] = u
+			return nil
+		}, `SELECT `+userCols+` FROM users WHERE login_key IN (`+marks(hi-lo)+`)
+			AND EXISTS (SELECT 1 FROM org_memberships m WHERE m.org_id = ? AND m.user_id = users.id)`,
+			append(keys[lo:hi:hi], orgID)...)
+	})
+	return out, err
+}
+
+// inListMax bounds the values one query lists in an IN (…): well inside
+// both SQLite's and PostgreSQL's parameter limits.
+const inListMax = 500
+
+// inBatches calls fn for consecutive ranges [lo, hi) of n items, each at
+// most inListMax long, stopping at the first error.
+func inBatches(n int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += inListMax {
+		if err := fn(lo, min(lo+inListMax, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // UserByID finds a user by id.
 func (o ops) UserByID(ctx context.Context, id int64) (seatkeeper.User, error) {
 	u, err := scanUser(o.queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))

@@ -89,6 +89,23 @@ func (o ops) UserGrant(ctx context.Context, orgID, userID int64) (seatkeeper.Gra
 	return g, nil
 }
 
+// UserGrants returns an org's direct grants to the given users, by user
+// id; users without one are absent.
+func (o ops) UserGrants(ctx context.Context, orgID int64, userIDs []int64) (map[int64]seatkeeper.Grant, error) {
+	out := make(map[int64]seatkeeper.Grant, len(userIDs))
+	err := inBatches(len(userIDs), func(lo, hi int) error {
+		args := []any{orgID}
+		for _, id := range userIDs[lo:hi] {
+			args = append(args, id)
+		}
+		return queryEach(ctx, o, scanGrant, func(g seatkeeper.Grant) error {
+			out[g.UserID] = g
+			return nil
+		}, `SELECT `+grantCols+` FROM copilot_grants WHERE org_id = ? AND user_id IN (`+marks(hi-lo)+`)`, args...)
+	})
+	return out, err
+}
+
 // TeamGrant returns an org's grant to one of its teams; a wrapped
 // ErrNotFound when there is none.
 func (o ops) TeamGrant(ctx context.Context, orgID, teamID int64) (seatkeeper.Grant, error) {

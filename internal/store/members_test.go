@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,6 +176,109 @@ func TestOrgReaches(t *testing.T) {
 					}
 					if want.Kind == seatkeeper.GrantUser && (rs[0].Team != nil || !rs[0].JoinedAt.IsZero()) {
 						t.Errorf("direct reach %+v", rs[0])
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestOrgMembersByLogin resolves lists of logins, some spanning several
+// of the store's batches, and holds the answer to the rule name by name:
+// the user UserByLogin finds, kept when Membership finds them in the org.
+func TestOrgMembersByLogin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		const n = 1200 // users; every fourth is an active member, every fourth invited
+		var org, other seatkeeper.Organization
+		var all []string
+		mustTx(t, st, func(tx *store.Tx) error {
+			org = seatkeeper.Organization{Login: "acme", CreatedAt: t0, UpdatedAt: t0}
+			other = seatkeeper.Organization{Login: "other", CreatedAt: t0, UpdatedAt: t0}
+			for _, g := range []*seatkeeper.Organization{&org, &other} {
+				if err := tx.CreateOrg(ctx, g); err != nil {
+					return err
+				}
+			}
+			first, err := tx.ReserveIDs(ctx, store.SeqAccounts, n)
+			if err != nil {
+				return err
+			}
+			us := make([]seatkeeper.User, n)
+			var ms []seatkeeper.Membership
+			for i := range us {
+				us[i] = seatkeeper.User{ID: first + int64(i), Login: fmt.Sprintf("User%04d", i), CreatedAt: t0, UpdatedAt: t0}
+				all = append(all, us[i].Login)
+				m := seatkeeper.Membership{OrgID: org.ID, UserID: us[i].ID, Role: "member", State: seatkeeper.StateActive, CreatedAt: t0, UpdatedAt: t0}
+				switch i % 4 {
+				case 1:
+					m.State = seatkeeper.StatePending
+				case 2:
+					m.OrgID = other.ID // a member elsewhere only
+				case 3:
+					continue // no org at all
+				}
+				ms = append(ms, m)
+			}
+			if err := tx.BulkUsers(ctx, us); err != nil {
+				return err
+			}
+			return tx.BulkMemberships(ctx, ms)
+		})
+		// Every login in mixed spellings, each twice, with unknown names
+		// between them: 3,600 names, eight batches.
+		var mixed []string
+		for i, l := range all {
+			upper := strings.ToUpper(l)
+			if i%2 == 1 {
+				upper = strings.ToLower(l)
+			}
+			mixed = append(mixed, upper, fmt.Sprintf("ghost-%d", i))
+		}
+		mixed = append(mixed, all...)
+		tests := []struct {
+			name    string
+			logins  []string
+			members int
+		}{
+			{"no logins", nil, 0},
+			{"an active member, in another case", []string{"USER0000"}, 1},
+			{"an invited member", []string{"user0001"}, 1},
+			{"a member elsewhere, no member, unknown", []string{"User0002", "User0003", "nobody"}, 0},
+			{"every user, mixed case, duplicated, with unknown names", mixed, n / 2},
+			{"the last batch's only member", append(slices.Repeat([]string{"nobody"}, 1000), "user1196"), 1},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := st.OrgMembersByLogin(ctx, org.ID, tt.logins)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]seatkeeper.User{}
+				for _, l := range tt.logins {
+					u, err := st.UserByLogin(ctx, l)
+					if seatkeeper.IsNotFound(err) {
+						continue
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := st.Membership(ctx, org.ID, u.ID); seatkeeper.IsNotFound(err) {
+						continue
+					} else if err != nil {
+						t.Fatal(err)
+					}
+					want[seatkeeper.LoginKey(l)] = u
+				}
+				if len(want) != tt.members {
+					t.Fatalf("the rule name by name finds %d members, want %d", len(want), tt.members)
+				}
+				if len(got) != len(want) {
+					t.Errorf("%d members, want %d", len(got), len(want))
+				}
+				for k, u := range want {
+					if g, ok := got[k]; !ok || g.ID != u.ID || g.Login != u.Login {
+						t.Errorf("%s: got %+v (found %v), want %+v", k, g, ok, u)
 					}
 				}
 			})
