@@ -235,7 +235,8 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 		{"activity", func() (string, error) {
 			u := user()
 			at := clk.Now()
-			_, err := svc.RecordActivity(ctx, org, u, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: "vscode"})
+			signedIn := at.Add(-time.Duration(rng.IntN(3)) * time.Hour)
+			_, err := svc.RecordActivity(ctx, org, u, seatkeeper.Activity{LastActivityAt: &at, LastActivityEditor: "vscode", LastAuthenticatedAt: &signedIn})
 			return u, err
 		}},
 		{"enterprise add users", func() (string, error) {
@@ -322,6 +323,9 @@ func ledgerWalk(t *testing.T, st *store.Store, seed uint64, steps int) {
 			t.Fatalf("%s\nunexpected failure: %v", strings.Join(log, "\n"), err)
 		}
 		if msg := ledgerDiff(ctx, st, org, clk.Now()); msg != "" {
+			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
+		}
+		if msg := seatDetailsDiff(ctx, st, org, clk.Now()); msg != "" {
 			t.Fatalf("%s\nafter step %d: %s", strings.Join(log, "\n"), step, msg)
 		}
 		if msg := enterpriseLedgerDiff(ctx, st, ent, clk.Now()); msg != "" {
@@ -481,6 +485,7 @@ func seatTotalsDiff(ctx context.Context, st *store.Store, org seatkeeper.Organiz
 		LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 		WHERE s.org_id = ? AND (COALESCE(s.last_activity_at, -1) <> COALESCE(a.last_activity_at, -1)
 			OR s.last_activity_editor <> COALESCE(a.last_activity_editor, '')
+			OR COALESCE(s.last_authenticated_at, -1) <> COALESCE(a.last_authenticated_at, -1)
 			OR s.idle_since <> COALESCE(a.last_activity_at, s.created_at))`), org.ID).Scan(&stale)
 	if err != nil {
 		return err.Error()
@@ -567,6 +572,57 @@ func chunksDiff(ctx context.Context, st *store.Store, org seatkeeper.Organizatio
 	return ""
 }
 
+// seatDetailsDiff compares one user's seat as SeatDetails reads it (the
+// user, their seat row and, only when they hold none, their membership)
+// with what the rules derive, for every user of ledgerSeed, at now and two
+// months before: the same seat, or GitHub's answer in GitHub's order
+// (Copilot off, not a member, a pending invitation, no seat).
+func seatDetailsDiff(ctx context.Context, st *store.Store, org seatkeeper.Organization, now time.Time) string {
+	_, subErr := st.Subscription(ctx, org.ID)
+	for _, at := range []time.Time{now, now.AddDate(0, -2, 0)} {
+		svc := &copilot.Service{Store: st, Clock: &clock.Clock{}}
+		derived, err := copilot.DeriveSeats(ctx, st, org, seatkeeper.StateActive, at)
+		if err != nil {
+			return err.Error()
+		}
+		for _, login := range []string{"owner", "u00", "u01", "u02", "u03", "u04", "u05", "u06", "u07", "u08", "u09", "u10", "u11"} {
+			u, err := st.UserByLogin(ctx, login)
+			if err != nil {
+				return err.Error()
+			}
+			m, err := st.Membership(ctx, org.ID, u.ID)
+			if err != nil && !seatkeeper.IsNotFound(err) {
+				return err.Error()
+			}
+			var want seatkeeper.Seat
+			var wantMsg string
+			switch i := slices.IndexFunc(derived, func(s seatkeeper.Seat) bool { return s.User.ID == u.ID }); {
+			case subErr != nil:
+				wantMsg = copilot.MsgNotEnabled
+			case err != nil:
+				wantMsg = copilot.MsgNotOrgMember
+			case m.State == seatkeeper.StatePending:
+				wantMsg = copilot.MsgPendingInvitation
+			case i < 0:
+				wantMsg = copilot.MsgNoSeat
+			default:
+				want = derived[i]
+			}
+			got, err := svc.SeatDetails(ctx, org, login, at)
+			got.TeamParent, got.TeamEnterprise = nil, nil // completed for encoding, beyond the rules
+			gotMsg := ""
+			if err != nil {
+				gotMsg = err.Error()
+			}
+			if gotMsg != wantMsg || wantMsg == "" && !reflect.DeepEqual(got, want) {
+				return fmt.Sprintf("at %s %s's seat details are %q\n%+v\nthe rules give %q\n%+v", at.Format(time.RFC3339), login,
+					gotMsg, got, wantMsg, want)
+			}
+		}
+	}
+	return ""
+}
+
 // enterpriseLedgerDiff compares the ledger's enterprise-level seats with
 // the derivation at now and around each pending cancellation; "" when
 // they agree.
@@ -612,6 +668,9 @@ func seatLines(seats []seatkeeper.Seat) string {
 		}
 		if a := s.Activity.LastActivityAt; a != nil {
 			line += " active " + a.Format(time.RFC3339)
+		}
+		if a := s.Activity.LastAuthenticatedAt; a != nil {
+			line += " signed in " + a.Format(time.RFC3339)
 		}
 		lines = append(lines, line)
 	}

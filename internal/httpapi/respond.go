@@ -52,16 +52,29 @@ func encodeJSON(v any) (encodedJSON, error) {
 // marshalJSON encodes v as every response body is: HTML characters left
 // as they are, a newline at the end. The result is an exact-size copy: a
 // buffer's spare capacity (up to half of it) would otherwise live as long
-// as a cached body does.
+// as a cached body does. The buffer is reused, so that a body is not
+// grown from nothing on every encoding (a read-cache miss).
 func marshalJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := encodeBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxEncodeBuffer {
+			buf.Reset()
+			encodeBuffers.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	return bytes.Clone(buf.Bytes()), nil
 }
+
+// encodeBuffers are marshalJSON's buffers; one grown past maxEncodeBuffer
+// (a long list) is left to the garbage collector instead of kept.
+var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxEncodeBuffer = 64 << 10
 
 // bytes returns the whole body.
 func (e encodedJSON) bytes() []byte {

@@ -93,7 +93,6 @@ func (o ops) LedgerSeatsByKeys(ctx context.Context, at time.Time, keys []EntSeat
 			SELECT s.org_id, `+ledgerSeatCols+`
 			FROM k JOIN copilot_seats s ON s.org_id = k.org_id AND s.user_id = k.user_id
 			JOIN users u ON u.id = s.user_id
-			LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 			WHERE s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("store: seats by keys: %w", err)

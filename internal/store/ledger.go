@@ -393,14 +393,19 @@ type SeatQuery struct {
 	Limit  int      // at most this many seats; 0 for no limit
 }
 
-// ledgerSeatCols are what scanLedgerSeat reads: the seat (s), its
-// holder (u) and their activity (a).
-var ledgerSeatCols = prefixCols("u", userCols) + `, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at`
+// ledgerSeatCols are what scanLedgerSeat reads: the seat (s), with the
+// activity copied onto it (copySeatActivity), and its holder (u).
+var ledgerSeatCols = prefixCols("u", userCols) + `, ` + seatColsOf("s")
+
+// seatColsOf are a seat row's columns as seatCols scans them, the row
+// named alias.
+func seatColsOf(alias string) string {
+	return prefixCols(alias, `state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, `+
+		`last_activity_at, last_activity_editor, last_authenticated_at`)
+}
 
 var ledgerSeatFrom = `SELECT ` + ledgerSeatCols + `
 	FROM copilot_seats s JOIN users u ON u.id = s.user_id
-	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id
 	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
 
 // LedgerSeats returns the seats q selects, in list order.
@@ -484,14 +489,16 @@ type UserSeat struct {
 }
 
 // userSeatByLogin is UserSeatByLogin's query: the user by login_key, then
-// the membership, the seat row at a moment and the activity, each by its
-// primary key.
-var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `, m.state, s.state, s.created_at, s.updated_at, s.pending_cancellation_date,
-		s.team_id, s.enterprise_team_id, a.last_activity_at, a.last_activity_editor, a.last_authenticated_at
+// the seat row at a moment (which carries its activity) by its primary
+// key. Seat rows are written from the memberships, with their state, so
+// a row there is the membership's state: the membership itself is read
+// (by its primary key) only when there is no row, which on a miss of the
+// read cache saves the pages of two b-trees.
+var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `,
+		CASE WHEN s.state IS NULL THEN (SELECT m.state FROM org_memberships m WHERE m.org_id = ? AND m.user_id = u.id)
+			ELSE s.state END, ` + seatColsOf("s") + `
 	FROM users u
-	LEFT JOIN org_memberships m ON m.org_id = ? AND m.user_id = u.id
 	LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
-	LEFT JOIN copilot_activity a ON a.org_id = ? AND a.user_id = u.id
 	WHERE u.login_key = ?`
 
 // UserSeatByLogin reads, in one indexed query, the user login names, their
@@ -505,7 +512,7 @@ func (o ops) UserSeatByLogin(ctx context.Context, orgID int64, login string, at 
 	u := &us.User
 	// A lookup by keys, over in microseconds: without the request's
 	// cancellation, the drivers start no goroutines to watch for it.
-	err := o.queryRow(context.WithoutCancel(ctx), userSeatByLogin, orgID, orgID, unix(at), unix(at), orgID, seatkeeper.LoginKey(login)).
+	err := o.queryRow(context.WithoutCancel(ctx), userSeatByLogin, orgID, orgID, unix(at), unix(at), seatkeeper.LoginKey(login)).
 		Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu, &member}, c.dest()...)...)
 	if err != nil {
 		return us, notFound("user "+login, err)

@@ -115,9 +115,10 @@ func (o ops) applySeatTotals(ctx context.Context, orgID int64, d seatDeltas) err
 }
 
 // copySeatActivity copies the activity recorded for users in an org onto
-// their seat rows (idle_since: the last use, or the grant if never used).
-// Rows of users with no activity keep what they were written with: none,
-// and idle since their grant.
+// their seat rows (idle_since: the last use, or the grant if never used):
+// seats are read with their activity from their rows alone. Rows of users
+// with no activity keep what they were written with: none, and idle since
+// their grant.
 func (o ops) copySeatActivity(ctx context.Context, orgID int64, users Users) error {
 	f, args, err := userFilter("user_id", users, []any{orgID, orgID})
 	if err != nil {
@@ -126,6 +127,7 @@ func (o ops) copySeatActivity(ctx context.Context, orgID int64, users Users) err
 	const act = `(SELECT a.%s FROM copilot_activity a WHERE a.org_id = copilot_seats.org_id AND a.user_id = copilot_seats.user_id)`
 	_, err = o.exec(ctx, `UPDATE copilot_seats SET last_activity_at = `+fmt.Sprintf(act, "last_activity_at")+`,
 			last_activity_editor = `+fmt.Sprintf(act, "last_activity_editor")+`,
+			last_authenticated_at = `+fmt.Sprintf(act, "last_authenticated_at")+`,
 			idle_since = COALESCE(`+fmt.Sprintf(act, "last_activity_at")+`, created_at)
 		WHERE org_id = ? AND user_id IN (SELECT user_id FROM copilot_activity WHERE org_id = ?)`+f, args...)
 	if err != nil {

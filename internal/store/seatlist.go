@@ -43,11 +43,7 @@ type SeatFilter struct {
 // (both zero) a direct grant.
 type SeatGrant struct{ TeamID, EnterpriseTeamID int64 }
 
-const (
-	seatListFrom     = ` FROM copilot_seats s JOIN users u ON u.id = s.user_id` + seatActivityJoin
-	seatActivityJoin = `
-	LEFT JOIN copilot_activity a ON a.org_id = s.org_id AND a.user_id = s.user_id`
-)
+const seatListFrom = ` FROM copilot_seats s JOIN users u ON u.id = s.user_id`
 
 // base is the condition every listed seat at f.At meets, and filter the
 // one f adds ("1 = 1" when none). Both read only the seat row's columns
@@ -482,7 +478,6 @@ func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, 
 		if o.d == SQLite {
 			from += ` INDEXED BY sqlite_autoindex_copilot_seats_1`
 		}
-		from += seatActivityJoin
 		base = `s.user_id = u.id AND ` + base
 	}
 	query := `SELECT ` + ledgerSeatCols + from + ` WHERE ` + base + ` AND ` + filter + w.cond + order
