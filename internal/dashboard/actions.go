@@ -57,8 +57,9 @@ type confirmPage struct {
 // filter is not bounded.
 const maxLogins = 1000
 
-// maxShown bounds the seats listed on a confirmation page.
-const maxShown = 200
+// maxShown bounds the seats listed on a confirmation page (a variable
+// so that a test can list fewer than a filter keeps).
+var maxShown = 200
 
 // formLogins reads the logins an action names: checked boxes (login) and
 // a free-text list (logins, separated by commas or white space), without
