@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -53,25 +54,25 @@ const (
 // one f adds ("1 = 1" when none). Both read only the seat row's columns
 // (the search through a subquery on users), so that a count needs no
 // more than the index copilot_seats_sums.
-func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, filterArgs []any) {
-	return f.conditionsOn(false)
+func (f SeatFilter) conditions(d Dialect) (base string, baseArgs []any, filter string, filterArgs []any) {
+	return f.conditionsOn(d, false)
 }
 
 // conditionsOn is conditions, the search on the holders (u) when
-// joined (a walk of the users that reads them anyway).
-func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filter string, filterArgs []any) {
+// joined (a walk of the users).
+func (f SeatFilter) conditionsOn(d Dialect, joined bool) (base string, baseArgs []any, filter string, filterArgs []any) {
 	at := unix(f.At)
 	base = `s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
 	baseArgs = []any{f.OrgID, seatkeeper.StateActive, at, at}
 	var conds []string
 	if f.Search != "" {
-		pattern := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		search := `s.user_id IN (SELECT id FROM users WHERE login_key LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`
+		col := "s.user_id"
 		if joined {
-			search = `(u.login_key LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
+			col = "u.id"
 		}
+		search, args := userSearch(d, col, f.Search)
 		conds = append(conds, search)
-		filterArgs = append(filterArgs, pattern, pattern)
+		filterArgs = append(filterArgs, args...)
 	}
 	if !f.IdleAt.IsZero() {
 		conds = append(conds, `s.idle_since <= ?`)
@@ -123,8 +124,26 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 
 // Filtered reports whether f may keep fewer than every listed seat.
 func (f SeatFilter) Filtered() bool {
-	_, _, filter, _ := f.conditions()
+	_, _, filter, _ := f.conditions(SQLite)
 	return filter != "1 = 1"
+}
+
+// userSearch is the condition that col (a user id) names a user whose
+// login or name contains search, ignoring case, with its arguments. A
+// search of three characters or more reads the users' trigram index
+// (migration 0011): on SQLite the FTS5 table users_search, whose
+// tokenizer folds case; on PostgreSQL the pg_trgm indexes of login_key
+// and LOWER(name), which LIKE uses (or, without pg_trgm, every user). A
+// shorter one, which no trigram holds, reads every user.
+func userSearch(d Dialect, col, search string) (string, []any) {
+	if d == SQLite && utf8.RuneCountInString(search) >= 3 {
+		// One phrase: its trigrams in a row, the text as a substring.
+		return col + ` IN (SELECT rowid FROM users_search WHERE users_search MATCH ?)`,
+			[]any{`"` + strings.ReplaceAll(search, `"`, `""`) + `"`}
+	}
+	pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
+	return col + ` IN (SELECT id FROM users WHERE login_key LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`,
+		[]any{pattern, pattern}
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -132,7 +151,7 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // CountSeatList counts the listed seats f keeps at f.At: index entries
 // only (copilot_seats_sums).
 func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
-	base, args, filter, filterArgs := f.conditions()
+	base, args, filter, filterArgs := f.conditions(o.d)
 	var n int
 	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
 	if err != nil {
@@ -145,7 +164,7 @@ func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 // their holders' ids: with the count, a key of the set that changes when
 // a seat joins or leaves it, from the index copilot_seats_sums alone.
 func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
-	base, args, filter, filterArgs := f.conditions()
+	base, args, filter, filterArgs := f.conditions(o.d)
 	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
 		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
 	if err != nil {
@@ -157,7 +176,7 @@ func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, e
 // SeatLogins returns the logins of the holders of the listed seats f
 // keeps at f.At, in no order.
 func (o ops) SeatLogins(ctx context.Context, f SeatFilter) ([]string, error) {
-	base, args, filter, filterArgs := f.conditions()
+	base, args, filter, filterArgs := f.conditions(o.d)
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (string, error) {
 		var login string
 		return login, row.Scan(&login)
@@ -181,7 +200,7 @@ type IdleSums struct {
 // are what the others leave of listed, not read.
 func (o ops) SumIdle(ctx context.Context, orgID int64, at time.Time, listed int, cuts []time.Time) (IdleSums, error) {
 	out := IdleSums{Since: make([]int, len(cuts)+1)}
-	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions(o.d)
 	count := func(cond string, more ...any) (int, error) {
 		var n int
 		err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+cond, append(slices.Clip(args), more...)...).Scan(&n)
@@ -224,7 +243,7 @@ func (o ops) HeldInSpans(ctx context.Context, orgID int64, at time.Time, listed 
 	if len(spans) == 0 {
 		return out, nil
 	}
-	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions(o.d)
 	// late[k]: the seats granted at or after span k-1's end and before
 	// span k's (k = len(spans): at or after the last's), a range of the
 	// list index each; none is granted before the first span's end and
@@ -395,7 +414,7 @@ func (o ops) bigOrg(ctx context.Context, f SeatFilter) (bool, error) {
 // seat on it. The window is the seats idle that many days; before counts
 // those ahead of it in the list. empty when the list ends before offset.
 func (o ops) idleWindow(ctx context.Context, f SeatFilter, desc bool, offset, limit int) (w seatWindow, empty bool, err error) {
-	base, args, filter, filterArgs := f.conditions()
+	base, args, filter, filterArgs := f.conditions(o.d)
 	args = append(args, filterArgs...)
 	where := ` FROM copilot_seats s WHERE ` + base + ` AND ` + filter
 	// Most days idle first: the oldest idle_since first.
@@ -471,7 +490,7 @@ func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(
 }
 
 func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, []any) {
-	base, args, filter, filterArgs := f.conditionsOn(true)
+	base, args, filter, filterArgs := f.conditionsOn(o.d, true)
 	order, orderArgs := o.seatOrderBy(ord, f.At)
 	from := seatListFrom
 	if w.byUsers {
