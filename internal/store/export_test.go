@@ -29,3 +29,11 @@ func SetBigOrgSeats(n int) (restore func()) {
 	bigOrgSeats = n
 	return func() { bigOrgSeats = old }
 }
+
+// SetSearchFew sets the most users a search is resolved to by id, and
+// returns a function that restores it.
+func SetSearchFew(n int) (restore func()) {
+	old := searchFew
+	searchFew = n
+	return func() { searchFew = old }
+}

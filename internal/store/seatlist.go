@@ -54,23 +54,22 @@ const (
 // one f adds ("1 = 1" when none). Both read only the seat row's columns
 // (the search through a subquery on users), so that a count needs no
 // more than the index copilot_seats_sums.
-func (f SeatFilter) conditions(d Dialect) (base string, baseArgs []any, filter string, filterArgs []any) {
-	return f.conditionsOn(d, false)
+func (f SeatFilter) conditions() (base string, baseArgs []any, filter string, filterArgs []any) {
+	return f.conditionsOn(false)
 }
 
 // conditionsOn is conditions, the search on the holders (u) when
-// joined (a walk of the users).
-func (f SeatFilter) conditionsOn(d Dialect, joined bool) (base string, baseArgs []any, filter string, filterArgs []any) {
+// joined (a walk of the users that reads them anyway).
+func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filter string, filterArgs []any) {
 	at := unix(f.At)
 	base = `s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?`
 	baseArgs = []any{f.OrgID, seatkeeper.StateActive, at, at}
 	var conds []string
 	if f.Search != "" {
-		col := "s.user_id"
+		search, args := userSearch("s.user_id", f.Search)
 		if joined {
-			col = "u.id"
+			search, args = userMatch("u.", f.Search)
 		}
-		search, args := userSearch(d, col, f.Search)
 		conds = append(conds, search)
 		filterArgs = append(filterArgs, args...)
 	}
@@ -124,26 +123,86 @@ func (f SeatFilter) conditionsOn(d Dialect, joined bool) (base string, baseArgs 
 
 // Filtered reports whether f may keep fewer than every listed seat.
 func (f SeatFilter) Filtered() bool {
-	_, _, filter, _ := f.conditions(SQLite)
+	_, _, filter, _ := f.conditions()
 	return filter != "1 = 1"
 }
 
 // userSearch is the condition that col (a user id) names a user whose
-// login or name contains search, ignoring case, with its arguments. A
-// search of three characters or more reads the users' trigram index
-// (migration 0011): on SQLite the FTS5 table users_search, whose
-// tokenizer folds case; on PostgreSQL the pg_trgm indexes of login_key
-// and LOWER(name), which LIKE uses (or, without pg_trgm, every user). A
-// shorter one, which no trigram holds, reads every user.
-func userSearch(d Dialect, col, search string) (string, []any) {
-	if d == SQLite && utf8.RuneCountInString(search) >= 3 {
-		// One phrase: its trigrams in a row, the text as a substring.
-		return col + ` IN (SELECT rowid FROM users_search WHERE users_search MATCH ?)`,
-			[]any{`"` + strings.ReplaceAll(search, `"`, `""`) + `"`}
-	}
+// login or name contains search, ignoring case, with its arguments: a
+// walk of every user. A search that few users match is resolved to their
+// ids first (narrowSearch).
+func userSearch(col, search string) (string, []any) {
+	match, args := userMatch("", search)
+	return col + ` IN (SELECT id FROM users WHERE ` + match + `)`, args
+}
+
+// userMatch is the condition on users (their columns prefixed with
+// prefix) that their login or name contains search, ignoring case.
+func userMatch(prefix, search string) (string, []any) {
 	pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
-	return col + ` IN (SELECT id FROM users WHERE login_key LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`,
-		[]any{pattern, pattern}
+	return `(` + prefix + `login_key LIKE ? ESCAPE '\' OR LOWER(` + prefix + `name) LIKE ? ESCAPE '\')`, []any{pattern, pattern}
+}
+
+// searchFew is the most users a search is resolved to by id: a list
+// that size is read by key; a search matching more users walks them
+// (userSearch). A variable for tests.
+var searchFew = 1000
+
+// searchIDs returns the ids of the users whose login or name contains
+// search, ignoring case, when there are at most searchFew of them (ok).
+// A search of three characters or more finds its candidates in the
+// users' trigram index (migration 0011; SQLite's FTS5 table users_search,
+// PostgreSQL's pg_trgm indexes, which its LIKE uses) and reads no more
+// than searchFew+1 of them; the candidates are then held to userSearch's
+// condition, so that either way a search finds the same users.
+func (o ops) searchIDs(ctx context.Context, search string) (ids []int64, ok bool, err error) {
+	if utf8.RuneCountInString(search) < 3 {
+		return nil, false, nil // no trigram: every user is a candidate
+	}
+	cond, args := userMatch("", search)
+	query := `SELECT id FROM users WHERE ` + cond + ` LIMIT ?`
+	if o.d == SQLite {
+		// The trigram tokenizer folds case; one phrase is its trigrams
+		// in a row: the text as a substring.
+		query = `SELECT id FROM users WHERE id IN (SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?) AND ` + cond
+		args = append([]any{`"` + strings.ReplaceAll(search, `"`, `""`) + `"`, searchFew + 1}, args...)
+	} else {
+		args = append(args, searchFew+1)
+	}
+	ids, err = queryAllCap(ctx, o, searchFew+1, scanInt64, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: search users: %w", err)
+	}
+	// On SQLite more than searchFew candidates may hold fewer matches;
+	// the walk is right for them too.
+	if len(ids) > searchFew {
+		return nil, false, nil
+	}
+	return ids, true, nil
+}
+
+// narrowSearch replaces f's search by the ids of the users it matches,
+// when they are few (searchIDs): the seats are then found by key.
+func (o ops) narrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error) {
+	if f.Search == "" {
+		return f, nil
+	}
+	ids, ok, err := o.searchIDs(ctx, f.Search)
+	if err != nil || !ok {
+		return f, err
+	}
+	if len(f.UserIDs) > 0 {
+		keep := map[int64]bool{}
+		for _, id := range f.UserIDs {
+			keep[id] = true
+		}
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return !keep[id] })
+	}
+	if len(ids) == 0 {
+		ids = []int64{0} // no user's id
+	}
+	f.Search, f.UserIDs = "", ids
+	return f, nil
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -151,9 +210,13 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // CountSeatList counts the listed seats f keeps at f.At: index entries
 // only (copilot_seats_sums).
 func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
-	base, args, filter, filterArgs := f.conditions(o.d)
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	base, args, filter, filterArgs := f.conditions()
 	var n int
-	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
+	err = o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count seats: %w", err)
 	}
@@ -164,7 +227,11 @@ func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 // their holders' ids: with the count, a key of the set that changes when
 // a seat joins or leaves it, from the index copilot_seats_sums alone.
 func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
-	base, args, filter, filterArgs := f.conditions(o.d)
+	f, err = o.narrowSearch(ctx, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	base, args, filter, filterArgs := f.conditions()
 	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
 		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
 	if err != nil {
@@ -176,7 +243,11 @@ func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, e
 // SeatLogins returns the logins of the holders of the listed seats f
 // keeps at f.At, in no order.
 func (o ops) SeatLogins(ctx context.Context, f SeatFilter) ([]string, error) {
-	base, args, filter, filterArgs := f.conditions(o.d)
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	base, args, filter, filterArgs := f.conditions()
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (string, error) {
 		var login string
 		return login, row.Scan(&login)
@@ -200,7 +271,7 @@ type IdleSums struct {
 // are what the others leave of listed, not read.
 func (o ops) SumIdle(ctx context.Context, orgID int64, at time.Time, listed int, cuts []time.Time) (IdleSums, error) {
 	out := IdleSums{Since: make([]int, len(cuts)+1)}
-	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions(o.d)
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
 	count := func(cond string, more ...any) (int, error) {
 		var n int
 		err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+cond, append(slices.Clip(args), more...)...).Scan(&n)
@@ -243,7 +314,7 @@ func (o ops) HeldInSpans(ctx context.Context, orgID int64, at time.Time, listed 
 	if len(spans) == 0 {
 		return out, nil
 	}
-	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions(o.d)
+	base, args, _, _ := SeatFilter{OrgID: orgID, At: at}.conditions()
 	// late[k]: the seats granted at or after span k-1's end and before
 	// span k's (k = len(spans): at or after the last's), a range of the
 	// list index each; none is granted before the first span's end and
@@ -353,9 +424,14 @@ func (o ops) seatOrderBy(ord SeatOrder, at time.Time) (string, []any) {
 // as many days as those on it (idleWindow); a page of a big org's seats
 // by login walks the users' login index instead of sorting every seat.
 func (o ops) ListSeats(ctx context.Context, f SeatFilter, ord SeatOrder, offset, limit int) ([]LedgerSeat, error) {
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	var w seatWindow
-	if limit > 0 {
-		var err error
+	// A list narrowed to a few users (by login, by id, or a search that
+	// few match) is sorted whole: no window, no walk of the users.
+	if limit > 0 && len(f.Logins) == 0 && len(f.UserIDs) == 0 {
 		switch ord.By {
 		case SeatsByLogin:
 			if w.byUsers, err = o.bigOrg(ctx, f); err != nil {
@@ -414,7 +490,7 @@ func (o ops) bigOrg(ctx context.Context, f SeatFilter) (bool, error) {
 // seat on it. The window is the seats idle that many days; before counts
 // those ahead of it in the list. empty when the list ends before offset.
 func (o ops) idleWindow(ctx context.Context, f SeatFilter, desc bool, offset, limit int) (w seatWindow, empty bool, err error) {
-	base, args, filter, filterArgs := f.conditions(o.d)
+	base, args, filter, filterArgs := f.conditions()
 	args = append(args, filterArgs...)
 	where := ` FROM copilot_seats s WHERE ` + base + ` AND ` + filter
 	// Most days idle first: the oldest idle_since first.
@@ -475,6 +551,10 @@ func (o ops) idleWindow(ctx context.Context, f SeatFilter, desc bool, offset, li
 // EachSeat calls fn with each seat f keeps, sorted, as the database
 // returns them, without holding them all.
 func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(LedgerSeat) error) error {
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return err
+	}
 	query, args := o.listSeatsQuery(f, ord, seatWindow{})
 	rows, err := o.query(ctx, query, args...)
 	if err != nil {
@@ -490,7 +570,7 @@ func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(
 }
 
 func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, []any) {
-	base, args, filter, filterArgs := f.conditionsOn(o.d, true)
+	base, args, filter, filterArgs := f.conditionsOn(true)
 	order, orderArgs := o.seatOrderBy(ord, f.At)
 	from := seatListFrom
 	if w.byUsers {
@@ -534,4 +614,67 @@ func (o ops) SeatedUserIDs(ctx context.Context, orgID int64, at time.Time, userI
 		}
 	}
 	return out, nil
+}
+
+// Unseated returns an org's members (active or invited) who hold no
+// listed seat at at and whose login or name contains search (any, when
+// empty), by login, limit of them, and how many there are in all. The
+// count is a difference of two counts (the members, the listed seats,
+// each matching search); the list of a big org walks the users in login
+// order and stops as soon as it holds limit of them, or all of them.
+func (o ops) Unseated(ctx context.Context, orgID int64, at time.Time, search string, limit int) ([]Member, int, error) {
+	f, err := o.narrowSearch(ctx, SeatFilter{OrgID: orgID, At: at, Search: search})
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := `m.org_id = ?`, []any{orgID}
+	switch {
+	case f.Search != "":
+		cond, more := userSearch("m.user_id", search)
+		where += ` AND ` + cond
+		args = append(args, more...)
+	case len(f.UserIDs) > 0:
+		where += ` AND m.user_id IN (` + marks(len(f.UserIDs)) + `)`
+		for _, id := range f.UserIDs {
+			args = append(args, id)
+		}
+	}
+	var members int
+	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM org_memberships m WHERE `+where, args...).Scan(&members); err != nil {
+		return nil, 0, fmt.Errorf("store: members without a seat: %w", err)
+	}
+	seated, err := o.CountSeatList(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := members - seated
+	if n <= 0 || limit <= 0 {
+		return nil, max(n, 0), nil
+	}
+	t := unix(at)
+	from, order := membersFrom+` WHERE `+where, `u.login_key`
+	if o.d == Postgres {
+		order += ` COLLATE "C"`
+	}
+	if len(f.UserIDs) == 0 && members >= bigOrgSeats {
+		// A big org: walk the users in login order (SQLite: CROSS JOIN
+		// keeps them first), each one's membership and seat found by
+		// key, until the page is full or every member without a seat is
+		// found, instead of sorting every member.
+		from, args = `SELECT `+prefixCols("u", userCols)+`, `+prefixCols("m", membershipCols)+`
+			FROM users u CROSS JOIN org_memberships m WHERE m.user_id = u.id AND m.org_id = ?`, []any{orgID}
+		if f.Search != "" {
+			cond, more := userMatch("u.", f.Search)
+			from += ` AND ` + cond
+			args = append(args, more...)
+		}
+	}
+	out, err := queryAllCap(ctx, o, min(n, limit), scanMember, from+`
+		AND NOT EXISTS (SELECT 1 FROM copilot_seats s WHERE s.org_id = m.org_id AND s.user_id = m.user_id
+			AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?)
+		ORDER BY `+order+` LIMIT ?`, append(args, seatkeeper.StateActive, t, t, min(n, limit))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: members without a seat: %w", err)
+	}
+	return out, n, nil
 }

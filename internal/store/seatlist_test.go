@@ -180,3 +180,110 @@ func TestSeatPagesSliceTheList(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchFindsTheSameUsers: on both stores, a search by login or name
+// (any case, a substring, with LIKE's wildcards taken literally) finds
+// the seats, and the members without one, whose holder's login or name
+// contains it, as Go's strings.Contains finds them: resolved to the few
+// users it matches through the trigram index, or walking every user
+// (searches of fewer than three characters, or matching more than
+// searchFew users), sorted and through the users' login index alike.
+func TestSearchFindsTheSameUsers(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	names := []string{"Ann Archer", "BOB BAKER", "Cid O'Hara", "Dee 100% Dowling", "eve_ember", "Fay Fisher", "", "Gus Grant"}
+	var users, members, seats strings.Builder
+	type person struct{ login, name string }
+	var people []person
+	for i := range 24 {
+		p := person{fmt.Sprintf("Dev%02d-%s", i, []string{"north", "SOUTH", "east"}[i%3]), names[i%len(names)]}
+		people = append(people, p)
+		fmt.Fprintf(&users, "  - {login: %s, name: %q}\n", p.login, p.name)
+		fmt.Fprintf(&members, "      - {login: %s}\n", p.login)
+		if i%4 != 0 { // every fourth member holds no seat
+			fmt.Fprintf(&seats, "      - {user: %s, created_at: \"2026-01-%02dT00:00:00Z\"}\n", p.login, 1+i)
+		}
+	}
+	doc := "users:\n" + users.String() + `  - {login: outsider, name: Ann Outside}
+organizations:
+  - login: acme
+    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}
+    members:
+` + members.String() + `    seats:
+` + seats.String()
+	searches := []string{"ann", "ANN", "ar", "south", "dev1", "v0", "100%", "0%", "e_e", "_", "'ha", "ev", "nobody", "dev05-south", "r b"}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := seed.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Load(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []struct {
+			name     string
+			few, big int
+		}{{"resolved", 1000, 10000}, {"walked", 1, 10000}, {"resolved, big org", 1000, 1}, {"walked, big org", 1, 1}} {
+			t.Run(mode.name, func(t *testing.T) {
+				t.Cleanup(store.SetSearchFew(mode.few))
+				t.Cleanup(store.SetBigOrgSeats(mode.big))
+				for _, q := range searches {
+					var seated, unseated []string
+					for i, p := range people {
+						lq := strings.ToLower(q)
+						if !strings.Contains(strings.ToLower(p.login), lq) && !strings.Contains(strings.ToLower(p.name), lq) {
+							continue
+						}
+						if i%4 == 0 {
+							unseated = append(unseated, p.login)
+						} else {
+							seated = append(seated, p.login)
+						}
+					}
+					slices.SortFunc(seated, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+					slices.SortFunc(unseated, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+					f := store.SeatFilter{OrgID: org.ID, At: now, Search: q}
+					n, err := st.CountSeatList(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n != len(seated) {
+						t.Errorf("%q: counted %d seats, want %d", q, n, len(seated))
+					}
+					for _, limit := range []int{0, 3} {
+						ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, limit)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var got []string
+						for _, l := range ls {
+							got = append(got, l.User.Login)
+						}
+						want := seated
+						if limit > 0 {
+							want = seated[:min(limit, len(seated))]
+						}
+						if !slices.Equal(got, want) {
+							t.Errorf("%q, %d a page: seats %v, want %v", q, limit, got, want)
+						}
+					}
+					ms, total, err := st.Unseated(ctx, org.ID, now, q, 2)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, m := range ms {
+						got = append(got, m.User.Login)
+					}
+					if want := unseated[:min(2, len(unseated))]; total != len(unseated) || !slices.Equal(got, want) {
+						t.Errorf("%q: members without a seat %v of %d, want %v of %d", q, got, total, want, len(unseated))
+					}
+				}
+			})
+		}
+	})
+}
