@@ -38,6 +38,9 @@ type SeatFilter struct {
 	// NotPending keeps only the seats not pending cancellation, ByTeams
 	// only those a team or enterprise team carries.
 	NotPending, ByTeams bool
+	// UnusedSince, when not zero, keeps only the seats whose holder has
+	// no Copilot usage event in the org at or after it (usedSince).
+	UnusedSince time.Time
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
@@ -107,6 +110,11 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 		for _, l := range f.Logins {
 			filterArgs = append(filterArgs, seatkeeper.LoginKey(l))
 		}
+	}
+	if !f.UnusedSince.IsZero() {
+		used, args := usedSince(f.OrgID, f.UnusedSince)
+		conds = append(conds, `s.user_id NOT IN (`+used+`)`)
+		filterArgs = append(filterArgs, args...)
 	}
 	if len(f.UserIDs) > 0 {
 		conds = append(conds, `s.user_id IN (`+marks(len(f.UserIDs))+`)`)
@@ -203,6 +211,21 @@ func (o ops) narrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error)
 	}
 	f.Search, f.UserIDs = "", ids
 	return f, nil
+}
+
+// usedSince selects the ids of the users with a usage event in an org
+// at or after since, from the usage roll-ups (migration 0009) rather than
+// the events: those active on a later day (every event marks its day as
+// one of the IDE's or the CLI's in copilot_usage_active_days), and those
+// whose last event on since's own day is at or after it
+// (copilot_usage_user_days). It reads one row per active user and
+// 32-day period, not their events.
+func usedSince(orgID int64, since time.Time) (string, []any) {
+	next := epochDay(unix(since)) + 1 // the first whole day after since's
+	return `SELECT user_id FROM copilot_usage_active_days WHERE owner = ?
+			AND (period > ? OR (period = ? AND ((ide_days | cli_days) >> ?) <> 0))
+		UNION SELECT user_id FROM copilot_usage_user_days WHERE owner = ? AND day = ? AND last_at >= ?`,
+		[]any{orgID, next / 32, next / 32, next % 32, orgID, since.UTC().Format(seatkeeper.DateLayout), unix(since)}
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -287,3 +287,97 @@ organizations:
 		}
 	})
 }
+
+// TestUnusedSinceAgreesWithLastUsage: on both stores, the seats whose
+// holder has no usage event in the org at or after a moment, read from
+// the usage roll-ups, are those whose holder's last event (LastUsage, from
+// every event) is before it, or who have none: for every moment from
+// before the first event to after the last, a second before, at and after
+// each event, across the roll-ups' 32-day periods.
+func TestUnusedSinceAgreesWithLastUsage(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	events := map[string][]string{ // by holder
+		"ann": {"2026-03-19T08:00:00Z"},
+		"bob": {"2026-01-02T00:00:00Z", "2026-02-14T23:59:59Z"},
+		"cid": {"2026-02-01T00:00:00Z"},
+		"dee": {}, // none
+		"eve": {"2025-12-31T12:00:00Z", "2026-03-01T10:00:00Z"},
+		"fay": {"2026-02-27T18:30:00Z"}, // copilot_cli only
+	}
+	var doc strings.Builder
+	doc.WriteString("users: [{login: ann}, {login: bob}, {login: cid}, {login: dee}, {login: eve}, {login: fay}]\norganizations:\n")
+	doc.WriteString("  - login: acme\n    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}\n")
+	doc.WriteString("    members: [{login: ann}, {login: bob}, {login: cid}, {login: dee}, {login: eve}, {login: fay}]\n    seats:\n")
+	for _, u := range []string{"ann", "bob", "cid", "dee", "eve", "fay"} {
+		fmt.Fprintf(&doc, "      - {user: %s, created_at: \"2025-06-01T00:00:00Z\"}\n", u)
+	}
+	doc.WriteString("    usage:\n")
+	var moments []time.Time
+	for u, ats := range events {
+		tool := "feature: code_completion, ide: vscode"
+		if u == "fay" {
+			tool = "feature: copilot_cli, cli_version: 1.0.0"
+		}
+		for _, at := range ats {
+			fmt.Fprintf(&doc, "      - {user: %s, at: %q, %s, language: go}\n", u, at, tool)
+			x, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moments = append(moments, x.Add(-time.Second), x, x.Add(time.Second))
+		}
+	}
+	// The other org's usage is not this org's.
+	doc.WriteString("  - login: other\n    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow}\n")
+	doc.WriteString("    members: [{login: dee}]\n    seats: [{user: dee, created_at: \"2025-06-01T00:00:00Z\"}]\n")
+	doc.WriteString("    usage: [{user: dee, at: \"2026-03-10T00:00:00Z\", feature: code_completion, ide: vscode, language: go}]\n")
+	for d := time.Date(2025, 12, 20, 7, 0, 0, 0, time.UTC); d.Before(now); d = d.Add(24 * time.Hour) {
+		moments = append(moments, d)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := seed.Parse([]byte(doc.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Load(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := st.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.ListSeats(ctx, store.SeatFilter{OrgID: org.ID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, since := range moments {
+			var want []string
+			for _, s := range all {
+				if at, ok := last[s.User.ID]; !ok || at.Before(since) {
+					want = append(want, s.User.Login)
+				}
+			}
+			f := store.SeatFilter{OrgID: org.ID, At: now, UnusedSince: since}
+			n, err := st.CountSeatList(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range ls {
+				got = append(got, s.User.Login)
+			}
+			if n != len(want) || !slices.Equal(got, want) {
+				t.Errorf("unused since %s: %v (counted %d), want %v", since.Format(time.RFC3339), got, n, want)
+			}
+		}
+	})
+}
