@@ -210,6 +210,31 @@ func TestCancelWholeFilter(t *testing.T) {
 	})
 }
 
+// A whole filter by grant: direct seats are cancelled but for those
+// already pending; a team's seats are not cancelled here at all.
+func TestCancelWholeFilterByGrant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testSeed)
+		b := e.signedIn("ghp_annWrite")
+		for _, c := range []struct {
+			back   string
+			status int
+			wants  []string
+		}{
+			{"/ui/orgs/acme?grant=direct", http.StatusOK, []string{"Cancel 3 seats", "<strong>3 seats</strong> matching the filter", "already pending cancellation"}},
+			{"/ui/orgs/acme?grant=team%3Aweb-team", http.StatusUnprocessableEntity, []string{"Nothing to do.", "holds the seat through the team Web Team"}},
+			{"/ui/orgs/acme?grant=team%3Aweb-team&q=nobody", http.StatusUnprocessableEntity, []string{"No seat matches the filter."}},
+		} {
+			b.get(c.back)
+			p := b.post("/ui/orgs/acme/cancel", url.Values{"scope": {"filter"}, "back": {c.back}})
+			if p.status != c.status {
+				t.Errorf("%s: %d, want %d", c.back, p.status, c.status)
+			}
+			p.contains(t, c.wants...)
+		}
+	})
+}
+
 // A whole filter's confirmation carries a key of the seats' holders: when
 // they change between the confirmation and the confirm, even to as many
 // seats at the same cost with the same first seats shown, the page asks

@@ -246,21 +246,25 @@ func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 	return n, nil
 }
 
-// SeatListSum counts the listed seats f keeps at f.At and sums a hash of
-// their holders' ids: with the count, a key of the set that changes when
-// a seat joins or leaves it, from the index copilot_seats_sums alone.
-func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
+// SeatListSplit counts the listed seats f keeps at f.At in one pass of
+// the index copilot_seats_sums: those held directly and not pending
+// cancellation (with a sum of a hash of their holders' ids: with the
+// count, a key of the set that changes when a seat joins or leaves it),
+// and the others (pending cancellation, or carried by a team).
+func (o ops) SeatListSplit(ctx context.Context, f SeatFilter) (direct int, sum int64, others int, err error) {
 	f, err = o.narrowSearch(ctx, f)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	base, args, filter, filterArgs := f.conditions()
-	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
-		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
+	const isDirect = `s.team_id IS NULL AND s.enterprise_team_id IS NULL AND s.pending_cancellation_date IS NULL`
+	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+isDirect+` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+isDirect+` THEN (s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id ELSE 0 END), 0)
+		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&others, &direct, &sum)
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: count seats: %w", err)
+		return 0, 0, 0, fmt.Errorf("store: count seats: %w", err)
 	}
-	return n, sum, nil
+	return direct, sum, others - direct, nil
 }
 
 // SeatLogins returns the logins of the holders of the listed seats f
