@@ -37,3 +37,11 @@ func SetSearchFew(n int) (restore func()) {
 	searchFew = n
 	return func() { searchFew = old }
 }
+
+// SetEachSeatHead sets how many seats EachSeat reads a day idle at a
+// time, and returns a function that restores it.
+func SetEachSeatHead(n int) (restore func()) {
+	old := eachSeatHead
+	eachSeatHead = n
+	return func() { eachSeatHead = old }
+}

@@ -15,7 +15,8 @@ import (
 )
 
 // TestSeatPagesSliceTheList: on both stores, the idle sums and the seats
-// held in billing cycles equal what the whole list counts, and every page
+// held in billing cycles equal what the whole list counts, the list
+// streamed (EachSeat) is the whole list, and every page
 // of a seat list
 // (each order, both directions, pages of 1 to 50 seats, with and without
 // filters, the page by login also through the users' login index) is the
@@ -160,6 +161,24 @@ func TestSeatPagesSliceTheList(t *testing.T) {
 						}
 						if name == "none" && len(all) != n {
 							t.Fatalf("%d seats listed, want %d", len(all), n)
+						}
+						// Streamed: a day idle at a time for the first
+						// head seats, then the rest in one query.
+						for _, head := range []int{1, 5, 1000} {
+							restore := store.SetEachSeatHead(head)
+							var streamed []store.LedgerSeat
+							err := st.EachSeat(ctx, f, ord, func(s store.LedgerSeat) error {
+								streamed = append(streamed, s)
+								return nil
+							})
+							restore()
+							if err != nil {
+								t.Fatal(err)
+							}
+							if got, want := logins(streamed), logins(all); !slices.Equal(got, want) {
+								t.Fatalf("big org %v, filter %s, by %s desc %v, %d a day idle at a time: streamed %v, the whole list has %v",
+									big, name, by, desc, head, got, want)
+							}
 						}
 						for _, size := range []int{1, 3, 7, 50} {
 							for from := 0; from <= len(all); from += size {
