@@ -60,7 +60,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 					DROP TABLE copilot_usage_user_days; DROP TABLE copilot_usage_days; DROP TABLE copilot_usage_active_days;
 					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
 					DROP TABLE org_public_members; DROP TABLE enterprise_seat_chunks; DROP TABLE enterprise_seat_holders;
-					DROP TABLE enterprise_seat_holder_counts;
+					DROP TABLE enterprise_seat_holder_counts; DROP INDEX IF EXISTS users_search_login; DROP INDEX IF EXISTS users_search_name;
 					DROP TABLE service_clock; DROP TABLE fault_counts; DROP TABLE faults; DROP TABLE dashboard_sessions;
 					DROP TABLE signin_failures; DROP TABLE rate_limits; DROP TABLE concurrency_slots; DROP TABLE request_journal; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
 					ALTER TABLE copilot_activity ALTER COLUMN last_activity_at SET NOT NULL;

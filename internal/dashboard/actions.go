@@ -57,8 +57,9 @@ type confirmPage struct {
 // filter is not bounded.
 const maxLogins = 1000
 
-// maxShown bounds the seats listed on a confirmation page.
-const maxShown = 200
+// maxShown bounds the seats listed on a confirmation page (a variable
+// so that a test can list fewer than a filter keeps).
+var maxShown = 200
 
 // formLogins reads the logins an action names: checked boxes (login) and
 // a free-text list (logins, separated by commas or white space), without
@@ -507,26 +508,9 @@ func (d *Dashboard) handleAssignForm(w http.ResponseWriter, r *http.Request, rc 
 	}
 	now := d.clock.Now()
 	pg.Price = d.cfg.Prices.Of(sub.PlanType)
-	members, err := d.store.MembersOf(r.Context(), org.ID, "", store.Users{})
-	if err != nil {
+	if pg.Members, pg.Matching, err = d.store.Unseated(r.Context(), org.ID, now, pg.Q, maxCandidates); err != nil {
 		return err
 	}
-	seated, err := d.store.SeatedUserIDs(r.Context(), org.ID, now, nil)
-	if err != nil {
-		return err
-	}
-	q := strings.ToLower(pg.Q)
-	for _, m := range members {
-		if seated[m.User.ID] || (q != "" && !strings.Contains(strings.ToLower(m.User.Login), q) && !strings.Contains(strings.ToLower(m.User.Name), q)) {
-			continue
-		}
-		pg.Members = append(pg.Members, m)
-	}
-	pg.Matching = len(pg.Members)
-	slices.SortFunc(pg.Members, func(a, b store.Member) int {
-		return strings.Compare(strings.ToLower(a.User.Login), strings.ToLower(b.User.Login))
-	})
-	pg.Members = pg.Members[:min(len(pg.Members), maxCandidates)]
 	teams, err := d.store.Teams(r.Context(), org.ID)
 	if err != nil {
 		return err

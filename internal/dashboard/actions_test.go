@@ -210,6 +210,87 @@ func TestCancelWholeFilter(t *testing.T) {
 	})
 }
 
+// A whole filter by grant: direct seats are cancelled but for those
+// already pending; a team's seats are not cancelled here at all.
+func TestCancelWholeFilterByGrant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testSeed)
+		b := e.signedIn("ghp_annWrite")
+		for _, c := range []struct {
+			back   string
+			status int
+			wants  []string
+		}{
+			{"/ui/orgs/acme?grant=direct", http.StatusOK, []string{"Cancel 3 seats", "<strong>3 seats</strong> matching the filter", "already pending cancellation"}},
+			{"/ui/orgs/acme?grant=team%3Aweb-team", http.StatusUnprocessableEntity, []string{"Nothing to do.", "holds the seat through the team Web Team"}},
+			{"/ui/orgs/acme?grant=team%3Aweb-team&q=nobody", http.StatusUnprocessableEntity, []string{"No seat matches the filter."}},
+		} {
+			b.get(c.back)
+			p := b.post("/ui/orgs/acme/cancel", url.Values{"scope": {"filter"}, "back": {c.back}})
+			if p.status != c.status {
+				t.Errorf("%s: %d, want %d", c.back, p.status, c.status)
+			}
+			p.contains(t, c.wants...)
+		}
+	})
+}
+
+// A whole filter's confirmation carries a key of the seats' holders: when
+// they change between the confirmation and the confirm, even to as many
+// seats at the same cost with the same first seats shown, the page asks
+// again and nothing is cancelled.
+func TestCancelWholeFilterHoldersChange(t *testing.T) {
+	defer func(n int) { maxShown = n }(maxShown)
+	maxShown = 1 // only dee, the longest idle, is shown: the holders' key alone tells the lists apart
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st, testSeed)
+		b := e.signedIn("ghp_annWrite")
+		back := "/ui/orgs/acme?idle=10"
+		b.get(back)
+		form := url.Values{"scope": {"filter"}, "back": {back}}
+		p := b.post("/ui/orgs/acme/cancel", form)
+		p.contains(t, "Cancel 2 seats") // dee and bob
+		key := p.confirmKey()
+		// Meanwhile bob uses Copilot, and nine days on ann has been idle
+		// ten days: ann takes bob's place, dee stays first.
+		ctx := context.Background()
+		bob, err := st.UserByLogin(ctx, "bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		used := testNow
+		if err := st.PutActivity(ctx, mustOrg(t, st, "acme").ID, bob.ID, seatkeeper.Activity{LastActivityAt: &used, LastActivityEditor: "vim"}); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(testNow.AddDate(0, 0, 9))
+		b.signIn("ghp_annWrite") // the session has ended by then
+		b.get(back)
+		form.Del("csrf")
+		form.Set("confirm", key)
+		p = b.post("/ui/orgs/acme/cancel", form)
+		if p.status != http.StatusOK {
+			t.Fatalf("confirmed with a stale key: %d %s", p.status, excerpt(p.body))
+		}
+		p.contains(t, "The seats changed since you looked", "Cancel 2 seats")
+		for _, login := range []string{"ann", "bob", "dee"} {
+			if d := e.pendingDate(login); d != "" {
+				t.Errorf("%s cancelled on a stale confirmation: pending %q", login, d)
+			}
+		}
+		// Confirming what the page now shows cancels ann's and dee's.
+		form.Del("csrf")
+		form.Set("confirm", p.confirmKey())
+		if done := b.post("/ui/orgs/acme/cancel", form); done.status != http.StatusSeeOther {
+			t.Fatalf("confirmed: %d %s", done.status, excerpt(done.body))
+		}
+		for login, want := range map[string]string{"ann": "2026-04-01", "dee": "2026-04-01", "bob": ""} {
+			if d := e.pendingDate(login); d != want {
+				t.Errorf("%s pending %q, want %q", login, d, want)
+			}
+		}
+	})
+}
+
 func TestAssign(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st, testSeed)

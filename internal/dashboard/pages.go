@@ -419,7 +419,9 @@ func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-seats-%s.csv"`, seatkeeper.Slugify(org.Login), now.UTC().Format("2006-01-02")))
 	out := report.NewCSV(w)
-	const batch = 2000
+	// The rows are made a batch at a time (a batch's teams read once);
+	// the first batch is small, so that the download starts at once.
+	batch := 100
 	var pending []store.LedgerSeat
 	flush := func() error {
 		rows, err := d.seatRows(ctx, d.store, org, sub, now, pending)
@@ -432,11 +434,15 @@ func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 		pending = pending[:0]
 		return nil
 	}
-	err = d.store.EachSeat(ctx, v.seatFilter(org, now, grants), v.order(), func(s store.LedgerSeat) error {
-		if pending = append(pending, s); len(pending) == batch {
-			return flush()
-		}
-		return nil
+	// One snapshot: the list is read a day idle (or a query) at a time.
+	err = d.store.Snapshot(ctx, func(tx *store.Tx) error {
+		return tx.EachSeat(ctx, v.seatFilter(org, now, grants), v.order(), func(s store.LedgerSeat) error {
+			if pending = append(pending, s); len(pending) == batch {
+				batch = 2000
+				return flush()
+			}
+			return nil
+		})
 	})
 	if err == nil && len(pending) > 0 {
 		err = flush()

@@ -218,42 +218,27 @@ func (fp *filterPlan) logins(ctx context.Context) ([]string, error) {
 func (pl *planner) cancelFilter(ctx context.Context, f store.SeatFilter, ord store.SeatOrder) (*filterPlan, error) {
 	st := pl.d.store
 	fp := &filterPlan{st: st}
+	// Direct seats not pending are cancelled; the others are not.
+	var sum int64
 	var err error
-	if fp.matching, err = st.CountSeatList(ctx, f); err != nil || fp.matching == 0 {
-		return fp, err
+	if fp.will, sum, fp.wont, err = st.SeatListSplit(ctx, f); err != nil {
+		return nil, err
+	}
+	if fp.matching = fp.will + fp.wont; fp.matching == 0 {
+		return fp, nil
 	}
 	direct := store.SeatGrant{}
-	var kinds []*store.SeatFilter // cancelled, already pending, carried by a team: nil for none
-	switch {
-	case f.Grant == nil:
-		will, pending, teams := f, f, f
-		will.Grant, will.NotPending = &direct, true
-		pending.Grant, pending.Pending = &direct, true
-		teams.ByTeams = true
-		kinds = []*store.SeatFilter{&will, &pending, &teams}
-	case *f.Grant == direct:
-		will, pending := f, f
-		will.NotPending, pending.Pending = true, true
-		kinds = []*store.SeatFilter{&will, &pending, nil}
-	default:
-		kinds = []*store.SeatFilter{nil, nil, &f}
-	}
+	will, pending, teams := f, f, f // the first seats of each kind, shown
+	will.Grant, will.NotPending = &direct, true
+	pending.Grant, pending.Pending = &direct, true
+	teams.ByTeams = true
+	fp.cancelled = will
 	var seats []store.LedgerSeat
-	var sum int64
-	for k, kf := range kinds {
-		if kf == nil {
-			continue
+	for _, kf := range []store.SeatFilter{will, pending, teams} {
+		if kf.Grant != nil && f.Grant != nil && *kf.Grant != *f.Grant {
+			continue // another grant than the filter's: none
 		}
-		n, s, err := st.SeatListSum(ctx, *kf)
-		if err != nil {
-			return nil, err
-		}
-		if k == 0 {
-			fp.will, sum, fp.cancelled = n, s, *kf
-		} else {
-			fp.wont += n
-		}
-		ls, err := st.ListSeats(ctx, *kf, ord, 0, maxShown)
+		ls, err := st.ListSeats(ctx, kf, ord, 0, maxShown)
 		if err != nil {
 			return nil, err
 		}

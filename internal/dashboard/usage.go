@@ -3,7 +3,6 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -16,6 +15,10 @@ import (
 // usageIdleDays is how long a seat's holder must have had no usage event
 // for the usage page to call the seat idle.
 const usageIdleDays = 30
+
+// usageIdleShown bounds the holders of seats idle by usage that the page
+// lists.
+const usageIdleShown = 200
 
 // usageTop is how many features, IDEs and languages the page ranks.
 const usageTop = 10
@@ -35,7 +38,8 @@ type usagePage struct {
 	Tops       []countList // features, IDEs and languages
 	Price      float64
 	Seats      int      // listed seats
-	Idle       []string // holders of the seats idle usageIdleDays days by usage, by login
+	Idle       []string // holders of the seats idle usageIdleDays days by usage, by login: the first usageIdleShown
+	IdleCount  int      // how many seats are idle by usage
 	IdleCost   float64  // their monthly price
 	IdleSince  time.Time
 }
@@ -99,23 +103,24 @@ func (d *Dashboard) handleUsage(w http.ResponseWriter, r *http.Request, rc *reqC
 	// them) whose holder's latest usage event is older than the cutoff.
 	pg.Price = d.cfg.Prices.Of(sub.PlanType)
 	pg.IdleSince = now.AddDate(0, 0, -usageIdleDays)
-	last, err := d.store.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}})
+	// Counted by index and the usage roll-ups; only the holders shown are
+	// read, the first usageIdleShown by login.
+	if pg.Seats, err = d.store.CountSeatList(ctx, store.SeatFilter{OrgID: org.ID, At: now}); err != nil {
+		return err
+	}
+	idle := store.SeatFilter{OrgID: org.ID, At: now, UnusedSince: pg.IdleSince}
+	if pg.IdleCount, err = d.store.CountSeatList(ctx, idle); err != nil {
+		return err
+	}
+	shown, err := d.store.ListSeats(ctx, idle, store.SeatOrder{By: store.SeatsByLogin}, 0, usageIdleShown)
 	if err != nil {
 		return err
 	}
-	err = d.store.EachSeat(ctx, store.SeatFilter{OrgID: org.ID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, func(s store.LedgerSeat) error {
-		pg.Seats++
-		if at, ok := last[s.User.ID]; !ok || at.Before(pg.IdleSince) {
-			pg.Idle = append(pg.Idle, s.User.Login)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
+	for _, s := range shown {
+		pg.Idle = append(pg.Idle, s.User.Login)
 	}
-	slices.Sort(pg.Idle)
 	// Every seat of an org costs its plan's price.
-	pg.IdleCost = float64(len(pg.Idle)) * pg.Price
+	pg.IdleCost = float64(pg.IdleCount) * pg.Price
 	d.render(w, r, http.StatusOK, "usage", d.signedInLayout(rc, title, pg, crumbs...))
 	return nil
 }

@@ -29,3 +29,19 @@ func SetBigOrgSeats(n int) (restore func()) {
 	bigOrgSeats = n
 	return func() { bigOrgSeats = old }
 }
+
+// SetSearchFew sets the most users a search is resolved to by id, and
+// returns a function that restores it.
+func SetSearchFew(n int) (restore func()) {
+	old := searchFew
+	searchFew = n
+	return func() { searchFew = old }
+}
+
+// SetEachSeatHead sets how many seats EachSeat reads a day idle at a
+// time, and returns a function that restores it.
+func SetEachSeatHead(n int) (restore func()) {
+	old := eachSeatHead
+	eachSeatHead = n
+	return func() { eachSeatHead = old }
+}

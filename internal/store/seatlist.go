@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -37,6 +39,9 @@ type SeatFilter struct {
 	// NotPending keeps only the seats not pending cancellation, ByTeams
 	// only those a team or enterprise team carries.
 	NotPending, ByTeams bool
+	// UnusedSince, when not zero, keeps only the seats whose holder has
+	// no Copilot usage event in the org at or after it (usedSince).
+	UnusedSince time.Time
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
@@ -61,13 +66,12 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 	baseArgs = []any{f.OrgID, seatkeeper.StateActive, at, at}
 	var conds []string
 	if f.Search != "" {
-		pattern := "%" + likeEscaper.Replace(strings.ToLower(f.Search)) + "%"
-		search := `s.user_id IN (SELECT id FROM users WHERE login_key LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\')`
+		search, args := userSearch("s.user_id", f.Search)
 		if joined {
-			search = `(u.login_key LIKE ? ESCAPE '\' OR LOWER(u.name) LIKE ? ESCAPE '\')`
+			search, args = userMatch("u.", f.Search)
 		}
 		conds = append(conds, search)
-		filterArgs = append(filterArgs, pattern, pattern)
+		filterArgs = append(filterArgs, args...)
 	}
 	if !f.IdleAt.IsZero() {
 		conds = append(conds, `s.idle_since <= ?`)
@@ -104,6 +108,11 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 			filterArgs = append(filterArgs, seatkeeper.LoginKey(l))
 		}
 	}
+	if !f.UnusedSince.IsZero() {
+		used, args := usedSince(f.OrgID, f.UnusedSince)
+		conds = append(conds, `s.user_id NOT IN (`+used+`)`)
+		filterArgs = append(filterArgs, args...)
+	}
 	if len(f.UserIDs) > 0 {
 		conds = append(conds, `s.user_id IN (`+marks(len(f.UserIDs))+`)`)
 		for _, id := range f.UserIDs {
@@ -123,36 +132,145 @@ func (f SeatFilter) Filtered() bool {
 	return filter != "1 = 1"
 }
 
+// userSearch is the condition that col (a user id) names a user whose
+// login or name contains search, ignoring case, with its arguments: a
+// walk of every user. A search that few users match is resolved to their
+// ids first (narrowSearch).
+func userSearch(col, search string) (string, []any) {
+	match, args := userMatch("", search)
+	return col + ` IN (SELECT id FROM users WHERE ` + match + `)`, args
+}
+
+// userMatch is the condition on users (their columns prefixed with
+// prefix) that their login or name contains search, ignoring case.
+func userMatch(prefix, search string) (string, []any) {
+	pattern := "%" + likeEscaper.Replace(strings.ToLower(search)) + "%"
+	return `(` + prefix + `login_key LIKE ? ESCAPE '\' OR LOWER(` + prefix + `name) LIKE ? ESCAPE '\')`, []any{pattern, pattern}
+}
+
+// searchFew is the most users a search is resolved to by id: a list
+// that size is read by key; a search matching more users walks them
+// (userSearch). A variable for tests.
+var searchFew = 1000
+
+// searchIDs returns the ids of the users whose login or name contains
+// search, ignoring case, when there are at most searchFew of them (ok).
+// A search of three characters or more finds its candidates in the
+// users' trigram index (migration 0011; SQLite's FTS5 table users_search,
+// PostgreSQL's pg_trgm indexes, which its LIKE uses) and reads no more
+// than searchFew+1 of them; the candidates are then held to userSearch's
+// condition, so that either way a search finds the same users.
+func (o ops) searchIDs(ctx context.Context, search string) (ids []int64, ok bool, err error) {
+	if utf8.RuneCountInString(search) < 3 {
+		return nil, false, nil // no trigram: every user is a candidate
+	}
+	cond, args := userMatch("", search)
+	query := `SELECT id FROM users WHERE ` + cond + ` LIMIT ?`
+	if o.d == SQLite {
+		// The trigram tokenizer folds case; one phrase is its trigrams
+		// in a row: the text as a substring.
+		query = `SELECT id FROM users WHERE id IN (SELECT rowid FROM users_search WHERE users_search MATCH ? LIMIT ?) AND ` + cond
+		args = append([]any{`"` + strings.ReplaceAll(search, `"`, `""`) + `"`, searchFew + 1}, args...)
+	} else {
+		args = append(args, searchFew+1)
+	}
+	ids, err = queryAllCap(ctx, o, searchFew+1, scanInt64, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: search users: %w", err)
+	}
+	// On SQLite more than searchFew candidates may hold fewer matches;
+	// the walk is right for them too.
+	if len(ids) > searchFew {
+		return nil, false, nil
+	}
+	return ids, true, nil
+}
+
+// narrowSearch replaces f's search by the ids of the users it matches,
+// when they are few (searchIDs): the seats are then found by key.
+func (o ops) narrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error) {
+	if f.Search == "" {
+		return f, nil
+	}
+	ids, ok, err := o.searchIDs(ctx, f.Search)
+	if err != nil || !ok {
+		return f, err
+	}
+	if len(f.UserIDs) > 0 {
+		keep := map[int64]bool{}
+		for _, id := range f.UserIDs {
+			keep[id] = true
+		}
+		ids = slices.DeleteFunc(ids, func(id int64) bool { return !keep[id] })
+	}
+	if len(ids) == 0 {
+		ids = []int64{0} // no user's id
+	}
+	f.Search, f.UserIDs = "", ids
+	return f, nil
+}
+
+// usedSince selects the ids of the users with a usage event in an org
+// at or after since, from the usage roll-ups (migration 0009) rather than
+// the events: those active on a later day (every event marks its day as
+// one of the IDE's or the CLI's in copilot_usage_active_days), and those
+// whose last event on since's own day is at or after it
+// (copilot_usage_user_days). It reads one row per active user and
+// 32-day period, not their events.
+func usedSince(orgID int64, since time.Time) (string, []any) {
+	next := epochDay(unix(since)) + 1 // the first whole day after since's
+	return `SELECT user_id FROM copilot_usage_active_days WHERE owner = ?
+			AND (period > ? OR (period = ? AND ((ide_days | cli_days) >> ?) <> 0))
+		UNION SELECT user_id FROM copilot_usage_user_days WHERE owner = ? AND day = ? AND last_at >= ?`,
+		[]any{orgID, next / 32, next / 32, next % 32, orgID, since.UTC().Format(seatkeeper.DateLayout), unix(since)}
+}
+
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // CountSeatList counts the listed seats f keeps at f.At: index entries
 // only (copilot_seats_sums).
 func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return 0, err
+	}
 	base, args, filter, filterArgs := f.conditions()
 	var n int
-	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
+	err = o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count seats: %w", err)
 	}
 	return n, nil
 }
 
-// SeatListSum counts the listed seats f keeps at f.At and sums a hash of
-// their holders' ids: with the count, a key of the set that changes when
-// a seat joins or leaves it, from the index copilot_seats_sums alone.
-func (o ops) SeatListSum(ctx context.Context, f SeatFilter) (n int, sum int64, err error) {
-	base, args, filter, filterArgs := f.conditions()
-	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM((s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id), 0)
-		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n, &sum)
+// SeatListSplit counts the listed seats f keeps at f.At in one pass of
+// the index copilot_seats_sums: those held directly and not pending
+// cancellation (with a sum of a hash of their holders' ids: with the
+// count, a key of the set that changes when a seat joins or leaves it),
+// and the others (pending cancellation, or carried by a team).
+func (o ops) SeatListSplit(ctx context.Context, f SeatFilter) (direct int, sum int64, others int, err error) {
+	f, err = o.narrowSearch(ctx, f)
 	if err != nil {
-		return 0, 0, fmt.Errorf("store: count seats: %w", err)
+		return 0, 0, 0, err
 	}
-	return n, sum, nil
+	base, args, filter, filterArgs := f.conditions()
+	const isDirect = `s.team_id IS NULL AND s.enterprise_team_id IS NULL AND s.pending_cancellation_date IS NULL`
+	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+isDirect+` THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN `+isDirect+` THEN (s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id ELSE 0 END), 0)
+		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&others, &direct, &sum)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("store: count seats: %w", err)
+	}
+	return direct, sum, others - direct, nil
 }
 
 // SeatLogins returns the logins of the holders of the listed seats f
 // keeps at f.At, in no order.
 func (o ops) SeatLogins(ctx context.Context, f SeatFilter) ([]string, error) {
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	base, args, filter, filterArgs := f.conditions()
 	return queryAll(ctx, o, func(row interface{ Scan(...any) error }) (string, error) {
 		var login string
@@ -330,9 +448,14 @@ func (o ops) seatOrderBy(ord SeatOrder, at time.Time) (string, []any) {
 // as many days as those on it (idleWindow); a page of a big org's seats
 // by login walks the users' login index instead of sorting every seat.
 func (o ops) ListSeats(ctx context.Context, f SeatFilter, ord SeatOrder, offset, limit int) ([]LedgerSeat, error) {
+	f, err := o.narrowSearch(ctx, f)
+	if err != nil {
+		return nil, err
+	}
 	var w seatWindow
-	if limit > 0 {
-		var err error
+	// A list narrowed to a few users (by login, by id, or a search that
+	// few match) is sorted whole: no window, no walk of the users.
+	if limit > 0 && len(f.Logins) == 0 && len(f.UserIDs) == 0 {
 		switch ord.By {
 		case SeatsByLogin:
 			if w.byUsers, err = o.bigOrg(ctx, f); err != nil {
@@ -367,6 +490,12 @@ type seatWindow struct {
 	args    []any
 	before  int
 	byUsers bool
+	// whole: the list is read whole (then sorted); SQLite reads the
+	// seats in the ledger's key order (org, user), and so each seat's user
+	// and activity in order too, instead of by an index in another order,
+	// each seat then a read of another page: several times faster at
+	// 100,000 seats.
+	whole bool
 }
 
 // bigOrgSeats is how many listed seats make an org big enough that a page
@@ -450,26 +579,110 @@ func (o ops) idleWindow(ctx context.Context, f SeatFilter, desc bool, offset, li
 }
 
 // EachSeat calls fn with each seat f keeps, sorted, as the database
-// returns them, without holding them all.
+// returns them, without holding them all. A list by days idle is read a
+// day of idleness at a time (the next day found in the index
+// copilot_seats_sums), a big org's list by login walking the users' login
+// index, so that the first seats come without sorting every seat; other
+// orders are sorted whole by the database. Its queries should share a
+// snapshot (Store.Snapshot) for the list to be of one moment.
 func (o ops) EachSeat(ctx context.Context, f SeatFilter, ord SeatOrder, fn func(LedgerSeat) error) error {
-	query, args := o.listSeatsQuery(f, ord, seatWindow{})
-	rows, err := o.query(ctx, query, args...)
+	f, err := o.narrowSearch(ctx, f)
 	if err != nil {
-		return fmt.Errorf("store: list seats: %w", err)
+		return err
 	}
-	return eachRow(rows, func(row *sql.Rows) error {
-		s, err := scanLedgerSeat(row)
+	listed := 0
+	each := func(w seatWindow) error {
+		query, args := o.listSeatsQuery(f, ord, w)
+		rows, err := o.query(ctx, query, args...)
 		if err != nil {
 			return fmt.Errorf("store: list seats: %w", err)
 		}
-		return fn(s)
-	})
+		return eachRow(rows, func(row *sql.Rows) error {
+			s, err := scanLedgerSeat(row)
+			if err != nil {
+				return fmt.Errorf("store: list seats: %w", err)
+			}
+			listed++
+			return fn(s)
+		})
+	}
+	if len(f.Logins) > 0 || len(f.UserIDs) > 0 { // a few seats: sorted whole
+		return each(seatWindow{})
+	}
+	switch ord.By {
+	case SeatsByLogin:
+		var w seatWindow
+		if w.byUsers, err = o.bigOrg(ctx, f); err != nil {
+			return err
+		}
+		return each(w)
+	case SeatsByGrant, SeatsByCreated, SeatsByActivity, SeatsByEditor, SeatsByPending:
+		return each(seatWindow{whole: true})
+	}
+	base, args, filter, filterArgs := f.conditions()
+	where := ` FROM copilot_seats s WHERE ` + base + ` AND ` + filter
+	args = append(args, filterArgs...)
+	at := unix(f.At)
+	// Most days idle first: idle_since ascending, each day's seats after
+	// those idle longer; else descending. next finds the idle_since of the
+	// first seat past the days already listed (after, or before, bound).
+	next, past := `SELECT MIN(s.idle_since)`+where+` AND s.idle_since > ?`, int64(math.MinInt64)
+	if !ord.Desc {
+		next, past = `SELECT MAX(s.idle_since)`+where+` AND s.idle_since <= ?`, math.MaxInt64
+	}
+	for {
+		var x sql.NullInt64
+		if err := o.queryRow(ctx, next, append(slices.Clip(args), past)...).Scan(&x); err != nil {
+			return fmt.Errorf("store: list seats: %w", err)
+		}
+		if !x.Valid {
+			return nil
+		}
+		// The seats idle as many whole days as x's (as the list's order
+		// counts them): idle_since in (at-(d+1) days, at-d days], or
+		// after at-1 day for 0 days.
+		var d int64
+		if x.Int64 <= at {
+			d = (at - x.Int64) / 86400
+		}
+		w := seatWindow{cond: ` AND s.idle_since > ?`, args: []any{at - (d+1)*86400}}
+		if d > 0 {
+			w.cond += ` AND s.idle_since <= ?`
+			w.args = append(w.args, at-d*86400)
+		}
+		if err := each(w); err != nil {
+			return err
+		}
+		switch {
+		case ord.Desc && d == 0:
+			return nil // nothing is idle fewer days
+		case ord.Desc:
+			past = at - d*86400
+			w = seatWindow{cond: ` AND s.idle_since > ?`, args: []any{past}, whole: true}
+		default:
+			past = at - (d+1)*86400
+			w = seatWindow{cond: ` AND s.idle_since <= ?`, args: []any{past}, whole: true}
+		}
+		if listed >= eachSeatHead {
+			// The rest in one query, read whole and sorted: a day at a
+			// time reads the seats in idle order, a page each, slower in
+			// all.
+			return each(w)
+		}
+	}
 }
+
+// eachSeatHead is how many seats EachSeat reads a day idle at a time
+// before it reads the rest in one query. A variable for tests.
+var eachSeatHead = 2000
 
 func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, []any) {
 	base, args, filter, filterArgs := f.conditionsOn(true)
 	order, orderArgs := o.seatOrderBy(ord, f.At)
 	from := seatListFrom
+	if w.whole && o.d == SQLite {
+		from = ` FROM copilot_seats s INDEXED BY sqlite_autoindex_copilot_seats_1 JOIN users u ON u.id = s.user_id` + seatActivityJoin
+	}
 	if w.byUsers {
 		// SQLite: CROSS JOIN keeps the users, in their login index's
 		// order, first; each one's seat is found by the ledger's primary
@@ -510,4 +723,67 @@ func (o ops) SeatedUserIDs(ctx context.Context, orgID int64, at time.Time, userI
 		}
 	}
 	return out, nil
+}
+
+// Unseated returns an org's members (active or invited) who hold no
+// listed seat at at and whose login or name contains search (any, when
+// empty), by login, limit of them, and how many there are in all. The
+// count is a difference of two counts (the members, the listed seats,
+// each matching search); the list of a big org walks the users in login
+// order and stops as soon as it holds limit of them, or all of them.
+func (o ops) Unseated(ctx context.Context, orgID int64, at time.Time, search string, limit int) ([]Member, int, error) {
+	f, err := o.narrowSearch(ctx, SeatFilter{OrgID: orgID, At: at, Search: search})
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := `m.org_id = ?`, []any{orgID}
+	switch {
+	case f.Search != "":
+		cond, more := userSearch("m.user_id", search)
+		where += ` AND ` + cond
+		args = append(args, more...)
+	case len(f.UserIDs) > 0:
+		where += ` AND m.user_id IN (` + marks(len(f.UserIDs)) + `)`
+		for _, id := range f.UserIDs {
+			args = append(args, id)
+		}
+	}
+	var members int
+	if err := o.queryRow(ctx, `SELECT COUNT(*) FROM org_memberships m WHERE `+where, args...).Scan(&members); err != nil {
+		return nil, 0, fmt.Errorf("store: members without a seat: %w", err)
+	}
+	seated, err := o.CountSeatList(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := members - seated
+	if n <= 0 || limit <= 0 {
+		return nil, max(n, 0), nil
+	}
+	t := unix(at)
+	from, order := membersFrom+` WHERE `+where, `u.login_key`
+	if o.d == Postgres {
+		order += ` COLLATE "C"`
+	}
+	if len(f.UserIDs) == 0 && members >= bigOrgSeats {
+		// A big org: walk the users in login order (SQLite: CROSS JOIN
+		// keeps them first), each one's membership and seat found by
+		// key, until the page is full or every member without a seat is
+		// found, instead of sorting every member.
+		from, args = `SELECT `+prefixCols("u", userCols)+`, `+prefixCols("m", membershipCols)+`
+			FROM users u CROSS JOIN org_memberships m WHERE m.user_id = u.id AND m.org_id = ?`, []any{orgID}
+		if f.Search != "" {
+			cond, more := userMatch("u.", f.Search)
+			from += ` AND ` + cond
+			args = append(args, more...)
+		}
+	}
+	out, err := queryAllCap(ctx, o, min(n, limit), scanMember, from+`
+		AND NOT EXISTS (SELECT 1 FROM copilot_seats s WHERE s.org_id = m.org_id AND s.user_id = m.user_id
+			AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ?)
+		ORDER BY `+order+` LIMIT ?`, append(args, seatkeeper.StateActive, t, t, min(n, limit))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: members without a seat: %w", err)
+	}
+	return out, n, nil
 }

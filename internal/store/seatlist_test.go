@@ -15,7 +15,8 @@ import (
 )
 
 // TestSeatPagesSliceTheList: on both stores, the idle sums and the seats
-// held in billing cycles equal what the whole list counts, and every page
+// held in billing cycles equal what the whole list counts, the list
+// streamed (EachSeat) is the whole list, and every page
 // of a seat list
 // (each order, both directions, pages of 1 to 50 seats, with and without
 // filters, the page by login also through the users' login index) is the
@@ -161,6 +162,24 @@ func TestSeatPagesSliceTheList(t *testing.T) {
 						if name == "none" && len(all) != n {
 							t.Fatalf("%d seats listed, want %d", len(all), n)
 						}
+						// Streamed: a day idle at a time for the first
+						// head seats, then the rest in one query.
+						for _, head := range []int{1, 5, 1000} {
+							restore := store.SetEachSeatHead(head)
+							var streamed []store.LedgerSeat
+							err := st.EachSeat(ctx, f, ord, func(s store.LedgerSeat) error {
+								streamed = append(streamed, s)
+								return nil
+							})
+							restore()
+							if err != nil {
+								t.Fatal(err)
+							}
+							if got, want := logins(streamed), logins(all); !slices.Equal(got, want) {
+								t.Fatalf("big org %v, filter %s, by %s desc %v, %d a day idle at a time: streamed %v, the whole list has %v",
+									big, name, by, desc, head, got, want)
+							}
+						}
 						for _, size := range []int{1, 3, 7, 50} {
 							for from := 0; from <= len(all); from += size {
 								page, err := st.ListSeats(ctx, f, ord, from, size)
@@ -176,6 +195,207 @@ func TestSeatPagesSliceTheList(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	})
+}
+
+// TestSearchFindsTheSameUsers: on both stores, a search by login or name
+// (any case, a substring, with LIKE's wildcards taken literally) finds
+// the seats, and the members without one, whose holder's login or name
+// contains it, as Go's strings.Contains finds them: resolved to the few
+// users it matches through the trigram index, or walking every user
+// (searches of fewer than three characters, or matching more than
+// searchFew users), sorted and through the users' login index alike.
+func TestSearchFindsTheSameUsers(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	names := []string{"Ann Archer", "BOB BAKER", "Cid O'Hara", "Dee 100% Dowling", "eve_ember", "Fay Fisher", "", "Gus Grant"}
+	var users, members, seats strings.Builder
+	type person struct{ login, name string }
+	var people []person
+	for i := range 24 {
+		p := person{fmt.Sprintf("Dev%02d-%s", i, []string{"north", "SOUTH", "east"}[i%3]), names[i%len(names)]}
+		people = append(people, p)
+		fmt.Fprintf(&users, "  - {login: %s, name: %q}\n", p.login, p.name)
+		fmt.Fprintf(&members, "      - {login: %s}\n", p.login)
+		if i%4 != 0 { // every fourth member holds no seat
+			fmt.Fprintf(&seats, "      - {user: %s, created_at: \"2026-01-%02dT00:00:00Z\"}\n", p.login, 1+i)
+		}
+	}
+	doc := "users:\n" + users.String() + `  - {login: outsider, name: Ann Outside}
+organizations:
+  - login: acme
+    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}
+    members:
+` + members.String() + `    seats:
+` + seats.String()
+	searches := []string{"ann", "ANN", "ar", "south", "dev1", "v0", "100%", "0%", "e_e", "_", "'ha", "ev", "nobody", "dev05-south", "r b"}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := seed.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Load(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []struct {
+			name     string
+			few, big int
+		}{{"resolved", 1000, 10000}, {"walked", 1, 10000}, {"resolved, big org", 1000, 1}, {"walked, big org", 1, 1}} {
+			t.Run(mode.name, func(t *testing.T) {
+				t.Cleanup(store.SetSearchFew(mode.few))
+				t.Cleanup(store.SetBigOrgSeats(mode.big))
+				for _, q := range searches {
+					var seated, unseated []string
+					for i, p := range people {
+						lq := strings.ToLower(q)
+						if !strings.Contains(strings.ToLower(p.login), lq) && !strings.Contains(strings.ToLower(p.name), lq) {
+							continue
+						}
+						if i%4 == 0 {
+							unseated = append(unseated, p.login)
+						} else {
+							seated = append(seated, p.login)
+						}
+					}
+					slices.SortFunc(seated, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+					slices.SortFunc(unseated, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+					f := store.SeatFilter{OrgID: org.ID, At: now, Search: q}
+					n, err := st.CountSeatList(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if n != len(seated) {
+						t.Errorf("%q: counted %d seats, want %d", q, n, len(seated))
+					}
+					for _, limit := range []int{0, 3} {
+						ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, limit)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var got []string
+						for _, l := range ls {
+							got = append(got, l.User.Login)
+						}
+						want := seated
+						if limit > 0 {
+							want = seated[:min(limit, len(seated))]
+						}
+						if !slices.Equal(got, want) {
+							t.Errorf("%q, %d a page: seats %v, want %v", q, limit, got, want)
+						}
+					}
+					ms, total, err := st.Unseated(ctx, org.ID, now, q, 2)
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got []string
+					for _, m := range ms {
+						got = append(got, m.User.Login)
+					}
+					if want := unseated[:min(2, len(unseated))]; total != len(unseated) || !slices.Equal(got, want) {
+						t.Errorf("%q: members without a seat %v of %d, want %v of %d", q, got, total, want, len(unseated))
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestUnusedSinceAgreesWithLastUsage: on both stores, the seats whose
+// holder has no usage event in the org at or after a moment, read from
+// the usage roll-ups, are those whose holder's last event (LastUsage, from
+// every event) is before it, or who have none: for every moment from
+// before the first event to after the last, a second before, at and after
+// each event, across the roll-ups' 32-day periods.
+func TestUnusedSinceAgreesWithLastUsage(t *testing.T) {
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	events := map[string][]string{ // by holder
+		"ann": {"2026-03-19T08:00:00Z"},
+		"bob": {"2026-01-02T00:00:00Z", "2026-02-14T23:59:59Z"},
+		"cid": {"2026-02-01T00:00:00Z"},
+		"dee": {}, // none
+		"eve": {"2025-12-31T12:00:00Z", "2026-03-01T10:00:00Z"},
+		"fay": {"2026-02-27T18:30:00Z"}, // copilot_cli only
+	}
+	var doc strings.Builder
+	doc.WriteString("users: [{login: ann}, {login: bob}, {login: cid}, {login: dee}, {login: eve}, {login: fay}]\norganizations:\n")
+	doc.WriteString("  - login: acme\n    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow, billing_cycle_day: 1}\n")
+	doc.WriteString("    members: [{login: ann}, {login: bob}, {login: cid}, {login: dee}, {login: eve}, {login: fay}]\n    seats:\n")
+	for _, u := range []string{"ann", "bob", "cid", "dee", "eve", "fay"} {
+		fmt.Fprintf(&doc, "      - {user: %s, created_at: \"2025-06-01T00:00:00Z\"}\n", u)
+	}
+	doc.WriteString("    usage:\n")
+	var moments []time.Time
+	for u, ats := range events {
+		tool := "feature: code_completion, ide: vscode"
+		if u == "fay" {
+			tool = "feature: copilot_cli, cli_version: 1.0.0"
+		}
+		for _, at := range ats {
+			fmt.Fprintf(&doc, "      - {user: %s, at: %q, %s, language: go}\n", u, at, tool)
+			x, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			moments = append(moments, x.Add(-time.Second), x, x.Add(time.Second))
+		}
+	}
+	// The other org's usage is not this org's.
+	doc.WriteString("  - login: other\n    copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow}\n")
+	doc.WriteString("    members: [{login: dee}]\n    seats: [{user: dee, created_at: \"2025-06-01T00:00:00Z\"}]\n")
+	doc.WriteString("    usage: [{user: dee, at: \"2026-03-10T00:00:00Z\", feature: code_completion, ide: vscode, language: go}]\n")
+	for d := time.Date(2025, 12, 20, 7, 0, 0, 0, time.UTC); d.Before(now); d = d.Add(24 * time.Hour) {
+		moments = append(moments, d)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		d, err := seed.Parse([]byte(doc.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.Load(ctx, st, now); err != nil {
+			t.Fatal(err)
+		}
+		org, err := st.OrgByLogin(ctx, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := st.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.ListSeats(ctx, store.SeatFilter{OrgID: org.ID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, since := range moments {
+			var want []string
+			for _, s := range all {
+				if at, ok := last[s.User.ID]; !ok || at.Before(since) {
+					want = append(want, s.User.Login)
+				}
+			}
+			f := store.SeatFilter{OrgID: org.ID, At: now, UnusedSince: since}
+			n, err := st.CountSeatList(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range ls {
+				got = append(got, s.User.Login)
+			}
+			if n != len(want) || !slices.Equal(got, want) {
+				t.Errorf("unused since %s: %v (counted %d), want %v", since.Format(time.RFC3339), got, n, want)
 			}
 		}
 	})

@@ -73,15 +73,18 @@ func userFilter(col string, u Users, args []any) (string, []any, error) {
 // MembersOf lists an org's members in the given state ("" for any), with
 // their users, in user id order, narrowed to users (Users{}: everyone).
 func (o ops) MembersOf(ctx context.Context, orgID int64, state string, users Users) ([]Member, error) {
-	return o.memberRows(ctx, membersFrom, func(row interface{ Scan(...any) error }) (Member, error) {
-		var m Member
-		var uc, uu, mc, mu int64
-		err := row.Scan(&m.User.ID, &m.User.Login, &m.User.Name, &m.User.Email, &m.User.SiteAdmin, &uc, &uu,
-			&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
-		m.User.CreatedAt, m.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
-		m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
-		return m, err
-	}, orgID, state, users)
+	return o.memberRows(ctx, membersFrom, scanMember, orgID, state, users)
+}
+
+// scanMember scans a row of membersFrom.
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var uc, uu, mc, mu int64
+	err := row.Scan(&m.User.ID, &m.User.Login, &m.User.Name, &m.User.Email, &m.User.SiteAdmin, &uc, &uu,
+		&m.Membership.OrgID, &m.Membership.UserID, &m.Membership.Role, &m.Membership.State, &mc, &mu)
+	m.User.CreatedAt, m.User.UpdatedAt = fromUnix(uc), fromUnix(uu)
+	m.Membership.CreatedAt, m.Membership.UpdatedAt = fromUnix(mc), fromUnix(mu)
+	return m, err
 }
 
 // MemberKeysAfter returns up to limit of an org's members in a state (""
