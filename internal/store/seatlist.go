@@ -681,7 +681,7 @@ func (o ops) listSeatsQuery(f SeatFilter, ord SeatOrder, w seatWindow) (string, 
 	order, orderArgs := o.seatOrderBy(ord, f.At)
 	from := seatListFrom
 	if w.whole && o.d == SQLite {
-		from = ` FROM copilot_seats s INDEXED BY sqlite_autoindex_copilot_seats_1 JOIN users u ON u.id = s.user_id` + seatActivityJoin
+		from = ` FROM copilot_seats s INDEXED BY sqlite_autoindex_copilot_seats_1 JOIN users u ON u.id = s.user_id`
 	}
 	if w.byUsers {
 		// SQLite: CROSS JOIN keeps the users, in their login index's
