@@ -1,6 +1,9 @@
 -- wrk script for bench/run.sh: requests cycle through the "PATH TOKEN"
 -- lines of the file named by TARGETS_FILE, each thread from its own
 -- starting line, so that users and tokens vary as with bench/load.
+-- TARGETS_OFFSET and TARGETS_SPAN (cold slices): the threads share the
+-- SPAN lines from line OFFSET, each from its own part of them, so that a
+-- slice sends targets no earlier slice sent.
 local targets = {}
 local i = 0
 local counter = 0
@@ -17,7 +20,12 @@ function init(args)
       targets[#targets + 1] = wrk.format("GET", path, { ["Authorization"] = "Bearer " .. token })
     end
   end
-  i = (id or 0) * 7919 % #targets
+  local span = tonumber(os.getenv("TARGETS_SPAN") or "")
+  if span then
+    i = (tonumber(os.getenv("TARGETS_OFFSET")) + (id or 0) * math.floor(span / 2)) % #targets
+  else
+    i = (id or 0) * 7919 % #targets
+  end
 end
 
 function request()

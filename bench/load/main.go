@@ -31,6 +31,7 @@ func main() {
 	maxReq := flag.Int64("n", 10_000_000, "stop after this many requests")
 	label := flag.String("label", "", "label for the output line")
 	warmup := flag.Bool("warmup", false, "send every target once, untimed, before the timed run")
+	offset := flag.Int("offset", 0, "start at this target (cold slices take targets no earlier slice sent)")
 	flag.Parse()
 	if !strings.HasPrefix(*base, "http://127.") && !strings.HasPrefix(*base, "http://localhost") && !strings.HasPrefix(*base, "http://[::1]") {
 		log.Fatal("load only targets loopback addresses")
@@ -56,7 +57,7 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := c; time.Now().Before(deadline); i += *conns {
+			for i := *offset + c; time.Now().Before(deadline); i += *conns {
 				if sent.Add(1) > *maxReq {
 					return
 				}
