@@ -57,12 +57,16 @@ func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.R
 		}
 		from, to = day, day
 	}
-	if rep.Empty || to >= now.Format(seatkeeper.DateLayout) {
+	if to >= now.Format(seatkeeper.DateLayout) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	q.From, q.To = from, to
-	has, err := s.store.HasUsage(r.Context(), q)
+	hasData := s.store.HasUsage
+	if rep.Repos {
+		hasData = s.store.HasPullRequests
+	}
+	has, err := hasData(r.Context(), q)
 	if err != nil {
 		return err
 	}

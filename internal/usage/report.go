@@ -12,12 +12,13 @@ import (
 )
 
 // Source is where reports read recorded usage: a *store.Store's daily
-// roll-ups, never the events.
+// roll-ups, never the usage events, and the day's pull-request events.
 type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
+	EachPullRequest(ctx context.Context, q store.UsageQuery, fn func(orgID int64, e seatkeeper.PullRequestEvent) error) error
 }
 
 // Request names a report file: per-user records or the scope's
@@ -27,6 +28,7 @@ type Source interface {
 type Request struct {
 	Users    bool
 	Teams    bool // the user-teams records of day From
+	Repos    bool // the repositories' pull-request records of day From
 	Window   bool
 	Scope    Scope
 	OrgIDs   []int64
@@ -50,6 +52,8 @@ func Write(ctx context.Context, w io.Writer, src Source, r Request) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var err error
 	switch {
+	case r.Repos:
+		err = writeRepos(ctx, bw, src, r)
 	case r.Teams:
 		err = writeUserTeams(ctx, bw, src, r)
 	case r.Users:
