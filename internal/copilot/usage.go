@@ -176,7 +176,9 @@ func (s *Service) enterprisePullRequests(ctx context.Context, ent seatkeeper.Ent
 	}
 	now := s.Clock.Now()
 	for i, e := range prs {
-		k := slices.IndexFunc(entOrgs, func(o seatkeeper.Organization) bool { return seatkeeper.LoginKey(o.Login) == seatkeeper.LoginKey(e.Owner) })
+		k := slices.IndexFunc(entOrgs, func(o seatkeeper.Organization) bool {
+			return seatkeeper.LoginKey(o.Login) == seatkeeper.LoginKey(e.Owner)
+		})
 		if k < 0 {
 			return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d].repository: %q is not owner/name with owner one of %s's organizations.", i, e.Owner+"/"+e.Repository, ent.Slug)
 		}
