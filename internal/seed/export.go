@@ -357,6 +357,12 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 			})
 		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) })
 		lists["Usage"] = usageSource(ctx, tx, store.UsageQuery{OrgIDs: []int64{o.ID}, Members: true})
+		lists["PullRequests"] = func(yield func(entry) error) error {
+			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31"}
+			return tx.EachPullRequest(ctx, q, func(_ int64, e seatkeeper.PullRequestEvent) error {
+				return yield(leafEntry(usage.PullRequestOf(e.Owner, e)))
+			})
+		}
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
 }
