@@ -132,6 +132,32 @@ func TestRepoReports(t *testing.T) {
 			t.Errorf("other repos-1-day: %v", repos)
 		}
 
+		// The aggregates' pull_requests: the sums of their repositories'
+		// days, the medians over all the day's merges.
+		aggregate := func(path, token string) map[string]any {
+			link, _ := e.report(path, token)
+			return pullRequestsOf(e.download(schema, link, 200)[0])
+		}
+		for _, c := range []struct {
+			path, token string
+			want        map[string]any
+		}{
+			{"/orgs/acme/copilot/metrics/reports/organization-1-day?day=2026-03-10", "ghp_owner", map[string]any{
+				"total_created": 4.0, "total_created_by_copilot": 2.0, "total_reviewed": 2.0, "total_merged": 2.0,
+				"median_minutes_to_merge": 1560.0, "total_copilot_suggestions": 5.0, "median_minutes_to_merge_copilot_reviewed": 120.0}},
+			{"/enterprises/ent/copilot/metrics/reports/enterprise-1-day?day=2026-03-10", "ghp_ent", map[string]any{
+				"total_created": 4.0, "total_merged": 3.0, "median_minutes_to_merge": 120.0, "total_merged_created_by_copilot": 1.0}},
+			{"/orgs/beta/copilot/metrics/reports/organization-1-day?day=2026-03-10", "ghp_owner", map[string]any{
+				"total_created": 0.0, "total_merged": 1.0, "median_minutes_to_merge": 45.0, "median_minutes_to_merge_copilot_authored": nil}},
+		} {
+			got := aggregate(c.path, c.token)
+			for k, want := range c.want {
+				if got[k] != want {
+					t.Errorf("%s pull_requests.%s = %v, want %v", c.path, k, got[k], want)
+				}
+			}
+		}
+
 		// An altered link fails; so does one past its hour.
 		e.download(schema, strings.Replace(link, "other", "acme", 1), 403)
 		e.clock.Advance(time.Hour)

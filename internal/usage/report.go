@@ -37,6 +37,9 @@ type Request struct {
 	// org's): the usage recorded at the enterprise itself counts with its
 	// orgs', and its user-teams records list its own teams.
 	EnterpriseID int64
+	// PullRequests: the aggregate records carry the days' pull_requests
+	// (the reports'; the dashboard's pages leave them out).
+	PullRequests bool
 }
 
 // query selects the usage r reports.
@@ -196,6 +199,12 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 	if err != nil {
 		return nil, err
 	}
+	var prs map[string]*pullRequests
+	if r.PullRequests {
+		if prs, err = dayPullRequests(ctx, src, r); err != nil {
+			return nil, err
+		}
+	}
 	var out []dayRecord
 	err = eachDay(r.From, r.To, func(day string) error {
 		a := acts[len(out)]
@@ -208,6 +217,12 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 		if a.cli > 0 {
 			cli := a.cli
 			rec.DailyActiveCLIUsers = &cli
+		}
+		if r.PullRequests {
+			rec.PullRequests = &pullRequests{}
+			if p := prs[day]; p != nil {
+				rec.PullRequests = p
+			}
 		}
 		rec.totals.sort()
 		out = append(out, rec)

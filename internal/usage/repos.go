@@ -50,13 +50,12 @@ type repoDay struct {
 	created, reviewed, merged          map[int64]bool // by number: any event
 	createdAgent, reviewedCopilot      map[int64]bool
 	mergedAgent, mergedReview          map[int64]bool
-	toMerge, toMergeAgent, toMergeRevd map[int64]int64 // by number: the merge's minutes
+	toMerge, toMergeAgent, toMergeRevd []int64 // the merges' minutes, a merged pull request each
 }
 
 func newRepoDay(rec repoRecord) *repoDay {
 	return &repoDay{rec: rec, created: map[int64]bool{}, reviewed: map[int64]bool{}, merged: map[int64]bool{},
-		createdAgent: map[int64]bool{}, reviewedCopilot: map[int64]bool{}, mergedAgent: map[int64]bool{}, mergedReview: map[int64]bool{},
-		toMerge: map[int64]int64{}, toMergeAgent: map[int64]int64{}, toMergeRevd: map[int64]int64{}}
+		createdAgent: map[int64]bool{}, reviewedCopilot: map[int64]bool{}, mergedAgent: map[int64]bool{}, mergedReview: map[int64]bool{}}
 }
 
 func (d *repoDay) add(e seatkeeper.PullRequestEvent) {
@@ -83,35 +82,37 @@ func (d *repoDay) add(e seatkeeper.PullRequestEvent) {
 			return
 		}
 		d.merged[e.Number] = true
-		d.toMerge[e.Number] = e.MinutesToMerge
+		d.toMerge = append(d.toMerge, e.MinutesToMerge)
 		if e.ByAgent {
 			d.mergedAgent[e.Number] = true
-			d.toMergeAgent[e.Number] = e.MinutesToMerge
+			d.toMergeAgent = append(d.toMergeAgent, e.MinutesToMerge)
 		}
 		if e.ByCodeReview {
 			d.mergedReview[e.Number] = true
-			d.toMergeRevd[e.Number] = e.MinutesToMerge
+			d.toMergeRevd = append(d.toMergeRevd, e.MinutesToMerge)
 		}
 	}
 }
 
-func (d *repoDay) record() repoRecord {
+// counts sets the record's totals from the pull requests seen.
+func (d *repoDay) counts() *pullRequests {
 	p := &d.rec.PullRequests
 	p.Created, p.Reviewed, p.Merged = int64(len(d.created)), int64(len(d.reviewed)), int64(len(d.merged))
 	p.CreatedByCopilot, p.ReviewedByCopilot = int64(len(d.createdAgent)), int64(len(d.reviewedCopilot))
 	p.MergedCreatedByCopilot, p.MergedReviewedByCopilot = int64(len(d.mergedAgent)), int64(len(d.mergedReview))
+	return p
+}
+
+func (d *repoDay) record() repoRecord {
+	p := d.counts()
 	p.MedianToMerge, p.MedianToMergeAuthored, p.MedianToMergeReviewed = median(d.toMerge), median(d.toMergeAgent), median(d.toMergeRevd)
 	return d.rec
 }
 
-// median is the median of m's values, nil for none.
-func median(m map[int64]int64) *float64 {
-	if len(m) == 0 {
+// median is the median of vs (which it sorts), nil for none.
+func median(vs []int64) *float64 {
+	if len(vs) == 0 {
 		return nil
-	}
-	vs := make([]int64, 0, len(m))
-	for _, v := range m {
-		vs = append(vs, v)
 	}
 	slices.Sort(vs)
 	mid := len(vs) / 2
@@ -120,6 +121,59 @@ func median(m map[int64]int64) *float64 {
 		out = float64(vs[mid-1]+vs[mid]) / 2
 	}
 	return &out
+}
+
+// dayPullRequests sums the pull-request activity of r's orgs on each of
+// r's days, for the aggregate records: each repository's day counted as
+// repos-1-day counts it, and the medians over all the day's merges. It
+// holds one repository's day and the days' merge times.
+func dayPullRequests(ctx context.Context, src Source, r Request) (map[string]*pullRequests, error) {
+	type dayMerges struct{ all, agent, review []int64 }
+	days := map[string]*pullRequests{}
+	merges := map[string]*dayMerges{}
+	var cur *repoDay
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		p, day := cur.counts(), cur.rec.Day
+		t := days[day]
+		if t == nil {
+			t, merges[day] = &pullRequests{}, &dayMerges{}
+			days[day] = t
+		}
+		t.Created += p.Created
+		t.Reviewed += p.Reviewed
+		t.Merged += p.Merged
+		t.Suggestions += p.Suggestions
+		t.AppliedSuggestions += p.AppliedSuggestions
+		t.CreatedByCopilot += p.CreatedByCopilot
+		t.ReviewedByCopilot += p.ReviewedByCopilot
+		t.MergedCreatedByCopilot += p.MergedCreatedByCopilot
+		t.MergedReviewedByCopilot += p.MergedReviewedByCopilot
+		t.CopilotSuggestions += p.CopilotSuggestions
+		t.CopilotApplied += p.CopilotApplied
+		m := merges[day]
+		m.all, m.agent, m.review = append(m.all, cur.toMerge...), append(m.agent, cur.toMergeAgent...), append(m.review, cur.toMergeRevd...)
+	}
+	err := src.EachPullRequest(ctx, r.query(), func(_ int64, e seatkeeper.PullRequestEvent) error {
+		day := e.At.UTC().Format(seatkeeper.DateLayout)
+		if cur == nil || cur.rec.RepoID != e.RepoID || cur.rec.Day != day {
+			flush()
+			cur = newRepoDay(repoRecord{Day: day, RepoID: e.RepoID})
+		}
+		cur.add(e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	flush()
+	for day, t := range days {
+		m := merges[day]
+		t.MedianToMerge, t.MedianToMergeAuthored, t.MedianToMergeReviewed = median(m.all), median(m.agent), median(m.review)
+	}
+	return days, nil
 }
 
 // writeRepos writes a line per repository of r's orgs with pull-request
