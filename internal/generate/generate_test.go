@@ -111,7 +111,7 @@ func TestGenerateUsage(t *testing.T) {
 		// Pull requests: opened only on their author's active days, by
 		// seat holders, and a share of them by the coding agent.
 		actions := map[string]int{}
-		err = st.EachPullRequest(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}, From: "2026-05-01", To: "2026-06-03"}, func(_ int64, e seatkeeper.PullRequestEvent) error {
+		err = st.EachPullRequest(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}, From: "2026-05-01", To: "2026-06-03", Logins: true}, func(_ int64, e seatkeeper.PullRequestEvent) error {
 			if _, ok := seated[e.UserID]; !ok {
 				t.Errorf("pull request of %s, who holds no seat", e.Login)
 			}

@@ -62,10 +62,10 @@ func (tx *Tx) repository(ctx context.Context, orgID int64, name, visibility stri
 }
 
 // EachPullRequest calls fn with each pull-request event in q's orgs from
-// day q.From to q.To, in (org, day, repository, number, time) order, with
-// its user's login, its repository's name, id and visibility, and the
-// repository's org in orgID (its login in Owner). q.Members keeps only the events of the orgs'
-// current members (an export's).
+// day q.From to q.To, in (org, day, repository, number, time, action)
+// order, with its repository's id and org (orgID): one covering index
+// scan. Repositories names them. q.Logins fills each event's Login (an
+// export's).
 func (o ops) EachPullRequest(ctx context.Context, q UsageQuery, fn func(orgID int64, e seatkeeper.PullRequestEvent) error) error {
 	if len(q.OrgIDs) == 0 {
 		return nil
@@ -74,9 +74,9 @@ func (o ops) EachPullRequest(ctx context.Context, q UsageQuery, fn func(orgID in
 	for _, id := range q.OrgIDs {
 		args = append(args, id)
 	}
-	where := "p.org_id IN (" + marks(len(q.OrgIDs)) + ") AND p.day >= ? AND p.day <= ?"
-	if q.Members {
-		where += " AND p.user_id IN (SELECT m.user_id FROM org_memberships m WHERE m.org_id = p.org_id)"
+	login, join := "''", ""
+	if q.Logins {
+		login, join = "u.login", " JOIN users u ON u.id = p.user_id"
 	}
 	type row struct {
 		org int64
@@ -85,15 +85,40 @@ func (o ops) EachPullRequest(ctx context.Context, q UsageQuery, fn func(orgID in
 	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (row, error) {
 		var r row
 		var at int64
-		err := sc.Scan(&r.org, &r.e.Owner, &r.e.Login, &r.e.RepoID, &r.e.Repository, &r.e.Visibility, &r.e.UserID, &at, &r.e.Number, &r.e.Action,
+		err := sc.Scan(&r.org, &r.e.RepoID, &r.e.UserID, &r.e.Login, &at, &r.e.Number, &r.e.Action,
 			&r.e.ByAgent, &r.e.ByCodeReview, &r.e.Suggestions, &r.e.AppliedSuggestions, &r.e.MinutesToMerge)
 		r.e.At = fromUnix(at)
 		return r, err
-	}, func(r row) error { return fn(r.org, r.e) }, `SELECT p.org_id, o.login, u.login, r.id, r.name, r.visibility, p.user_id, p.at, p.number, p.action,
+	}, func(r row) error { return fn(r.org, r.e) }, `SELECT p.org_id, p.repo_id, p.user_id, `+login+`, p.at, p.number, p.action,
 			p.by_agent, p.by_code_review, p.suggestions, p.applied_suggestions, p.minutes_to_merge
-		FROM copilot_pull_requests p JOIN copilot_repositories r ON r.id = p.repo_id JOIN users u ON u.id = p.user_id
-			JOIN organizations o ON o.id = p.org_id
-		WHERE `+where+` ORDER BY p.org_id, p.day, p.repo_id, p.number, p.at, p.action`, append(args, q.From, q.To)...)
+		FROM copilot_pull_requests p`+join+`
+		WHERE p.org_id IN (`+marks(len(q.OrgIDs))+`) AND p.day >= ? AND p.day <= ?
+		ORDER BY p.org_id, p.day, p.repo_id, p.number, p.at, p.action`, append(args, q.From, q.To)...)
+}
+
+// Repository is a repository pull-request events name.
+type Repository struct {
+	ID                      int64
+	Owner, Name, Visibility string // Owner: its org's login
+}
+
+// Repositories returns the repositories of the orgs, by id.
+func (o ops) Repositories(ctx context.Context, orgIDs []int64) (map[int64]Repository, error) {
+	out := map[int64]Repository{}
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(orgIDs))
+	for i, id := range orgIDs {
+		args[i] = id
+	}
+	err := queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (Repository, error) {
+		var r Repository
+		err := sc.Scan(&r.ID, &r.Owner, &r.Name, &r.Visibility)
+		return r, err
+	}, func(r Repository) error { out[r.ID] = r; return nil }, `SELECT r.id, o.login, r.name, r.visibility
+		FROM copilot_repositories r JOIN organizations o ON o.id = r.org_id WHERE r.org_id IN (`+marks(len(orgIDs))+`)`, args...)
+	return out, err
 }
 
 // HasPullRequests reports whether q's orgs have pull-request events on

@@ -19,6 +19,7 @@ type Source interface {
 	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
 	EachPullRequest(ctx context.Context, q store.UsageQuery, fn func(orgID int64, e seatkeeper.PullRequestEvent) error) error
+	Repositories(ctx context.Context, orgIDs []int64) (map[int64]store.Repository, error)
 }
 
 // Request names a report file: per-user records or the scope's

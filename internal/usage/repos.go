@@ -44,63 +44,87 @@ type repoRecord struct {
 	PullRequests pullRequests `json:"pull_requests"`
 }
 
-// repoDay gathers one repository's events of the day, by pull request.
+// repoDay gathers one repository's events of the day, which come in
+// (number, time) order: a pull request's events one after another, so
+// that each counts once a day in each total.
 type repoDay struct {
 	rec                                repoRecord
-	created, reviewed, merged          map[int64]bool // by number: any event
-	createdAgent, reviewedCopilot      map[int64]bool
-	mergedAgent, mergedReview          map[int64]bool
+	pr                                 prDay   // the pull request being read
 	toMerge, toMergeAgent, toMergeRevd []int64 // the merges' minutes, a merged pull request each
 }
 
-func newRepoDay(rec repoRecord) *repoDay {
-	return &repoDay{rec: rec, created: map[int64]bool{}, reviewed: map[int64]bool{}, merged: map[int64]bool{},
-		createdAgent: map[int64]bool{}, reviewedCopilot: map[int64]bool{}, mergedAgent: map[int64]bool{}, mergedReview: map[int64]bool{}}
+// prDay is what one pull request did on the day.
+type prDay struct {
+	number                                       int64
+	created, createdAgent, reviewed, reviewedBot bool
+	merged, mergedAgent, mergedReview            bool
+	minutes                                      int64
 }
 
+func newRepoDay(rec repoRecord) *repoDay { return &repoDay{rec: rec} }
+
 func (d *repoDay) add(e seatkeeper.PullRequestEvent) {
-	p := &d.rec.PullRequests
+	if e.Number != d.pr.number {
+		d.done()
+		d.pr = prDay{number: e.Number}
+	}
+	p, pr := &d.rec.PullRequests, &d.pr
 	switch e.Action {
 	case seatkeeper.PullRequestCreated:
-		d.created[e.Number] = true
-		if e.ByAgent {
-			d.createdAgent[e.Number] = true
-		}
+		pr.created = true
+		pr.createdAgent = pr.createdAgent || e.ByAgent
 	case seatkeeper.PullRequestReviewed:
-		d.reviewed[e.Number] = true
+		pr.reviewed = true
 		p.Suggestions += e.Suggestions
 		p.AppliedSuggestions += e.AppliedSuggestions
 		if e.ByCodeReview {
-			d.reviewedCopilot[e.Number] = true
+			pr.reviewedBot = true
 			p.CopilotSuggestions += e.Suggestions
 			p.CopilotApplied += e.AppliedSuggestions
 		}
 	case seatkeeper.PullRequestMerged:
-		// A pull request merges once: a second event of the day for it
-		// is the same merge.
-		if d.merged[e.Number] {
-			return
-		}
-		d.merged[e.Number] = true
-		d.toMerge = append(d.toMerge, e.MinutesToMerge)
-		if e.ByAgent {
-			d.mergedAgent[e.Number] = true
-			d.toMergeAgent = append(d.toMergeAgent, e.MinutesToMerge)
-		}
-		if e.ByCodeReview {
-			d.mergedReview[e.Number] = true
-			d.toMergeRevd = append(d.toMergeRevd, e.MinutesToMerge)
+		// A pull request merges once: a later event of the day for it is
+		// the same merge.
+		if !pr.merged {
+			pr.merged, pr.mergedAgent, pr.mergedReview, pr.minutes = true, e.ByAgent, e.ByCodeReview, e.MinutesToMerge
 		}
 	}
 }
 
-// counts sets the record's totals from the pull requests seen.
+// done counts the pull request read so far.
+func (d *repoDay) done() {
+	p, pr := &d.rec.PullRequests, d.pr
+	if pr.number == 0 {
+		return
+	}
+	count := func(n *int64, yes bool) {
+		if yes {
+			*n++
+		}
+	}
+	count(&p.Created, pr.created)
+	count(&p.CreatedByCopilot, pr.createdAgent)
+	count(&p.Reviewed, pr.reviewed)
+	count(&p.ReviewedByCopilot, pr.reviewedBot)
+	count(&p.Merged, pr.merged)
+	count(&p.MergedCreatedByCopilot, pr.mergedAgent)
+	count(&p.MergedReviewedByCopilot, pr.mergedReview)
+	if pr.merged {
+		d.toMerge = append(d.toMerge, pr.minutes)
+		if pr.mergedAgent {
+			d.toMergeAgent = append(d.toMergeAgent, pr.minutes)
+		}
+		if pr.mergedReview {
+			d.toMergeRevd = append(d.toMergeRevd, pr.minutes)
+		}
+	}
+	d.pr = prDay{}
+}
+
+// counts sets the record's totals from the pull requests read.
 func (d *repoDay) counts() *pullRequests {
-	p := &d.rec.PullRequests
-	p.Created, p.Reviewed, p.Merged = int64(len(d.created)), int64(len(d.reviewed)), int64(len(d.merged))
-	p.CreatedByCopilot, p.ReviewedByCopilot = int64(len(d.createdAgent)), int64(len(d.reviewedCopilot))
-	p.MergedCreatedByCopilot, p.MergedReviewedByCopilot = int64(len(d.mergedAgent)), int64(len(d.mergedReview))
-	return p
+	d.done()
+	return &d.rec.PullRequests
 }
 
 func (d *repoDay) record() repoRecord {
@@ -181,6 +205,10 @@ func dayPullRequests(ctx context.Context, src Source, r Request) (map[string]*pu
 // in memory at a time.
 func writeRepos(ctx context.Context, w *bufio.Writer, src Source, r Request) error {
 	enc := json.NewEncoder(w)
+	repos, err := src.Repositories(ctx, r.OrgIDs)
+	if err != nil {
+		return err
+	}
 	var cur *repoDay
 	flush := func() error {
 		if cur == nil {
@@ -188,13 +216,14 @@ func writeRepos(ctx context.Context, w *bufio.Writer, src Source, r Request) err
 		}
 		return enc.Encode(cur.record())
 	}
-	err := src.EachPullRequest(ctx, r.query(), func(orgID int64, e seatkeeper.PullRequestEvent) error {
+	err = src.EachPullRequest(ctx, r.query(), func(orgID int64, e seatkeeper.PullRequestEvent) error {
 		if cur == nil || cur.rec.RepoID != e.RepoID {
 			if err := flush(); err != nil {
 				return err
 			}
+			repo := repos[e.RepoID]
 			cur = newRepoDay(repoRecord{Day: r.From, EnterpriseID: r.Scope.EnterpriseID, OrgID: strconv.FormatInt(orgID, 10),
-				RepoID: e.RepoID, Owner: e.Owner, Name: e.Repository, Visibility: e.Visibility})
+				RepoID: e.RepoID, Owner: repo.Owner, Name: repo.Name, Visibility: repo.Visibility})
 		}
 		cur.add(e)
 		return nil

@@ -30,5 +30,7 @@ CREATE TABLE copilot_pull_requests (
     applied_suggestions BIGINT NOT NULL,
     minutes_to_merge    BIGINT NOT NULL
 );
--- Reports read an org's day in (repository, number) order.
-CREATE INDEX copilot_pull_requests_day ON copilot_pull_requests (org_id, day, repo_id, number);
+-- Reports read an org's days in (repository, number, time) order from
+-- this index alone (it covers every column they read).
+CREATE INDEX copilot_pull_requests_day ON copilot_pull_requests (org_id, day, repo_id, number, at, action,
+    user_id, by_agent, by_code_review, suggestions, applied_suggestions, minutes_to_merge);
