@@ -80,6 +80,13 @@ func TestRepoReports(t *testing.T) {
 		if v["recorded"] != 9.0 {
 			t.Errorf("recorded %v", v)
 		}
+		// A pull request merges once a day: again after the batch, or twice
+		// in one.
+		e.want("POST", "/_seatkeeper/orgs/acme/copilot/usage", adminToken, `{"pull_requests": [
+			{"user": "bob", "at": "2026-03-10T14:00:00Z", "repository": "api", "number": 3, "action": "merged", "minutes_to_merge": 5}]}`, 422)
+		e.want("POST", "/_seatkeeper/orgs/acme/copilot/usage", adminToken, `{"pull_requests": [
+			{"user": "bob", "at": "2026-03-10T14:00:00Z", "repository": "api", "number": 9, "action": "merged", "minutes_to_merge": 5},
+			{"user": "bob", "at": "2026-03-10T14:01:00Z", "repository": "api", "number": 9, "action": "merged", "minutes_to_merge": 6}]}`, 422)
 		// Through the enterprise: dan in beta/core, fay (an
 		// enterprise-level seat) in acme/web.
 		e.json("POST", "/_seatkeeper/enterprises/ent/copilot/usage", adminToken, `{"pull_requests": [

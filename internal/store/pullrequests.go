@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/seatkeeper/seatkeeper"
 )
@@ -18,8 +19,16 @@ const pullRequestCols = `user_id, day, at, number, action, by_agent, by_code_rev
 // names is made the first time (private unless the event says), and an
 // event's Visibility, when set, becomes the repository's. The caller
 // checks that each user held a seat then.
+//
+// A pull request merges once a day: a second merged event for it on the
+// same day, in es or recorded before, is refused (422).
 func (tx *Tx) AddPullRequests(ctx context.Context, orgID int64, es []seatkeeper.PullRequestEvent) error {
+	type prDay struct {
+		repo, number int64
+		day          string
+	}
 	repos := map[string]int64{}
+	merged := map[prDay]bool{}
 	rows := make([][]any, len(es))
 	for i, e := range es {
 		key := seatkeeper.LoginKey(e.Repository)
@@ -31,7 +40,21 @@ func (tx *Tx) AddPullRequests(ctx context.Context, orgID int64, es []seatkeeper.
 			}
 			repos[key] = id
 		}
-		rows[i] = []any{orgID, id, e.UserID, e.At.UTC().Format(seatkeeper.DateLayout), unix(e.At), e.Number, e.Action,
+		day := e.At.UTC().Format(seatkeeper.DateLayout)
+		if e.Action == seatkeeper.PullRequestMerged {
+			k := prDay{id, e.Number, day}
+			var n int
+			err := tx.queryRow(ctx, `SELECT COUNT(*) FROM copilot_pull_requests WHERE org_id = ? AND day = ? AND repo_id = ? AND number = ? AND action = ?`,
+				orgID, day, id, e.Number, seatkeeper.PullRequestMerged).Scan(&n)
+			if err != nil {
+				return fmt.Errorf("store: pull requests: %w", err)
+			}
+			if merged[k] || n > 0 {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d]: %s#%d was merged on %s already: a pull request merges once.", i, e.Repository, e.Number, day)
+			}
+			merged[k] = true
+		}
+		rows[i] = []any{orgID, id, e.UserID, day, unix(e.At), e.Number, e.Action,
 			e.ByAgent, e.ByCodeReview, e.Suggestions, e.AppliedSuggestions, e.MinutesToMerge}
 	}
 	return tx.insertRows(ctx, "copilot_pull_requests", "org_id, repo_id, "+pullRequestCols, rows)
@@ -94,6 +117,88 @@ func (o ops) EachPullRequest(ctx context.Context, q UsageQuery, fn func(orgID in
 		FROM copilot_pull_requests p`+join+`
 		WHERE p.org_id IN (`+marks(len(q.OrgIDs))+`) AND p.day >= ? AND p.day <= ?
 		ORDER BY p.org_id, p.day, p.repo_id, p.number, p.at, p.action`, append(args, q.From, q.To)...)
+}
+
+// PullRequestCounts are a day's pull-request totals in q's orgs, or in one
+// repository (RepoID set): each pull request counts once in each, however
+// many events it had that day.
+type PullRequestCounts struct {
+	Day                                                            string
+	OrgID, RepoID                                                  int64 // of EachPullRequestCount's byRepo
+	Created, CreatedByAgent, Reviewed, ReviewedByCodeReview        int64
+	Merged, MergedByAgent, MergedReviewed                          int64
+	Suggestions, Applied, CodeReviewSuggestions, CodeReviewApplied int64
+}
+
+// EachPullRequestCount calls fn with the pull-request totals of q's orgs
+// on each of q's days with events, by day, or (byRepo) by day, org and
+// repository, in that order: the database counts (the one place that
+// says what counts), a row a group.
+func (o ops) EachPullRequestCount(ctx context.Context, q UsageQuery, byRepo bool, fn func(PullRequestCounts) error) error {
+	if len(q.OrgIDs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(q.OrgIDs)+2)
+	for _, id := range q.OrgIDs {
+		args = append(args, id)
+	}
+	group := "day"
+	if byRepo {
+		group = "day, org_id, repo_id"
+	}
+	keys := "0, 0"
+	if byRepo {
+		keys = "org_id, repo_id"
+	}
+	// The inner query is a row per pull request and day (the index's
+	// order), its flags each pull request's once; the outer sums them.
+	flag := func(cond, name string) string { return "MAX(CASE WHEN " + cond + " THEN 1 ELSE 0 END) " + name }
+	sum := func(cond, col, name string) string {
+		return "SUM(CASE WHEN " + cond + " THEN " + col + " ELSE 0 END) " + name
+	}
+	const created, reviewed, merged = "action = 'created'", "action = 'reviewed'", "action = 'merged'"
+	const codeReview = " AND by_code_review"
+	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (PullRequestCounts, error) {
+		var c PullRequestCounts
+		err := sc.Scan(&c.Day, &c.OrgID, &c.RepoID, &c.Created, &c.CreatedByAgent, &c.Reviewed, &c.ReviewedByCodeReview,
+			&c.Merged, &c.MergedByAgent, &c.MergedReviewed, &c.Suggestions, &c.Applied, &c.CodeReviewSuggestions, &c.CodeReviewApplied)
+		return c, err
+	}, fn, `SELECT day, `+keys+`, SUM(c), SUM(ca), SUM(r), SUM(rc), SUM(m), SUM(ma), SUM(mr), SUM(s), SUM(sa), SUM(cs), SUM(csa)
+		FROM (SELECT org_id, day, repo_id, `+strings.Join([]string{
+		flag(created, "c"), flag(created+" AND by_agent", "ca"), flag(reviewed, "r"), flag(reviewed+codeReview, "rc"),
+		flag(merged, "m"), flag(merged+" AND by_agent", "ma"), flag(merged+codeReview, "mr"),
+		sum(reviewed, "suggestions", "s"), sum(reviewed, "applied_suggestions", "sa"),
+		sum(reviewed+codeReview, "suggestions", "cs"), sum(reviewed+codeReview, "applied_suggestions", "csa"),
+	}, ", ")+`
+			FROM copilot_pull_requests WHERE org_id IN (`+marks(len(q.OrgIDs))+`) AND day >= ? AND day <= ?
+			GROUP BY org_id, day, repo_id, number) x
+		GROUP BY `+group+` ORDER BY `+group, append(args, q.From, q.To)...)
+}
+
+// Merge is a pull request's merge, for the medians.
+type Merge struct {
+	Day                   string
+	RepoID, Minutes       int64
+	ByAgent, ByCodeReview bool
+}
+
+// EachMerge calls fn with each merge in q's orgs on q's days, in (day,
+// org, repository) order.
+func (o ops) EachMerge(ctx context.Context, q UsageQuery, fn func(Merge) error) error {
+	if len(q.OrgIDs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(q.OrgIDs)+3)
+	for _, id := range q.OrgIDs {
+		args = append(args, id)
+	}
+	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (Merge, error) {
+		var m Merge
+		err := sc.Scan(&m.Day, &m.RepoID, &m.Minutes, &m.ByAgent, &m.ByCodeReview)
+		return m, err
+	}, fn, `SELECT day, repo_id, minutes_to_merge, by_agent, by_code_review FROM copilot_pull_requests
+		WHERE org_id IN (`+marks(len(q.OrgIDs))+`) AND day >= ? AND day <= ? AND action = ?
+		ORDER BY day, org_id, repo_id`, append(args, q.From, q.To, seatkeeper.PullRequestMerged)...)
 }
 
 // Repository is a repository pull-request events name.

@@ -68,7 +68,7 @@ func Find(scope, file string) (Report, bool) {
 
 // Request is the request for r over the days from to to.
 func (r Report) Request(from, to string) Request {
-	return Request{Users: r.Users, Teams: r.Teams, Repos: r.Repos, PullRequests: !r.Users && !r.Teams && !r.Repos, Window: r.Window && !r.Users, From: from, To: to}
+	return Request{Users: r.Users, Teams: r.Teams, Repos: r.Repos, PullRequests: !r.Users && !r.Teams && !r.Repos && !r.Window, Window: r.Window && !r.Users, From: from, To: to}
 }
 
 // ParseLink reads a download path's parts back, with the request it

@@ -12,13 +12,14 @@ import (
 )
 
 // Source is where reports read recorded usage: a *store.Store's daily
-// roll-ups, never the usage events, and the day's pull-request events.
+// roll-ups, never the usage events, and the pull-request events' counts.
 type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
-	EachPullRequest(ctx context.Context, q store.UsageQuery, fn func(orgID int64, e seatkeeper.PullRequestEvent) error) error
+	EachPullRequestCount(ctx context.Context, q store.UsageQuery, byRepo bool, fn func(store.PullRequestCounts) error) error
+	EachMerge(ctx context.Context, q store.UsageQuery, fn func(store.Merge) error) error
 	Repositories(ctx context.Context, orgIDs []int64) (map[int64]store.Repository, error)
 }
 
@@ -38,8 +39,9 @@ type Request struct {
 	// org's): the usage recorded at the enterprise itself counts with its
 	// orgs', and its user-teams records list its own teams.
 	EnterpriseID int64
-	// PullRequests: the aggregate records carry the days' pull_requests
-	// (the reports'; the dashboard's pages leave them out).
+	// PullRequests: the aggregate records carry the day's pull_requests
+	// (the 1-day reports'; the 28-day reports and the dashboard's pages
+	// leave them out: counting 28 days of pull requests costs seconds).
 	PullRequests bool
 }
 
