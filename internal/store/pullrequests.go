@@ -50,7 +50,7 @@ func (tx *Tx) AddPullRequests(ctx context.Context, orgID int64, es []seatkeeper.
 				return fmt.Errorf("store: pull requests: %w", err)
 			}
 			if merged[k] || n > 0 {
-				return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d]: %s#%d was merged on %s already: a pull request merges once.", i, e.Repository, e.Number, day)
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests: %s#%d was merged on %s already: a pull request merges once a day.", e.Repository, e.Number, day)
 			}
 			merged[k] = true
 		}
