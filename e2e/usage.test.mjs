@@ -1,18 +1,20 @@
-// End-to-end tests of the dashboard's usage page (/ui/orgs/{org}/usage):
-// a real seatkeeper binary on e2e/seed.yaml's usage events, driven by
-// Debian's headless Chromium through playwright-core, at a desktop's size
-// (1440×900) and a phone's (390×844), each on a fresh server: reach the
-// page from the seats, read the figures (which the usage-metrics report
-// gives too), the rankings, the days and the seats idle by usage, with
-// nothing wider than the screen, and every control named.
+// End-to-end tests of the dashboard's usage pages (/ui/orgs/{org}/usage
+// and /ui/enterprises/{enterprise}/usage): a real seatkeeper binary on
+// e2e/seed.yaml's usage events, driven by Debian's headless Chromium
+// through playwright-core, at a desktop's size (1440×900) and a phone's
+// (390×844), each on a fresh server: reach the page from the seats, read
+// the figures (which the usage-metrics report gives too), the rankings,
+// the days and the seats idle by usage, with nothing wider than the
+// screen, every control named, and no axe-core violation.
 //
 //   cd e2e && npm ci && npm test
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { launch } from "./browser.mjs";
 import { buildSeatkeeper, startSeatkeeper } from "./serve.mjs";
 
@@ -44,10 +46,22 @@ async function startServer(name) {
   return server;
 }
 
+// axeViolations runs axe-core (the WCAG 2 A and AA rules) on the page and
+// returns its violations, each as its rule and the elements it names.
+// The page's Content-Security-Policy refuses injected script tags; an
+// evaluation from the test is not the page's, and runs.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core"), "utf8");
+async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () =>
+    (await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] })).violations);
+  return violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
 // reportDay is the organization-1-day record of day, through the API: the
-// report endpoint, then its download link.
-async function reportDay(base, day) {
-  const r = await fetch(`${base}/orgs/acme/copilot/metrics/reports/organization-1-day?day=${day}`, {
+// report endpoint, then its download link (path: an enterprise's report).
+async function reportDay(base, day, path = "orgs/acme/copilot/metrics/reports/organization-1-day") {
+  const r = await fetch(`${base}/${path}?day=${day}`, {
     headers: { Authorization: `Bearer ${ownerToken}` },
   });
   const body = await r.text();
@@ -138,6 +152,70 @@ for (const [size, width, height] of [["desktop", 1440, 900], ["phone", 390, 844]
       // The day table scrolls within its region on a phone, not the page.
       const region = page.getByRole("region", { name: "Usage of acme per day, oldest first" });
       assert.equal(await region.getAttribute("tabindex"), "0");
+      assert.deepEqual(await axeViolations(page), []);
+    });
+  });
+
+  describe(`the enterprise usage page on a ${size} (${width}×${height})`, () => {
+    let server, base, browser, page;
+
+    before(async () => {
+      server = await startServer(`enterprise-usage-${size}`);
+      base = server.base;
+      browser = await launch();
+      page = browser.context.pages()[0] ?? (await browser.context.newPage());
+      page.setDefaultTimeout(10_000);
+      await page.setViewportSize({ width, height });
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.stop();
+    });
+
+    const text = (sel) => page.locator(sel).innerText();
+    const rows = (sel) => page.locator(`${sel} tbody tr`).evaluateAll(
+      (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim()).join(" ")));
+
+    test("is reached from the enterprise's seats", async () => {
+      await page.goto(`${base}/ui/enterprises/acme-group/usage`);
+      assert.match(page.url(), /\/ui\/signin\?next=%2Fui%2Fenterprises%2Facme-group%2Fusage$/);
+      await page.getByLabel("Token").fill(ownerToken);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${base}/ui/enterprises/acme-group/usage`);
+      await page.getByRole("link", { name: "Seats" }).click();
+      await page.waitForURL(`${base}/ui/enterprises/acme-group`);
+      await page.getByRole("link", { name: "Usage" }).click();
+      await page.waitForURL(`${base}/ui/enterprises/acme-group/usage`);
+      await page.getByRole("heading", { level: 1, name: /Acme Group\s+Copilot usage/ }).waitFor();
+      assert.match(await text(".lede"), /2026-02-20 to 2026-03-19/);
+    });
+
+    test("shows its orgs' usage and its own seats', as its reports do", async () => {
+      assert.equal(await text("#dau"), "2");
+      assert.equal(await text("#mau"), "2");
+      assert.equal(await text("#generated"), "18");
+      assert.equal(await text("#accepted"), "6");
+      assert.equal(await text("#rate"), "33.3%");
+      const day = await reportDay(base, "2026-03-19", "enterprises/acme-group/copilot/metrics/reports/enterprise-1-day");
+      assert.equal(day.daily_active_users, 2);
+      assert.equal(day.code_generation_activity_count, 14);
+      assert.deepEqual(await rows("#languages"), ["go 10", "rust 8"]);
+      const days = await rows("#days");
+      assert.equal(days.length, 28);
+      assert.equal(days[27], "2026-03-19 2 2 14 5");
+      assert.equal(await page.locator("#idle").count(), 0);
+      assert.deepEqual(await page.locator("#org-list li").allInnerTexts(), ["acme-labs"]);
+    });
+
+    test("fits the screen, names every control, and passes axe", async () => {
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "the page scrolls sideways");
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll("a, input:not([type=hidden]), select, textarea, button")]
+          .filter((el) => el.checkVisibility() && !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
+          .map((el) => el.outerHTML));
+      assert.deepEqual(unnamed, []);
+      assert.deepEqual(await axeViolations(page), []);
     });
   });
 }

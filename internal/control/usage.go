@@ -11,39 +11,54 @@ import (
 	"github.com/seatkeeper/seatkeeper/internal/usage"
 )
 
-// usageEvents binds the body of POST …/copilot/usage: {"day", "events"}.
-// day (default: the clock's) is the UTC day of the events; an event's at,
-// within that day, defaults to the clock's time on its own day and to
-// noon on an earlier one.
-func (c *API) usageEvents(w http.ResponseWriter, r *http.Request) ([]seatkeeper.UsageEvent, error) {
+// usageEvents binds the body of POST …/copilot/usage: {"day", "events",
+// "pull_requests"}, at least one event of either kind. day (default: the
+// clock's) is the UTC day of the events; an event's at, within that day,
+// defaults to the clock's time on its own day and to noon on an earlier
+// one.
+func (c *API) usageEvents(w http.ResponseWriter, r *http.Request) ([]seatkeeper.UsageEvent, []seatkeeper.PullRequestEvent, error) {
 	var day *string
-	var raw *[]json.RawMessage
-	if err := bindBody(w, r, map[string]any{"day": &day, "events": &raw}); err != nil {
-		return nil, err
+	var raw, rawPRs *[]json.RawMessage
+	if err := bindBody(w, r, map[string]any{"day": &day, "events": &raw, "pull_requests": &rawPRs}); err != nil {
+		return nil, nil, err
 	}
 	now := c.clock.Now()
 	start := now.Truncate(24 * time.Hour)
 	if day != nil {
 		t, err := time.Parse(seatkeeper.DateLayout, *day)
 		if err != nil {
-			return nil, invalid("day: %q is not a day such as 2026-03-01", *day)
+			return nil, nil, invalid("day: %q is not a day such as 2026-03-01", *day)
 		}
 		start = t
 	}
-	if raw == nil || len(*raw) == 0 {
-		return nil, invalid("events: at least one event is needed")
+	if (raw == nil || len(*raw) == 0) && (rawPRs == nil || len(*rawPRs) == 0) {
+		return nil, nil, invalid("events: at least one event (or pull_requests event) is needed")
 	}
-	out := make([]seatkeeper.UsageEvent, len(*raw))
+	events, err := parseEach(raw, "events", func(in usage.Event) (seatkeeper.UsageEvent, error) { return in.Parse(start, now) })
+	if err != nil {
+		return nil, nil, err
+	}
+	prs, err := parseEach(rawPRs, "pull_requests", func(in usage.PullRequest) (seatkeeper.PullRequestEvent, error) { return in.Parse(start, now) })
+	return events, prs, err
+}
+
+// parseEach decodes each element of the list named field strictly as an
+// In and parses it.
+func parseEach[In, Out any](raw *[]json.RawMessage, field string, parse func(In) (Out, error)) ([]Out, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	out := make([]Out, len(*raw))
 	for i, b := range *raw {
-		var in usage.Event
+		var in In
 		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			return nil, invalid("events[%d]: %v", i, err)
+			return nil, invalid("%s[%d]: %v", field, i, err)
 		}
-		e, err := in.Parse(start, now)
+		e, err := parse(in)
 		if err != nil {
-			return nil, invalid("events[%d].%v", i, err)
+			return nil, invalid("%s[%d].%v", field, i, err)
 		}
 		out[i] = e
 	}
@@ -60,11 +75,11 @@ func (c *API) handlePostUsage(w http.ResponseWriter, r *http.Request, _ seatkeep
 	if err != nil {
 		return err
 	}
-	events, err := c.usageEvents(w, r)
+	events, prs, err := c.usageEvents(w, r)
 	if err != nil {
 		return err
 	}
-	n, err := c.copilot.RecordUsage(r.Context(), org, events)
+	n, err := c.copilot.RecordUsage(r.Context(), org, events, prs)
 	if err != nil {
 		return err
 	}
@@ -83,11 +98,11 @@ func (c *API) handlePostEnterpriseUsage(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	events, err := c.usageEvents(w, r)
+	events, prs, err := c.usageEvents(w, r)
 	if err != nil {
 		return err
 	}
-	n, err := c.copilot.RecordEnterpriseUsage(r.Context(), ent, events)
+	n, err := c.copilot.RecordEnterpriseUsage(r.Context(), ent, events, prs)
 	if err != nil {
 		return err
 	}

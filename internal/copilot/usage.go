@@ -16,9 +16,49 @@ import (
 // and nothing is recorded). Each user's seat takes the activity of their
 // latest event (last_activity_at and last_activity_editor) when it is
 // later than the seat's, through the same write as RecordActivity.
-func (s *Service) RecordUsage(ctx context.Context, org seatkeeper.Organization, events []seatkeeper.UsageEvent) (int, error) {
+//
+// Pull-request events (prs) go to org's repositories in the same
+// transaction, under the same rule: each user held a seat in org then.
+// They move no seat's activity: they are the repository's, not an
+// editor's.
+func (s *Service) RecordUsage(ctx context.Context, org seatkeeper.Organization, events []seatkeeper.UsageEvent, prs []seatkeeper.PullRequestEvent) (int, error) {
 	now := s.Clock.Now()
-	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error { return recordOrgUsage(ctx, tx, org, events, now) })
+	return len(events) + len(prs), s.Store.Tx(ctx, func(tx *store.Tx) error {
+		for i := range prs {
+			if err := checkPullRequest(i, prs[i], org, now); err != nil {
+				return err
+			}
+			seat, err := seatOf(ctx, tx, org, prs[i].Login, prs[i].At)
+			if seatkeeper.IsNotFound(err) {
+				return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d]: %s held no Copilot seat in %s at %s.", i, prs[i].Login, org.Login, prs[i].At.Format(time.RFC3339))
+			}
+			if err != nil {
+				return err
+			}
+			prs[i].UserID = seat.User.ID
+		}
+		if len(prs) > 0 {
+			if err := tx.AddPullRequests(ctx, org.ID, prs); err != nil {
+				return err
+			}
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		return recordOrgUsage(ctx, tx, org, events, now)
+	})
+}
+
+// checkPullRequest refuses the i-th pull-request event when it is after
+// now or names a repository outside org.
+func checkPullRequest(i int, e seatkeeper.PullRequestEvent, org seatkeeper.Organization, now time.Time) error {
+	if e.At.After(now) {
+		return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d].at %s is after the service clock's time %s.", i, e.At.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	if e.Owner != "" && seatkeeper.LoginKey(e.Owner) != seatkeeper.LoginKey(org.Login) {
+		return seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d].repository: %s/%s is not a repository of %s.", i, e.Owner, e.Repository, org.Login)
+	}
+	return nil
 }
 
 // recordOrgUsage is RecordUsage in tx.
@@ -64,9 +104,17 @@ func recordOrgUsage(ctx context.Context, tx *store.Tx, org seatkeeper.Organizati
 // the event's time (EnterpriseSeatHolder), as RecordUsage; the events of
 // a user whose only seat then was the enterprise's own, at the
 // enterprise itself (recordEnterpriseLevelUsage).
-func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent) (int, error) {
+//
+// A pull-request event names its repository as owner/name, owner one of
+// the enterprise's orgs, and goes there; its user must have held a seat
+// in the enterprise (in any of its orgs, or its own) at its time.
+func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Enterprise, events []seatkeeper.UsageEvent, prs []seatkeeper.PullRequestEvent) (int, error) {
 	byOrg := map[int64][]seatkeeper.UsageEvent{}
 	orgs := map[int64]seatkeeper.Organization{}
+	prsByOrg, err := s.enterprisePullRequests(ctx, ent, prs)
+	if err != nil {
+		return 0, err
+	}
 	var atEnterprise []seatkeeper.UsageEvent
 	for i, e := range events {
 		user, err := s.Store.UserByLogin(ctx, e.Login)
@@ -96,7 +144,12 @@ func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Ente
 		atEnterprise = append(atEnterprise, e)
 	}
 	now := s.Clock.Now()
-	return len(events), s.Store.Tx(ctx, func(tx *store.Tx) error {
+	return len(events) + len(prs), s.Store.Tx(ctx, func(tx *store.Tx) error {
+		for _, id := range slices.Sorted(maps.Keys(prsByOrg)) {
+			if err := tx.AddPullRequests(ctx, id, prsByOrg[id]); err != nil {
+				return err
+			}
+		}
 		for _, id := range slices.Sorted(maps.Keys(byOrg)) {
 			if err := recordOrgUsage(ctx, tx, orgs[id], byOrg[id], now); err != nil {
 				return err
@@ -107,6 +160,56 @@ func (s *Service) RecordEnterpriseUsage(ctx context.Context, ent seatkeeper.Ente
 		}
 		return nil
 	})
+}
+
+// enterprisePullRequests sorts an enterprise's pull-request events by
+// their repositories' orgs, each user set and checked to
+// have held a seat in the enterprise at the event's time.
+func (s *Service) enterprisePullRequests(ctx context.Context, ent seatkeeper.Enterprise, prs []seatkeeper.PullRequestEvent) (map[int64][]seatkeeper.PullRequestEvent, error) {
+	out := map[int64][]seatkeeper.PullRequestEvent{}
+	if len(prs) == 0 {
+		return out, nil
+	}
+	entOrgs, err := s.Store.EnterpriseOrgs(ctx, ent.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	for i, e := range prs {
+		k := slices.IndexFunc(entOrgs, func(o seatkeeper.Organization) bool {
+			return seatkeeper.LoginKey(o.Login) == seatkeeper.LoginKey(e.Owner)
+		})
+		if k < 0 {
+			return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d].repository: %q is not owner/name with owner one of %s's organizations.", i, e.Owner+"/"+e.Repository, ent.Slug)
+		}
+		org := entOrgs[k]
+		if err := checkPullRequest(i, e, org, now); err != nil {
+			return nil, err
+		}
+		user, err := s.Store.UserByLogin(ctx, e.Login)
+		if seatkeeper.IsNotFound(err) {
+			return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d]: no user %s.", i, e.Login)
+		}
+		if err != nil {
+			return nil, err
+		}
+		_, seated, err := s.EnterpriseSeatHolder(ctx, ent, user.ID, e.At)
+		if err != nil {
+			return nil, err
+		}
+		if !seated {
+			seats, err := s.Store.EnterpriseLedgerSeats(ctx, ent.ID, e.At, user.ID)
+			if err != nil {
+				return nil, err
+			}
+			if len(seats) == 0 {
+				return nil, seatkeeper.Errorf(seatkeeper.KindInvalid, "pull_requests[%d]: %s held no Copilot seat in %s at %s.", i, e.Login, ent.Slug, e.At.Format(time.RFC3339))
+			}
+		}
+		e.UserID = user.ID
+		out[org.ID] = append(out[org.ID], e)
+	}
+	return out, nil
 }
 
 // recordEnterpriseLevelUsage records in tx events (UserID set) of users

@@ -128,6 +128,7 @@ func (d *Dashboard) routes() {
 	d.mux.Handle("GET /ui/{$}", d.signedIn(d.handleOrgs))
 	d.mux.Handle("GET /ui/orgs/{org}", d.signedIn(d.org(d.handleOrg)))
 	d.mux.Handle("GET /ui/enterprises/{enterprise}", d.signedIn(d.handleEnterprise))
+	d.mux.Handle("GET /ui/enterprises/{enterprise}/usage", d.signedIn(d.handleEnterpriseUsage))
 	d.mux.Handle("GET /ui/orgs/{org}/usage", d.signedIn(d.org(d.handleUsage)))
 	d.mux.Handle("GET /ui/orgs/{org}/seats.csv", d.signedIn(d.org(d.handleCSV)))
 	d.mux.Handle("POST /ui/orgs/{org}/cancel", d.signedIn(d.org(d.handleCancel)))

@@ -32,10 +32,16 @@ type enterprisePage struct {
 // mayReadEnterprise reports whether p may see ent's seats, as GET
 // /enterprises/{enterprise}/copilot/billing/seats decides.
 func (d *Dashboard) mayReadEnterprise(ctx context.Context, p seatkeeper.Principal, ent seatkeeper.Enterprise) (bool, error) {
+	return d.mayReadEnterpriseBy(ctx, p, ent, auth.EnterpriseSeatsRead)
+}
+
+// mayReadEnterpriseBy reports whether p may read what rule guards of ent
+// through the API.
+func (d *Dashboard) mayReadEnterpriseBy(ctx context.Context, p seatkeeper.Principal, ent seatkeeper.Enterprise, rule auth.Requirement) (bool, error) {
 	if auth.CheckEnterpriseToken(p.Token) != nil {
 		return false, nil
 	}
-	err := auth.CheckEnterpriseCaller(ctx, d.store, p, ent.ID, auth.EnterpriseSeatsRead, true)
+	err := auth.CheckEnterpriseCaller(ctx, d.store, p, ent.ID, rule, true)
 	switch kind := seatkeeper.KindOf(err); {
 	case err == nil:
 		return true, nil
@@ -67,23 +73,34 @@ func (d *Dashboard) visibleEnterprises(ctx context.Context, p seatkeeper.Princip
 	return out, nil
 }
 
+// readableEnterprise is the enterprise slug names, when rc's principal may
+// read what rule guards of it (what, in the refusal); else a Not Found
+// or Forbidden page's error.
+func (d *Dashboard) readableEnterprise(ctx context.Context, rc *reqCtx, slug string, rule auth.Requirement, what string) (seatkeeper.Enterprise, error) {
+	ent, err := d.store.EnterpriseBySlug(ctx, slug)
+	if seatkeeper.IsNotFound(err) {
+		return ent, notFound("There is no enterprise named " + slug + ".")
+	}
+	if err != nil {
+		return ent, err
+	}
+	ok, err := d.mayReadEnterpriseBy(ctx, rc.p, ent, rule)
+	if err != nil {
+		return ent, err
+	}
+	if !ok {
+		return ent, forbidden("You cannot see " + ent.Slug + "'s " + what + ": only its owners and billing managers can, with a classic or OAuth token that has the " +
+			strings.Join(rule.Scopes, " or ") + " scope.")
+	}
+	return ent, nil
+}
+
 // handleEnterprise serves GET /ui/enterprises/{enterprise}.
 func (d *Dashboard) handleEnterprise(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
 	ctx := r.Context()
-	ent, err := d.store.EnterpriseBySlug(ctx, r.PathValue("enterprise"))
-	if seatkeeper.IsNotFound(err) {
-		return notFound("There is no enterprise named " + r.PathValue("enterprise") + ".")
-	}
+	ent, err := d.readableEnterprise(ctx, rc, r.PathValue("enterprise"), auth.EnterpriseSeatsRead, "Copilot seats")
 	if err != nil {
 		return err
-	}
-	ok, err := d.mayReadEnterprise(ctx, rc.p, ent)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return forbidden("You cannot see " + ent.Slug + "'s Copilot seats: only its owners and billing managers can, with a classic or OAuth token that has the " +
-			strings.Join(auth.EnterpriseSeatsRead.Scopes, " or ") + " scope.")
 	}
 	seats, _, err := d.copilot.EnterpriseSeats(ctx, ent)
 	if err != nil {

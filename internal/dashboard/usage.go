@@ -3,10 +3,13 @@ package dashboard
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/auth"
 	"github.com/seatkeeper/seatkeeper/internal/copilot"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/usage"
@@ -27,21 +30,63 @@ const usageTop = 10
 type usagePage struct {
 	Org        seatkeeper.Organization
 	NotEnabled string
-	From, To   string // the window: the latest 28 complete days
-	Days       []usage.Day
-	Chart      barChart
-	Latest     usage.Day   // the window's last day
-	AvgDaily   string      // daily active users, averaged over the window
-	Generated  int         // code generations in the window
-	Accepted   int         // code acceptances in the window
-	Rate       string      // Accepted / Generated, or "–"
-	Tops       []countList // features, IDEs and languages
+	usageFigures
+	SeatsHref string
+	// Enterprise: the enterprise's page, which links its Orgs' pages in
+	// place of the seats idle by usage.
+	Enterprise bool
+	Orgs       []string
 	Price      float64
 	Seats      int      // listed seats
 	Idle       []string // holders of the seats idle usageIdleDays days by usage, by login: the first usageIdleShown
 	IdleCount  int      // how many seats are idle by usage
 	IdleCost   float64  // their monthly price
 	IdleSince  time.Time
+}
+
+// usageFigures are what the org's and the enterprise's usage pages show
+// of a window's days (the "usage-figures" template).
+type usageFigures struct {
+	Name      string // the org's login or the enterprise's name
+	From, To  string // the window: the latest 28 complete days
+	Days      []usage.Day
+	Chart     barChart
+	Latest    usage.Day   // the window's last day
+	AvgDaily  string      // daily active users, averaged over the window
+	Generated int         // code generations in the window
+	Accepted  int         // code acceptances in the window
+	Rate      string      // Accepted / Generated, or "–"
+	Tops      []countList // features, IDEs and languages
+}
+
+// newUsageFigures sums days, the window from to to, for name's page.
+func newUsageFigures(name, from, to string, days []usage.Day) usageFigures {
+	f := usageFigures{Name: name, From: from, To: to, Days: days}
+	var daily int
+	features := make([]map[string]int64, len(days))
+	ides := make([]map[string]int64, len(days))
+	langs := make([]map[string]int64, len(days))
+	for i, day := range days {
+		daily += day.Daily
+		f.Generated += int(day.Generations)
+		f.Accepted += int(day.Acceptances)
+		features[i], ides[i], langs[i] = day.Features, day.IDEs, day.Languages
+	}
+	if n := len(days); n > 0 {
+		f.Latest = days[n-1]
+		f.AvgDaily = strconv.FormatFloat(float64(daily)/float64(n), 'f', 1, 64)
+	}
+	f.Rate = "–"
+	if f.Generated > 0 {
+		f.Rate = strconv.FormatFloat(float64(f.Accepted)*100/float64(f.Generated), 'f', 1, 64) + "%"
+	}
+	f.Tops = []countList{
+		{"features", "Features", "Feature", usage.Top(usageTop, features...)},
+		{"ides", "IDEs", "IDE", usage.Top(usageTop, ides...)},
+		{"languages", "Languages", "Language", usage.Top(usageTop, langs...)},
+	}
+	f.Chart = dailyUsersChart(days)
+	return f
 }
 
 // countList is a ranking of the usage page: its table's id, title,
@@ -57,7 +102,7 @@ type countList struct {
 // usage event in the last usageIdleDays days, with their cost.
 func (d *Dashboard) handleUsage(w http.ResponseWriter, r *http.Request, rc *reqCtx, org seatkeeper.Organization, a access) error {
 	ctx := r.Context()
-	pg := usagePage{Org: org}
+	pg := usagePage{Org: org, usageFigures: usageFigures{Name: org.Login}, SeatsHref: Prefix + "/orgs/" + org.Login}
 	crumbs := []crumb{{"Organizations", Prefix + "/"}, {org.Login, Prefix + "/orgs/" + org.Login}, {"Usage", ""}}
 	title := org.Login + " usage"
 	sub, err := d.store.Subscription(ctx, org.ID)
@@ -70,34 +115,12 @@ func (d *Dashboard) handleUsage(w http.ResponseWriter, r *http.Request, rc *reqC
 		return err
 	}
 	now := d.clock.Now()
-	pg.From, pg.To = usage.Window(now)
-	if pg.Days, err = usage.Days(ctx, d.store, []int64{org.ID}, pg.From, pg.To); err != nil {
+	from, to := usage.Window(now)
+	days, err := usage.Days(ctx, d.store, store.UsageQuery{OrgIDs: []int64{org.ID}, From: from, To: to})
+	if err != nil {
 		return err
 	}
-	var daily int
-	features := make([]map[string]int64, len(pg.Days))
-	ides := make([]map[string]int64, len(pg.Days))
-	langs := make([]map[string]int64, len(pg.Days))
-	for i, day := range pg.Days {
-		daily += day.Daily
-		pg.Generated += int(day.Generations)
-		pg.Accepted += int(day.Acceptances)
-		features[i], ides[i], langs[i] = day.Features, day.IDEs, day.Languages
-	}
-	if n := len(pg.Days); n > 0 {
-		pg.Latest = pg.Days[n-1]
-		pg.AvgDaily = strconv.FormatFloat(float64(daily)/float64(n), 'f', 1, 64)
-	}
-	pg.Rate = "–"
-	if pg.Generated > 0 {
-		pg.Rate = strconv.FormatFloat(float64(pg.Accepted)*100/float64(pg.Generated), 'f', 1, 64) + "%"
-	}
-	pg.Tops = []countList{
-		{"features", "Features", "Feature", usage.Top(usageTop, features...)},
-		{"ides", "IDEs", "IDE", usage.Top(usageTop, ides...)},
-		{"languages", "Languages", "Language", usage.Top(usageTop, langs...)},
-	}
-	pg.Chart = dailyUsersChart(pg.Days)
+	pg.usageFigures = newUsageFigures(org.Login, from, to, days)
 
 	// Seats idle by usage: every listed seat (as the seats page lists
 	// them) whose holder's latest usage event is older than the cutoff.
@@ -148,4 +171,37 @@ func dailyUsersChart(days []usage.Day) barChart {
 		labels, subs, longs, values, nil)
 	ch.LabelHeader, ch.ValueHeader = "Day", "Active users"
 	return ch
+}
+
+// handleEnterpriseUsage serves GET /ui/enterprises/{enterprise}/usage, for
+// those who may read the enterprise's usage-metrics reports: the usage of
+// its organizations and of the seats it grants itself over the latest 28
+// complete days, as the enterprise's reports count it (usage.Days over
+// the roll-ups), with links to each organization's usage page.
+func (d *Dashboard) handleEnterpriseUsage(w http.ResponseWriter, r *http.Request, rc *reqCtx) error {
+	ctx := r.Context()
+	ent, err := d.readableEnterprise(ctx, rc, r.PathValue("enterprise"), auth.EnterpriseUsageMetricsRead, "Copilot usage")
+	if err != nil {
+		return err
+	}
+	orgs, err := d.store.EnterpriseOrgs(ctx, ent.ID)
+	if err != nil {
+		return err
+	}
+	q := store.UsageQuery{EnterpriseID: ent.ID}
+	pg := usagePage{SeatsHref: Prefix + "/enterprises/" + ent.Slug, Enterprise: true}
+	for _, o := range orgs {
+		q.OrgIDs = append(q.OrgIDs, o.ID)
+		pg.Orgs = append(pg.Orgs, o.Login)
+	}
+	slices.SortFunc(pg.Orgs, func(a, b string) int { return strings.Compare(seatkeeper.LoginKey(a), seatkeeper.LoginKey(b)) })
+	q.From, q.To = usage.Window(d.clock.Now())
+	days, err := usage.Days(ctx, d.store, q)
+	if err != nil {
+		return err
+	}
+	pg.usageFigures = newUsageFigures(ent.Name, q.From, q.To, days)
+	d.render(w, r, http.StatusOK, "usage", d.signedInLayout(rc, ent.Name+" usage", pg,
+		crumb{Label: "Organizations", Href: Prefix + "/"}, crumb{Label: ent.Name, Href: Prefix + "/enterprises/" + ent.Slug}, crumb{Label: "Usage"}))
+	return nil
 }

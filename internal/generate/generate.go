@@ -25,7 +25,7 @@ type Options struct {
 	CancelledShare int   // percent of direct seats pending cancellation (default 5)
 	// UsageDays, when set, gives the active seats that many days of Copilot
 	// usage events before now (usage.go), from which their activity is
-	// taken; 0 writes none.
+	// taken, and pull requests on some of their active days; 0 writes none.
 	UsageDays int
 
 	// Progress, when set, is called after each organization is written

@@ -107,5 +107,32 @@ func TestGenerateUsage(t *testing.T) {
 		if weekday, sunday := len(perDay["2026-06-02"]), len(perDay["2026-05-31"]); weekday < 60 || weekday > 200 || sunday*2 > weekday {
 			t.Errorf("daily active users: %d on a Tuesday, %d on a Sunday", weekday, sunday)
 		}
+
+		// Pull requests: opened only on their author's active days, by
+		// seat holders, and a share of them by the coding agent.
+		actions := map[string]int{}
+		err = st.EachPullRequest(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}, From: "2026-05-01", To: "2026-06-03", Logins: true}, func(_ int64, e seatkeeper.PullRequestEvent) error {
+			if _, ok := seated[e.UserID]; !ok {
+				t.Errorf("pull request of %s, who holds no seat", e.Login)
+			}
+			if day := e.At.Format(seatkeeper.DateLayout); e.Action == seatkeeper.PullRequestCreated && !perDay[day][e.UserID] {
+				t.Errorf("%s opened #%d in %s on %s, a day without usage", e.Login, e.Number, e.Repository, day)
+			}
+			if !e.At.Before(now) {
+				t.Errorf("pull request event at %s", e.At)
+			}
+			actions[e.Action]++
+			if e.ByAgent && e.Action == seatkeeper.PullRequestCreated {
+				actions["agent"]++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := actions[seatkeeper.PullRequestCreated]; c < 200 || actions["agent"] == 0 || actions["agent"]*2 > c ||
+			actions[seatkeeper.PullRequestMerged] > c || actions[seatkeeper.PullRequestReviewed] == 0 {
+			t.Errorf("pull request events: %v", actions)
+		}
 	})
 }

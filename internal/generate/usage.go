@@ -2,6 +2,7 @@ package generate
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -61,9 +62,14 @@ func generateUsage(ctx context.Context, tx *store.Tx, orgID int64, users []seatk
 		}
 	}
 	var batch []seatkeeper.UsageEvent
+	prs := newPullRequests(len(users))
 	flush := func() error {
 		err := tx.AddUsage(ctx, store.UsageScope{OrgID: orgID}, batch)
 		batch = batch[:0]
+		if err == nil && len(prs.batch) > 0 {
+			err = tx.AddPullRequests(ctx, orgID, prs.batch)
+			prs.batch = prs.batch[:0]
+		}
 		return err
 	}
 	for day := first; !day.After(today); day = day.AddDate(0, 0, 1) {
@@ -129,6 +135,7 @@ func generateUsage(ctx context.Context, tx *store.Tx, orgID int64, users []seatk
 					}
 				}
 			}
+			prs.day(rng, u.ID, h, at, now)
 			t := last.At
 			acts[u.ID] = seatkeeper.Activity{LastActivityAt: &t, LastActivityEditor: last.Editor()}
 		}
@@ -147,4 +154,52 @@ func generateUsage(ctx context.Context, tx *store.Tx, orgID int64, users []seatk
 		}
 	}
 	return nil
+}
+
+// pullRequests makes the pull requests of a generated org's active
+// users: on an active day a user opens one with a chance of 1 in 5 (by
+// Copilot's coding agent with half their agent habit's chance), in one of
+// the org's repositories (a repository for every 25 users); Copilot code
+// review reviews 2 in 5, and 7 in 10 merge, from 10 minutes to about 3
+// days after, if that is before now.
+type pullRequests struct {
+	repos int
+	next  map[int]int64 // the next number, by repository
+	batch []seatkeeper.PullRequestEvent
+}
+
+func newPullRequests(users int) *pullRequests {
+	return &pullRequests{repos: max(1, users/25), next: map[int]int64{}}
+}
+
+func (p *pullRequests) day(rng *rand.Rand, userID int64, h habit, at, now time.Time) {
+	if rng.IntN(100) >= 20 {
+		return
+	}
+	repo := rng.IntN(p.repos)
+	p.next[repo]++
+	pr := seatkeeper.PullRequestEvent{UserID: userID, At: at.Add(2 * time.Hour), Repository: fmt.Sprintf("repo-%04d", repo),
+		Number: p.next[repo], Action: seatkeeper.PullRequestCreated, ByAgent: rng.IntN(200) < h.agent}
+	if !pr.At.Before(now) {
+		return
+	}
+	p.batch = append(p.batch, pr)
+	if rng.IntN(100) < 40 {
+		r := pr
+		r.At, r.Action, r.ByAgent, r.ByCodeReview = pr.At.Add(10*time.Minute), seatkeeper.PullRequestReviewed, false, true
+		r.Suggestions = rng.Int64N(6)
+		r.AppliedSuggestions = rng.Int64N(r.Suggestions + 1)
+		if r.At.Before(now) {
+			p.batch = append(p.batch, r)
+			pr.ByCodeReview = true
+		}
+	}
+	if rng.IntN(100) < 70 {
+		m := pr
+		m.Action, m.MinutesToMerge = seatkeeper.PullRequestMerged, 10+rng.Int64N(4320)
+		m.At = pr.At.Add(time.Duration(m.MinutesToMerge) * time.Minute)
+		if m.At.Before(now) {
+			p.batch = append(p.batch, m)
+		}
+	}
 }

@@ -57,14 +57,24 @@ func (s *Server) usageReport(w http.ResponseWriter, r *http.Request, rep usage.R
 		}
 		from, to = day, day
 	}
-	if rep.Empty || to >= now.Format(seatkeeper.DateLayout) {
+	if to >= now.Format(seatkeeper.DateLayout) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	q.From, q.To = from, to
-	has, err := s.store.HasUsage(r.Context(), q)
-	if err != nil {
-		return err
+	// A report has data when it has usage events, or pull-request events
+	// for repos-1-day and the aggregates (which carry pull_requests).
+	has := false
+	var err error
+	if !rep.Repos {
+		if has, err = s.store.HasUsage(r.Context(), q); err != nil {
+			return err
+		}
+	}
+	if !has && (rep.Repos || rep.Request(from, to).PullRequests) {
+		if has, err = s.store.HasPullRequests(r.Context(), q); err != nil {
+			return err
+		}
 	}
 	if !has {
 		w.WriteHeader(http.StatusNoContent)

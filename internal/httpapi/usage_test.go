@@ -268,18 +268,17 @@ func TestUsageReports(t *testing.T) {
 			t.Errorf("expired link: %q", got)
 		}
 
-		// No data: a day without events, the future, and the reports
-		// seatkeeper keeps nothing for.
+		// No data: a day without events, the future, and a day without
+		// pull requests.
 		for _, path := range []string{
 			"/orgs/acme/copilot/metrics/reports/organization-1-day?day=2026-03-09",
 			"/orgs/acme/copilot/metrics/reports/users-1-day?day=2026-03-12",
 			"/orgs/acme/copilot/metrics/reports/user-teams-1-day?day=2026-03-09",
-			"/orgs/acme/copilot/metrics/reports/repos-1-day?day=2026-03-10",
 			"/orgs/beta/copilot/metrics/reports/organization-1-day?day=2026-03-11",
+			"/orgs/acme/copilot/metrics/reports/repos-1-day?day=2026-03-10",
 		} {
 			e.want("GET", path, "ghp_owner", "", 204)
 		}
-		e.want("GET", "/enterprises/ent/copilot/metrics/reports/repos-1-day?day=2026-03-10", "ghp_ent", "", 204)
 		e.want("GET", "/orgs/acme/copilot/metrics/reports/users-1-day?day=10-03-2026", "ghp_owner", "", 400)
 		e.want("GET", "/orgs/acme/copilot/metrics/reports/users-1-day", "ghp_owner", "", 400)
 

@@ -357,6 +357,18 @@ func (x *exporter) organization(o seatkeeper.Organization) (entry, error) {
 			})
 		lists["Activity"] = x.activity(func(fn func(store.Named[seatkeeper.Activity]) error) error { return tx.EachActivity(ctx, o.ID, fn) })
 		lists["Usage"] = usageSource(ctx, tx, store.UsageQuery{OrgIDs: []int64{o.ID}, Members: true})
+		lists["PullRequests"] = func(yield func(entry) error) error {
+			repos, err := tx.Repositories(ctx, []int64{o.ID})
+			if err != nil {
+				return err
+			}
+			q := store.UsageQuery{OrgIDs: []int64{o.ID}, From: "0000-01-01", To: "9999-12-31", Logins: true}
+			return tx.EachPullRequest(ctx, q, func(_ int64, e seatkeeper.PullRequestEvent) error {
+				repo := repos[e.RepoID]
+				e.Repository, e.Visibility = repo.Name, repo.Visibility
+				return yield(leafEntry(usage.PullRequestOf(repo.Owner, e)))
+			})
+		}
 	}
 	return entry{v: reflect.ValueOf(out), lists: lists}, nil
 }

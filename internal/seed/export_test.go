@@ -19,7 +19,7 @@ import (
 // rich adds to full what only the newer keys say: times, ids of teams and
 // enterprises, team roles and joining times, residual seats, tokens by
 // hash, public membership, a sign-in without use, usage (an org's and an
-// enterprise's own).
+// enterprise's own), pull requests.
 const rich = `
 users:
   - {login: zed, created_at: "2020-01-01T00:00:00Z", updated_at: "2020-02-01T00:00:00+01:00"}
@@ -59,6 +59,9 @@ organizations:
     usage:
       - {user: zed, at: "2026-03-01T10:00:00Z", feature: code_completion, ide: vscode, ide_version: "1.99.0", language: go, code_generation_activity_count: 5, code_acceptance_activity_count: 2}
       - {user: hubot, at: "2026-03-01T11:00:00+01:00", feature: copilot_cli, cli_version: "1.0.8", request_count: 3}
+    pull_requests:
+      - {user: zed, at: "2026-03-01T12:00:00Z", repository: api, visibility: internal, number: 4, action: reviewed, copilot_code_review: true, suggestions: 3, applied_suggestions: 2}
+      - {user: zed, at: "2026-03-01T13:00:00Z", repository: globex-org/api, number: 4, action: merged, copilot_coding_agent: true, minutes_to_merge: 0}
 tokens:
   - {token_sha256: ` + "B1946AC92492D2347C6235B4D2611184E5D1B0A6A6B2B8C2CC8A3DDB4B96C1C3" + `, hint: ghp_…abcd, kind: classic, user: zed, scopes: [site_admin], note: ops, created_at: "2025-01-01T00:00:00Z"}
   - {token: ghp_revoked_later, user: zed}
@@ -99,6 +102,7 @@ func TestExportRoundTrip(t *testing.T) {
 			`"last_authenticated_at": "2024-04-04T04:04:04Z"`,
 			`"usage": [`, `"cli_version": "1.0.8"`, `"at": "2026-03-01T10:00:00Z"`, `"code_acceptance_activity_count": 2`,
 			`"feature": "chat_panel_plan_mode"`,
+			`"repository": "globex-org/api"`, `"visibility": "internal"`, `"minutes_to_merge": 0`, `"applied_suggestions": 2`,
 		} {
 			if !strings.Contains(string(first), want) {
 				t.Errorf("export lacks %s", want)

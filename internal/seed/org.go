@@ -3,6 +3,7 @@ package seed
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -50,7 +51,7 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 			return orgPlan{}, err
 		}
 	} else if field := cmp.Or(nonEmpty("seats", o.Seats), nonEmpty("residual_seats", o.ResidualSeats),
-		nonEmpty("activity", o.Activity), nonEmpty("usage", o.Usage)); field != "" {
+		nonEmpty("activity", o.Activity), nonEmpty("usage", o.Usage), nonEmpty("pull_requests", o.PullRequests)); field != "" {
 		return orgPlan{}, l.errorf(field, "Copilot is not enabled in the organization: add a copilot section")
 	}
 	if out.members, err = each(l, "members", o.Members, s.planMember); err != nil {
@@ -73,6 +74,11 @@ func (p *planner) planOrg(l loc, o Organization) (orgPlan, error) {
 		return orgPlan{}, err
 	}
 	if out.usage, err = each(l, "usage", o.Usage, s.planUsage); err != nil {
+		return orgPlan{}, err
+	}
+	if out.pullRequests, err = each(l, "pull_requests", o.PullRequests, func(l loc, e usage.PullRequest) (pullRequestPlan, error) {
+		return s.planPullRequest(l, o.Login, e)
+	}); err != nil {
 		return orgPlan{}, err
 	}
 	return out, nil
@@ -423,6 +429,35 @@ func (s *orgScope) planUsage(l loc, e usage.Event) (usagePlan, error) {
 	return planUsageOf(l, e, "organization member", s.member)
 }
 
+// planPullRequest plans a pull-request event in org's repositories.
+func (s *orgScope) planPullRequest(l loc, org string, e usage.PullRequest) (pullRequestPlan, error) {
+	user, err := resolve(loc{path: l.path}, "user", e.User, "user", s.user)
+	if err != nil {
+		return pullRequestPlan{}, err
+	}
+	at, err := eventAt(l, e.At)
+	if err != nil {
+		return pullRequestPlan{}, err
+	}
+	event, err := e.Parse(at.Truncate(24*time.Hour), *at)
+	if err == nil && event.Owner != "" && seatkeeper.LoginKey(event.Owner) != seatkeeper.LoginKey(org) {
+		err = fmt.Errorf("repository: %s is not a repository of %s", e.Repository, org)
+	}
+	if err != nil {
+		field, msg, _ := strings.Cut(err.Error(), ": ")
+		return pullRequestPlan{}, l.errorf(field, "%s", msg)
+	}
+	return pullRequestPlan{user: user, event: event}, nil
+}
+
+// eventAt is an event's at, which a seed requires.
+func eventAt(l loc, at *string) (*time.Time, error) {
+	if at == nil || *at == "" {
+		return nil, l.errorf("at", "required")
+	}
+	return timestamp(l, "at", *at)
+}
+
 // planUsageOf plans a usage event whose user find resolves (what names
 // them in errors).
 func planUsageOf(l loc, e usage.Event, what string, find func(string) (*ref, bool, error)) (usagePlan, error) {
@@ -430,10 +465,7 @@ func planUsageOf(l loc, e usage.Event, what string, find func(string) (*ref, boo
 	if err != nil {
 		return usagePlan{}, err
 	}
-	if e.At == nil || *e.At == "" {
-		return usagePlan{}, l.errorf("at", "required")
-	}
-	at, err := timestamp(l, "at", *e.At)
+	at, err := eventAt(l, e.At)
 	if err != nil {
 		return usagePlan{}, err
 	}

@@ -129,6 +129,11 @@ type Organization struct {
 	// Usage are Copilot usage events (internal/usage.Event; at required),
 	// taken as given: a seed states the model, seats and usage together.
 	Usage []usage.Event `yaml:"usage,omitempty" json:"usage,omitempty"`
+	// PullRequests are pull-request events in the org's repositories
+	// (internal/usage.PullRequest; at required, repository the name or
+	// org/name), taken as given as Usage is; their users are any of the
+	// document's or the database's users (a seat may be enterprise-level).
+	PullRequests []usage.PullRequest `yaml:"pull_requests,omitempty" json:"pull_requests,omitempty"`
 }
 
 // Copilot is an organization's Copilot subscription. Empty values take the

@@ -559,6 +559,12 @@ organizations: [{login: neworg, enterprise: acme, copilot: {}, seats: [{enterpri
 		// Usage.
 		{"missing usage time", orgDoc("    usage: [{user: octocat, feature: code_completion}]\n"), "organizations[0] (neworg).usage[0].at: required"},
 		{"empty usage time", orgDoc("    usage: [{user: octocat, at: \"\", feature: code_completion}]\n"), "organizations[0] (neworg).usage[0].at: required"},
+		{"missing pull request time", orgDoc("    pull_requests: [{user: octocat, repository: api, number: 1, action: created}]\n"),
+			"organizations[0] (neworg).pull_requests[0].at: required"},
+		{"pull request elsewhere", orgDoc("    pull_requests: [{user: octocat, at: \"2026-03-01T00:00:00Z\", repository: acme/api, number: 1, action: created}]\n"),
+			"organizations[0] (neworg).pull_requests[0].repository: acme/api is not a repository of neworg"},
+		{"merge without its time", orgDoc("    pull_requests: [{user: octocat, at: \"2026-03-01T00:00:00Z\", repository: api, number: 1, action: merged}]\n"),
+			"organizations[0] (neworg).pull_requests[0].minutes_to_merge: a merged event, and only a merged one, gives its minutes_to_merge"},
 
 		// Tokens.
 		{"missing token", tokenDoc("{kind: classic, user: nova}"), "tokens[0].token: required (or token_sha256)"},

@@ -65,6 +65,7 @@ type orgPlan struct {
 	residuals    []residualPlan
 	activity     []activityPlan
 	usage        []usagePlan
+	pullRequests []pullRequestPlan
 }
 
 type memberPlan struct {
@@ -101,6 +102,11 @@ type activityPlan struct {
 type usagePlan struct {
 	user  *ref
 	event seatkeeper.UsageEvent
+}
+
+type pullRequestPlan struct {
+	user  *ref
+	event seatkeeper.PullRequestEvent
 }
 
 type tokenPlan struct {
@@ -172,7 +178,7 @@ func (e enterprisePlan) entries() int {
 // entries counts what progress counts of an organization: itself, its
 // members, teams and their members, grants, residual seats and activity.
 func (o orgPlan) entries() int {
-	n := 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity) + len(o.usage)
+	n := 1 + len(o.members) + len(o.teams) + len(o.grants) + len(o.residuals) + len(o.activity) + len(o.usage) + len(o.pullRequests)
 	for _, t := range o.teams {
 		n += len(t.members)
 	}
@@ -305,13 +311,24 @@ func (p *plan) writeOrg(ctx context.Context, tx *store.Tx, o orgPlan) error {
 	if err != nil {
 		return err
 	}
-	return inChunks(p, o.usage, func(us []usagePlan) error {
+	err = inChunks(p, o.usage, func(us []usagePlan) error {
 		events := make([]seatkeeper.UsageEvent, len(us))
 		for i, u := range us {
 			events[i] = u.event
 			events[i].UserID = u.user.id
 		}
 		return tx.AddUsage(ctx, store.UsageScope{OrgID: id}, events)
+	})
+	if err != nil {
+		return err
+	}
+	return inChunks(p, o.pullRequests, func(ps []pullRequestPlan) error {
+		events := make([]seatkeeper.PullRequestEvent, len(ps))
+		for i, pr := range ps {
+			events[i] = pr.event
+			events[i].UserID = pr.user.id
+		}
+		return tx.AddPullRequests(ctx, id, events)
 	})
 }
 

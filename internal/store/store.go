@@ -794,6 +794,7 @@ const (
 	seqEnterpriseTeams = "enterprise_teams"
 	seqGrants          = "grants"
 	seqTokens          = "tokens"
+	seqRepositories    = "repositories"
 )
 
 func unix(t time.Time) int64 { return t.UTC().Unix() }

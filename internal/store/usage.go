@@ -74,6 +74,9 @@ type UsageQuery struct {
 	// Members keeps only the events of the orgs' current members (an
 	// export's: a former member's would not load).
 	Members bool
+	// Logins fills the logins of pull-request events' users (an export's;
+	// reports do without).
+	Logins bool
 }
 
 func (q UsageQuery) where(alias string) (string, []any) {

@@ -38,20 +38,9 @@ type Event struct {
 // Parse checks an event of the UTC day day at now: at, when given, must
 // fall in day; otherwise it is now on today and noon on an earlier day.
 func (in Event) Parse(day, now time.Time) (seatkeeper.UsageEvent, error) {
-	at := day.Add(12 * time.Hour)
-	if day.Equal(now.Truncate(24 * time.Hour)) {
-		at = now
-	}
-	if in.At != nil {
-		t, err := time.Parse(time.RFC3339, *in.At)
-		if err != nil {
-			return seatkeeper.UsageEvent{}, fmt.Errorf("at: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", *in.At)
-		}
-		t = t.UTC().Truncate(time.Second)
-		if t.Before(day) || !t.Before(day.Add(24*time.Hour)) {
-			return seatkeeper.UsageEvent{}, fmt.Errorf("at: %s is not on %s", *in.At, day.Format(seatkeeper.DateLayout))
-		}
-		at = t
+	at, err := eventTime(in.At, day, now)
+	if err != nil {
+		return seatkeeper.UsageEvent{}, err
 	}
 	switch {
 	case in.User == "":
@@ -88,6 +77,26 @@ func (in Event) Parse(day, now time.Time) (seatkeeper.UsageEvent, error) {
 		}
 	}
 	return e, nil
+}
+
+// eventTime is an event's time: at, when given, must fall in day;
+// otherwise it is now on today and noon on an earlier day.
+func eventTime(at *string, day, now time.Time) (time.Time, error) {
+	if at == nil {
+		if day.Equal(now.Truncate(24 * time.Hour)) {
+			return now, nil
+		}
+		return day.Add(12 * time.Hour), nil
+	}
+	t, err := time.Parse(time.RFC3339, *at)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("at: %q is not an RFC 3339 time such as 2026-03-01T09:00:00Z", *at)
+	}
+	t = t.UTC().Truncate(time.Second)
+	if t.Before(day) || !t.Before(day.Add(24*time.Hour)) {
+		return time.Time{}, fmt.Errorf("at: %s is not on %s", *at, day.Format(seatkeeper.DateLayout))
+	}
+	return t, nil
 }
 
 // EventOf is e as an Event, for exports.

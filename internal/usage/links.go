@@ -14,7 +14,7 @@ type Report struct {
 	Users  bool   // per-user records
 	Window bool   // the latest 28 days, not ?day=
 	Teams  bool   // the active users' team memberships
-	Empty  bool   // seatkeeper keeps nothing it reports: always 204
+	Repos  bool   // the repositories' pull-request activity
 }
 
 // OrgReports and EnterpriseReports are the six report endpoints of each.
@@ -22,12 +22,12 @@ var (
 	OrgReports = []Report{
 		{Name: "organization-1-day"}, {Name: "organization-28-day/latest", Window: true},
 		{Name: "users-1-day", Users: true}, {Name: "users-28-day/latest", Users: true, Window: true},
-		{Name: "user-teams-1-day", Teams: true}, {Name: "repos-1-day", Empty: true},
+		{Name: "user-teams-1-day", Teams: true}, {Name: "repos-1-day", Repos: true},
 	}
 	EnterpriseReports = []Report{
 		{Name: "enterprise-1-day"}, {Name: "enterprise-28-day/latest", Window: true},
 		{Name: "users-1-day", Users: true}, {Name: "users-28-day/latest", Users: true, Window: true},
-		{Name: "user-teams-1-day", Teams: true}, {Name: "repos-1-day", Empty: true},
+		{Name: "user-teams-1-day", Teams: true}, {Name: "repos-1-day", Repos: true},
 	}
 )
 
@@ -59,7 +59,7 @@ func Find(scope, file string) (Report, bool) {
 		return Report{}, false
 	}
 	for _, r := range reports {
-		if r.file() == file && !r.Empty {
+		if r.file() == file {
 			return r, true
 		}
 	}
@@ -68,7 +68,7 @@ func Find(scope, file string) (Report, bool) {
 
 // Request is the request for r over the days from to to.
 func (r Report) Request(from, to string) Request {
-	return Request{Users: r.Users, Teams: r.Teams, Window: r.Window && !r.Users, From: from, To: to}
+	return Request{Users: r.Users, Teams: r.Teams, Repos: r.Repos, PullRequests: !r.Users && !r.Teams && !r.Repos && !r.Window, Window: r.Window && !r.Users, From: from, To: to}
 }
 
 // ParseLink reads a download path's parts back, with the request it

@@ -232,4 +232,5 @@ type dayRecord struct {
 	MonthlyActiveAgentUsers int  `json:"monthly_active_agent_users"`
 	DailyActiveCLIUsers     *int `json:"daily_active_cli_users,omitempty"`
 	totals
+	PullRequests *pullRequests `json:"pull_requests,omitempty"` // the reports' (Request.PullRequests)
 }

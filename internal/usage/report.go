@@ -12,12 +12,15 @@ import (
 )
 
 // Source is where reports read recorded usage: a *store.Store's daily
-// roll-ups, never the events.
+// roll-ups, never the usage events, and the pull-request events' counts.
 type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
+	EachPullRequestCount(ctx context.Context, q store.UsageQuery, byRepo bool, fn func(store.PullRequestCounts) error) error
+	EachMerge(ctx context.Context, q store.UsageQuery, fn func(store.Merge) error) error
+	Repositories(ctx context.Context, orgIDs []int64) (map[int64]store.Repository, error)
 }
 
 // Request names a report file: per-user records or the scope's
@@ -27,6 +30,7 @@ type Source interface {
 type Request struct {
 	Users    bool
 	Teams    bool // the user-teams records of day From
+	Repos    bool // the repositories' pull-request records of day From
 	Window   bool
 	Scope    Scope
 	OrgIDs   []int64
@@ -35,6 +39,10 @@ type Request struct {
 	// org's): the usage recorded at the enterprise itself counts with its
 	// orgs', and its user-teams records list its own teams.
 	EnterpriseID int64
+	// PullRequests: the aggregate records carry the day's pull_requests
+	// (the 1-day reports'; the 28-day reports and the dashboard's pages
+	// leave them out: counting 28 days of pull requests costs seconds).
+	PullRequests bool
 }
 
 // query selects the usage r reports.
@@ -50,6 +58,8 @@ func Write(ctx context.Context, w io.Writer, src Source, r Request) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var err error
 	switch {
+	case r.Repos:
+		err = writeRepos(ctx, bw, src, r)
 	case r.Teams:
 		err = writeUserTeams(ctx, bw, src, r)
 	case r.Users:
@@ -192,6 +202,12 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 	if err != nil {
 		return nil, err
 	}
+	var prs map[string]*pullRequests
+	if r.PullRequests {
+		if prs, err = dayPullRequests(ctx, src, r); err != nil {
+			return nil, err
+		}
+	}
 	var out []dayRecord
 	err = eachDay(r.From, r.To, func(day string) error {
 		a := acts[len(out)]
@@ -204,6 +220,12 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 		if a.cli > 0 {
 			cli := a.cli
 			rec.DailyActiveCLIUsers = &cli
+		}
+		if r.PullRequests {
+			rec.PullRequests = &pullRequests{}
+			if p := prs[day]; p != nil {
+				rec.PullRequests = p
+			}
 		}
 		rec.totals.sort()
 		out = append(out, rec)

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // Day is one day of an aggregate report, in the figures the dashboard's
@@ -24,10 +26,11 @@ type Day struct {
 	Features, IDEs, Languages map[string]int64
 }
 
-// Days are the aggregate figures of the orgs' usage for each day from
-// from to to (YYYY-MM-DD, inclusive), in day order.
-func Days(ctx context.Context, src Source, orgIDs []int64, from, to string) ([]Day, error) {
-	recs, err := dayRecords(ctx, src, Request{OrgIDs: orgIDs, From: from, To: to})
+// Days are the aggregate figures of the usage q selects (its orgs', and
+// its enterprise's own when set) for each day from q.From to q.To
+// (YYYY-MM-DD, inclusive), in day order.
+func Days(ctx context.Context, src Source, q store.UsageQuery) ([]Day, error) {
+	recs, err := dayRecords(ctx, src, Request{OrgIDs: q.OrgIDs, EnterpriseID: q.EnterpriseID, From: q.From, To: q.To})
 	if err != nil {
 		return nil, err
 	}
