@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -118,16 +117,16 @@ func (o ops) TeamGrant(ctx context.Context, orgID, teamID int64) (seatkeeper.Gra
 
 // CancelGrants sets the given grants to end on date, as changed at.
 func (o ops) CancelGrants(ctx context.Context, ids []int64, date seatkeeper.Date, at time.Time) error {
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
+	err := inBatches(len(ids), func(lo, hi int) error {
 		args := []any{unix(at), date.String()}
-		for _, id := range batch {
+		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		if _, err := o.exec(ctx, `UPDATE copilot_grants SET updated_at = ?, pending_cancellation_date = ? WHERE id IN (`+in+`)`, args...); err != nil {
-			return fmt.Errorf("store: cancel grants: %w", err)
-		}
+		_, err := o.exec(ctx, `UPDATE copilot_grants SET updated_at = ?, pending_cancellation_date = ? WHERE id IN (`+marks(hi-lo)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: cancel grants: %w", err)
 	}
 	return o.grantSeatsChanged(ctx, ids)
 }
@@ -140,19 +139,19 @@ func (o ops) ReviveGrants(ctx context.Context, ids []int64, at time.Time, renew 
 	if renew {
 		set += `, created_at = ?`
 	}
-	for start := 0; start < len(ids); start += 500 {
-		batch := ids[start:min(start+500, len(ids))]
+	err := inBatches(len(ids), func(lo, hi int) error {
 		args := []any{unix(at)}
 		if renew {
 			args = append(args, unix(at))
 		}
-		for _, id := range batch {
+		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		if _, err := o.exec(ctx, `UPDATE copilot_grants SET `+set+` WHERE id IN (`+in+`)`, args...); err != nil {
-			return fmt.Errorf("store: revive grants: %w", err)
-		}
+		_, err := o.exec(ctx, `UPDATE copilot_grants SET `+set+` WHERE id IN (`+marks(hi-lo)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: revive grants: %w", err)
 	}
 	return o.grantSeatsChanged(ctx, ids)
 }
