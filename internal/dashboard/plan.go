@@ -218,9 +218,12 @@ func (fp *filterPlan) logins(ctx context.Context) ([]string, error) {
 func (pl *planner) cancelFilter(ctx context.Context, f store.SeatFilter, ord store.SeatOrder) (*filterPlan, error) {
 	st := pl.d.store
 	fp := &filterPlan{st: st}
+	f, err := st.NarrowSearch(ctx, f) // once, for every count and list below
+	if err != nil {
+		return nil, err
+	}
 	// Direct seats not pending are cancelled; the others are not.
 	var sum int64
-	var err error
 	if fp.will, sum, fp.wont, err = st.SeatListSplit(ctx, f); err != nil {
 		return nil, err
 	}
