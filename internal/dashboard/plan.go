@@ -53,7 +53,6 @@ func (p plan) Logins() []string {
 	return out
 }
 
-
 // key identifies what will happen: the confirmation's button carries it,
 // and the action runs only if planning again gives the same key.
 func (p plan) key(action string) string {
