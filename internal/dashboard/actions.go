@@ -43,7 +43,7 @@ type confirmPage struct {
 	ByTeam   bool    // the action names teams, not logins
 	Ends     bool    // the action ends seats (and is undone by keeping them)
 	People   []check // the start of Plan.People, at most maxShown
-	Others   int     // how many of Plan.People are not shown
+	Others   int     // how many members holding a seat are not shown
 	Back     string
 	Key      string // the plan's key, carried by the button
 	Changed  bool   // the key posted did not match: what would happen changed
@@ -192,7 +192,7 @@ var (
 			for i, c := range p.Will {
 				names[i] = c.Name
 			}
-			lose := p.losing()
+			lose := p.Losing
 			return fmt.Sprintf("Cancelled the seats of %s %s. %s %s billed until %s, then %s; members with another grant keep theirs.",
 				plural(len(names), "the team", "the teams"), nameList(names), thousands(lose), plural(lose, "seat stays", "seats stay"), ends,
 				plural(lose, "ends", "end"))
@@ -302,7 +302,8 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	}
 	cp.Plan, cp.EndsOn, cp.Count = p, pl.ends, n
 	cp.Shown, cp.Refused = p.Will[:min(len(p.Will), maxShown)], p.Wont[:min(len(p.Wont), maxShown)]
-	cp.People, cp.Others = p.People[:min(len(p.People), maxShown)], max(0, len(p.People)-maxShown)
+	cp.People = p.People[:min(len(p.People), maxShown)]
+	cp.Others = max(0, p.Losing+p.Keeping-len(cp.People))
 	cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "seat", "seats"))
 	if act.byTeam {
 		cp.Verb = fmt.Sprintf("%s %s %s", act.verb, thousands(n), plural(n, "team", "teams"))
@@ -334,7 +335,7 @@ func (d *Dashboard) act(w http.ResponseWriter, r *http.Request, rc *reqCtx, org 
 	if act.ends && done > 0 {
 		seats := done // a team's members count, but only those losing a seat are offered to keep
 		if act.byTeam {
-			seats = p.losing()
+			seats = p.Losing
 		}
 		id, err := d.offerUndo(rc, undo{OrgID: org.ID, Back: cp.Back, Logins: logins, Teams: act.byTeam})
 		if err != nil {

@@ -453,6 +453,90 @@ func TestCancelTeams(t *testing.T) {
 	})
 }
 
+// TestCancelTeamHoldersChange: the key of a team's cancellation covers
+// every member holding a seat, not only those shown. With one shown,
+// fay leaves the team and hal joins it: the same counts, the same member
+// shown (cid), and the stale confirmation asks again and cancels nothing.
+func TestCancelTeamHoldersChange(t *testing.T) {
+	defer func(n int) { maxShown = n }(maxShown)
+	maxShown = 1
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		doc := strings.Replace(testSeed, `members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}]`,
+			`members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}, {login: fay, joined_at: "2025-02-01T00:00:00Z"}]`, 1)
+		e := newEnv(t, st, doc)
+		b := e.signedIn("ghp_annWrite")
+		form := url.Values{"team": {"web-team"}, "back": {"/ui/orgs/acme"}}
+		p := b.post("/ui/orgs/acme/teams/cancel", form)
+		const counts = "2 members lose their seats on 2026-04-01, 0 keep theirs through another grant"
+		p.contains(t, counts, `<span class="who">cid</span> <span class="what">loses the seat on 2026-04-01</span>`, "And 1 more.")
+		p.lacks(t, `<span class="who">fay`)
+		key := p.confirmKey()
+		ctx := context.Background()
+		team, err := st.TeamByNameOrSlug(ctx, mustOrg(t, st, "acme").ID, "web-team")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fay, err := st.UserByLogin(ctx, "fay")
+		if err != nil {
+			t.Fatal(err)
+		}
+		hal, err := st.UserByLogin(ctx, "hal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RemoveTeamMember(ctx, team.ID, fay.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AddTeamMember(ctx, team.ID, hal.ID, "", testNow); err != nil {
+			t.Fatal(err)
+		}
+		form.Set("confirm", key)
+		p = b.post("/ui/orgs/acme/teams/cancel", form)
+		if p.status != http.StatusOK {
+			t.Fatalf("confirmed with a stale key: %d %s", p.status, excerpt(p.body))
+		}
+		p.contains(t, "The seats changed since you looked", counts, `<span class="who">cid</span>`, "And 1 more.")
+		if d := e.pendingDate("cid"); d != "" {
+			t.Errorf("cid cancelled on a stale confirmation: pending %q", d)
+		}
+		form.Set("confirm", p.confirmKey())
+		if done := b.post("/ui/orgs/acme/teams/cancel", form); done.status != http.StatusSeeOther {
+			t.Fatalf("confirmed: %d %s", done.status, excerpt(done.body))
+		}
+		for _, login := range []string{"cid", "hal"} {
+			if d := e.pendingDate(login); d != "2026-04-01" {
+				t.Errorf("%s pending %q, want 2026-04-01", login, d)
+			}
+		}
+	})
+}
+
+// TestCancelTeamKeptByAnotherTeam: a seat the cancelled team carries
+// stays when another team's grant, newer and not pending cancellation,
+// reaches its holder too; one pending cancellation only moves the date.
+func TestCancelTeamKeptByAnotherTeam(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		doc := strings.Replace(testSeed, `      - {name: Web Team, members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}]}`,
+			`      - {name: Web Team, members: [{login: cid, joined_at: "2025-02-01T00:00:00Z"}, {login: fay, joined_at: "2025-02-01T00:00:00Z"}, {login: hal, joined_at: "2025-02-01T00:00:00Z"}]}
+      - {name: Ops Team, members: [{login: fay, joined_at: "2025-02-01T00:00:00Z"}]}
+      - {name: Old Team, members: [{login: hal, joined_at: "2025-02-01T00:00:00Z"}]}`, 1)
+		doc = strings.Replace(doc, `      - {team: web-team, created_at: "2025-02-01T00:00:00Z"}`,
+			`      - {team: web-team, created_at: "2025-02-01T00:00:00Z"}
+      - {team: ops-team, created_at: "2025-05-01T00:00:00Z"}
+      - {team: old-team, created_at: "2025-05-01T00:00:00Z", pending_cancellation_date: "2026-05-01"}`, 1)
+		e := newEnv(t, st, doc)
+		b := e.signedIn("ghp_annWrite")
+		p := b.post("/ui/orgs/acme/teams/cancel", url.Values{"team": {"web-team"}})
+		if p.status != http.StatusOK {
+			t.Fatalf("confirmation: %d %s", p.status, excerpt(p.body))
+		}
+		p.contains(t, "2 members lose their seats on 2026-04-01, 1 keeps one through another grant", "<strong>38 USD</strong> a month less",
+			`<li class="loses"><span class="who">cid</span> <span class="what">loses the seat on 2026-04-01</span></li>`,
+			`<li class="keeps"><span class="who">fay <span class="muted">Fay Fisher</span></span> <span class="what">keeps the seat through the team Ops Team</span></li>`,
+			`<li class="loses"><span class="who">hal</span> <span class="what">loses the seat on 2026-05-01</span></li>`)
+	})
+}
+
 // TestCancelBigTeam: the confirmation of cancelling a team's seats counts
 // every member, however many more than one read of their grants takes
 // (store.MaxUsers).

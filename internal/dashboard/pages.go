@@ -184,7 +184,7 @@ func (d *Dashboard) loadOrgFrom(ctx context.Context, r reader, org seatkeeper.Or
 	}
 	data.Page = v.pageOf(data.Sums.Matching)
 	if data.Page.Total > 0 {
-		ls, err := r.ListSeats(ctx, v.seatFilter(org, now, data.Sums.Grants), v.order(), data.Page.First-1, v.PerPage)
+		ls, err := r.ListSeats(ctx, data.Sums.Filter, v.order(), data.Page.First-1, v.PerPage)
 		if err != nil {
 			return data, err
 		}

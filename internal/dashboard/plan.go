@@ -34,12 +34,14 @@ type check struct {
 type plan struct {
 	Will []check
 	Wont []check
-	// People are, for a team's seats cancelled, the members holding a
-	// seat now: who loses it, and who keeps it through another grant
-	// (Keeps).
-	People []check
-	Cost   float64 // the monthly price of the seats in Will that the action ends or starts billing
-	Fatal  string  // a refusal of the whole action (the org's Copilot setup)
+	// People are, for a team's seats cancelled, the first maxShown
+	// members holding a seat now, by login: who loses it, and who keeps
+	// it through another grant (Keeps); Losing and Keeping count them all.
+	People          []check
+	Losing, Keeping int
+	Cost            float64  // the monthly price of the seats in Will that the action ends or starts billing
+	Fatal           string   // a refusal of the whole action (the org's Copilot setup)
+	keys            []string // more of what the key covers: who of the members not listed loses a seat
 }
 
 // Logins are the logins (or team slugs) of what will happen.
@@ -51,17 +53,6 @@ func (p plan) Logins() []string {
 	return out
 }
 
-// losing counts the People who lose their seat.
-func (p plan) losing() int {
-	n := 0
-	for _, c := range p.People {
-		if !c.Keeps {
-			n++
-		}
-	}
-	return n
-}
-
 // key identifies what will happen: the confirmation's button carries it,
 // and the action runs only if planning again gives the same key.
 func (p plan) key(action string) string {
@@ -70,14 +61,21 @@ func (p plan) key(action string) string {
 		keys[i] = seatkeeper.LoginKey(c.Login)
 	}
 	for _, c := range p.People {
-		k := "lose:"
-		if c.Keeps {
-			k = "keep:"
-		}
-		keys = append(keys, k+seatkeeper.LoginKey(c.Login)+":"+c.Note)
+		keys = append(keys, c.key())
 	}
+	keys = append(keys, p.keys...)
 	slices.Sort(keys)
 	return hashKey(action, keys...)
+}
+
+// key is what a plan's key covers of a member's seat: whether it is
+// lost or kept, and how.
+func (c check) key() string {
+	k := "lose:"
+	if c.Keeps {
+		k = "keep:"
+	}
+	return k + seatkeeper.LoginKey(c.Login) + ":" + c.Note
 }
 
 // hashKey is a short hash of parts, in order.
@@ -218,9 +216,12 @@ func (fp *filterPlan) logins(ctx context.Context) ([]string, error) {
 func (pl *planner) cancelFilter(ctx context.Context, f store.SeatFilter, ord store.SeatOrder) (*filterPlan, error) {
 	st := pl.d.store
 	fp := &filterPlan{st: st}
+	f, err := st.NarrowSearch(ctx, f) // once, for every count and list below
+	if err != nil {
+		return nil, err
+	}
 	// Direct seats not pending are cancelled; the others are not.
 	var sum int64
-	var err error
 	if fp.will, sum, fp.wont, err = st.SeatListSplit(ctx, f); err != nil {
 		return nil, err
 	}
@@ -374,11 +375,12 @@ func (pl *planner) teams(ctx context.Context, slugs []string) (plan, error) {
 // copilot.Service.CancelTeams would: a team whose seats are already
 // pending cancellation, or that has none, is left out. For each member
 // holding a seat, whether the seat ends with the team's or stays, held
-// through another grant (their own, another team's).
+// through another grant (their own, another team's): counted
+// (teamSeats), the first maxShown by login listed.
 func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error) {
 	var p plan
 	pl.setup(&p)
-	seen := map[int64]bool{} // members already listed, through an earlier team
+	seen := map[int64]bool{} // members already counted, through an earlier team
 	for _, slug := range slugs {
 		t, ok, err := pl.team(ctx, slug, &p)
 		if err != nil {
@@ -405,28 +407,161 @@ func (pl *planner) cancelTeams(ctx context.Context, slugs []string) (plan, error
 		if err != nil {
 			return p, err
 		}
-		lose, keep, err := pl.teamMembers(ctx, g, members, seen, &p)
+		members = slices.DeleteFunc(members, func(id int64) bool { return seen[id] })
+		for _, id := range members {
+			seen[id] = true
+		}
+		ts, err := pl.teamSeats(ctx, t, g, members)
 		if err != nil {
 			return p, err
 		}
-		c.Cost = float64(lose) * pl.price
-		c.Note = thousands(lose) + " " + plural(lose, "member loses a seat", "members lose their seats") + " on " + pl.ends +
-			", " + thousands(keep) + " " + plural(keep, "keeps one", "keep theirs") + " through another grant"
+		p.Losing, p.Keeping = p.Losing+ts.lose, p.Keeping+ts.keep
+		p.People = append(p.People, ts.shown...)
+		p.keys = append(p.keys, ts.key)
+		c.Cost = float64(ts.lose) * pl.price
+		c.Note = thousands(ts.lose) + " " + plural(ts.lose, "member loses a seat", "members lose their seats") + " on " + pl.ends +
+			", " + thousands(ts.keep) + " " + plural(ts.keep, "keeps one", "keep theirs") + " through another grant"
 		p.Will = append(p.Will, c)
 	}
+	slices.SortStableFunc(p.People, func(a, b check) int {
+		return strings.Compare(seatkeeper.LoginKey(a.Login), seatkeeper.LoginKey(b.Login))
+	})
+	p.People = p.People[:min(len(p.People), maxShown)]
 	p.total()
 	return p, nil
 }
 
-// teamMembers adds to p.People the members of a team (members) that
-// hold a seat now, unless seen, each losing it when the team's grant g
-// ends or keeping it through another grant; it counts both.
-func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64, seen map[int64]bool, p *plan) (lose, keep int, err error) {
+// teamSeats is what cancelling a team's seats does to some of its
+// members holding a seat: how many lose it and keep it, a key of who,
+// and the first maxShown of them by login, each with what happens.
+type teamSeats struct {
+	lose, keep int
+	key        string
+	shown      []check
+}
+
+// teamSeats plans the team t's grant g ending for members (their ids),
+// from counts: the members' seats and those t carries are counted in the
+// seat index (store.SeatsCarried). A seat another grant carries stays
+// (the ledger carries a seat by a grant not pending cancellation before
+// the team's). One that t carries ends, unless another team's grant
+// (or an enterprise team's) not pending cancellation reaches its holder
+// too, carrying the seat after the team's: only the members such a grant
+// reaches are read one by one with their grants (teamMembers), and the
+// members shown.
+func (pl *planner) teamSeats(ctx context.Context, t seatkeeper.Team, g seatkeeper.Grant, members []int64) (teamSeats, error) {
+	var out teamSeats
+	st := pl.d.store
+	also, err := pl.alsoGranted(ctx, g)
+	if err != nil {
+		return out, err
+	}
+	var maybe, rest []int64
+	for _, id := range members {
+		if also[id] {
+			maybe = append(maybe, id)
+		} else {
+			rest = append(rest, id)
+		}
+	}
+	team := store.SeatGrant{TeamID: t.ID}
+	split, err := st.SeatsCarried(ctx, pl.org.ID, pl.at, rest, team)
+	if err != nil {
+		return out, err
+	}
+	out.lose, out.keep = split.Part, split.All-split.Part
+	checks, err := pl.teamMembers(ctx, g, maybe)
+	if err != nil {
+		return out, err
+	}
+	keys := make([]string, len(checks))
+	for i, c := range checks {
+		if c.Keeps {
+			out.keep++
+		} else {
+			out.lose++
+		}
+		keys[i] = c.key()
+	}
+	out.key = hashKey("team", append([]string{t.Slug, fmt.Sprint(g.ID, split.All, split.AllSum, split.Part, split.PartSum)}, keys...)...)
+	// The first maxShown by login: of the seats t carries, a walk of the
+	// users' login index; of the others, only when there are some, the
+	// first of each batch of members.
+	byLogin := store.SeatOrder{By: store.SeatsByLogin}
+	first, err := st.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, Grant: &team}, byLogin, 0, maxShown)
+	if err != nil {
+		return out, err
+	}
+	others := maybe
+	if split.All > split.Part {
+		others = members
+	}
+	for batch := range slices.Chunk(others, 1000) {
+		ls, err := st.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, byLogin, 0, maxShown)
+		if err != nil {
+			return out, err
+		}
+		first = append(first, ls...)
+	}
+	// By login, each member once, none counted through an earlier team.
+	slices.SortFunc(first, func(a, b store.LedgerSeat) int {
+		return strings.Compare(seatkeeper.LoginKey(a.User.Login), seatkeeper.LoginKey(b.User.Login))
+	})
+	listed := make(map[int64]bool, len(members))
+	for _, id := range members {
+		listed[id] = true
+	}
+	var ids []int64
+	for _, s := range first {
+		if listed[s.User.ID] && len(ids) < maxShown {
+			listed[s.User.ID] = false
+			ids = append(ids, s.User.ID)
+		}
+	}
+	out.shown, err = pl.teamMembers(ctx, g, ids)
+	return out, err
+}
+
+// alsoGranted returns the users reached by the org's team and
+// enterprise team grants that are live and not pending cancellation,
+// but g: a team's members with those of its child teams, as
+// store.OrgReachesOf reaches them.
+func (pl *planner) alsoGranted(ctx context.Context, g seatkeeper.Grant) (map[int64]bool, error) {
+	gs, err := pl.d.store.GroupGrants(ctx, pl.org.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]bool{}
+	for _, o := range gs {
+		if o.ID == g.ID || o.Lapsed(pl.at) || o.PendingCancellationDate != nil {
+			continue
+		}
+		var ids []int64
+		if o.TeamID != 0 {
+			ids, err = pl.d.store.TeamSubtreeUserIDs(ctx, o.TeamID)
+		} else {
+			ids, err = pl.d.store.EnterpriseTeamMemberIDs(ctx, o.EnterpriseTeamID)
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// teamMembers returns, for each of members (ids) holding a seat now, by
+// login, whether the seat ends when the team's grant g ends or stays,
+// through another grant, read with the member's grants.
+func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members []int64) ([]check, error) {
+	var out []check
 	// A batch the size of the most users a read of their grants takes.
 	for batch := range slices.Chunk(members, store.MaxUsers) {
 		seated, err := pl.d.store.ListSeats(ctx, store.SeatFilter{OrgID: pl.org.ID, At: pl.at, UserIDs: batch}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
 		if err != nil {
-			return lose, keep, err
+			return nil, err
 		}
 		ids := make([]int64, len(seated))
 		for i, s := range seated {
@@ -434,13 +569,9 @@ func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members 
 		}
 		reaches, err := pl.d.store.OrgReachesOf(ctx, pl.org.ID, store.OnlyUsers(ids...))
 		if err != nil {
-			return lose, keep, err
+			return nil, err
 		}
 		for _, s := range seated {
-			if seen[s.User.ID] {
-				continue
-			}
-			seen[s.User.ID] = true
 			// The seat ends with the last of the other grants' dates, if
 			// later than the team's; it stays with a grant that has none.
 			ends := pl.ends
@@ -457,16 +588,16 @@ func (pl *planner) teamMembers(ctx context.Context, g seatkeeper.Grant, members 
 					break
 				}
 			}
-			if c.Keeps {
-				keep++
-			} else {
-				lose++
+			if !c.Keeps {
 				c.Note = "loses the seat on " + ends
 			}
-			p.People = append(p.People, c)
+			out = append(out, c)
 		}
 	}
-	return lose, keep, nil
+	slices.SortStableFunc(out, func(a, b check) int {
+		return strings.Compare(seatkeeper.LoginKey(a.Login), seatkeeper.LoginKey(b.Login))
+	})
+	return out, nil
 }
 
 // reachNoun names the grant a reach comes through.

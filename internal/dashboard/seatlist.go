@@ -36,6 +36,7 @@ type reader interface {
 	SumIdle(ctx context.Context, orgID int64, at time.Time, listed int, cuts []time.Time) (store.IdleSums, error)
 	HeldInSpans(ctx context.Context, orgID int64, at time.Time, listed int, spans []store.SeatSpan) ([]int, error)
 	CountSeatList(ctx context.Context, f store.SeatFilter) (int, error)
+	NarrowSearch(ctx context.Context, f store.SeatFilter) (store.SeatFilter, error)
 	ListSeats(ctx context.Context, f store.SeatFilter, ord store.SeatOrder, offset, limit int) ([]store.LedgerSeat, error)
 	LedgerSeats(ctx context.Context, q store.SeatQuery) ([]store.LedgerSeat, error)
 	LapsedGrants(ctx context.Context, orgID int64, today seatkeeper.Date) ([]seatkeeper.Grant, error)
@@ -70,6 +71,9 @@ type seatSums struct {
 	Buckets                          [len(idleBounds)]int // seats per idle bucket
 	Cycles                           []int                // current seats held in each span asked for
 	Grants                           []grantOption
+	// Filter is the view's filter, its search resolved once for the
+	// count and the page of seats (store.Store.NarrowSearch).
+	Filter store.SeatFilter
 }
 
 // sumSeats counts an org's listed seats at at, spans being the billing
@@ -109,9 +113,12 @@ func (d *Dashboard) sumSeats(ctx context.Context, r reader, org seatkeeper.Organ
 	if out.Cycles, err = r.HeldInSpans(ctx, org.ID, at, out.Listed, spans); err != nil {
 		return out, err
 	}
-	out.Matching = out.Listed
-	if f := v.seatFilter(org, at, out.Grants); f.Filtered() {
-		out.Matching, err = r.CountSeatList(ctx, f)
+	out.Matching, out.Filter = out.Listed, v.seatFilter(org, at, out.Grants)
+	if out.Filter.Filtered() {
+		if out.Filter, err = r.NarrowSearch(ctx, out.Filter); err != nil {
+			return out, err
+		}
+		out.Matching, err = r.CountSeatList(ctx, out.Filter)
 	}
 	return out, err
 }

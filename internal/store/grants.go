@@ -155,3 +155,9 @@ func (o ops) ReviveGrants(ctx context.Context, ids []int64, at time.Time, renew 
 	}
 	return o.grantSeatsChanged(ctx, ids)
 }
+
+// GroupGrants lists an org's team and enterprise team grants in id
+// order.
+func (o ops) GroupGrants(ctx context.Context, orgID int64) ([]seatkeeper.Grant, error) {
+	return queryAll(ctx, o, scanGrant, `SELECT `+grantCols+` FROM copilot_grants WHERE org_id = ? AND user_id IS NULL ORDER BY id`, orgID)
+}

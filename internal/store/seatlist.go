@@ -42,6 +42,10 @@ type SeatFilter struct {
 	// UnusedSince, when not zero, keeps only the seats whose holder has
 	// no Copilot usage event in the org at or after it (usedSince).
 	UnusedSince time.Time
+
+	// except leaves out the seats of these users: a search that most
+	// users match, resolved to those it does not (narrowSearch).
+	except []int64
 }
 
 // SeatGrant names what carries a seat: a team, an enterprise team, or
@@ -89,17 +93,10 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 	if f.ByTeams {
 		conds = append(conds, `(s.team_id IS NOT NULL OR s.enterprise_team_id IS NOT NULL)`)
 	}
-	if g := f.Grant; g != nil {
-		switch {
-		case g.TeamID != 0:
-			conds = append(conds, `s.team_id = ?`)
-			filterArgs = append(filterArgs, g.TeamID)
-		case g.EnterpriseTeamID != 0:
-			conds = append(conds, `s.enterprise_team_id = ?`)
-			filterArgs = append(filterArgs, g.EnterpriseTeamID)
-		default:
-			conds = append(conds, `s.team_id IS NULL AND s.enterprise_team_id IS NULL`)
-		}
+	if f.Grant != nil {
+		cond, args := f.Grant.carries()
+		conds = append(conds, cond)
+		filterArgs = append(filterArgs, args...)
 	}
 	if len(f.Logins) > 0 {
 		// Through the users' login index: a few seats, found by key.
@@ -119,11 +116,29 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 			filterArgs = append(filterArgs, id)
 		}
 	}
+	if len(f.except) > 0 {
+		conds = append(conds, `s.user_id NOT IN (`+marks(len(f.except))+`)`)
+		for _, id := range f.except {
+			filterArgs = append(filterArgs, id)
+		}
+	}
 	filter = "1 = 1"
 	if len(conds) > 0 {
 		filter = strings.Join(conds, " AND ")
 	}
 	return base, baseArgs, filter, filterArgs
+}
+
+// carries is the condition that g carries a seat (s), with its
+// arguments.
+func (g SeatGrant) carries() (string, []any) {
+	switch {
+	case g.TeamID != 0:
+		return `s.team_id = ?`, []any{g.TeamID}
+	case g.EnterpriseTeamID != 0:
+		return `s.enterprise_team_id = ?`, []any{g.EnterpriseTeamID}
+	}
+	return `s.team_id IS NULL AND s.enterprise_team_id IS NULL`, nil
 }
 
 // Filtered reports whether f may keep fewer than every listed seat.
@@ -186,9 +201,33 @@ func (o ops) searchIDs(ctx context.Context, search string) (ids []int64, ok bool
 	return ids, true, nil
 }
 
+// NarrowSearch resolves f's search as each read of f would
+// (narrowSearch): a page that reads f more than once resolves it once.
+func (o ops) NarrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error) {
+	return o.narrowSearch(ctx, f)
+}
+
 // narrowSearch replaces f's search by the ids of the users it matches,
-// when they are few (searchIDs): the seats are then found by key.
+// when they are few (searchIDs): the seats are then found by key. A
+// search that matches most users is replaced by the few it does not
+// match (searchMisses), whose seats are left out: a count is then what
+// the rest of the filter keeps less their seats (countExcept).
 func (o ops) narrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error) {
+	f, err := o.searchByIDs(ctx, f)
+	if err != nil || f.Search == "" || len(f.UserIDs) > 0 || len(f.Logins) > 0 {
+		return f, err // resolved, or a few users already: their seats, searched
+	}
+	misses, ok, err := o.searchMisses(ctx, f.OrgID, f.Search)
+	if err != nil || !ok {
+		return f, err
+	}
+	f.Search, f.except = "", misses
+	return f, nil
+}
+
+// searchByIDs replaces f's search by the ids of the users it matches,
+// when they are few (searchIDs).
+func (o ops) searchByIDs(ctx context.Context, f SeatFilter) (SeatFilter, error) {
 	if f.Search == "" {
 		return f, nil
 	}
@@ -210,6 +249,47 @@ func (o ops) narrowSearch(ctx context.Context, f SeatFilter) (SeatFilter, error)
 	return f, nil
 }
 
+// searchMisses returns the ids of the users that might hold a seat in
+// an org (those whose ids lie between the least and the greatest of its
+// seat rows' holders, at any time) whose login and name do not contain
+// search, ignoring case, when there are at most searchFew of them (ok):
+// a walk of that range of users, which stops at the first searchFew+1.
+// Every seat of the org whose holder is not one of them matches.
+func (o ops) searchMisses(ctx context.Context, orgID int64, search string) (ids []int64, ok bool, err error) {
+	var lo, hi sql.NullInt64
+	err = o.queryRow(ctx, `SELECT (SELECT MIN(user_id) FROM copilot_seats WHERE org_id = ?),
+		(SELECT MAX(user_id) FROM copilot_seats WHERE org_id = ?)`, orgID, orgID).Scan(&lo, &hi)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: search users: %w", err)
+	}
+	if !lo.Valid {
+		return nil, true, nil // no seat to leave out
+	}
+	cond, args := userMatch("", search)
+	ids, err = queryAllCap(ctx, o, searchFew+1, scanInt64, `SELECT id FROM users WHERE id >= ? AND id <= ? AND NOT `+cond+` LIMIT ?`,
+		append(append([]any{lo.Int64, hi.Int64}, args...), searchFew+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: search users: %w", err)
+	}
+	if len(ids) > searchFew {
+		return nil, false, nil
+	}
+	return ids, true, nil
+}
+
+// countExcept splits a count of the seats f keeps that leaves out some
+// users' (a broad search, narrowSearch) into two that do not: all is f
+// without leaving them out, less is f kept to their seats; the count is
+// all's less less's. ok is false when f leaves out no one.
+func countExcept(f SeatFilter) (all, less SeatFilter, ok bool) {
+	if len(f.except) == 0 {
+		return f, f, false
+	}
+	all, less = f, f
+	all.except, less.except, less.UserIDs = nil, nil, f.except
+	return all, less, true
+}
+
 // usedSince selects the ids of the users with a usage event in an org
 // at or after since, from the usage roll-ups (migration 0009) rather than
 // the events: those active on a later day (every event marks its day as
@@ -228,15 +308,27 @@ func usedSince(orgID int64, since time.Time) (string, []any) {
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // CountSeatList counts the listed seats f keeps at f.At: index entries
-// only (copilot_seats_sums).
+// only (copilot_seats_sums). A search that most users match counts the
+// seats the rest of f keeps less those of the users it does not match
+// (countExcept): two counts of index entries, no users walked but those.
 func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 	f, err := o.narrowSearch(ctx, f)
 	if err != nil {
 		return 0, err
 	}
+	all, less, ok := countExcept(f)
+	n, err := o.countSeatList(ctx, all)
+	if err != nil || !ok {
+		return n, err
+	}
+	m, err := o.countSeatList(ctx, less)
+	return n - m, err
+}
+
+func (o ops) countSeatList(ctx context.Context, f SeatFilter) (int, error) {
 	base, args, filter, filterArgs := f.conditions()
 	var n int
-	err = o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
+	err := o.queryRow(ctx, `SELECT COUNT(*) FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count seats: %w", err)
 	}
@@ -247,21 +339,65 @@ func (o ops) CountSeatList(ctx context.Context, f SeatFilter) (int, error) {
 // the index copilot_seats_sums: those held directly and not pending
 // cancellation (with a sum of a hash of their holders' ids: with the
 // count, a key of the set that changes when a seat joins or leaves it),
-// and the others (pending cancellation, or carried by a team).
+// and the others (pending cancellation, or carried by a team). A search
+// that most users match is counted as CountSeatList counts it.
 func (o ops) SeatListSplit(ctx context.Context, f SeatFilter) (direct int, sum int64, others int, err error) {
 	f, err = o.narrowSearch(ctx, f)
 	if err != nil {
 		return 0, 0, 0, err
 	}
-	base, args, filter, filterArgs := f.conditions()
 	const isDirect = `s.team_id IS NULL AND s.enterprise_team_id IS NULL AND s.pending_cancellation_date IS NULL`
-	err = o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+isDirect+` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN `+isDirect+` THEN (s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id ELSE 0 END), 0)
-		FROM copilot_seats s WHERE `+base+` AND `+filter, append(args, filterArgs...)...).Scan(&others, &direct, &sum)
-	if err != nil {
-		return 0, 0, 0, fmt.Errorf("store: count seats: %w", err)
+	all, less, ok := countExcept(f)
+	a, err := o.splitSeats(ctx, all, isDirect)
+	if err != nil || !ok {
+		return a.Part, a.PartSum, a.All - a.Part, err
 	}
-	return direct, sum, others - direct, nil
+	l, err := o.splitSeats(ctx, less, isDirect)
+	return a.Part - l.Part, a.PartSum - l.PartSum, a.All - a.Part - l.All + l.Part, err
+}
+
+// SeatSplit counts seats, and a part of them, each with a sum of a hash
+// of their holders' ids: with the count, a key of the set that changes
+// when a seat joins or leaves it.
+type SeatSplit struct {
+	All, Part       int
+	AllSum, PartSum int64
+}
+
+// SeatsCarried counts the listed seats at at of users (any number of
+// them; read a batch at a time, each by key) in an org: all of them, and
+// the part g carries.
+func (o ops) SeatsCarried(ctx context.Context, orgID int64, at time.Time, users []int64, g SeatGrant) (SeatSplit, error) {
+	var out SeatSplit
+	cond, condArgs := g.carries()
+	for batch := range slices.Chunk(users, seatsCarriedBatch) {
+		s, err := o.splitSeats(ctx, SeatFilter{OrgID: orgID, At: at, UserIDs: batch}, cond, condArgs...)
+		if err != nil {
+			return out, err
+		}
+		out.All, out.Part, out.AllSum, out.PartSum = out.All+s.All, out.Part+s.Part, out.AllSum+s.AllSum, out.PartSum+s.PartSum
+	}
+	return out, nil
+}
+
+// seatsCarriedBatch is how many users a query of SeatsCarried names.
+const seatsCarriedBatch = 5000
+
+// splitSeats counts the listed seats f keeps at f.At in one pass, and
+// those of them that part (a condition on the seat, s, with partArgs)
+// keeps.
+func (o ops) splitSeats(ctx context.Context, f SeatFilter, part string, partArgs ...any) (SeatSplit, error) {
+	var out SeatSplit
+	base, args, filter, filterArgs := f.conditions()
+	const hash = `(s.user_id % 1000003) * (s.user_id % 1000003) + s.user_id`
+	args = append(append(append(slices.Clip(partArgs), partArgs...), args...), filterArgs...)
+	err := o.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(`+hash+`), 0),
+		COALESCE(SUM(CASE WHEN `+part+` THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN `+part+` THEN `+hash+` ELSE 0 END), 0)
+		FROM copilot_seats s WHERE `+base+` AND `+filter, args...).Scan(&out.All, &out.AllSum, &out.Part, &out.PartSum)
+	if err != nil {
+		return out, fmt.Errorf("store: count seats: %w", err)
+	}
+	return out, nil
 }
 
 // SeatLogins returns the logins of the holders of the listed seats f
@@ -732,7 +868,9 @@ func (o ops) SeatedUserIDs(ctx context.Context, orgID int64, at time.Time, userI
 // each matching search); the list of a big org walks the users in login
 // order and stops as soon as it holds limit of them, or all of them.
 func (o ops) Unseated(ctx context.Context, orgID int64, at time.Time, search string, limit int) ([]Member, int, error) {
-	f, err := o.narrowSearch(ctx, SeatFilter{OrgID: orgID, At: at, Search: search})
+	// Resolved to ids, or not: the users a broad search misses
+	// (narrowSearch) are found among the seats' holders, not the members.
+	f, err := o.searchByIDs(ctx, SeatFilter{OrgID: orgID, At: at, Search: search})
 	if err != nil {
 		return nil, 0, err
 	}

@@ -229,7 +229,7 @@ organizations:
     members:
 ` + members.String() + `    seats:
 ` + seats.String()
-	searches := []string{"ann", "ANN", "ar", "south", "dev1", "v0", "100%", "0%", "e_e", "_", "'ha", "ev", "nobody", "dev05-south", "r b"}
+	searches := []string{"ann", "ANN", "ar", "south", "dev1", "v0", "100%", "0%", "e_e", "_", "'ha", "ev", "nobody", "dev05-south", "r b", "o", "r", "s", "e"}
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		d, err := seed.Parse([]byte(doc))
@@ -246,7 +246,9 @@ organizations:
 		for _, mode := range []struct {
 			name     string
 			few, big int
-		}{{"resolved", 1000, 10000}, {"walked", 1, 10000}, {"resolved, big org", 1000, 1}, {"walked, big org", 1, 1}} {
+		}{{"resolved", 1000, 10000}, {"walked", 1, 10000}, {"resolved, big org", 1000, 1}, {"walked, big org", 1, 1},
+			// o, r and s miss 4 or 5 users, counted as every seat less theirs
+			{"missed", 6, 10000}, {"missed, big org", 6, 1}} {
 			t.Run(mode.name, func(t *testing.T) {
 				t.Cleanup(store.SetSearchFew(mode.few))
 				t.Cleanup(store.SetBigOrgSeats(mode.big))
@@ -272,6 +274,13 @@ organizations:
 					}
 					if n != len(seated) {
 						t.Errorf("%q: counted %d seats, want %d", q, n, len(seated))
+					}
+					direct, _, others, err := st.SeatListSplit(ctx, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if direct != len(seated) || others != 0 { // every seat is direct
+						t.Errorf("%q: split %d direct, %d others, want %d, 0", q, direct, others, len(seated))
 					}
 					for _, limit := range []int{0, 3} {
 						ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, limit)
