@@ -229,9 +229,6 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 		if err := o.takeSeatRows(ctx, orgID, f, args, rc); err != nil {
 			return err
 		}
-		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
-			return fmt.Errorf("store: seat ledger: %w", err)
-		}
 		if sub.OrgID != 0 { // else Copilot is not enabled: no seats
 			ms, err := o.MembersOf(ctx, orgID, "", users)
 			if err != nil {
@@ -241,6 +238,10 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 				return err
 			}
 		}
+		if err := o.deleteSeatRows(ctx, orgID, rc.old); err != nil {
+			return err
+		}
+		clear(rc.old)
 	}
 	if err := o.applySeatRecount(ctx, orgID, ent, rc); err != nil {
 		return err
@@ -251,16 +252,25 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 // seatRecount is what re-resolving some of an org's seat rows changes in
 // the counts kept beside them: its active members' rows taken out of the
 // lists and added to them, and the change to the org's totals.
+// Its old are the keys of the rows read and not (yet) written again: the
+// rows to delete.
 type seatRecount struct {
 	taken, added []listedRow
 	totals       seatDeltas
+	old          map[seatRowKey]bool
 }
 
-func newSeatRecount() *seatRecount { return &seatRecount{totals: seatDeltas{}} }
+// seatRowKey is a seat row's primary key after its org.
+type seatRowKey struct{ user, from int64 }
+
+func newSeatRecount() *seatRecount {
+	return &seatRecount{totals: seatDeltas{}, old: map[seatRowKey]bool{}}
+}
 
 // takeSeatRows reads the org's rows that the user filter f (from
 // userFilter, with its arguments after the org's id) selects, before they
-// are deleted, and takes them out of rc's counts.
+// are rewritten or deleted, takes them out of rc's counts and adds their
+// keys to rc.old.
 func (o ops) takeSeatRows(ctx context.Context, orgID int64, f string, args []any, rc *seatRecount) error {
 	// By the primary key (org_id, user_id, ...): updated_at is read so
 	// that no index covers the query (SQLite would take one, and scan the
@@ -283,12 +293,30 @@ func (o ops) takeSeatRows(ctx context.Context, orgID int64, f string, args []any
 			rc.taken = append(rc.taken, r)
 		}
 		rc.totals.add(r.from, r.until, state, pending, team, eteam, -1)
+		rc.old[seatRowKey{r.user, r.from}] = true
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store: seat ledger: %w", err)
 	}
 	return nil
+}
+
+// deleteSeatRows deletes an org's seat rows by key.
+func (o ops) deleteSeatRows(ctx context.Context, orgID int64, keys map[seatRowKey]bool) error {
+	ks := slices.Collect(maps.Keys(keys))
+	return inBatches(len(ks), func(lo, hi int) error {
+		args := []any{orgID}
+		for _, k := range ks[lo:hi] {
+			args = append(args, k.user, k.from)
+		}
+		// Each term a primary-key lookup, on both stores.
+		terms := strings.TrimSuffix(strings.Repeat("(user_id = ? AND valid_from = ?) OR ", hi-lo), " OR ")
+		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ? AND (`+terms+`)`, args...); err != nil {
+			return fmt.Errorf("store: seat ledger: %w", err)
+		}
+		return nil
+	})
 }
 
 // applySeatRecount writes rc's counts: the org's list chunks, its
@@ -352,8 +380,10 @@ func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
 }
 
 // resolveMembers writes the seat rows of members (users narrows the
-// grants and activity read to theirs), whose rows are already gone, with
-// the activity recorded for them, and counts them into rc.
+// grants and activity read to theirs), with the activity recorded for
+// them, over the rows of the same keys that rc.old names (in place: an
+// update touches only the indexes of the columns it sets, where a delete
+// and an insert touch them all), and counts them into rc.
 func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms []Member, users Users, rc *seatRecount) error {
 	if len(ms) == 0 || sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil
@@ -385,16 +415,24 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			}
 			rows = append(rows, append([]any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
 				nullDate(span.Pending), nullID(team), nullID(eteam), idle}, activityRow(a)...))
+			delete(rc.old, seatRowKey{m.User.ID, b.from})
 			if m.Membership.State == seatkeeper.StateActive {
 				rc.added = append(rc.added, listedRow{created: b.created, user: m.User.ID, from: b.from, until: b.until})
 			}
 			rc.totals.add(b.from, b.until, m.Membership.State, span.Pending != nil, team, eteam, 1)
 		}
 	}
-	return o.insertRows(ctx, "copilot_seats", seatRowCols, rows)
+	return o.insertRowsThen(ctx, "copilot_seats", seatRowCols, rows, seatRowUpsert)
 }
 
 const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since, ` + activityCols
+
+// seatRowUpsert rewrites a seat row whose key is written again.
+const seatRowUpsert = ` ON CONFLICT (org_id, user_id, valid_from) DO UPDATE SET ends_at = excluded.ends_at, state = excluded.state,
+	created_at = excluded.created_at, updated_at = excluded.updated_at, pending_cancellation_date = excluded.pending_cancellation_date,
+	team_id = excluded.team_id, enterprise_team_id = excluded.enterprise_team_id, idle_since = excluded.idle_since,
+	last_activity_at = excluded.last_activity_at, last_activity_editor = excluded.last_activity_editor,
+	last_authenticated_at = excluded.last_authenticated_at`
 
 // ResolveAllSeats rewrites the seat ledger of every organization: how a
 // database from before the ledger gets its rows.
