@@ -13,6 +13,9 @@ body="{\"selected_usernames\":[${body%,}]}"
 url=/orgs/gen-org-0001/copilot/billing/selected_users
 declare -A port=([before]=18081 [after]=18082) pid
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# Copies just made leave their pages dirty in the OS cache: the first
+# checkpoint's fsync of the database would wait for all of them.
+sync
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for b in before after; do
