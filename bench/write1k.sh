@@ -4,6 +4,8 @@
 # u0005999) against two builds alternating, each serving its own copy of a
 # generated database:
 #   BEFORE=bin BEFORE_DB=db AFTER=bin AFTER_DB=db ROUNDS=4 bash bench/write1k.sh
+# With KIND=teams, the writes are of the org's generated team instead
+# (selected_teams, generated-team: its 1,000 members' seats).
 # Prints one line per request: round, build, method, status, seconds, the
 # server's CPU seconds for it (user + system, from /proc), load average.
 set -euo pipefail
@@ -11,8 +13,15 @@ rounds=${ROUNDS:-4}
 body=$(printf '"gen-0001-u%07d",' $(seq 5000 5999))
 body="{\"selected_usernames\":[${body%,}]}"
 url=/orgs/gen-org-0001/copilot/billing/selected_users
+if [[ ${KIND:-users} == teams ]]; then
+	body='{"selected_teams":["generated-team"]}'
+	url=/orgs/gen-org-0001/copilot/billing/selected_teams
+fi
 declare -A port=([before]=18081 [after]=18082) pid
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# Copies just made leave their pages dirty in the OS cache: the first
+# checkpoint's fsync of the database would wait for all of them.
+sync
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for b in before after; do

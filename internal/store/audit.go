@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -110,16 +109,16 @@ func (o ops) AppendAuditBatch(ctx context.Context, es []AuditEntry) error {
 
 // UnscheduleAll is Unschedule for many subjects at once.
 func (o ops) UnscheduleAll(ctx context.Context, orgID int64, action string, subjects []string, now time.Time) error {
-	for start := 0; start < len(subjects); start += 500 {
-		batch := subjects[start:min(start+500, len(subjects))]
+	err := inBatches(len(subjects), func(lo, hi int) error {
 		args := []any{orgID, action, unix(now)}
-		for _, s := range batch {
+		for _, s := range subjects[lo:hi] {
 			args = append(args, s)
 		}
-		in := strings.TrimSuffix(strings.Repeat("?, ", len(batch)), ", ")
-		if _, err := o.exec(ctx, `DELETE FROM audit_log WHERE org_id = ? AND action = ? AND at > ? AND subject IN (`+in+`)`, args...); err != nil {
-			return fmt.Errorf("store: audit: %w", err)
-		}
+		_, err := o.exec(ctx, `DELETE FROM audit_log WHERE org_id = ? AND action = ? AND at > ? AND subject IN (`+marks(hi-lo)+`)`, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: audit: %w", err)
 	}
 	return nil
 }

@@ -33,9 +33,9 @@ import (
 //     a background job.
 //
 // The hooks: an org's rows uncounted before they are deleted and counted
-// after they are written (entOrgRows), the same for the enterprise's own
-// rows (resolveEnterpriseUsers), and the users whose rows changed
-// re-spanned (refreshHolders).
+// after they are written (entOrgRows, once for a whole write), the same
+// for the enterprise's own rows (resolveEnterpriseUsers), and the users
+// whose rows changed re-spanned (refreshHolders).
 
 // entList is an enterprise's merged seat list.
 var entList = chunkedList{table: "enterprise_seat_chunks", owner: "enterprise_id", orgKeys: true, rows: entListRows}
@@ -125,31 +125,31 @@ func (o ops) orgEnterprise(ctx context.Context, orgID int64) (int64, error) {
 	return ent, nil
 }
 
-// entOrgRows counts sign × an org's listed rows in its enterprise's list,
-// if it has one.
-func (o ops) entOrgRows(ctx context.Context, orgID int64, rows []listedRow, sign int64) error {
-	if len(rows) == 0 {
+// entOrgRows takes an org's listed rows taken out of its enterprise's
+// list (ent, 0 for none) and adds the rows added.
+func (o ops) entOrgRows(ctx context.Context, ent, orgID int64, taken, added []listedRow) error {
+	if ent == 0 {
 		return nil
 	}
-	ent, err := o.orgEnterprise(ctx, orgID)
-	if err != nil || ent == 0 {
-		return err
+	inEnt := func(rows []listedRow) []listedRow {
+		out := make([]listedRow, len(rows))
+		for i, r := range rows {
+			r.org = orgID
+			out[i] = r
+		}
+		return out
 	}
-	merged := make([]listedRow, len(rows))
-	for i, r := range rows {
-		r.org = orgID
-		merged[i] = r
-	}
-	return o.entListRowsCounted(ctx, ent, merged, sign)
+	return o.entListRowsCounted(ctx, ent, inEnt(taken), inEnt(added))
 }
 
-// entListRowsCounted counts sign × rows of an enterprise's list.
-func (o ops) entListRowsCounted(ctx context.Context, entID int64, rows []listedRow, sign int64) error {
-	if len(rows) == 0 {
+// entListRowsCounted takes rows out of an enterprise's list and adds
+// others.
+func (o ops) entListRowsCounted(ctx context.Context, entID int64, taken, added []listedRow) error {
+	if len(taken) == 0 && len(added) == 0 {
 		return nil
 	}
 	o.touchEnterprise(entID)
-	return o.countChunks(ctx, entList, entID, rows, sign)
+	return o.countChunks(ctx, entList, entID, taken, added)
 }
 
 // dropOrgFromEnterprise uncounts all of an org's listed rows from its
@@ -175,7 +175,7 @@ func (o ops) dropOrgFromEnterprise(ctx context.Context, orgID int64) (entID int6
 	if len(users) > 0 {
 		o.touchEnterprise(entID)
 	}
-	return entID, users, o.applyChunkCounter(ctx, entList, entID, c, -1)
+	return entID, users, o.applyChunkCounter(ctx, entList, entID, c)
 }
 
 // holderSpan is a stretch of time in which a user holds a seat.
@@ -300,21 +300,19 @@ func countSpan(counts map[int64]int64, s holderSpan, n int64) {
 // applyHolderCounts adds counts (by moment) to an enterprise's holder
 // counts and drops the rows left at zero.
 func (o ops) applyHolderCounts(ctx context.Context, entID int64, counts map[int64]int64) error {
-	changed := false
+	var rows [][]any
 	for _, at := range slices.Sorted(maps.Keys(counts)) {
-		if counts[at] == 0 {
-			continue
-		}
-		changed = true
-		_, err := o.exec(ctx, `INSERT INTO enterprise_seat_holder_counts (enterprise_id, at, holders) VALUES (?, ?, ?)
-			ON CONFLICT (enterprise_id, at) DO UPDATE SET holders = enterprise_seat_holder_counts.holders + excluded.holders`,
-			entID, at, counts[at])
-		if err != nil {
-			return fmt.Errorf("store: seat holders: %w", err)
+		if counts[at] != 0 {
+			rows = append(rows, []any{entID, at, counts[at]})
 		}
 	}
-	if !changed {
+	if len(rows) == 0 {
 		return nil
+	}
+	err := o.insertRowsThen(ctx, "enterprise_seat_holder_counts", "enterprise_id, at, holders", rows,
+		` ON CONFLICT (enterprise_id, at) DO UPDATE SET holders = enterprise_seat_holder_counts.holders + excluded.holders`)
+	if err != nil {
+		return fmt.Errorf("store: seat holders: %w", err)
 	}
 	if _, err := o.exec(ctx, `DELETE FROM enterprise_seat_holder_counts WHERE enterprise_id = ? AND holders = 0`, entID); err != nil {
 		return fmt.Errorf("store: seat holders: %w", err)

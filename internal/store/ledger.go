@@ -146,20 +146,17 @@ func (o ops) enterpriseTeamSeatsChanged(ctx context.Context, teamID int64, userI
 
 // grantSeatsChanged marks the seats the grants with the given ids give.
 func (o ops) grantSeatsChanged(ctx context.Context, ids []int64) error {
-	for batch := range slices.Chunk(ids, 500) {
-		args := make([]any, len(batch))
-		for i, id := range batch {
+	return inBatches(len(ids), func(lo, hi int) error {
+		args := make([]any, hi-lo)
+		for i, id := range ids[lo:hi] {
 			args[i] = id
 		}
-		gs, err := queryAll(ctx, o, scanGrant, `SELECT `+grantCols+` FROM copilot_grants WHERE id IN (`+marks(len(batch))+`)`, args...)
+		gs, err := queryAll(ctx, o, scanGrant, `SELECT `+grantCols+` FROM copilot_grants WHERE id IN (`+marks(hi-lo)+`)`, args...)
 		if err != nil {
 			return err
 		}
-		if err := o.grantsChanged(ctx, gs); err != nil {
-			return err
-		}
-	}
-	return nil
+		return o.grantsChanged(ctx, gs)
+	})
 }
 
 // grantsChanged marks the seats grants give.
@@ -209,7 +206,10 @@ func (o ops) flushLedger(ctx context.Context) error {
 	return o.flushEnterpriseLedger(ctx)
 }
 
-// resolveUsers rewrites some users' seat rows in an org.
+// resolveUsers rewrites some users' seat rows in an org, MaxUsers at a
+// time; the counts kept beside the rows (the org's list chunks and
+// totals, its enterprise's list and holders) are read and written once
+// for them all.
 func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) error {
 	sub, err := o.Subscription(ctx, orgID)
 	if err != nil && !seatkeeper.IsNotFound(err) {
@@ -219,39 +219,116 @@ func (o ops) resolveUsers(ctx context.Context, orgID int64, userIDs []int64) err
 	if err != nil {
 		return err
 	}
+	rc := newSeatRecount()
 	for chunk := range slices.Chunk(userIDs, MaxUsers) {
 		users := OnlyUsers(chunk...)
 		f, args, err := userFilter("user_id", users, []any{orgID})
 		if err != nil {
 			return err
 		}
-		taken, err := o.takeSeatChunks(ctx, orgID, f, args[1:])
-		if err != nil {
+		if err := o.takeSeatRows(ctx, orgID, f, args, rc); err != nil {
 			return err
-		}
-		if err := o.entOrgRows(ctx, orgID, taken, -1); err != nil {
-			return err
-		}
-		if err := o.takeSeatTotals(ctx, orgID, f, args[1:]); err != nil {
-			return err
-		}
-		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ?`+f, args...); err != nil {
-			return fmt.Errorf("store: seat ledger: %w", err)
 		}
 		if sub.OrgID != 0 { // else Copilot is not enabled: no seats
 			ms, err := o.MembersOf(ctx, orgID, "", users)
 			if err != nil {
 				return err
 			}
-			if err := o.resolveMembers(ctx, sub, ms, users); err != nil {
+			if err := o.resolveMembers(ctx, sub, ms, users, rc); err != nil {
 				return err
 			}
 		}
-		if err := o.refreshHolders(ctx, ent, chunk); err != nil {
+		if err := o.deleteSeatRows(ctx, orgID, rc.old); err != nil {
 			return err
 		}
+		clear(rc.old)
+	}
+	if err := o.applySeatRecount(ctx, orgID, ent, rc); err != nil {
+		return err
+	}
+	return o.refreshHolders(ctx, ent, userIDs)
+}
+
+// seatRecount is what re-resolving some of an org's seat rows changes in
+// the counts kept beside them: its active members' rows taken out of the
+// lists and added to them, and the change to the org's totals.
+// Its old are the keys of the rows read and not (yet) written again: the
+// rows to delete.
+type seatRecount struct {
+	taken, added []listedRow
+	totals       seatDeltas
+	old          map[seatRowKey]bool
+}
+
+// seatRowKey is a seat row's primary key after its org.
+type seatRowKey struct{ user, from int64 }
+
+func newSeatRecount() *seatRecount {
+	return &seatRecount{totals: seatDeltas{}, old: map[seatRowKey]bool{}}
+}
+
+// takeSeatRows reads the org's rows that the user filter f (from
+// userFilter, with its arguments after the org's id) selects, before they
+// are rewritten or deleted, takes them out of rc's counts and adds their
+// keys to rc.old.
+func (o ops) takeSeatRows(ctx context.Context, orgID int64, f string, args []any, rc *seatRecount) error {
+	// By the primary key (org_id, user_id, ...): updated_at is read so
+	// that no index covers the query (SQLite would take one, and scan the
+	// org's whole list for a few users).
+	rows, err := o.query(ctx, `SELECT created_at, user_id, valid_from, ends_at, state, pending_cancellation_date IS NOT NULL,
+			COALESCE(team_id, 0), COALESCE(enterprise_team_id, 0), updated_at
+		FROM copilot_seats WHERE org_id = ?`+f, args...)
+	if err != nil {
+		return fmt.Errorf("store: seat ledger: %w", err)
+	}
+	err = eachRow(rows, func(row *sql.Rows) error {
+		var r listedRow
+		var state string
+		var pending bool
+		var team, eteam, updated int64
+		if err := row.Scan(&r.created, &r.user, &r.from, &r.until, &state, &pending, &team, &eteam, &updated); err != nil {
+			return err
+		}
+		if state == seatkeeper.StateActive {
+			rc.taken = append(rc.taken, r)
+		}
+		rc.totals.add(r.from, r.until, state, pending, team, eteam, -1)
+		rc.old[seatRowKey{r.user, r.from}] = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: seat ledger: %w", err)
 	}
 	return nil
+}
+
+// deleteSeatRows deletes an org's seat rows by key.
+func (o ops) deleteSeatRows(ctx context.Context, orgID int64, keys map[seatRowKey]bool) error {
+	ks := slices.Collect(maps.Keys(keys))
+	return inBatches(len(ks), func(lo, hi int) error {
+		args := []any{orgID}
+		for _, k := range ks[lo:hi] {
+			args = append(args, k.user, k.from)
+		}
+		// Each term a primary-key lookup, on both stores.
+		terms := strings.TrimSuffix(strings.Repeat("(user_id = ? AND valid_from = ?) OR ", hi-lo), " OR ")
+		if _, err := o.exec(ctx, `DELETE FROM copilot_seats WHERE org_id = ? AND (`+terms+`)`, args...); err != nil {
+			return fmt.Errorf("store: seat ledger: %w", err)
+		}
+		return nil
+	})
+}
+
+// applySeatRecount writes rc's counts: the org's list chunks, its
+// enterprise's (ent, 0 for none) and the org's totals.
+func (o ops) applySeatRecount(ctx context.Context, orgID, ent int64, rc *seatRecount) error {
+	if err := o.countChunks(ctx, orgList, orgID, rc.taken, rc.added); err != nil {
+		return err
+	}
+	if err := o.entOrgRows(ctx, ent, orgID, rc.taken, rc.added); err != nil {
+		return err
+	}
+	return o.applySeatTotals(ctx, orgID, rc.totals)
 }
 
 // resolveOrg rewrites every seat row of an org, a range of members at a
@@ -286,7 +363,11 @@ func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
 			break
 		}
 		after = ms[len(ms)-1].User.ID
-		if err := o.resolveMembers(ctx, sub, ms, UserRange(ms[0].User.ID, after)); err != nil {
+		rc := newSeatRecount()
+		if err := o.resolveMembers(ctx, sub, ms, UserRange(ms[0].User.ID, after), rc); err != nil {
+			return err
+		}
+		if err := o.applySeatRecount(ctx, orgID, ent, rc); err != nil {
 			return err
 		}
 		if ent != 0 {
@@ -299,8 +380,11 @@ func (o ops) resolveOrg(ctx context.Context, orgID int64) error {
 }
 
 // resolveMembers writes the seat rows of members (users narrows the
-// grants read to theirs), whose rows are already gone.
-func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms []Member, users Users) error {
+// grants and activity read to theirs), with the activity recorded for
+// them, over the rows of the same keys that rc.old names (in place: an
+// update touches only the indexes of the columns it sets, where a delete
+// and an insert touch them all), and counts them into rc.
+func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms []Member, users Users, rc *seatRecount) error {
 	if len(ms) == 0 || sub.SeatManagementSetting == seatkeeper.SeatsDisabled {
 		return nil
 	}
@@ -308,10 +392,13 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	if err != nil {
 		return err
 	}
+	acts, err := o.OrgActivityOf(ctx, sub.OrgID, users)
+	if err != nil {
+		return err
+	}
 	var rows [][]any
-	var listed []listedRow
-	totals := seatDeltas{}
 	for _, m := range ms {
+		a := acts[m.User.ID]
 		for _, span := range seatkeeper.SeatSpans(seatkeeper.MemberReaches(sub, m.Membership, reaches[m.User.ID])) {
 			b := spanRow(span)
 			var team, eteam int64
@@ -321,31 +408,31 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 			if span.Chosen.ETeam != nil {
 				eteam = span.Chosen.ETeam.ID
 			}
-			// Idle since the grant until activity is copied on.
-			rows = append(rows, []any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
-				nullDate(span.Pending), nullID(team), nullID(eteam), b.created})
-			if m.Membership.State == seatkeeper.StateActive {
-				listed = append(listed, listedRow{created: b.created, user: m.User.ID, from: b.from, until: b.until})
+			// Idle since the last use, or since the grant if never used.
+			idle := b.created
+			if a.LastActivityAt != nil {
+				idle = unix(*a.LastActivityAt)
 			}
-			totals.add(b.from, b.until, m.Membership.State, span.Pending != nil, team, eteam, 1)
+			rows = append(rows, append([]any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
+				nullDate(span.Pending), nullID(team), nullID(eteam), idle}, activityRow(a)...))
+			delete(rc.old, seatRowKey{m.User.ID, b.from})
+			if m.Membership.State == seatkeeper.StateActive {
+				rc.added = append(rc.added, listedRow{created: b.created, user: m.User.ID, from: b.from, until: b.until})
+			}
+			rc.totals.add(b.from, b.until, m.Membership.State, span.Pending != nil, team, eteam, 1)
 		}
 	}
-	if err := o.insertRows(ctx, "copilot_seats", seatRowCols, rows); err != nil {
-		return err
-	}
-	if err := o.countChunks(ctx, orgList, sub.OrgID, listed, 1); err != nil {
-		return err
-	}
-	if err := o.entOrgRows(ctx, sub.OrgID, listed, 1); err != nil {
-		return err
-	}
-	if err := o.applySeatTotals(ctx, sub.OrgID, totals); err != nil {
-		return err
-	}
-	return o.copySeatActivity(ctx, sub.OrgID, users)
+	return o.insertRowsThen(ctx, "copilot_seats", seatRowCols, rows, seatRowUpsert)
 }
 
-const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since`
+const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since, ` + activityCols
+
+// seatRowUpsert rewrites a seat row whose key is written again.
+const seatRowUpsert = ` ON CONFLICT (org_id, user_id, valid_from) DO UPDATE SET ends_at = excluded.ends_at, state = excluded.state,
+	created_at = excluded.created_at, updated_at = excluded.updated_at, pending_cancellation_date = excluded.pending_cancellation_date,
+	team_id = excluded.team_id, enterprise_team_id = excluded.enterprise_team_id, idle_since = excluded.idle_since,
+	last_activity_at = excluded.last_activity_at, last_activity_editor = excluded.last_activity_editor,
+	last_authenticated_at = excluded.last_authenticated_at`
 
 // ResolveAllSeats rewrites the seat ledger of every organization: how a
 // database from before the ledger gets its rows.
@@ -394,7 +481,8 @@ type SeatQuery struct {
 }
 
 // ledgerSeatCols are what scanLedgerSeat reads: the seat (s), with the
-// activity copied onto it (copySeatActivity), and its holder (u).
+// activity written with it (resolveMembers) or copied onto it since
+// (copySeatActivity), and its holder (u).
 var ledgerSeatCols = prefixCols("u", userCols) + `, ` + seatColsOf("s")
 
 // seatColsOf are a seat row's columns as seatCols scans them, the row

@@ -129,7 +129,7 @@ func (o ops) resolveEnterpriseUsers(ctx context.Context, entID int64, userIDs []
 		if err != nil {
 			return fmt.Errorf("store: seat ledger: %w", err)
 		}
-		if err := o.entListRowsCounted(ctx, entID, taken, -1); err != nil {
+		if err := o.entListRowsCounted(ctx, entID, taken, nil); err != nil {
 			return err
 		}
 		if _, err := o.exec(ctx, `DELETE FROM enterprise_copilot_seats WHERE enterprise_id = ?`+f, args...); err != nil {
@@ -156,7 +156,7 @@ func (o ops) resolveEnterpriseUsers(ctx context.Context, entID int64, userIDs []
 			if err := o.insertRows(ctx, "enterprise_copilot_seats", entSeatRowCols, rows); err != nil {
 				return err
 			}
-			if err := o.entListRowsCounted(ctx, entID, listed, 1); err != nil {
+			if err := o.entListRowsCounted(ctx, entID, nil, listed); err != nil {
 				return err
 			}
 		}

@@ -18,9 +18,10 @@ import (
 //
 // Both are kept by the ledger's own writes, in their transaction: the
 // rows a re-resolution deletes are taken out of the totals before they
-// go (takeSeatTotals, or dropSeatTotals for a whole org), the rows it
-// writes are added (resolveMembers), and the writes that record activity
-// copy it onto the seat rows (copySeatActivity).
+// go (takeSeatRows, or dropSeatTotals for a whole org), the rows it
+// writes are added, with the activity then recorded (resolveMembers),
+// and the writes that record activity copy it onto the seat rows
+// (copySeatActivity).
 
 // totalKey is a row of copilot_seat_totals without its count.
 type totalKey struct {
@@ -46,35 +47,6 @@ func (d seatDeltas) add(from, until int64, state string, pending bool, team, ete
 	}
 }
 
-// takeSeatTotals takes the org's seat rows that where (a condition on
-// copilot_seats after its org) selects out of its totals, before they
-// are deleted.
-func (o ops) takeSeatTotals(ctx context.Context, orgID int64, where string, args []any) error {
-	rows, err := o.query(ctx, `SELECT valid_from, ends_at, state, pending_cancellation_date IS NOT NULL,
-			COALESCE(team_id, 0), COALESCE(enterprise_team_id, 0), COUNT(*)
-		FROM copilot_seats WHERE org_id = ?`+where+`
-		GROUP BY valid_from, ends_at, state, pending_cancellation_date IS NOT NULL, team_id, enterprise_team_id`,
-		append([]any{orgID}, args...)...)
-	if err != nil {
-		return fmt.Errorf("store: seat totals: %w", err)
-	}
-	d := seatDeltas{}
-	err = eachRow(rows, func(row *sql.Rows) error {
-		var from, until, team, eteam, n int64
-		var state string
-		var pending bool
-		if err := row.Scan(&from, &until, &state, &pending, &team, &eteam, &n); err != nil {
-			return err
-		}
-		d.add(from, until, state, pending, team, eteam, -n)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("store: seat totals: %w", err)
-	}
-	return o.applySeatTotals(ctx, orgID, d)
-}
-
 // dropSeatTotals forgets an org's totals, before all its seat rows are
 // deleted.
 func (o ops) dropSeatTotals(ctx context.Context, orgID int64) error {
@@ -91,22 +63,19 @@ func (o ops) applySeatTotals(ctx context.Context, orgID int64, d seatDeltas) err
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.state, b.state), cmp.Compare(a.pending, b.pending),
 			cmp.Compare(a.team, b.team), cmp.Compare(a.eteam, b.eteam))
 	})
-	changed := false
+	var rows [][]any
 	for _, k := range keys {
-		if d[k] == 0 {
-			continue
-		}
-		changed = true
-		_, err := o.exec(ctx, `INSERT INTO copilot_seat_totals (org_id, at, state, pending, team_id, enterprise_team_id, seats)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (org_id, at, state, pending, team_id, enterprise_team_id) DO UPDATE SET seats = copilot_seat_totals.seats + excluded.seats`,
-			orgID, k.at, k.state, k.pending, k.team, k.eteam, d[k])
-		if err != nil {
-			return fmt.Errorf("store: seat totals: %w", err)
+		if d[k] != 0 {
+			rows = append(rows, []any{orgID, k.at, k.state, k.pending, k.team, k.eteam, d[k]})
 		}
 	}
-	if !changed {
+	if len(rows) == 0 {
 		return nil
+	}
+	err := o.insertRowsThen(ctx, "copilot_seat_totals", "org_id, at, state, pending, team_id, enterprise_team_id, seats", rows,
+		` ON CONFLICT (org_id, at, state, pending, team_id, enterprise_team_id) DO UPDATE SET seats = copilot_seat_totals.seats + excluded.seats`)
+	if err != nil {
+		return fmt.Errorf("store: seat totals: %w", err)
 	}
 	if _, err := o.exec(ctx, `DELETE FROM copilot_seat_totals WHERE org_id = ? AND seats = 0`, orgID); err != nil {
 		return fmt.Errorf("store: seat totals: %w", err)
@@ -120,7 +89,7 @@ func (o ops) applySeatTotals(ctx context.Context, orgID int64, d seatDeltas) err
 // with no activity keep what they were written with: none, and idle since
 // their grant.
 func (o ops) copySeatActivity(ctx context.Context, orgID int64, users Users) error {
-	f, args, err := userFilter("user_id", users, []any{orgID, orgID})
+	f, args, err := userFilter("user_id", users, []any{orgID})
 	if err != nil {
 		return err
 	}
@@ -129,7 +98,7 @@ func (o ops) copySeatActivity(ctx context.Context, orgID int64, users Users) err
 			last_activity_editor = `+fmt.Sprintf(act, "last_activity_editor")+`,
 			last_authenticated_at = `+fmt.Sprintf(act, "last_authenticated_at")+`,
 			idle_since = COALESCE(`+fmt.Sprintf(act, "last_activity_at")+`, created_at)
-		WHERE org_id = ? AND user_id IN (SELECT user_id FROM copilot_activity WHERE org_id = ?)`+f, args...)
+		WHERE org_id = ?`+f+` AND EXISTS (SELECT 1 FROM copilot_activity a WHERE a.org_id = copilot_seats.org_id AND a.user_id = copilot_seats.user_id)`, args...)
 	if err != nil {
 		return fmt.Errorf("store: seat activity: %w", err)
 	}

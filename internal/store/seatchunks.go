@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
@@ -165,36 +164,6 @@ func scanListedRow(row interface{ Scan(...any) error }) (listedRow, error) {
 	return r, err
 }
 
-// takeSeatChunks uncounts the org's rows the user filter f (from
-// userFilter, with its arguments) selects, before they are deleted, and
-// returns them.
-func (o ops) takeSeatChunks(ctx context.Context, orgID int64, f string, args []any) ([]listedRow, error) {
-	// By the primary key (org_id, user_id, ...). The state is checked
-	// here and updated_at read, so that the list index (org_id, state,
-	// created_at, user_id, ...) does not cover the query: SQLite would
-	// take it, and scan the org's whole list for a few users.
-	var rows []listedRow
-	err := queryEach(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
-		var r listedRow
-		var state string
-		var updated int64
-		if err := row.Scan(&r.created, &r.user, &r.from, &r.until, &state, &updated); err != nil || state != seatkeeper.StateActive {
-			return listedRow{}, err
-		}
-		return r, nil
-	}, func(r listedRow) error {
-		if r.user != 0 {
-			rows = append(rows, r)
-		}
-		return nil
-	}, `SELECT created_at, user_id, valid_from, ends_at, state, updated_at FROM copilot_seats WHERE org_id = ?`+f,
-		append([]any{orgID}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: seat chunks: %w", err)
-	}
-	return rows, o.countChunks(ctx, orgList, orgID, rows, -1)
-}
-
 // dropSeatChunks forgets the org's chunks, before all its rows are
 // deleted.
 func (o ops) dropSeatChunks(ctx context.Context, orgID int64) error {
@@ -236,6 +205,7 @@ type chunkCounter struct {
 	chunks []rawChunk // with the rows each covers at any moment
 	deltas chunkDeltas
 	grown  map[int]bool
+	took   bool // some rows were taken out
 }
 
 // newChunkCounter reads the owner's chunks, to count rows into them.
@@ -256,41 +226,48 @@ func (c *chunkCounter) add(r listedRow, sign int64) {
 	// The last chunk starting at or before the row's key.
 	i := sort.Search(len(c.chunks), func(i int) bool { return compareKeys(c.chunks[i].start, r.key()) > 0 }) - 1
 	c.chunks[i].seats += sign
-	c.grown[i] = true
+	if sign > 0 {
+		c.grown[i] = true
+	} else {
+		c.took = true
+	}
 	c.deltas.count(c.chunks[i].start, r, sign)
 }
 
-// countChunks adds sign × rows to the owner's chunks, then cuts the
-// chunks that grew past twice chunkRows.
-func (o ops) countChunks(ctx context.Context, l chunkedList, owner int64, rows []listedRow, sign int64) error {
-	if len(rows) == 0 {
+// countChunks takes the rows taken out of the owner's chunks and adds the
+// rows added, reading the chunks once and writing each counting row
+// once, then cuts the chunks that grew past twice chunkRows.
+func (o ops) countChunks(ctx context.Context, l chunkedList, owner int64, taken, added []listedRow) error {
+	if len(taken) == 0 && len(added) == 0 {
 		return nil
 	}
 	c, err := o.newChunkCounter(ctx, l, owner)
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		c.add(r, sign)
+	for _, r := range taken {
+		c.add(r, -1)
 	}
-	return o.applyChunkCounter(ctx, l, owner, c, sign)
+	for _, r := range added {
+		c.add(r, 1)
+	}
+	return o.applyChunkCounter(ctx, l, owner, c)
 }
 
-// applyChunkCounter writes what c counted with sign.
-func (o ops) applyChunkCounter(ctx context.Context, l chunkedList, owner int64, c *chunkCounter, sign int64) error {
+// applyChunkCounter writes what c counted.
+func (o ops) applyChunkCounter(ctx context.Context, l chunkedList, owner int64, c *chunkCounter) error {
 	if len(c.deltas) == 0 {
 		return nil
 	}
 	if err := o.putChunkDeltas(ctx, l, owner, c.deltas, true); err != nil {
 		return err
 	}
-	if sign < 0 {
+	if c.took {
 		// Rows that count nothing any more, and chunks left empty.
 		_, err := o.exec(ctx, `DELETE FROM `+l.table+` WHERE `+l.owner+` = ? AND added = 0 AND removed = 0`, owner)
 		if err != nil {
 			return fmt.Errorf("store: seat chunks: %w", err)
 		}
-		return nil
 	}
 	for _, i := range slices.Sorted(maps.Keys(c.grown)) {
 		if c.chunks[i].seats <= 2*int64(chunkRows) {
@@ -313,25 +290,20 @@ func (o ops) putChunkDeltas(ctx context.Context, l chunkedList, owner int64, del
 	keys := slices.SortedFunc(maps.Keys(deltas), func(a, b chunkAt) int {
 		return cmp.Or(compareKeys(a.start, b.start), cmp.Compare(a.at, b.at))
 	})
-	cols := l.owner + ", " + l.startCols() + ", at, added, removed"
-	n := len(strings.Split(cols, ","))
-	one := "(" + marks(n) + ")"
-	for batch := range slices.Chunk(keys, 500) {
-		args := make([]any, 0, n*len(batch))
-		for _, k := range batch {
-			d := deltas[k]
-			args = append(append(append(args, owner), l.startArgs(k.start)...), k.at, d[0], d[1])
+	rows := make([][]any, 0, len(keys))
+	for _, k := range keys {
+		d := deltas[k]
+		if add && d == [2]int64{} {
+			continue // a row taken and added back: nothing to add
 		}
-		query := `INSERT INTO ` + l.table + ` (` + cols + `) VALUES ` + strings.TrimSuffix(strings.Repeat(one+", ", len(batch)), ", ")
-		if add {
-			query += ` ON CONFLICT (` + l.owner + `, ` + l.startCols() + `, at) DO UPDATE SET
-				added = ` + l.table + `.added + excluded.added, removed = ` + l.table + `.removed + excluded.removed`
-		}
-		if _, err := o.exec(ctx, query, args...); err != nil {
-			return fmt.Errorf("store: seat chunks: %w", err)
-		}
+		rows = append(rows, append(append([]any{owner}, l.startArgs(k.start)...), k.at, d[0], d[1]))
 	}
-	return nil
+	var then string
+	if add {
+		then = ` ON CONFLICT (` + l.owner + `, ` + l.startCols() + `, at) DO UPDATE SET
+			added = ` + l.table + `.added + excluded.added, removed = ` + l.table + `.removed + excluded.removed`
+	}
+	return o.insertRowsThen(ctx, l.table, l.owner+", "+l.startCols()+", at, added, removed", rows, then)
 }
 
 // cutChunk recounts the chunk from start (to until, or the end of the

@@ -39,10 +39,11 @@ func only(userID int64) Users {
 }
 
 // userBatch is the placeholder granularity of userFilter; MaxUsers is
-// the most users a Users list may name.
+// the most users a Users list may name: as many as any IN list
+// (inListMax).
 const (
 	userBatch = 50
-	MaxUsers  = 200
+	MaxUsers  = inListMax
 )
 
 // userFilter narrows a per-org query to u. Id lists are padded to a
