@@ -494,24 +494,15 @@ type UserSeat struct {
 // a row there is the membership's state: the membership itself is read
 // (by its primary key) only when there is no row, which on a miss of the
 // read cache saves the pages of two b-trees. On SQLite the user and the
-// seat each come from one covering index (migration 0014), named, so that
-// statistics taken before the indexes existed do not steer the planner
-// back to an index and then the table.
-func userSeatByLogin(d Dialect) string {
-	users, seats := "users u", "copilot_seats s"
-	if d == SQLite {
-		users += " INDEXED BY users_by_login"
-		seats += " INDEXED BY copilot_seats_by_user"
-	}
-	return `SELECT ` + prefixCols("u", userCols) + `,
+// seat each come from one covering index (migration 0014), which holds
+// every column read here: a column added to this query belongs in its
+// index too (TestSeatLookupReadsOneIndexATable).
+var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `,
 		CASE WHEN s.state IS NULL THEN (SELECT m.state FROM org_memberships m WHERE m.org_id = ? AND m.user_id = u.id)
 			ELSE s.state END, ` + seatColsOf("s") + `
-	FROM ` + users + `
-	LEFT JOIN ` + seats + ` ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
+	FROM users u
+	LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
 	WHERE u.login_key = ?`
-}
-
-var userSeatByLoginQuery = map[Dialect]string{SQLite: userSeatByLogin(SQLite), Postgres: userSeatByLogin(Postgres)}
 
 // UserSeatByLogin reads, in one indexed query, the user login names, their
 // membership of the org and their seat there at at, with its activity. A
@@ -524,7 +515,7 @@ func (o ops) UserSeatByLogin(ctx context.Context, orgID int64, login string, at 
 	u := &us.User
 	// A lookup by keys, over in microseconds: without the request's
 	// cancellation, the drivers start no goroutines to watch for it.
-	err := o.queryRow(context.WithoutCancel(ctx), userSeatByLoginQuery[o.d], orgID, orgID, unix(at), unix(at), seatkeeper.LoginKey(login)).
+	err := o.queryRow(context.WithoutCancel(ctx), userSeatByLogin, orgID, orgID, unix(at), unix(at), seatkeeper.LoginKey(login)).
 		Scan(append([]any{&u.ID, &u.Login, &u.Name, &u.Email, &u.SiteAdmin, &uc, &uu, &member}, c.dest()...)...)
 	if err != nil {
 		return us, notFound("user "+login, err)
