@@ -45,3 +45,7 @@ func SetEachSeatHead(n int) (restore func()) {
 	eachSeatHead = n
 	return func() { eachSeatHead = old }
 }
+
+// UserSeatByLoginQuery is the text of UserSeatByLogin's query (its plan
+// is checked on SQLite).
+var UserSeatByLoginQuery = userSeatByLogin

@@ -581,7 +581,10 @@ type UserSeat struct {
 // key. Seat rows are written from the memberships, with their state, so
 // a row there is the membership's state: the membership itself is read
 // (by its primary key) only when there is no row, which on a miss of the
-// read cache saves the pages of two b-trees.
+// read cache saves the pages of two b-trees. On SQLite the user and the
+// seat each come from one covering index (migration 0014), which holds
+// every column read here: a column added to this query belongs in its
+// index too (TestSeatLookupReadsOneIndexATable).
 var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `,
 		CASE WHEN s.state IS NULL THEN (SELECT m.state FROM org_memberships m WHERE m.org_id = ? AND m.user_id = u.id)
 			ELSE s.state END, ` + seatColsOf("s") + `
