@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -21,39 +22,85 @@ import (
 // chunk the page starts in, its holders are counted
 // (store.EnterpriseSeatHolders), and the page is read in one query from
 // that chunk's start (store.EnterpriseListPage): the list's rows in
-// order, each org seat joined by its primary key.
+// order, each org seat joined by its primary key. Through a read cache
+// view (internal/readcache) the counts are kept until the enterprise's
+// list changes (a write to it or to any of its orgs' seats).
 func (s *Service) EnterpriseSeatPage(ctx context.Context, ent seatkeeper.Enterprise,
 	bounds func(rows int) (lo, hi int)) (rows, users int, page []seatkeeper.Seat, err error) {
 	at := s.Clock.Now()
+	local := s.Store.LocalCommits()
+	var counts *entCounts
+	if readcache.Active(ctx) {
+		c, err := readcache.GetIn(ctx, store.EnterpriseScope(ent.ID), entCountsKey{ent: ent.ID, day: at.Unix() / 86400}, func() (entCounts, error) {
+			var c entCounts
+			err := s.Store.Snapshot(ctx, func(tx *store.Tx) error {
+				var err error
+				c, err = readEntCounts(ctx, tx, ent.ID, at)
+				return err
+			})
+			return c, err
+		})
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		counts = &c
+	}
 	err = s.Store.Snapshot(ctx, func(tx *store.Tx) error {
-		rows, users, page, err = enterpriseSeatPage(ctx, tx, ent, at, bounds)
+		rows, users, page, err = enterpriseSeatPage(ctx, tx, ent, at, bounds, counts)
 		return err
 	})
+	// The counts may be older than the page (a write committed after
+	// this request began): then answer from one reading instead.
+	if counts != nil && !readcache.Unchanged(ctx, local) {
+		return s.EnterpriseSeatPage(readcache.Without(ctx), ent, bounds)
+	}
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	return rows, users, page, complete(ctx, s.Store, page)
 }
 
+// entCounts are what finds a page of an enterprise's list at a moment:
+// its counted chunks, and its holders (total_seats).
+type entCounts struct {
+	chunks []store.EntSeatChunk
+	users  int
+}
+
+// entCountsKey is the read cache's key for an enterprise list's counts on
+// a UTC day (seats start and end only at 00:00 UTC).
+type entCountsKey struct{ ent, day int64 }
+
+// readEntCounts reads an enterprise list's counts at at through tx.
+func readEntCounts(ctx context.Context, tx *store.Tx, entID int64, at time.Time) (entCounts, error) {
+	chunks, err := tx.EnterpriseSeatChunks(ctx, entID, at)
+	if err != nil {
+		return entCounts{}, err
+	}
+	users, err := tx.EnterpriseSeatHolders(ctx, entID, at)
+	return entCounts{chunks: chunks, users: users}, err
+}
+
 // enterpriseSeatPage reads the page at at through tx, one state of the
-// database.
+// database, with the list's counts given (nil: read here).
 func enterpriseSeatPage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, at time.Time,
-	bounds func(rows int) (lo, hi int)) (rows, users int, page []seatkeeper.Seat, err error) {
+	bounds func(rows int) (lo, hi int), counts *entCounts) (rows, users int, page []seatkeeper.Seat, err error) {
 	// Without its own subscription, the enterprise has no seat rows of
 	// its own to list.
 	entSub, err := tx.EnterpriseSubscription(ctx, ent.ID)
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return 0, 0, nil, err
 	}
-	chunks, err := tx.EnterpriseSeatChunks(ctx, ent.ID, at)
-	if err != nil {
-		return 0, 0, nil, err
+	if counts == nil {
+		c, err := readEntCounts(ctx, tx, ent.ID, at)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		counts = &c
 	}
+	chunks, users := counts.chunks, counts.users
 	for _, c := range chunks {
 		rows += c.Seats
-	}
-	if users, err = tx.EnterpriseSeatHolders(ctx, ent.ID, at); err != nil {
-		return 0, 0, nil, err
 	}
 	lo, hi := bounds(rows)
 	if hi <= lo {

@@ -75,8 +75,11 @@ func (o ops) putListRows(ctx context.Context, entID int64, rows []listedRow, sig
 		for _, r := range rows[lo:hi] {
 			args = append(args, r.created, r.org, r.user, r.from)
 		}
+		// A SELECT from the VALUES, not the VALUES alone: SQLite then looks
+		// each key up in the primary key rather than scanning the
+		// enterprise's list.
 		_, err := o.exec(ctx, `DELETE FROM enterprise_seat_list WHERE enterprise_id = ? AND (created_at, org_id, user_id, valid_from) IN
-			(VALUES `+strings.TrimSuffix(strings.Repeat(one+", ", hi-lo), ", ")+`)`, args...)
+			(SELECT column1, column2, column3, column4 FROM (VALUES `+strings.TrimSuffix(strings.Repeat(one+", ", hi-lo), ", ")+`) k)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: enterprise seat list: %w", err)
 		}
