@@ -10,21 +10,22 @@
 #
 # BASE_DB (default bench/out/bench-100-10000-c6new.db, `seatkeeper generate
 # --orgs 100 --seats-per-org 10000 --tokens-per-org 1`) is copied once to
-# bench/out/entpages-TAG-base.db (TAG default 1m), its orgs moved into a new enterprise and the
-# enterprise list's tables dropped (migrations 0010 and 0015 unrecorded), so
-# that each build counts the list at its first start as an upgrade does;
-# then once to bench/out/entpages-TAG-LABEL.db for each build. Each round
-# starts each build in turn and times, with curl's time_total:
-#   - PAGES random pages of 100 of the enterprise list (of ENT_PAGES pages) (the same pages for
-#     every build: bash's RANDOM seeded by the round), and the server's CPU
-#     (user + system, /proc/PID/stat) over them, per page
-#     ("enterprise-random-cpu", which on a loaded machine varies less than
-#     the wall time);
+# bench/out/entpages-TAG-base.db (TAG default 1m), its orgs moved into a new
+# enterprise and the enterprise list's tables dropped (migrations 0010 and
+# 0015 unrecorded), so that each build counts the list at its first start as
+# an upgrade does; then once to bench/out/entpages-TAG-LABEL.db for each
+# build. Each round starts each build in turn and times, with curl's
+# time_total:
+#   - PAGES random pages of 100 of the enterprise list (of ENT_PAGES pages;
+#     the same pages for every build: bash's RANDOM seeded by the round),
+#     and the server's CPU (user + system, /proc/PID/stat) over them, per
+#     page ("enterprise-random-cpu", which on a loaded machine varies less
+#     than the wall time);
 #   - PAGES random pages of 100 of one org's list (gen-org-0001, of
 #     ORG_PAGES pages);
 #   - WRITES one-user writes (DELETE, then POST, /orgs/gen-org-0001/copilot/
-#     billing/selected_users of VICTIM, default gen-0001-u0009999), each followed by page 1
-#     of the enterprise list, then page 1 of the org's list.
+#     billing/selected_users of VICTIM, default gen-0001-u0009999), each
+#     followed by page 1 of the enterprise list, then page 1 of the org's.
 # Prints p50, p95 and max of each measure for each build over all rounds,
 # and the load average at each start. Only 127.0.0.1 is used.
 set -euo pipefail
