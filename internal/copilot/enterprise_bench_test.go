@@ -52,7 +52,7 @@ func BenchmarkEnterpriseSeatPage(b *testing.B) {
 	st.Close()
 	// The generator makes orgs outside any enterprise: move them in, and
 	// take the database back to before the enterprise list's counts
-	// (0010), so that opening it counts them as an upgrade does.
+	// (0010, 0015), so that opening it counts them as an upgrade does.
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		b.Fatal(err)
@@ -62,7 +62,7 @@ func BenchmarkEnterpriseSeatPage(b *testing.B) {
 	}
 	if _, err := db.ExecContext(ctx, `DROP TABLE IF EXISTS enterprise_seat_chunks; DROP TABLE IF EXISTS enterprise_seat_holders;
 		DROP TABLE IF EXISTS enterprise_seat_holder_counts; DROP INDEX IF EXISTS enterprise_copilot_seats_list;
-		DELETE FROM schema_migrations WHERE version = 10`); err != nil {
+		DROP TABLE IF EXISTS enterprise_seat_list; DELETE FROM schema_migrations WHERE version IN (10, 15)`); err != nil {
 		b.Fatal(err)
 	}
 	db.Close()

@@ -3,10 +3,12 @@ package copilot
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/seatkeeper/seatkeeper"
+	"github.com/seatkeeper/seatkeeper/internal/readcache"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
@@ -18,108 +20,121 @@ import (
 // The page is found without reading the list up to it: the list's
 // counted chunks (store.EnterpriseSeatChunks) give its length and the
 // chunk the page starts in, its holders are counted
-// (store.EnterpriseSeatHolders), and the page's keys are read from that
-// chunk's start to the first chunk starting after the page, each
-// source by its list index; then each source's run of the page by
-// keyset.
+// (store.EnterpriseSeatHolders), and the page is read in one query from
+// that chunk's start (store.EnterpriseListPage): the list's rows in
+// order, each org seat joined by its primary key. Through a read cache
+// view (internal/readcache) the counts are kept until the enterprise's
+// list changes (a write to it or to any of its orgs' seats).
 func (s *Service) EnterpriseSeatPage(ctx context.Context, ent seatkeeper.Enterprise,
 	bounds func(rows int) (lo, hi int)) (rows, users int, page []seatkeeper.Seat, err error) {
 	at := s.Clock.Now()
+	local := s.Store.LocalCommits()
+	var counts *entCounts
+	if readcache.Active(ctx) {
+		c, err := readcache.GetIn(ctx, store.EnterpriseScope(ent.ID), entCountsKey{ent: ent.ID, day: at.Unix() / 86400}, func() (entCounts, error) {
+			var c entCounts
+			err := s.Store.Snapshot(ctx, func(tx *store.Tx) error {
+				var err error
+				c, err = readEntCounts(ctx, tx, ent.ID, at)
+				return err
+			})
+			return c, err
+		})
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		counts = &c
+	}
 	err = s.Store.Snapshot(ctx, func(tx *store.Tx) error {
-		rows, users, page, err = enterpriseSeatPage(ctx, tx, ent, at, bounds)
+		rows, users, page, err = enterpriseSeatPage(ctx, tx, ent, at, bounds, counts)
 		return err
 	})
+	// The counts may be older than the page (a write committed after
+	// this request began): then answer from one reading instead.
+	if counts != nil && !readcache.Unchanged(ctx, local) {
+		return s.EnterpriseSeatPage(readcache.Without(ctx), ent, bounds)
+	}
 	if err != nil {
 		return 0, 0, nil, err
 	}
 	return rows, users, page, complete(ctx, s.Store, page)
 }
 
-// entSource is one source of an enterprise's list: an org with Copilot,
-// or the enterprise itself (org ID 0).
-type entSource struct {
-	org seatkeeper.Organization
-	sub seatkeeper.Subscription
+// entCounts are what finds a page of an enterprise's list at a moment:
+// its counted chunks, and its holders (total_seats).
+type entCounts struct {
+	chunks []store.EntSeatChunk
+	users  int
+}
+
+// entCountsKey is the read cache's key for an enterprise list's counts on
+// a UTC day (seats start and end only at 00:00 UTC).
+type entCountsKey struct{ ent, day int64 }
+
+// readEntCounts reads an enterprise list's counts at at through tx.
+func readEntCounts(ctx context.Context, tx *store.Tx, entID int64, at time.Time) (entCounts, error) {
+	chunks, err := tx.EnterpriseSeatChunks(ctx, entID, at)
+	if err != nil {
+		return entCounts{}, err
+	}
+	users, err := tx.EnterpriseSeatHolders(ctx, entID, at)
+	return entCounts{chunks: chunks, users: users}, err
 }
 
 // enterpriseSeatPage reads the page at at through tx, one state of the
-// database.
+// database, with the list's counts given (nil: read here).
 func enterpriseSeatPage(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, at time.Time,
-	bounds func(rows int) (lo, hi int)) (rows, users int, page []seatkeeper.Seat, err error) {
+	bounds func(rows int) (lo, hi int), counts *entCounts) (rows, users int, page []seatkeeper.Seat, err error) {
 	// Without its own subscription, the enterprise has no seat rows of
 	// its own to list.
 	entSub, err := tx.EnterpriseSubscription(ctx, ent.ID)
 	if err != nil && !seatkeeper.IsNotFound(err) {
 		return 0, 0, nil, err
 	}
-	chunks, err := tx.EnterpriseSeatChunks(ctx, ent.ID, at)
-	if err != nil {
-		return 0, 0, nil, err
+	if counts == nil {
+		c, err := readEntCounts(ctx, tx, ent.ID, at)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		counts = &c
 	}
+	chunks, users := counts.chunks, counts.users
 	for _, c := range chunks {
 		rows += c.Seats
-	}
-	if users, err = tx.EnterpriseSeatHolders(ctx, ent.ID, at); err != nil {
-		return 0, 0, nil, err
 	}
 	lo, hi := bounds(rows)
 	if hi <= lo {
 		return rows, users, nil, nil
 	}
-	// The chunk holding row lo, its first row's position, and the first
-	// chunk starting at or after row hi (none: the page runs to the end).
+	// The chunk holding row lo, and its first row's position.
 	i, pos := 0, 0
 	for i+1 < len(chunks) && pos+chunks[i].Seats <= lo {
 		pos += chunks[i].Seats
 		i++
 	}
-	var until *store.EntSeatKey
-	for j, end := i, pos; j < len(chunks); j++ {
-		if end >= hi {
-			until = &chunks[j].Start
-			break
-		}
-		end += chunks[j].Seats
-	}
-	orgs, err := tx.EnterpriseOrgs(ctx, ent.ID)
+	listed, err := tx.EnterpriseListPage(ctx, ent.ID, at, chunks[i].Start, lo-pos, hi-lo)
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	keys, err := tx.EnterpriseSeatKeys(ctx, ent.ID, at, chunks[i].Start, until, lo-pos, hi-lo)
-	if err != nil {
-		return 0, 0, nil, err
+	if len(listed) != hi-lo {
+		return 0, 0, nil, fmt.Errorf("copilot: enterprise seat page: %d seats from position %d, want %d", len(listed), pos, hi-lo)
 	}
-	if len(keys) != hi-lo {
-		return 0, 0, nil, fmt.Errorf("copilot: enterprise seat page: %d keys from position %d, want %d", len(keys), pos, hi-lo)
-	}
-	sources := map[int64]*entSource{}
-	for _, k := range keys {
-		if _, ok := sources[k.OrgID]; ok || k.OrgID == 0 {
-			continue
-		}
-		sub, err := tx.Subscription(ctx, k.OrgID)
-		if err != nil {
-			return 0, 0, nil, err
-		}
-		org := orgs[slices.IndexFunc(orgs, func(o seatkeeper.Organization) bool { return o.ID == k.OrgID })]
-		sources[k.OrgID] = &entSource{org: org, sub: sub}
-	}
-	page, err = enterpriseRows(ctx, tx, ent, entSub, sources, keys, at)
+	page, err = enterpriseRows(ctx, tx, ent, entSub, listed, at)
 	return rows, users, page, err
 }
 
-// enterpriseRows reads the seats of keys: the enterprise's own run of
-// them by keyset, the orgs' by their primary keys in one query; and
-// returns them in keys' order.
+// enterpriseRows makes whole seats of a page of the list, in its order:
+// the orgs' seats with their org and plan, the enterprise's own run of
+// them read by keyset.
 func enterpriseRows(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise, entSub seatkeeper.Subscription,
-	sources map[int64]*entSource, keys []store.EntSeatKey, at time.Time) ([]seatkeeper.Seat, error) {
+	listed []store.EntListSeat, at time.Time) ([]seatkeeper.Seat, error) {
 	type seatAt struct{ org, user int64 }
 	read := map[seatAt]seatkeeper.Seat{}
-	var orgKeys []store.EntSeatKey
+	byOrg := map[int64][]store.LedgerSeat{}
 	own, first := 0, -1
-	for i, k := range keys {
-		if k.OrgID != 0 {
-			orgKeys = append(orgKeys, k)
+	for i, l := range listed {
+		if l.Key.OrgID != 0 {
+			byOrg[l.Key.OrgID] = append(byOrg[l.Key.OrgID], l.LedgerSeat)
 			continue
 		}
 		if own++; first < 0 {
@@ -127,8 +142,7 @@ func enterpriseRows(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise
 		}
 	}
 	if own > 0 {
-		from := keys[first].In(0)
-		ledger, err := tx.EnterpriseLedgerPage(ctx, ent.ID, at, from, own)
+		ledger, err := tx.EnterpriseLedgerPage(ctx, ent.ID, at, listed[first].Key.In(0), own)
 		if err != nil {
 			return nil, err
 		}
@@ -141,30 +155,35 @@ func enterpriseRows(ctx context.Context, tx *store.Tx, ent seatkeeper.Enterprise
 			read[seatAt{0, seat.User.ID}] = seat
 		}
 	}
-	if len(orgKeys) > 0 {
-		ledger, err := tx.LedgerSeatsByKeys(ctx, at, orgKeys)
+	if len(byOrg) > 0 {
+		ids := slices.Sorted(maps.Keys(byOrg))
+		subs, err := tx.Subscriptions(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		byOrg := map[int64][]store.LedgerSeat{}
-		for _, row := range ledger {
-			byOrg[row.OrgID] = append(byOrg[row.OrgID], row.LedgerSeat)
+		orgs, err := tx.EnterpriseOrgs(ctx, ent.ID)
+		if err != nil {
+			return nil, err
 		}
-		for id, rows := range byOrg {
-			seats, err := wholeSeats(ctx, tx, sources[id].org, sources[id].sub, rows)
+		for _, org := range orgs {
+			rows, ok := byOrg[org.ID]
+			if !ok {
+				continue
+			}
+			seats, err := wholeSeats(ctx, tx, org, subs[org.ID], rows)
 			if err != nil {
 				return nil, err
 			}
 			for _, seat := range seats {
-				read[seatAt{id, seat.User.ID}] = seat
+				read[seatAt{org.ID, seat.User.ID}] = seat
 			}
 		}
 	}
-	page := make([]seatkeeper.Seat, 0, len(keys))
-	for _, k := range keys {
-		seat, ok := read[seatAt{k.OrgID, k.UserID}]
-		if !ok || !seat.CreatedAt.Equal(k.CreatedAt) {
-			return nil, fmt.Errorf("copilot: enterprise seat page: seat %d of org %d not read", k.UserID, k.OrgID)
+	page := make([]seatkeeper.Seat, 0, len(listed))
+	for _, l := range listed {
+		seat, ok := read[seatAt{l.Key.OrgID, l.Key.UserID}]
+		if !ok || !seat.CreatedAt.Equal(l.Key.CreatedAt) {
+			return nil, fmt.Errorf("copilot: enterprise seat page: seat %d of org %d not read", l.Key.UserID, l.Key.OrgID)
 		}
 		page = append(page, seat)
 	}

@@ -427,6 +427,37 @@ func enterpriseListDiff(ctx context.Context, st *store.Store, ent seatkeeper.Ent
 		if i != len(all) {
 			return fmt.Sprintf("at %s the enterprise chunks cover %d of %d seats", when, i, len(all))
 		}
+		// The list's rows (enterprise_seat_list), read whole as a page is.
+		if len(chunks) == 0 {
+			continue
+		}
+		listed, err := st.EnterpriseListPage(ctx, ent.ID, at, chunks[0].Start, 0, len(all)+1)
+		if err != nil {
+			return err.Error()
+		}
+		if len(listed) != len(all) {
+			return fmt.Sprintf("at %s the enterprise's list rows hold %d seats, its merge %d", when, len(listed), len(all))
+		}
+		for i, l := range listed {
+			k, seat := key(all[i]), all[i]
+			if l.Key.OrgID != k.OrgID || l.Key.UserID != k.UserID || !l.Key.CreatedAt.Equal(k.CreatedAt) {
+				return fmt.Sprintf("at %s the enterprise's list row %d is %+v, its merge has %+v", when, i, l.Key, k)
+			}
+			if k.OrgID == 0 {
+				continue
+			}
+			var team, eteam int64
+			if seat.Team != nil {
+				team = seat.Team.ID
+			}
+			if seat.EnterpriseTeam != nil {
+				eteam = seat.EnterpriseTeam.ID
+			}
+			if l.User != seat.User || !l.UpdatedAt.Equal(seat.UpdatedAt) || l.TeamID != team || l.EnterpriseTeamID != eteam ||
+				!reflect.DeepEqual(l.PendingCancellationDate, seat.PendingCancellationDate) || !reflect.DeepEqual(l.Activity, seat.Activity) {
+				return fmt.Sprintf("at %s the enterprise's list row %d (%s in org %d) reads %+v, its merge %+v", when, i, seat.User.Login, k.OrgID, l.LedgerSeat, seat)
+			}
+		}
 	}
 	return ""
 }

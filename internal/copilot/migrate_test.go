@@ -60,7 +60,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 					DROP TABLE copilot_pull_requests; DROP TABLE copilot_repositories; DROP TABLE copilot_usage_user_days; DROP TABLE copilot_usage_days; DROP TABLE copilot_usage_active_days;
 					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
 					DROP TABLE org_public_members; DROP TABLE enterprise_seat_chunks; DROP TABLE enterprise_seat_holders;
-					DROP TABLE enterprise_seat_holder_counts; DROP INDEX IF EXISTS users_search_login; DROP INDEX IF EXISTS users_search_name;
+					DROP TABLE enterprise_seat_holder_counts; DROP TABLE enterprise_seat_list; DROP INDEX IF EXISTS users_search_login; DROP INDEX IF EXISTS users_search_name;
 					DROP TABLE service_clock; DROP TABLE fault_counts; DROP TABLE faults; DROP TABLE dashboard_sessions;
 					DROP TABLE signin_failures; DROP TABLE rate_limits; DROP TABLE concurrency_slots; DROP TABLE request_journal; ALTER TABLE copilot_activity DROP COLUMN last_authenticated_at;
 					ALTER TABLE copilot_activity ALTER COLUMN last_activity_at SET NOT NULL;
@@ -149,39 +149,45 @@ func TestChunksCountedOnUpgrade(t *testing.T) {
 	}
 }
 
-// TestEnterpriseListCountedOnUpgrade opens a database made by a binary
-// without 0010 (its tables and index dropped, the migration unrecorded):
-// the migration is applied and every enterprise's list chunks and seat
-// holders are counted from the ledger, as enterpriseListDiff checks.
+// TestEnterpriseListCountedOnUpgrade opens databases made by a binary
+// without 0010 and 0015, or without 0015 alone (their tables and index
+// dropped, the migrations unrecorded): the migrations are applied, every
+// enterprise's list is filled and its chunks and seat holders counted
+// from the ledger, as enterpriseListDiff checks.
 func TestEnterpriseListCountedOnUpgrade(t *testing.T) {
 	defer store.SetChunkRows(store.SetChunkRows(5))
 	ctx := context.Background()
-	for _, d := range storetest.Dialects() {
-		t.Run(string(d), func(t *testing.T) {
-			dsn := storetest.DSN(t, d)
-			st := storetest.OpenOn(t, dsn, store.Options{})
-			now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
-			loadOrg(t, st, now, entPagesSeed(rand.New(rand.NewPCG(5, 14)), 60), "org0")
-			ent, err := st.EnterpriseBySlug(ctx, "ent")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := st.DB().ExecContext(ctx, `DROP TABLE enterprise_seat_chunks; DROP TABLE enterprise_seat_holders;
-				DROP TABLE enterprise_seat_holder_counts; DROP INDEX enterprise_copilot_seats_list;
-				DELETE FROM schema_migrations WHERE version = 10`); err != nil {
-				t.Fatal(err)
-			}
-			st.Close()
-			st = storetest.OpenOn(t, dsn, store.Options{})
-			for _, at := range []time.Time{now, time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC)} {
-				if msg := enterpriseListDiff(ctx, st, ent, at); msg != "" {
-					t.Fatal(msg)
+	for _, tc := range []struct{ name, drop string }{
+		{"without 0010 and 0015", `DROP TABLE enterprise_seat_chunks; DROP TABLE enterprise_seat_holders;
+			DROP TABLE enterprise_seat_holder_counts; DROP INDEX enterprise_copilot_seats_list; DROP TABLE enterprise_seat_list;
+			DELETE FROM schema_migrations WHERE version IN (10, 15)`},
+		{"without 0015", `DROP TABLE enterprise_seat_list; DELETE FROM schema_migrations WHERE version = 15`},
+	} {
+		for _, d := range storetest.Dialects() {
+			t.Run(tc.name+"/"+string(d), func(t *testing.T) {
+				dsn := storetest.DSN(t, d)
+				st := storetest.OpenOn(t, dsn, store.Options{})
+				now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+				loadOrg(t, st, now, entPagesSeed(rand.New(rand.NewPCG(5, 14)), 60), "org0")
+				ent, err := st.EnterpriseBySlug(ctx, "ent")
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			holders, err := st.EnterpriseSeatHolders(ctx, ent.ID, now)
-			if err != nil || holders < 40 {
-				t.Errorf("%d seat holders counted after the upgrade (%v), want 40 or more", holders, err)
-			}
-		})
+				if _, err := st.DB().ExecContext(ctx, tc.drop); err != nil {
+					t.Fatal(err)
+				}
+				st.Close()
+				st = storetest.OpenOn(t, dsn, store.Options{})
+				for _, at := range []time.Time{now, time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC)} {
+					if msg := enterpriseListDiff(ctx, st, ent, at); msg != "" {
+						t.Fatal(msg)
+					}
+				}
+				holders, err := st.EnterpriseSeatHolders(ctx, ent.ID, now)
+				if err != nil || holders < 40 {
+					t.Errorf("%d seat holders counted after the upgrade (%v), want 40 or more", holders, err)
+				}
+			})
+		}
 	}
 }

@@ -48,7 +48,7 @@ var (
 		"enterprise_copilot_grants": true, "enterprise_copilot_seats": true, "enterprise_copilot_activity": true,
 		// The enterprise's list, counted (enterprise_list.go): an org's seat
 		// write changes them too, and touches the enterprise.
-		"enterprise_seat_chunks": true, "enterprise_seat_holders": true, "enterprise_seat_holder_counts": true,
+		"enterprise_seat_list": true, "enterprise_seat_chunks": true, "enterprise_seat_holders": true, "enterprise_seat_holder_counts": true,
 	}
 	unscopedTables = map[string]bool{"audit_log": true, "id_sequences": true, "data_changes": true, "signing_keys": true}
 )

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -22,8 +21,9 @@ import (
 //
 //   - The list (the enterprise's own seats and its orgs' listed seats,
 //     merged: oldest first, then the enterprise's own, then by org id,
-//     then by user id) is cut into counted chunks, as an org's list is
-//     (seatchunks.go), with keys that name the seat's org.
+//     then by user id) is kept as rows in that order
+//     (enterprise_seat_list), and cut into counted chunks, as an org's
+//     list is (seatchunks.go), with keys that name the seat's org.
 //   - Each user's holding of a seat in the enterprise, in any of its
 //     orgs or at the enterprise, is kept as spans of time (the union of
 //     the spans of their rows), and the spans are counted per enterprise
@@ -32,18 +32,25 @@ import (
 //     a seat whose end passes leaves total_seats at that second, without
 //     a background job.
 //
-// The hooks: an org's rows uncounted before they are deleted and counted
-// after they are written (entOrgRows, once for a whole write), the same
-// for the enterprise's own rows (resolveEnterpriseUsers), and the users
-// whose rows changed re-spanned (refreshHolders).
+// The hooks: an org's rows taken out of the list and uncounted before
+// they are deleted, put in and counted after they are written (entOrgRows,
+// once for a whole write, through entListRowsCounted), the same for the
+// enterprise's own rows (resolveEnterpriseUsers), and the users whose rows
+// changed re-spanned (refreshHolders).
 
 // entList is an enterprise's merged seat list.
 var entList = chunkedList{table: "enterprise_seat_chunks", owner: "enterprise_id", orgKeys: true, rows: entListRows}
 
 // entListRows reads an enterprise's list rows with keys from from on (to
-// until, nil for the end), in list order.
+// until, nil for the end), in list order: a range of enterprise_seat_list.
 func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *rawKey, each func(listedRow) error) error {
-	query, args := entListQuery(`created_at, org_id, user_id, valid_from, ends_at`, entID, from, until, nil)
+	query := `SELECT created_at, org_id, user_id, valid_from, ends_at FROM enterprise_seat_list
+		WHERE enterprise_id = ? AND (created_at, org_id, user_id) >= (?, ?, ?)`
+	args := []any{entID, from.created, from.org, from.user}
+	if until != nil {
+		query += ` AND (created_at, org_id, user_id) < (?, ?, ?)`
+		args = append(args, until.created, until.org, until.user)
+	}
 	return queryEach(ctx, o, func(row interface{ Scan(...any) error }) (listedRow, error) {
 		var r listedRow
 		err := row.Scan(&r.created, &r.org, &r.user, &r.from, &r.until)
@@ -51,55 +58,33 @@ func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *ra
 	}, each, query+` ORDER BY created_at, org_id, user_id`, args...)
 }
 
-// entListQuery selects cols of an enterprise's list rows with keys from
-// from on (to until, nil for the end), held at at (nil: at any moment),
-// in no order. Each source reads its list index from its first key at or
-// after from to its first at or after until (rawKey.in): its bounds
-// depend only on where its org id falls against from's and until's, so
-// the orgs go in at most five runs of ids with the same bounds, a part of
-// the query each, and the enterprise's own seats in one more.
-func entListQuery(cols string, entID int64, from rawKey, until *rawKey, at *int64) (string, []any) {
-	var parts []string
-	var args []any
-	bounded := func(part string, source int64) {
-		lo := from.in(source)
-		part += ` AND (created_at, user_id) >= (?, ?)`
-		args = append(args, lo.created, lo.user)
-		if until != nil {
-			hi := until.in(source)
-			part += ` AND (created_at, user_id) < (?, ?)`
-			args = append(args, hi.created, hi.user)
+// putListRows adds rows to an enterprise's list (sign 1) or takes them
+// out of it (sign -1), in enterprise_seat_list.
+func (o ops) putListRows(ctx context.Context, entID int64, rows []listedRow, sign int64) error {
+	if sign > 0 {
+		vals := make([][]any, len(rows))
+		for i, r := range rows {
+			vals[i] = []any{entID, r.created, r.org, r.user, r.from, r.until}
 		}
-		if at != nil {
-			part += ` AND valid_from <= ? AND ends_at > ?`
-			args = append(args, *at, *at)
+		return o.insertRows(ctx, "enterprise_seat_list", `enterprise_id, created_at, org_id, user_id, valid_from, ends_at`, vals)
+	}
+	const one = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
+	return inBatches(len(rows), func(lo, hi int) error {
+		args := make([]any, 0, 1+4*(hi-lo))
+		args = append(args, entID)
+		for _, r := range rows[lo:hi] {
+			args = append(args, r.created, r.org, r.user, r.from)
 		}
-		parts = append(parts, part)
-	}
-	args = append(args, entID)
-	bounded(`SELECT created_at, 0 AS org_id, user_id, valid_from, ends_at FROM enterprise_copilot_seats WHERE enterprise_id = ?`, 0)
-	splits := []int64{from.org}
-	if until != nil {
-		splits = append(splits, until.org)
-	}
-	next := int64(1) // the lowest org id not yet in a run
-	run := func(first, last int64) {
-		args = append(args, entID, first, last, seatkeeper.StateActive)
-		bounded(`SELECT created_at, org_id, user_id, valid_from, ends_at FROM copilot_seats
-			WHERE org_id IN (SELECT id FROM organizations WHERE enterprise_id = ? AND id BETWEEN ? AND ?) AND state = ?`, first)
-	}
-	for _, p := range slices.Compact(slices.Sorted(slices.Values(splits))) {
-		if p < next {
-			continue
+		// A SELECT from the VALUES, not the VALUES alone: SQLite then looks
+		// each key up in the primary key rather than scanning the
+		// enterprise's list.
+		_, err := o.exec(ctx, `DELETE FROM enterprise_seat_list WHERE enterprise_id = ? AND (created_at, org_id, user_id, valid_from) IN
+			(SELECT column1, column2, column3, column4 FROM (VALUES `+strings.TrimSuffix(strings.Repeat(one+", ", hi-lo), ", ")+`) k)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: enterprise seat list: %w", err)
 		}
-		if p > next {
-			run(next, p-1)
-		}
-		run(p, p)
-		next = p + 1
-	}
-	run(next, math.MaxInt64)
-	return `SELECT ` + cols + ` FROM (` + strings.Join(parts, " UNION ALL ") + `) m`, args
+		return nil
+	})
 }
 
 // in gives, in the list of one source alone (an org id, 0 for the
@@ -149,6 +134,30 @@ func (o ops) entListRowsCounted(ctx context.Context, entID int64, taken, added [
 		return nil
 	}
 	o.touchEnterprise(entID)
+	// The list first: a chunk that grows past its size is cut from it.
+	// A row taken and added back unchanged stays where it is.
+	in := make(map[listedRow]int8, len(taken)+len(added))
+	for _, r := range taken {
+		in[r] |= 1
+	}
+	for _, r := range added {
+		in[r] |= 2
+	}
+	changed := func(rows []listedRow) []listedRow {
+		var out []listedRow
+		for _, r := range rows {
+			if in[r] != 3 {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	if err := o.putListRows(ctx, entID, changed(taken), -1); err != nil {
+		return err
+	}
+	if err := o.putListRows(ctx, entID, changed(added), 1); err != nil {
+		return err
+	}
 	return o.countChunks(ctx, entList, entID, taken, added)
 }
 
@@ -163,9 +172,11 @@ func (o ops) dropOrgFromEnterprise(ctx context.Context, orgID int64) (entID int6
 	if err != nil {
 		return 0, nil, err
 	}
+	var rows []listedRow
 	err = queryEach(ctx, o, scanListedRow, func(r listedRow) error {
 		r.org = orgID
 		c.add(r, -1)
+		rows = append(rows, r)
 		users = append(users, r.user)
 		return nil
 	}, `SELECT created_at, user_id, valid_from, ends_at FROM copilot_seats WHERE org_id = ? AND state = ?`, orgID, seatkeeper.StateActive)
@@ -174,6 +185,9 @@ func (o ops) dropOrgFromEnterprise(ctx context.Context, orgID int64) (entID int6
 	}
 	if len(users) > 0 {
 		o.touchEnterprise(entID)
+	}
+	if err := o.putListRows(ctx, entID, rows, -1); err != nil {
+		return 0, nil, err
 	}
 	return entID, users, o.applyChunkCounter(ctx, entList, entID, c)
 }

@@ -97,20 +97,55 @@ var (
 	enterpriseSubscriptions = subscriptionTable{"enterprise_copilot_subscriptions", "enterprise_id"}
 )
 
+// subscriptionCols are a subscription's columns as scanSubscription reads
+// them.
+const subscriptionCols = `plan_type, seat_management_setting, public_code_suggestions, ide_chat, platform_chat, cli,
+	billing_cycle_day, created_at, updated_at`
+
+// scanSubscription reads subscriptionCols after the columns in, if any
+// (its OrgID and EnterpriseID are left for the caller).
+func scanSubscription(row interface{ Scan(...any) error }, in ...any) (seatkeeper.Subscription, error) {
+	var s seatkeeper.Subscription
+	var created, updated int64
+	err := row.Scan(append(in, &s.PlanType, &s.SeatManagementSetting, &s.PublicCodeSuggestions, &s.IDEChat, &s.PlatformChat, &s.CLI,
+		&s.BillingCycleDay, &created, &updated)...)
+	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
+	return s, err
+}
+
 // subscriptionIn reads the subscription of the org or enterprise id (its
 // OrgID and EnterpriseID are left for the caller).
 func (o ops) subscriptionIn(ctx context.Context, t subscriptionTable, id int64) (seatkeeper.Subscription, error) {
-	var s seatkeeper.Subscription
-	var created, updated int64
-	err := o.queryRow(ctx, `SELECT plan_type, seat_management_setting, public_code_suggestions, ide_chat, platform_chat, cli,
-		billing_cycle_day, created_at, updated_at FROM `+t.table+` WHERE `+t.key+` = ?`, id).
-		Scan(&s.PlanType, &s.SeatManagementSetting, &s.PublicCodeSuggestions, &s.IDEChat, &s.PlatformChat, &s.CLI,
-			&s.BillingCycleDay, &created, &updated)
+	s, err := scanSubscription(o.queryRow(ctx, `SELECT `+subscriptionCols+` FROM `+t.table+` WHERE `+t.key+` = ?`, id))
 	if err != nil {
 		return s, notFound("copilot subscription", err)
 	}
-	s.CreatedAt, s.UpdatedAt = fromUnix(created), fromUnix(updated)
 	return s, nil
+}
+
+// Subscriptions returns the Copilot subscriptions of the orgs that have
+// one, by org id, in one query for at most inListMax orgs at a time.
+func (o ops) Subscriptions(ctx context.Context, orgIDs []int64) (map[int64]seatkeeper.Subscription, error) {
+	out := make(map[int64]seatkeeper.Subscription, len(orgIDs))
+	err := inBatches(len(orgIDs), func(lo, hi int) error {
+		args := make([]any, 0, hi-lo)
+		for _, id := range orgIDs[lo:hi] {
+			args = append(args, id)
+		}
+		return queryEach(ctx, o, func(row interface{ Scan(...any) error }) (seatkeeper.Subscription, error) {
+			var id int64
+			s, err := scanSubscription(row, &id)
+			s.OrgID = id
+			return s, err
+		}, func(s seatkeeper.Subscription) error {
+			out[s.OrgID] = s
+			return nil
+		}, `SELECT org_id, `+subscriptionCols+` FROM copilot_subscriptions WHERE org_id IN (`+marks(hi-lo)+`)`, args...)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: subscriptions: %w", err)
+	}
+	return out, nil
 }
 
 // putSubscriptionIn writes the subscription of the org or enterprise id,
