@@ -83,21 +83,50 @@ func TestUsageRollups(t *testing.T) {
 		if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.RollUpUsage(ctx) }); err != nil {
 			t.Fatal(err)
 		}
-		again := rollupRows(t, st)
-		for _, table := range slices.Sorted(maps.Keys(rollupTables)) {
-			k, a := kept[table], again[table]
-			if slices.Equal(k, a) {
-				continue
-			}
-			for i := range max(len(k), len(a)) {
-				if i >= len(k) || i >= len(a) || k[i] != a[i] {
-					t.Errorf("%s: %d rows kept, %d from the events; first difference at row %d:\nkept:  %v\nevents: %v",
-						table, len(k), len(a), i, at(k, i), at(a, i))
-					break
-				}
+		diffRollups(t, kept, rollupRows(t, st), "from the events")
+	})
+}
+
+// diffRollups reports the first difference of each roll-up table between
+// the rows kept and those made again (how).
+func diffRollups(t *testing.T, kept, again map[string][]string, how string) {
+	t.Helper()
+	for _, table := range slices.Sorted(maps.Keys(rollupTables)) {
+		k, a := kept[table], again[table]
+		if slices.Equal(k, a) {
+			continue
+		}
+		for i := range max(len(k), len(a)) {
+			if i >= len(k) || i >= len(a) || k[i] != a[i] {
+				t.Errorf("%s: %d rows kept, %d %s; first difference at row %d:\nkept:  %v\n%s: %v",
+					table, len(k), len(a), how, i, at(k, i), how, at(a, i))
+				break
 			}
 		}
-	})
+	}
+}
+
+// TestActiveCountsFilledOnUpgrade records usage at random
+// (recordRandomUsage), takes the database back to before migration 0018
+// (its tables and index dropped, the migration unrecorded) and reopens
+// it: the migration's fill (store.CountActiveUsers) must make the counts
+// and shared users the writes kept.
+func TestActiveCountsFilledOnUpgrade(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			st := storetest.OpenOn(t, dsn, store.Options{})
+			recordRandomUsage(t, st)
+			kept := rollupRows(t, st)
+			if _, err := st.DB().ExecContext(context.Background(), `DROP TABLE copilot_usage_active_counts;
+				DROP TABLE copilot_usage_shared_users; DROP INDEX copilot_usage_active_days_user;
+				DELETE FROM schema_migrations WHERE version = 18`); err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+			diffRollups(t, kept, rollupRows(t, storetest.OpenOn(t, dsn, store.Options{})), "after the upgrade")
+		})
+	}
 }
 
 // recordRandomUsage records usage at random through the control API (org
