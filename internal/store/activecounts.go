@@ -355,7 +355,9 @@ func (o ops) ActiveCounts(ctx context.Context, q UsageQuery) ([]ActiveCount, err
 		return out, err
 	}
 	// The shared users' rows in q's owners, by user: each counted once
-	// over the union of their days, not once per owner.
+	// over the union of their days, not once per owner. SQLite: CROSS
+	// JOIN reads the shared users first, each one's rows by the index
+	// copilot_usage_active_days_user, never the owners' every row.
 	type row struct {
 		user, owner, period int64
 		ms                  [4]int64
@@ -389,8 +391,8 @@ func (o ops) ActiveCounts(ctx context.Context, q UsageQuery) ([]ActiveCount, err
 		byOwner[r.owner].set(r.period, r.ms)
 		return nil
 	}, `SELECT a.user_id, a.owner, a.period, a.ide_days, a.chat_days, a.agent_days, a.cli_days
-		FROM copilot_usage_shared_users s JOIN copilot_usage_active_days a ON a.user_id = s.user_id
-		WHERE a.owner IN (`+in+`) AND a.period >= ? AND a.period <= ? ORDER BY a.user_id`,
+		FROM copilot_usage_shared_users s CROSS JOIN copilot_usage_active_days a
+		WHERE a.user_id = s.user_id AND a.owner IN (`+in+`) AND a.period >= ? AND a.period <= ? ORDER BY a.user_id`,
 		append(slices.Clip(owners), (first-activeBack)/32, last/32)...)
 	if err != nil {
 		return nil, err

@@ -278,9 +278,10 @@ func sumDest(e *seatkeeper.UsageEvent) []any {
 	return out
 }
 
-// EachDayUsage calls fn, in day order, with each of q's per-org roll-up
-// rows: the sums of the events of an org's day that share a feature, IDE,
-// language and model.
+// EachDayUsage calls fn with each of q's per-org roll-up rows, in no
+// particular order (callers sum them by day; sorting an enterprise's
+// rows cost more than reading them): the sums of the events of an org's
+// day that share a feature, IDE, language and model.
 func (o ops) EachDayUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
 	if q.empty() {
 		return nil
@@ -290,7 +291,30 @@ func (o ops) EachDayUsage(ctx context.Context, q UsageQuery, fn func(day string,
 		var r dayRow
 		return r, sc.Scan(append([]any{&r.day, &r.e.Feature, &r.e.IDE, &r.e.Language, &r.e.Model}, sumDest(&r.e)...)...)
 	}, func(r dayRow) error { return fn(r.day, r.e) }, `SELECT day, feature, ide, language, model, `+sumCols+`
-		FROM copilot_usage_days WHERE `+where+` ORDER BY day`, args...)
+		FROM copilot_usage_days WHERE `+where, args...)
+}
+
+// DaySum is the sums of an org's roll-up rows of a day that share a
+// feature, IDE and language (of every model): what the dashboard's usage
+// page shows of a day.
+type DaySum struct {
+	Day, Feature, IDE, Language            string
+	Generations, Acceptances, Interactions int64
+}
+
+// EachDaySum calls fn with q's DaySums, summed by the database over q's
+// owners, in no particular order: a fraction of EachDayUsage's rows and
+// columns.
+func (o ops) EachDaySum(ctx context.Context, q UsageQuery, fn func(DaySum) error) error {
+	if q.empty() {
+		return nil
+	}
+	where, args := q.rollupWhere("")
+	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (DaySum, error) {
+		var d DaySum
+		return d, sc.Scan(&d.Day, &d.Feature, &d.IDE, &d.Language, &d.Generations, &d.Acceptances, &d.Interactions)
+	}, fn, `SELECT day, feature, ide, language, CAST(SUM(generations) AS BIGINT), CAST(SUM(acceptances) AS BIGINT),
+		CAST(SUM(interactions) AS BIGINT) FROM copilot_usage_days WHERE `+where+` GROUP BY day, feature, ide, language`, args...)
 }
 
 // UserTeam is a user's membership of a team, for the user-teams report.

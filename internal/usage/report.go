@@ -16,6 +16,7 @@ import (
 type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
+	EachDaySum(ctx context.Context, q store.UsageQuery, fn func(store.DaySum) error) error
 	ActiveCounts(ctx context.Context, q store.UsageQuery) ([]store.ActiveCount, error)
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
 	EachPullRequestCount(ctx context.Context, q store.UsageQuery, byRepo bool, fn func(store.PullRequestCounts) error) error
@@ -123,8 +124,7 @@ func writeUserTeams(ctx context.Context, w *bufio.Writer, src Source, r Request)
 // dayRecords are the scope's aggregate records for each day from r.From
 // to r.To, in day order. The totals are summed by the database, by day,
 // feature, IDE, language and model; the active users are the store's kept
-// counts (store.ActiveCounts). The reports and the dashboard's usage page
-// read them.
+// counts (store.ActiveCounts).
 func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error) {
 	acts, err := src.ActiveCounts(ctx, r.query())
 	if err != nil {
