@@ -6,8 +6,9 @@
 # org in an enterprise, gen-ent, owned by the org's owner). Signs in to the
 # dashboard with the org owner's token, then times GET
 # /ui/orgs/gen-org-0000/usage and /ui/enterprises/gen-ent/usage three
-# times each, and the repos-1-day and users-1-day downloads of the clock's
-# yesterday (curl's time_total, the server's CPU). Only 127.0.0.1 is used.
+# times each, the org's seat CSV three times (first byte and total), and
+# the repos-1-day and users-1-day downloads of the clock's yesterday
+# (curl's time_total, the server's CPU). Only 127.0.0.1 is used.
 set -euo pipefail
 bin=$1; db=$2; port=${PORT:-18736}
 python3 - "$db" <<'PY'
@@ -35,6 +36,11 @@ for i in 1 2 3; do
     w=$(curl -s -b "$jar" -o /dev/null -w "%{http_code} %{size_download}B %{time_total}s" "http://127.0.0.1:$port$path")
     echo "$path: $w, server CPU $(( $(cpu) - c0 ))0 ms"
   done
+done
+for i in 1 2 3; do
+  c0=$(cpu)
+  w=$(curl -s -b "$jar" -o /dev/null -w "%{http_code} %{size_download}B first byte %{time_starttransfer}s, total %{time_total}s" "http://127.0.0.1:$port/ui/orgs/gen-org-0000/seats.csv")
+  echo "/ui/orgs/gen-org-0000/seats.csv: $w, server CPU $(( $(cpu) - c0 ))0 ms"
 done
 day=$(date -u -d yesterday +%F)
 for r in orgs/gen-org-0000/copilot/metrics/reports/repos-1-day enterprises/gen-ent/copilot/metrics/reports/repos-1-day orgs/gen-org-0000/copilot/metrics/reports/users-1-day; do

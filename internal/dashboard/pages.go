@@ -424,12 +424,14 @@ func (d *Dashboard) handleCSV(w http.ResponseWriter, r *http.Request, rc *reqCtx
 	batch := 100
 	var pending []store.LedgerSeat
 	flush := func() error {
-		rows, err := d.seatRows(ctx, d.store, org, sub, now, pending)
+		// The report's rows alone: the page's extras (names, readable
+		// editors, sort keys) are not written.
+		seats, err := copilot.WholeSeats(ctx, d.store, org, sub, pending)
 		if err != nil {
 			return err
 		}
-		for _, row := range rows {
-			out.Write(*row.Row)
+		for _, row := range report.Build(org, sub.PlanType, seats, now, report.Options{Prices: d.cfg.Prices}).Seats {
+			out.Write(row)
 		}
 		pending = pending[:0]
 		return nil

@@ -36,6 +36,9 @@ var usageEvents = []usageEvent{
 	{"amy", "2026-02-20T11:00:00Z", "agent_edit", "vscode", "go", 1, 1},
 	{"bo", "2026-03-01T10:00:00Z", "code_completion", "vscode", "typescript", 5, 5},
 	{"cy", "2026-02-10T10:00:00Z", "code_completion", "vscode", "go", 7, 7},
+	// The CLI counts in no figure of the page (totals_by_cli alone), nor
+	// in the daily and weekly users (an IDE's).
+	{"bo", "2026-03-17T10:00:00Z", "copilot_cli", "", "", 8, 2},
 }
 
 func usageSeed() string {
@@ -55,8 +58,12 @@ organizations:
     usage:
 `)
 	for _, e := range usageEvents {
-		fmt.Fprintf(&b, "      - {user: %s, at: %q, feature: %s, ide: %s, language: %s, code_generation_activity_count: %d, code_acceptance_activity_count: %d}\n",
-			e.user, e.at, e.feature, e.ide, e.lang, e.gen, e.acc)
+		where := fmt.Sprintf("ide: %s, language: %s", e.ide, e.lang)
+		if e.feature == "copilot_cli" {
+			where = `cli_version: "1.0.8"`
+		}
+		fmt.Fprintf(&b, "      - {user: %s, at: %q, feature: %s, %s, code_generation_activity_count: %d, code_acceptance_activity_count: %d}\n",
+			e.user, e.at, e.feature, where, e.gen, e.acc)
 	}
 	b.WriteString(`  - login: zorg
     copilot: {plan_type: business, seat_management_setting: assign_selected, public_code_suggestions: allow}
@@ -90,6 +97,9 @@ func wantUsage(from, to string) usageWant {
 		weekFrom := t.AddDate(0, 0, -6).Format(time.DateOnly)
 		d, wk := map[string]bool{}, map[string]bool{}
 		for _, e := range usageEvents {
+			if e.feature == "copilot_cli" {
+				continue
+			}
 			if ed := e.at[:10]; ed == day {
 				d[e.user] = true
 			}
@@ -101,7 +111,7 @@ func wantUsage(from, to string) usageWant {
 	}
 	month := map[string]bool{}
 	for _, e := range usageEvents {
-		if ed := e.at[:10]; ed >= from && ed <= to {
+		if ed := e.at[:10]; ed >= from && ed <= to && e.feature != "copilot_cli" {
 			month[e.user] = true
 			w.dayGen[ed] += e.gen
 			w.dayAcc[ed] += e.acc

@@ -150,17 +150,25 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err := tx.RollUpUsage(ctx); err != nil {
 				return err
 			}
+		} else if done[usageRollupVersion] && !done[activeCountsVersion] {
+			// Roll-ups from before their kept active-user counts: counted
+			// now.
+			if err := tx.CountActiveUsers(ctx); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
 // ledgerVersion is the migration that adds the seat ledger, usageVersion
-// the one that adds usage events, usageRollupVersion their roll-ups.
+// the one that adds usage events, usageRollupVersion their roll-ups,
+// activeCountsVersion the roll-ups' kept active-user counts.
 const (
-	ledgerVersion      = 2
-	usageVersion       = 4
-	usageRollupVersion = 9
+	ledgerVersion       = 2
+	usageVersion        = 4
+	usageRollupVersion  = 9
+	activeCountsVersion = 18
 )
 
 // chunksVersion is the migration that adds the seat list's counted

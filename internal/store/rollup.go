@@ -135,6 +135,17 @@ func (tx *Tx) rollUp(ctx context.Context, scope UsageScope, es []seatkeeper.Usag
 	if err != nil {
 		return err
 	}
+	// The kept active-user counts, from the masks before the write.
+	added := map[int64]*masks{}
+	for k, a := range actives {
+		if added[k.userID] == nil {
+			added[k.userID] = &masks{}
+		}
+		added[k.userID].set(k.period, *a)
+	}
+	if err := tx.countActive(ctx, scope, added); err != nil {
+		return err
+	}
 	rows = rows[:0]
 	for _, k := range slices.SortedFunc(maps.Keys(actives), func(a, b activeKey) int {
 		return cmp.Or(cmp.Compare(a.period, b.period), cmp.Compare(a.userID, b.userID))
@@ -142,10 +153,14 @@ func (tx *Tx) rollUp(ctx context.Context, scope UsageScope, es []seatkeeper.Usag
 		a := actives[k]
 		rows = append(rows, append(owner[:3:3], k.period, k.userID, a[0], a[1], a[2], a[3]))
 	}
-	return tx.insertRowsThen(ctx, "copilot_usage_active_days AS t", activeCols, rows,
+	err = tx.insertRowsThen(ctx, "copilot_usage_active_days AS t", activeCols, rows,
 		` ON CONFLICT (owner, period, user_id) DO UPDATE SET ide_days = t.ide_days | excluded.ide_days,
 		chat_days = t.chat_days | excluded.chat_days, agent_days = t.agent_days | excluded.agent_days,
 		cli_days = t.cli_days | excluded.cli_days`)
+	if err != nil {
+		return err
+	}
+	return tx.markShared(ctx, scope, slices.Sorted(maps.Keys(added)))
 }
 
 const (
@@ -208,7 +223,7 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 			return fmt.Errorf("store: rolling up usage: %w", err)
 		}
 	}
-	return nil
+	return tx.CountActiveUsers(ctx)
 }
 
 // HasUsage reports whether q selects any recorded usage.
@@ -263,9 +278,10 @@ func sumDest(e *seatkeeper.UsageEvent) []any {
 	return out
 }
 
-// EachDayUsage calls fn, in day order, with each of q's per-org roll-up
-// rows: the sums of the events of an org's day that share a feature, IDE,
-// language and model.
+// EachDayUsage calls fn with each of q's per-org roll-up rows, in no
+// particular order (callers sum them by day; sorting an enterprise's
+// rows cost more than reading them): the sums of the events of an org's
+// day that share a feature, IDE, language and model.
 func (o ops) EachDayUsage(ctx context.Context, q UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error {
 	if q.empty() {
 		return nil
@@ -275,87 +291,30 @@ func (o ops) EachDayUsage(ctx context.Context, q UsageQuery, fn func(day string,
 		var r dayRow
 		return r, sc.Scan(append([]any{&r.day, &r.e.Feature, &r.e.IDE, &r.e.Language, &r.e.Model}, sumDest(&r.e)...)...)
 	}, func(r dayRow) error { return fn(r.day, r.e) }, `SELECT day, feature, ide, language, model, `+sumCols+`
-		FROM copilot_usage_days WHERE `+where+` ORDER BY day`, args...)
+		FROM copilot_usage_days WHERE `+where, args...)
 }
 
-// ActiveDays are the days from First on that a user used each class of
-// features (seatkeeper.UsageClasses), in q's orgs: Used[c][i] is day
-// First+i.
-type ActiveDays struct {
-	UserID int64
-	Used   [4][]bool
+// DaySum is the sums of an org's roll-up rows of a day that share a
+// feature, IDE and language (of every model): what the dashboard's usage
+// page shows of a day.
+type DaySum struct {
+	Day, Feature, IDE, Language            string
+	Generations, Acceptances, Interactions int64
 }
 
-// EachActiveDays calls fn with each user active on a day of q, in user
-// order, and the classes they used each day. ad is reused between calls.
-func (o ops) EachActiveDays(ctx context.Context, q UsageQuery, fn func(ad *ActiveDays) error) error {
+// EachDaySum calls fn with q's DaySums, summed by the database over q's
+// owners, in no particular order: a fraction of EachDayUsage's rows and
+// columns.
+func (o ops) EachDaySum(ctx context.Context, q UsageQuery, fn func(DaySum) error) error {
 	if q.empty() {
 		return nil
 	}
-	from, err := time.Parse(seatkeeper.DateLayout, q.From)
-	if err != nil {
-		return err
-	}
-	to, err := time.Parse(seatkeeper.DateLayout, q.To)
-	if err != nil {
-		return err
-	}
-	first, last := epochDay(from.Unix()), epochDay(to.Unix())
-	owners := q.owners()
-	rows, err := o.query(ctx, `SELECT user_id, period, ide_days, chat_days, agent_days, cli_days FROM copilot_usage_active_days
-		WHERE owner IN (`+marks(len(owners))+`) AND period >= ? AND period <= ? ORDER BY user_id`,
-		append(owners, first/32, last/32)...)
-	if err != nil {
-		return fmt.Errorf("store: active days: %w", err)
-	}
-	defer rows.Close()
-	ad := &ActiveDays{UserID: -1}
-	for c := range ad.Used {
-		ad.Used[c] = make([]bool, last-first+1)
-	}
-	seen := false
-	flush := func() error {
-		if !seen {
-			return nil
-		}
-		if err := fn(ad); err != nil {
-			return err
-		}
-		for c := range ad.Used {
-			clear(ad.Used[c])
-		}
-		seen = false
-		return nil
-	}
-	for rows.Next() {
-		var userID, period int64
-		var masks [4]int64
-		if err := rows.Scan(&userID, &period, &masks[0], &masks[1], &masks[2], &masks[3]); err != nil {
-			return fmt.Errorf("store: active days: %w", err)
-		}
-		if userID != ad.UserID {
-			if err := flush(); err != nil {
-				return err
-			}
-			ad.UserID = userID
-		}
-		for bit := range int64(32) {
-			d := period*32 + bit
-			if d < first || d > last {
-				continue
-			}
-			for c, m := range masks {
-				if m&(1<<bit) != 0 {
-					ad.Used[c][d-first] = true
-					seen = true
-				}
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return flush()
+	where, args := q.rollupWhere("")
+	return queryEach(ctx, o, func(sc interface{ Scan(...any) error }) (DaySum, error) {
+		var d DaySum
+		return d, sc.Scan(&d.Day, &d.Feature, &d.IDE, &d.Language, &d.Generations, &d.Acceptances, &d.Interactions)
+	}, fn, `SELECT day, feature, ide, language, CAST(SUM(generations) AS BIGINT), CAST(SUM(acceptances) AS BIGINT),
+		CAST(SUM(interactions) AS BIGINT) FROM copilot_usage_days WHERE `+where+` GROUP BY day, feature, ide, language`, args...)
 }
 
 // UserTeam is a user's membership of a team, for the user-teams report.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/seed"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 	"github.com/seatkeeper/seatkeeper/internal/store/storetest"
@@ -178,6 +180,11 @@ func TestSeatPagesSliceTheList(t *testing.T) {
 							if got, want := logins(streamed), logins(all); !slices.Equal(got, want) {
 								t.Fatalf("big org %v, filter %s, by %s desc %v, %d a day idle at a time: streamed %v, the whole list has %v",
 									big, name, by, desc, head, got, want)
+							}
+							for i, s := range streamed {
+								if want := listedOf(all[i]); !reflect.DeepEqual(s, want) {
+									t.Fatalf("streamed seat %d: %+v, want what the list shows of %+v", i, s, want)
+								}
 							}
 						}
 						for _, size := range []int{1, 3, 7, 50} {
@@ -408,4 +415,13 @@ func TestUnusedSinceAgreesWithLastUsage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// listedOf is what EachSeat reads of a seat: its holder's id and login,
+// and the seat's grant, dates (not its update) and activity (not the
+// sign-in).
+func listedOf(s store.LedgerSeat) store.LedgerSeat {
+	return store.LedgerSeat{User: seatkeeper.User{ID: s.User.ID, Login: s.User.Login}, CreatedAt: s.CreatedAt,
+		PendingCancellationDate: s.PendingCancellationDate, TeamID: s.TeamID, EnterpriseTeamID: s.EnterpriseTeamID,
+		Activity: seatkeeper.Activity{LastActivityAt: s.Activity.LastActivityAt, LastActivityEditor: s.Activity.LastActivityEditor}}
 }

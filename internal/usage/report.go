@@ -16,7 +16,8 @@ import (
 type Source interface {
 	EachUserDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
 	EachDayUsage(ctx context.Context, q store.UsageQuery, fn func(day string, e seatkeeper.UsageEvent) error) error
-	EachActiveDays(ctx context.Context, q store.UsageQuery, fn func(*store.ActiveDays) error) error
+	EachDaySum(ctx context.Context, q store.UsageQuery, fn func(store.DaySum) error) error
+	ActiveCounts(ctx context.Context, q store.UsageQuery) ([]store.ActiveCount, error)
 	EachUserTeam(ctx context.Context, q store.UsageQuery, fn func(store.UserTeam) error) error
 	EachPullRequestCount(ctx context.Context, q store.UsageQuery, byRepo bool, fn func(store.PullRequestCounts) error) error
 	EachMerge(ctx context.Context, q store.UsageQuery, fn func(store.Merge) error) error
@@ -52,8 +53,8 @@ func (r Request) query() store.UsageQuery {
 
 // Write writes the report's NDJSON to w as it reads the roll-ups: per-user
 // records one (day, user) at a time, aggregates from the orgs' daily
-// sums and the active-user counts one user at a time (countActives), so
-// that memory does not grow with the seats.
+// sums and the kept active-user counts (store.ActiveCounts), so that
+// memory does not grow with the seats.
 func Write(ctx context.Context, w io.Writer, src Source, r Request) error {
 	bw := bufio.NewWriterSize(w, 32<<10)
 	var err error
@@ -120,71 +121,12 @@ func writeUserTeams(ctx context.Context, w *bufio.Writer, src Source, r Request)
 	})
 }
 
-// dayActives are a day's active-user counts.
-type dayActives struct{ daily, cli, weekly, monthly, chat, agent int }
-
-// countActives reads, one user at a time, the days from 27 days before
-// r.From to r.To on which each user used each class of features, and
-// counts each day's daily, weekly (7 days) and monthly (28 days) active
-// users: memory grows with the days, not the users.
-func countActives(ctx context.Context, src Source, r Request) ([]dayActives, error) {
-	from, err := time.Parse(seatkeeper.DateLayout, r.From)
-	if err != nil {
-		return nil, err
-	}
-	to, err := time.Parse(seatkeeper.DateLayout, r.To)
-	if err != nil {
-		return nil, err
-	}
-	const back = 27
-	n := int(to.Sub(from)/(24*time.Hour)) + 1
-	out := make([]dayActives, n)
-	q := r.query()
-	q.From = from.AddDate(0, 0, -back).Format(seatkeeper.DateLayout)
-	err = src.EachActiveDays(ctx, q, func(ad *store.ActiveDays) error {
-		// last[c] is the latest day index, up to the one counted, on
-		// which the user used class c.
-		last := [4]int{-1 << 30, -1 << 30, -1 << 30, -1 << 30}
-		for i := range back + n {
-			for c := range last {
-				if ad.Used[c][i] {
-					last[c] = i
-				}
-			}
-			if i < back {
-				continue
-			}
-			a := &out[i-back]
-			if last[seatkeeper.ClassIDE] == i {
-				a.daily++
-			}
-			if last[seatkeeper.ClassCLI] == i {
-				a.cli++
-			}
-			if i-last[seatkeeper.ClassIDE] < 7 {
-				a.weekly++
-			}
-			if i-last[seatkeeper.ClassIDE] < 28 {
-				a.monthly++
-			}
-			if i-last[seatkeeper.ClassChat] < 28 {
-				a.chat++
-			}
-			if i-last[seatkeeper.ClassAgent] < 28 {
-				a.agent++
-			}
-		}
-		return nil
-	})
-	return out, err
-}
-
 // dayRecords are the scope's aggregate records for each day from r.From
 // to r.To, in day order. The totals are summed by the database, by day,
-// feature, IDE, language and model; the active users are counted by
-// countActives. The reports and the dashboard's usage page read them.
+// feature, IDE, language and model; the active users are the store's kept
+// counts (store.ActiveCounts).
 func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error) {
-	acts, err := countActives(ctx, src, r)
+	acts, err := src.ActiveCounts(ctx, r.query())
 	if err != nil {
 		return nil, err
 	}
@@ -215,10 +157,10 @@ func dayRecords(ctx context.Context, src Source, r Request) ([]dayRecord, error)
 		if t := days[day]; t != nil {
 			rec.totals = *t
 		}
-		rec.DailyActiveUsers, rec.WeeklyActiveUsers, rec.MonthlyActiveUsers = a.daily, a.weekly, a.monthly
-		rec.MonthlyActiveChatUsers, rec.MonthlyActiveAgentUsers = a.chat, a.agent
-		if a.cli > 0 {
-			cli := a.cli
+		rec.DailyActiveUsers, rec.WeeklyActiveUsers, rec.MonthlyActiveUsers = a.Daily, a.Weekly, a.Monthly
+		rec.MonthlyActiveChatUsers, rec.MonthlyActiveAgentUsers = a.Chat, a.Agent
+		if a.CLI > 0 {
+			cli := a.CLI
 			rec.DailyActiveCLIUsers = &cli
 		}
 		if r.PullRequests {

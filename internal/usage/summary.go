@@ -7,12 +7,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/seatkeeper/seatkeeper"
 	"github.com/seatkeeper/seatkeeper/internal/store"
 )
 
 // Day is one day of an aggregate report, in the figures the dashboard's
-// usage page shows: read from the same records the reports write
-// (dayRecords), so that the page and the reports never disagree.
+// usage page shows: the active users the reports count (the store's kept
+// counts) and the sums of the same roll-ups, by the reports' rule (the
+// CLI counts in totals_by_cli alone, so in none of these), so that the
+// page and the reports never disagree.
 type Day struct {
 	Day          string
 	Daily        int // daily_active_users
@@ -28,29 +31,41 @@ type Day struct {
 
 // Days are the aggregate figures of the usage q selects (its orgs', and
 // its enterprise's own when set) for each day from q.From to q.To
-// (YYYY-MM-DD, inclusive), in day order.
+// (YYYY-MM-DD, inclusive), in day order. They read the roll-ups summed by
+// day, feature, IDE and language (store.EachDaySum), not the reports'
+// every breakdown.
 func Days(ctx context.Context, src Source, q store.UsageQuery) ([]Day, error) {
-	recs, err := dayRecords(ctx, src, Request{OrgIDs: q.OrgIDs, EnterpriseID: q.EnterpriseID, From: q.From, To: q.To})
+	acts, err := src.ActiveCounts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Day, len(recs))
-	for i, r := range recs {
-		d := Day{Day: r.Day, Daily: r.DailyActiveUsers, Weekly: r.WeeklyActiveUsers, Monthly: r.MonthlyActiveUsers,
-			Generations: r.CodeGeneration, Acceptances: r.CodeAcceptance, Interactions: r.Interactions,
-			Features: map[string]int64{}, IDEs: map[string]int64{}, Languages: map[string]int64{}}
-		for _, f := range r.Features {
-			d.Features[f.Feature] += f.CodeGeneration
-		}
-		for _, x := range r.IDEs {
-			d.IDEs[x.IDE] += x.CodeGeneration
-		}
-		for _, l := range r.LanguageFeatures {
-			d.Languages[l.Language] += l.CodeGeneration
-		}
-		out[i] = d
+	var out []Day
+	index := map[string]int{}
+	err = eachDay(q.From, q.To, func(day string) error {
+		a := acts[len(out)]
+		index[day] = len(out)
+		out = append(out, Day{Day: day, Daily: a.Daily, Weekly: a.Weekly, Monthly: a.Monthly,
+			Features: map[string]int64{}, IDEs: map[string]int64{}, Languages: map[string]int64{}})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	err = src.EachDaySum(ctx, q, func(s store.DaySum) error {
+		i, ok := index[s.Day]
+		if !ok || s.Feature == seatkeeper.FeatureCLI {
+			return nil
+		}
+		d := &out[i]
+		d.Generations += s.Generations
+		d.Acceptances += s.Acceptances
+		d.Interactions += s.Interactions
+		d.Features[s.Feature] += s.Generations
+		d.IDEs[s.IDE] += s.Generations
+		d.Languages[s.Language] += s.Generations
+		return nil
+	})
+	return out, err
 }
 
 // Count is a name and its sum, as Top ranks them.
