@@ -107,7 +107,7 @@ func diffRollups(t *testing.T, kept, again map[string][]string, how string) {
 }
 
 // TestActiveCountsFilledOnUpgrade records usage at random
-// (recordRandomUsage), takes the database back to before migration 0018
+// (recordRandomUsage), takes the database back to before migration 0016
 // (its tables and index dropped, the migration unrecorded) and reopens
 // it: the migration's fill (store.CountActiveUsers) must make the counts
 // and shared users the writes kept.
@@ -120,7 +120,7 @@ func TestActiveCountsFilledOnUpgrade(t *testing.T) {
 			kept := rollupRows(t, st)
 			if _, err := st.DB().ExecContext(context.Background(), `DROP TABLE copilot_usage_active_counts;
 				DROP TABLE copilot_usage_shared_users; DROP INDEX copilot_usage_active_days_user;
-				DELETE FROM schema_migrations WHERE version = 18`); err != nil {
+				DELETE FROM schema_migrations WHERE version = 16`); err != nil {
 				t.Fatal(err)
 			}
 			st.Close()

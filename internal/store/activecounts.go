@@ -12,7 +12,7 @@ import (
 )
 
 // The aggregate reports' active-user counts of each day, kept per owner
-// (migration 0018): AddUsage adds what its events change to them, from
+// (migration 0016): AddUsage adds what its events change to them, from
 // the active-day masks before and after the write; CountActiveUsers makes
 // them again from the masks. An enterprise's counts are its owners'
 // summed, corrected for the users active in more than one of them
