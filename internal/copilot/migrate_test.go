@@ -57,7 +57,7 @@ func TestLedgerFilledOnUpgrade(t *testing.T) {
 				if _, err := st.DB().ExecContext(ctx, `DROP TABLE copilot_seats; DROP TABLE copilot_seat_totals; DROP TABLE data_changes;
 					DROP TABLE enterprise_copilot_activity; DROP TABLE enterprise_copilot_seats; DROP TABLE enterprise_copilot_grants;
 					DROP TABLE enterprise_copilot_subscriptions; DROP TABLE enterprise_billing_managers; DROP TABLE enterprise_members;
-					DROP TABLE copilot_pull_requests; DROP TABLE copilot_repositories; DROP TABLE copilot_usage_user_days; DROP TABLE copilot_usage_days; DROP TABLE copilot_usage_active_counts; DROP TABLE copilot_usage_shared_users; DROP TABLE copilot_usage_active_days;
+					DROP TABLE copilot_pull_requests; DROP TABLE copilot_repositories; DROP TABLE copilot_usage_user_days; DROP TABLE copilot_usage_days; DROP TABLE copilot_usage_active_counts; DROP TABLE copilot_usage_shared_users; DROP TABLE copilot_usage_active_days; DROP TABLE copilot_usage_last;
 					DROP TABLE copilot_usage; DROP TABLE signing_keys; DROP TABLE copilot_seat_chunks;
 					DROP TABLE org_public_members; DROP TABLE enterprise_seat_chunks; DROP TABLE enterprise_seat_holders;
 					DROP TABLE enterprise_seat_holder_counts; DROP TABLE enterprise_seat_list; DROP INDEX IF EXISTS users_search_login; DROP INDEX IF EXISTS users_search_name;

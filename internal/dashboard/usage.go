@@ -126,8 +126,9 @@ func (d *Dashboard) handleUsage(w http.ResponseWriter, r *http.Request, rc *reqC
 	// them) whose holder's latest usage event is older than the cutoff.
 	pg.Price = d.cfg.Prices.Of(sub.PlanType)
 	pg.IdleSince = now.AddDate(0, 0, -usageIdleDays)
-	// Counted by index and the usage roll-ups; only the holders shown are
-	// read, the first usageIdleShown by login.
+	// Counted by index (each seat row carries its holder's latest usage
+	// in the org); only the holders shown are read, the first
+	// usageIdleShown by login.
 	if pg.Seats, err = d.store.CountSeatList(ctx, store.SeatFilter{OrgID: org.ID, At: now}); err != nil {
 		return err
 	}

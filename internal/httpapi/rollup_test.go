@@ -25,6 +25,10 @@ var rollupTables = map[string]string{
 	"copilot_usage_active_days":   "org_id, period, user_id",
 	"copilot_usage_active_counts": "org_id, enterprise_id, day",
 	"copilot_usage_shared_users":  "user_id",
+	"copilot_usage_last":          "owner, user_id",
+	// Each seat row's holder's last usage in its org, copied from
+	// copilot_usage_last.
+	"(SELECT org_id, user_id, valid_from, last_used_at FROM copilot_seats) seats": "org_id, user_id, valid_from",
 }
 
 // rollupRows reads every row of the roll-up tables, as text.
@@ -106,26 +110,32 @@ func diffRollups(t *testing.T, kept, again map[string][]string, how string) {
 	}
 }
 
-// TestActiveCountsFilledOnUpgrade records usage at random
-// (recordRandomUsage), takes the database back to before migration 0016
-// (its tables and index dropped, the migration unrecorded) and reopens
-// it: the migration's fill (store.CountActiveUsers) must make the counts
-// and shared users the writes kept.
-func TestActiveCountsFilledOnUpgrade(t *testing.T) {
-	for _, d := range storetest.Dialects() {
-		t.Run(string(d), func(t *testing.T) {
-			dsn := storetest.DSN(t, d)
-			st := storetest.OpenOn(t, dsn, store.Options{})
-			recordRandomUsage(t, st)
-			kept := rollupRows(t, st)
-			if _, err := st.DB().ExecContext(context.Background(), `DROP TABLE copilot_usage_active_counts;
-				DROP TABLE copilot_usage_shared_users; DROP INDEX copilot_usage_active_days_user;
-				DELETE FROM schema_migrations WHERE version = 16`); err != nil {
-				t.Fatal(err)
-			}
-			st.Close()
-			diffRollups(t, kept, rollupRows(t, storetest.OpenOn(t, dsn, store.Options{})), "after the upgrade")
-		})
+// TestUsageFilledOnUpgrade records usage at random (recordRandomUsage),
+// takes the database back to before a migration that keeps something of
+// it (its tables, columns and indexes dropped, the migration unrecorded)
+// and reopens it: the migration's fill must make what the writes kept.
+func TestUsageFilledOnUpgrade(t *testing.T) {
+	for _, before := range []struct{ name, undo string }{
+		// The kept active-user counts (store.CountActiveUsers fills them).
+		{"0016", `DROP TABLE copilot_usage_active_counts; DROP TABLE copilot_usage_shared_users;
+			DROP INDEX copilot_usage_active_days_user; DELETE FROM schema_migrations WHERE version = 16`},
+		// Each user's last usage, and the seat rows' copies of it.
+		{"0017", `DROP INDEX copilot_seats_usage; ALTER TABLE copilot_seats DROP COLUMN last_used_at;
+			DROP TABLE copilot_usage_last; DELETE FROM schema_migrations WHERE version = 17`},
+	} {
+		for _, d := range storetest.Dialects() {
+			t.Run(before.name+"/"+string(d), func(t *testing.T) {
+				dsn := storetest.DSN(t, d)
+				st := storetest.OpenOn(t, dsn, store.Options{})
+				recordRandomUsage(t, st)
+				kept := rollupRows(t, st)
+				if _, err := st.DB().ExecContext(context.Background(), before.undo); err != nil {
+					t.Fatal(err)
+				}
+				st.Close()
+				diffRollups(t, kept, rollupRows(t, storetest.OpenOn(t, dsn, store.Options{})), "after the upgrade")
+			})
+		}
 	}
 }
 

@@ -396,6 +396,10 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	if err != nil {
 		return err
 	}
+	used, err := o.lastUsageOf(ctx, sub.OrgID, users)
+	if err != nil {
+		return err
+	}
 	var rows [][]any
 	for _, m := range ms {
 		a := acts[m.User.ID]
@@ -414,7 +418,7 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 				idle = unix(*a.LastActivityAt)
 			}
 			rows = append(rows, append([]any{sub.OrgID, m.User.ID, b.from, b.until, m.Membership.State, b.created, b.updated,
-				nullDate(span.Pending), nullID(team), nullID(eteam), idle}, activityRow(a)...))
+				nullDate(span.Pending), nullID(team), nullID(eteam), idle, used[m.User.ID]}, activityRow(a)...))
 			delete(rc.old, seatRowKey{m.User.ID, b.from})
 			if m.Membership.State == seatkeeper.StateActive {
 				rc.added = append(rc.added, listedRow{created: b.created, user: m.User.ID, from: b.from, until: b.until})
@@ -425,14 +429,37 @@ func (o ops) resolveMembers(ctx context.Context, sub seatkeeper.Subscription, ms
 	return o.insertRowsThen(ctx, "copilot_seats", seatRowCols, rows, seatRowUpsert)
 }
 
-const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since, ` + activityCols
+const seatRowCols = `org_id, user_id, valid_from, ends_at, state, created_at, updated_at, pending_cancellation_date, team_id, enterprise_team_id, idle_since, last_used_at, ` + activityCols
 
 // seatRowUpsert rewrites a seat row whose key is written again.
 const seatRowUpsert = ` ON CONFLICT (org_id, user_id, valid_from) DO UPDATE SET ends_at = excluded.ends_at, state = excluded.state,
 	created_at = excluded.created_at, updated_at = excluded.updated_at, pending_cancellation_date = excluded.pending_cancellation_date,
 	team_id = excluded.team_id, enterprise_team_id = excluded.enterprise_team_id, idle_since = excluded.idle_since,
-	last_activity_at = excluded.last_activity_at, last_activity_editor = excluded.last_activity_editor,
-	last_authenticated_at = excluded.last_authenticated_at`
+	last_used_at = excluded.last_used_at, last_activity_at = excluded.last_activity_at,
+	last_activity_editor = excluded.last_activity_editor, last_authenticated_at = excluded.last_authenticated_at`
+
+// lastUsageOf reads the latest usage event in an org of users (Users{}:
+// everyone), by user id, from copilot_usage_last: what their seat rows
+// carry as last_used_at (none: 0).
+func (o ops) lastUsageOf(ctx context.Context, orgID int64, users Users) (map[int64]int64, error) {
+	f, args, err := userFilter("user_id", users, []any{orgID})
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{}
+	err = queryEach(ctx, o, func(row interface{ Scan(...any) error }) ([2]int64, error) {
+		var r [2]int64
+		err := row.Scan(&r[0], &r[1])
+		return r, err
+	}, func(r [2]int64) error {
+		out[r[0]] = r[1]
+		return nil
+	}, `SELECT user_id, last_at FROM copilot_usage_last WHERE owner = ?`+f, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: last usage: %w", err)
+	}
+	return out, nil
+}
 
 // ResolveAllSeats rewrites the seat ledger of every organization: how a
 // database from before the ledger gets its rows.

@@ -168,7 +168,7 @@ const (
 	ledgerVersion       = 2
 	usageVersion        = 4
 	usageRollupVersion  = 9
-	activeCountsVersion = 18
+	activeCountsVersion = 16
 )
 
 // chunksVersion is the migration that adds the seat list's counted

@@ -126,6 +126,9 @@ func (tx *Tx) rollUp(ctx context.Context, scope UsageScope, es []seatkeeper.Usag
 	if err != nil {
 		return err
 	}
+	if err := tx.keepLastUsage(ctx, scope, es); err != nil {
+		return err
+	}
 	rows = rows[:0]
 	for _, k := range slices.SortedFunc(maps.Keys(days), rollKey.compare) {
 		rows = append(rows, append(append(owner[:3:3], k.day, k.feature, k.ide, k.language, k.model), sumValues(*days[k])...))
@@ -162,6 +165,48 @@ func (tx *Tx) rollUp(ctx context.Context, scope UsageScope, es []seatkeeper.Usag
 	}
 	return tx.markShared(ctx, scope, slices.Sorted(maps.Keys(added)))
 }
+
+// keepLastUsage keeps each user's latest event in the scope
+// (copilot_usage_last) and, in an org, copies it onto their seat rows
+// (last_used_at), which the seats idle by usage are counted from.
+func (tx *Tx) keepLastUsage(ctx context.Context, scope UsageScope, es []seatkeeper.UsageEvent) error {
+	last := map[int64]int64{}
+	for _, e := range es {
+		last[e.UserID] = max(last[e.UserID], unix(e.At))
+	}
+	users := slices.Sorted(maps.Keys(last))
+	rows := make([][]any, len(users))
+	for i, id := range users {
+		rows[i] = []any{scope.owner(), id, last[id]}
+	}
+	err := tx.insertRowsThen(ctx, "copilot_usage_last AS t", "owner, user_id, last_at", rows,
+		` ON CONFLICT (owner, user_id) DO UPDATE SET last_at = CASE WHEN excluded.last_at > t.last_at THEN excluded.last_at ELSE t.last_at END`)
+	if err != nil {
+		return fmt.Errorf("store: last usage: %w", err)
+	}
+	if scope.OrgID == 0 {
+		return nil
+	}
+	tx.touchOrg(scope.OrgID)
+	return inBatches(len(users), func(lo, hi int) error {
+		args := make([]any, 0, 1+hi-lo)
+		args = append(args, scope.OrgID)
+		for _, id := range users[lo:hi] {
+			args = append(args, id)
+		}
+		_, err := tx.exec(ctx, `UPDATE copilot_seats SET last_used_at = `+lastUsedOf+`
+			WHERE org_id = ? AND user_id IN (`+marks(hi-lo)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: seat usage: %w", err)
+		}
+		return nil
+	})
+}
+
+// lastUsedOf is a seat row's holder's latest usage event in its org, 0
+// for none: what its last_used_at holds.
+const lastUsedOf = `COALESCE((SELECT l.last_at FROM copilot_usage_last l
+	WHERE l.owner = copilot_seats.org_id AND l.user_id = copilot_seats.user_id), 0)`
 
 const (
 	ownerCols   = "owner, org_id, enterprise_id"
@@ -206,6 +251,7 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 		{`DELETE FROM copilot_usage_user_days`, nil},
 		{`DELETE FROM copilot_usage_days`, nil},
 		{`DELETE FROM copilot_usage_active_days`, nil},
+		{`DELETE FROM copilot_usage_last`, nil},
 		{`INSERT INTO copilot_usage_user_days (` + userDayCols + `)
 			SELECT COALESCE(org_id, -enterprise_id), ` + keys + `, ` + sumCols + `, at, ide_version, plugin, plugin_version FROM (
 				SELECT ` + keys + `, ` + strings.Join(sums, ", ") + `, at, ide_version, plugin, plugin_version,
@@ -218,6 +264,9 @@ func (tx *Tx) RollUpUsage(ctx context.Context) error {
 		{`INSERT INTO copilot_usage_active_days (` + activeCols + `)
 			SELECT ` + owner + `, at / 86400 / 32, user_id, ` + strings.Join(set[:], ", ") + `
 			FROM copilot_usage GROUP BY org_id, enterprise_id, at / 86400 / 32, user_id`, args},
+		{`INSERT INTO copilot_usage_last (owner, user_id, last_at)
+			SELECT owner, user_id, MAX(last_at) FROM copilot_usage_user_days GROUP BY owner, user_id`, nil},
+		{`UPDATE copilot_seats SET last_used_at = ` + lastUsedOf, nil},
 	} {
 		if _, err := tx.exec(ctx, q.sql, q.args...); err != nil {
 			return fmt.Errorf("store: rolling up usage: %w", err)

@@ -40,7 +40,8 @@ type SeatFilter struct {
 	// only those a team or enterprise team carries.
 	NotPending, ByTeams bool
 	// UnusedSince, when not zero, keeps only the seats whose holder has
-	// no Copilot usage event in the org at or after it (usedSince).
+	// no Copilot usage event in the org at or after it (last_used_at,
+	// kept on the seat row from copilot_usage_last).
 	UnusedSince time.Time
 
 	// except leaves out the seats of these users: a search that most
@@ -106,9 +107,10 @@ func (f SeatFilter) conditionsOn(joined bool) (base string, baseArgs []any, filt
 		}
 	}
 	if !f.UnusedSince.IsZero() {
-		used, args := usedSince(f.OrgID, f.UnusedSince)
-		conds = append(conds, `s.user_id NOT IN (`+used+`)`)
-		filterArgs = append(filterArgs, args...)
+		// The holder's latest usage event in the org, kept on the seat
+		// row (0: none): a range of copilot_seats_usage.
+		conds = append(conds, `s.last_used_at < ?`)
+		filterArgs = append(filterArgs, unix(f.UnusedSince))
 	}
 	if len(f.UserIDs) > 0 {
 		conds = append(conds, `s.user_id IN (`+marks(len(f.UserIDs))+`)`)
@@ -288,23 +290,6 @@ func countExcept(f SeatFilter) (all, less SeatFilter, ok bool) {
 	all, less = f, f
 	all.except, less.except, less.UserIDs = nil, nil, f.except
 	return all, less, true
-}
-
-// usedSince selects the ids of the users with a usage event in an org
-// at or after since, from the usage roll-ups (migration 0009) rather than
-// the events: those active on a later day (every event marks its day as
-// one of the IDE's or the CLI's in copilot_usage_active_days), and those
-// whose last event on since's own day is at or after it
-// (copilot_usage_user_days). It reads one row per active user and
-// 32-day period, not their events. UNION ALL: a user in both parts is
-// listed twice, which IN and NOT IN do not mind, and no set is made to
-// remove them (a third of the idle count's time at 100,000 seats).
-func usedSince(orgID int64, since time.Time) (string, []any) {
-	next := epochDay(unix(since)) + 1 // the first whole day after since's
-	return `SELECT user_id FROM copilot_usage_active_days WHERE owner = ?
-			AND (period > ? OR (period = ? AND ((ide_days | cli_days) >> ?) <> 0))
-		UNION ALL SELECT user_id FROM copilot_usage_user_days WHERE owner = ? AND day = ? AND last_at >= ?`,
-		[]any{orgID, next / 32, next / 32, next % 32, orgID, since.UTC().Format(seatkeeper.DateLayout), unix(since)}
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -325,10 +325,12 @@ organizations:
 
 // TestUnusedSinceAgreesWithLastUsage: on both stores, the seats whose
 // holder has no usage event in the org at or after a moment, read from
-// the usage roll-ups, are those whose holder's last event (LastUsage, from
-// every event) is before it, or who have none: for every moment from
-// before the first event to after the last, a second before, at and after
-// each event, across the roll-ups' 32-day periods.
+// the last usage kept on the seat rows, are those whose holder's last
+// event (LastUsage, from the per-user day roll-ups) is before it, or who
+// have none: for every moment from before the first event to after the
+// last, a second before, at and after each event, across the roll-ups'
+// 32-day periods; as loaded, after every seat row is written again, and
+// after more usage is recorded.
 func TestUnusedSinceAgreesWithLastUsage(t *testing.T) {
 	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
 	events := map[string][]string{ // by holder
@@ -386,35 +388,81 @@ func TestUnusedSinceAgreesWithLastUsage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := st.ListSeats(ctx, store.SeatFilter{OrgID: org.ID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		checkUnusedSince(t, st, org.ID, now, last, moments, "as loaded")
+		// Seat rows written after the usage take it from the kept last
+		// usage (copilot_usage_last): Copilot's seats turned off (every
+		// row deleted) and on again (every row written anew).
+		for _, setting := range []string{seatkeeper.SeatsDisabled, "assign_selected"} {
+			sub, err := st.Subscription(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub.SeatManagementSetting = setting
+			if err := st.Tx(ctx, func(tx *store.Tx) error { return tx.PutSubscription(ctx, sub) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		checkUnusedSince(t, st, org.ID, now, last, moments, "after the seats were written again")
+		// Usage recorded later is copied onto the seat rows there are:
+		// dee's first use, and a later one of ann's.
+		for _, login := range []string{"dee", "ann"} {
+			u, err := st.UserByLogin(ctx, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := now.Add(-time.Hour)
+			e := seatkeeper.UsageEvent{UserID: u.ID, At: at, Feature: "code_completion", IDE: "vscode", Language: "go", Model: "default"}
+			if err := st.Tx(ctx, func(tx *store.Tx) error {
+				return tx.AddUsage(ctx, store.UsageScope{OrgID: org.ID}, []seatkeeper.UsageEvent{e})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			moments = append(moments, at.Add(-time.Second), at, at.Add(time.Second))
+		}
+		if last, err = st.LastUsage(ctx, store.UsageQuery{OrgIDs: []int64{org.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		checkUnusedSince(t, st, org.ID, now, last, moments, "after more usage")
+	})
+}
+
+// checkUnusedSince holds the seats an org lists at now whose holder has
+// no usage since each moment to those whose last usage (last) is before
+// it, or who have none, counted and listed.
+func checkUnusedSince(t *testing.T, st *store.Store, orgID int64, now time.Time, last map[int64]time.Time, moments []time.Time, when string) {
+	t.Helper()
+	ctx := context.Background()
+	all, err := st.ListSeats(ctx, store.SeatFilter{OrgID: orgID, At: now}, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 6 {
+		t.Fatalf("%s: %d seats listed, want 6", when, len(all))
+	}
+	for _, since := range moments {
+		var want []string
+		for _, s := range all {
+			if at, ok := last[s.User.ID]; !ok || at.Before(since) {
+				want = append(want, s.User.Login)
+			}
+		}
+		f := store.SeatFilter{OrgID: orgID, At: now, UnusedSince: since}
+		n, err := st.CountSeatList(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, since := range moments {
-			var want []string
-			for _, s := range all {
-				if at, ok := last[s.User.ID]; !ok || at.Before(since) {
-					want = append(want, s.User.Login)
-				}
-			}
-			f := store.SeatFilter{OrgID: org.ID, At: now, UnusedSince: since}
-			n, err := st.CountSeatList(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, s := range ls {
-				got = append(got, s.User.Login)
-			}
-			if n != len(want) || !slices.Equal(got, want) {
-				t.Errorf("unused since %s: %v (counted %d), want %v", since.Format(time.RFC3339), got, n, want)
-			}
+		ls, err := st.ListSeats(ctx, f, store.SeatOrder{By: store.SeatsByLogin}, 0, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-	})
+		var got []string
+		for _, s := range ls {
+			got = append(got, s.User.Login)
+		}
+		if n != len(want) || !slices.Equal(got, want) {
+			t.Errorf("%s: unused since %s: %v (counted %d), want %v", when, since.Format(time.RFC3339), got, n, want)
+		}
+	}
 }
 
 // listedOf is what EachSeat reads of a seat: its holder's id and login,
