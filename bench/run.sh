@@ -26,6 +26,11 @@ DUR=${DUR:-10s}
 ROUNDS=${ROUNDS:-5}
 MODE=${MODE:-warm}
 GEN=${GEN:-load}
+case "$GEN" in
+  load) ;;
+  wrk) command -v wrk >/dev/null || { echo "bench/run.sh: GEN=wrk needs wrk (Debian: apt-get install wrk)" >&2; exit 2; } ;;
+  *) echo "bench/run.sh: GEN is load or wrk, not $GEN" >&2; exit 2 ;;
+esac
 # Each run first sends every target once, untimed, so every timed request
 # is a read-cache hit. WARM= measures cold instead: seatkeeper is
 # restarted before each of its slices, so each slice starts with an empty
