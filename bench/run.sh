@@ -110,7 +110,14 @@ start_seatkeeper() {
   "$sk" serve --database "$db" --addr "127.0.0.1:$PORT_SK" --rate-limit 1000000000 --log-format json $metrics_args ${SEATKEEPER_ARGS:-} 2>>"$out/seatkeeper.log" &
   sk_pid=$!
   pids+=($sk_pid)
-  until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do sleep 0.01; done
+  until curl -sf "http://127.0.0.1:$PORT_SK/readyz" >/dev/null; do
+    if ! kill -0 "$sk_pid" 2>/dev/null; then
+      echo "bench/run.sh: seatkeeper exited before it was ready:" >&2
+      tail -3 "$out/seatkeeper.log" >&2
+      exit 1
+    fi
+    sleep 0.01
+  done
   ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 }
 : > "$out/seatkeeper.log"
