@@ -58,16 +58,17 @@ func entListRows(o ops, ctx context.Context, entID int64, from rawKey, until *ra
 	}, each, query+` ORDER BY created_at, org_id, user_id`, args...)
 }
 
-// putListRows adds rows to an enterprise's list (sign 1) or takes them
-// out of it (sign -1), in enterprise_seat_list.
-func (o ops) putListRows(ctx context.Context, entID int64, rows []listedRow, sign int64) error {
-	if sign > 0 {
-		vals := make([][]any, len(rows))
-		for i, r := range rows {
-			vals[i] = []any{entID, r.created, r.org, r.user, r.from, r.until}
-		}
-		return o.insertRows(ctx, "enterprise_seat_list", `enterprise_id, created_at, org_id, user_id, valid_from, ends_at`, vals)
+// addListRows adds rows to an enterprise's list (enterprise_seat_list).
+func (o ops) addListRows(ctx context.Context, entID int64, rows []listedRow) error {
+	vals := make([][]any, len(rows))
+	for i, r := range rows {
+		vals[i] = []any{entID, r.created, r.org, r.user, r.from, r.until}
 	}
+	return o.insertRows(ctx, "enterprise_seat_list", `enterprise_id, created_at, org_id, user_id, valid_from, ends_at`, vals)
+}
+
+// takeListRows takes rows out of an enterprise's list, by key.
+func (o ops) takeListRows(ctx context.Context, entID int64, rows []listedRow) error {
 	const one = "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT))"
 	return inBatches(len(rows), func(lo, hi int) error {
 		args := make([]any, 0, 1+4*(hi-lo))
@@ -152,10 +153,10 @@ func (o ops) entListRowsCounted(ctx context.Context, entID int64, taken, added [
 		}
 		return out
 	}
-	if err := o.putListRows(ctx, entID, changed(taken), -1); err != nil {
+	if err := o.takeListRows(ctx, entID, changed(taken)); err != nil {
 		return err
 	}
-	if err := o.putListRows(ctx, entID, changed(added), 1); err != nil {
+	if err := o.addListRows(ctx, entID, changed(added)); err != nil {
 		return err
 	}
 	return o.countChunks(ctx, entList, entID, taken, added)
@@ -186,7 +187,7 @@ func (o ops) dropOrgFromEnterprise(ctx context.Context, orgID int64) (entID int6
 	if len(users) > 0 {
 		o.touchEnterprise(entID)
 	}
-	if err := o.putListRows(ctx, entID, rows, -1); err != nil {
+	if err := o.takeListRows(ctx, entID, rows); err != nil {
 		return 0, nil, err
 	}
 	return entID, users, o.applyChunkCounter(ctx, entList, entID, c)
