@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -144,6 +145,44 @@ func BenchmarkSeatDetailsUncached(b *testing.B) {
 		benchSeat(b, h, i)
 		i++
 	}
+}
+
+// BenchmarkSeatDetailsMiss is every seat request a read-cache miss with
+// the cache on, as in bench/run.sh's cold mode: the token, the org and the
+// caller's membership are answered from the cache, the seat is not. Each
+// request names its user with another letter case (logins are
+// case-insensitive, the cache's key is the path's name), so a key repeats
+// only after 16 passes over the seats: by then the cache has been filled
+// and dropped several times, as a server's is under misses.
+func BenchmarkSeatDetailsMiss(b *testing.B) {
+	h := benchHandler(b)
+	for i := range benchOrgs * 4 {
+		benchSeat(b, h, i) // the tokens and orgs
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		org, user := i%benchOrgs, (i/benchOrgs)%benchSeats
+		path := fmt.Sprintf("/orgs/%s/members/%s/copilot", generate.Org(org), generate.Member(org, user))
+		benchGet(b, h, caseVariant(path, i/(benchOrgs*benchSeats)), generate.Token(org, i%4))
+		i++
+	}
+}
+
+// caseVariant returns path with the letters of its user name (the
+// segment after /members/) upper-cased as the bits of v say.
+func caseVariant(path string, v int) string {
+	at := strings.Index(path, "/members/") + len("/members/")
+	p := []byte(path)
+	for j := at; j < len(p) && p[j] != '/'; j++ {
+		if p[j] >= 'a' && p[j] <= 'z' {
+			if v&1 == 1 {
+				p[j] -= 'a' - 'A'
+			}
+			v >>= 1
+		}
+	}
+	return string(p)
 }
 
 // BenchmarkListSeatsFirstPage and BenchmarkListSeatsLastPage compare a
