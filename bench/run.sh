@@ -127,6 +127,8 @@ first_ready_ms=$ready_ms
 # org is the one written to, and no target reads it.
 read_orgs=$ORGS
 [ "$MODE" = writes ] && read_orgs=$((ORGS - 1))
+# The lines have one length (fixed widths: up to 9,999 orgs and 9,999,999
+# seats), which bench/targets.lua counts on to seek to a cold slice's part.
 awk -v orgs="$read_orgs" -v seats="$SEATS" -v n="$TARGETS" 'BEGIN { srand(7); for (i = 0; i < n; i++) {
   o = int(rand() * orgs); u = int(rand() * seats); k = int(rand() * 10);
   printf "/orgs/gen-org-%04d/members/gen-%04d-u%07d/copilot ghp_gen%04dtoken%04d\n", o, o, u, o, k } }' > "$out/targets-sk.txt"
