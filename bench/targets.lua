@@ -16,7 +16,7 @@
 local targets = {}
 local i = 0
 local counter = 0
-local file, width, nextLine
+local file
 
 function setup(thread)
   thread:set("id", counter)
@@ -34,8 +34,9 @@ function init(args)
   local span = tonumber(os.getenv("TARGETS_SPAN") or "")
   if span then
     file = assert(io.open(os.getenv("TARGETS_FILE")))
-    width = #file:read("*l") + 1
-    nextLine = tonumber(os.getenv("TARGETS_OFFSET")) + (id or 0) * math.floor(span / 2)
+    local width = #file:read("*l") + 1
+    local first = tonumber(os.getenv("TARGETS_OFFSET")) + (id or 0) * math.floor(span / 2)
+    file:seek("set", first * width)
     return
   end
   for line in io.lines(os.getenv("TARGETS_FILE")) do
@@ -50,15 +51,12 @@ end
 -- first line after its last.
 local function more()
   targets, i = {}, 0
-  file:seek("set", nextLine * width)
   while #targets < 1000 do
     local line = file:read("*l")
-    if not line then
-      file:seek("set", 0)
-      nextLine = 0
-    else
+    if line then
       targets[#targets + 1] = format(line)
-      nextLine = nextLine + 1
+    else
+      file:seek("set", 0)
     end
   end
 end

@@ -109,17 +109,22 @@ func (g *generation) covers(v *view, local uint64) bool {
 	return g != nil && g.local >= local && (g.external == v.external || g.seq > v.seq)
 }
 
+// find returns the generation's bucket for scope, nil if it has none.
+func (g *generation) find(scope int64) *bucket {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.scopes[scope]
+}
+
 // bucket returns the generation's bucket for scope, making it if needed.
 func (g *generation) bucket(scope int64) *bucket {
-	g.mu.RLock()
-	b := g.scopes[scope]
-	g.mu.RUnlock()
-	if b != nil {
+	if b := g.find(scope); b != nil {
 		return b
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if b = g.scopes[scope]; b == nil {
+	b := g.scopes[scope]
+	if b == nil {
 		b = &bucket{entries: map[any]entry{}}
 		g.scopes[scope] = b
 	}
@@ -275,20 +280,20 @@ func GetIn[T any](ctx context.Context, scope int64, key any, fill func() (T, err
 		// the store for each of their lookups would slow them, and so
 		// lengthen the burst.)
 		if cur := c.cur.Load(); cur.covers(v, local) {
-			if val, err, ok := lookup[T](cur, scope, key); ok {
+			if e, ok := cur.find(scope).get(key); ok {
 				c.hits.Add(1)
-				return val, err
+				return answer[T](e)
 			}
 		}
 		c.bypasses.Add(1)
 		return fill()
 	}
-	if val, err, ok := lookup[T](g, scope, key); ok {
+	b := g.bucket(scope)
+	if e, ok := b.get(key); ok {
 		c.hits.Add(1)
-		return val, err
+		return answer[T](e)
 	}
 	c.misses.Add(1)
-	b := g.bucket(scope)
 	val, err := fill()
 	if err != nil && !cacheable(err) {
 		return val, err
@@ -390,26 +395,21 @@ func (c *Cache) next(ctx context.Context, g *generation, v *view, local uint64) 
 	return ng
 }
 
-// lookup returns the answer g holds under key in scope.
-func lookup[T any](g *generation, scope int64, key any) (T, error, bool) {
-	var zero T
-	if g == nil {
-		return zero, nil, false
-	}
-	g.mu.RLock()
-	b := g.scopes[scope]
-	g.mu.RUnlock()
+// get returns the entry b holds under key; a nil bucket holds none.
+func (b *bucket) get(key any) (entry, bool) {
 	if b == nil {
-		return zero, nil, false
+		return entry{}, false
 	}
 	b.mu.RLock()
+	defer b.mu.RUnlock()
 	e, ok := b.entries[key]
-	b.mu.RUnlock()
-	if !ok {
-		return zero, nil, false
-	}
+	return e, ok
+}
+
+// answer is what e holds, as the caller's type.
+func answer[T any](e entry) (T, error) {
 	val, _ := e.value.(T)
-	return val, e.err, true
+	return val, e.err
 }
 
 // cacheable reports whether err is an answer (GitHub's 404 or 422, say)
