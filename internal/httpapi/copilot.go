@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 
@@ -24,22 +23,7 @@ func (s *Server) handleSeatDetails(w http.ResponseWriter, r *http.Request, org s
 		if err != nil {
 			return encodedJSON{}, err
 		}
-		body := s.urls.seatDetails(seat)
-		e, err := encodeJSON(body)
-		if err != nil {
-			return e, err
-		}
-		// The organization and team objects are the same in every seat of
-		// the org: cached bodies share one copy of each.
-		var segs [][]byte
-		for _, v := range []any{body.Organization, body.AssigningTeam} {
-			if v != nil {
-				if b, err := marshalJSON(v); err == nil {
-					segs = append(segs, bytes.TrimSuffix(b, []byte("\n")))
-				}
-			}
-		}
-		return e.share(&s.segments, segs...), nil
+		return s.encodeSeat(seat)
 	})
 	if err != nil {
 		return err

@@ -24,7 +24,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 
 // encodedJSON is a response body encoded once, with its ETag, so that a
 // cached answer is written without encoding or hashing it again. The body
-// may be in pieces, some shared with other cached bodies (see share).
+// may be in pieces, some shared with other cached bodies (see encodeSeat).
 type encodedJSON struct {
 	parts [][]byte
 	// The ETag and Content-Length header values, built once and shared by
@@ -40,13 +40,24 @@ func encodeJSON(v any) (encodedJSON, error) {
 	if err != nil {
 		return encodedJSON{}, err
 	}
-	sum := sha256.Sum256(body)
-	e := encodedJSON{parts: [][]byte{body},
-		etag: []string{`W/"` + hex.EncodeToString(sum[:]) + `"`}, length: []string{itoa(len(body))}}
-	if len(body) >= gzipMin {
+	return encodeParts([][]byte{body}), nil
+}
+
+// encodeParts is the encodedJSON of the body made of parts, in order.
+func encodeParts(parts [][]byte) encodedJSON {
+	h := sha256.New()
+	n := 0
+	for _, p := range parts {
+		h.Write(p)
+		n += len(p)
+	}
+	var sum [sha256.Size]byte
+	e := encodedJSON{parts: parts,
+		etag: []string{`W/"` + hex.EncodeToString(h.Sum(sum[:0])) + `"`}, length: []string{itoa(n)}}
+	if n >= gzipMin {
 		e.gz = &gzipped{}
 	}
-	return e, nil
+	return e
 }
 
 // marshalJSON encodes v as every response body is: HTML characters left
@@ -82,48 +93,6 @@ func (e encodedJSON) bytes() []byte {
 		return e.parts[0]
 	}
 	return bytes.Join(e.parts, nil)
-}
-
-// share returns e with each of segments found in its body, in order, cut
-// out and replaced by the segments table's copy, so that cached bodies
-// repeating the same object (a seat's organization and team, the same in
-// every seat of an org) hold it once. The body's bytes do not change.
-func (e encodedJSON) share(table *segments, segs ...[]byte) encodedJSON {
-	body := e.bytes()
-	out := encodedJSON{etag: e.etag, length: e.length, gz: e.gz}
-	for _, seg := range segs {
-		i := bytes.Index(body, seg)
-		if len(seg) < 64 || i < 0 {
-			continue // not worth a piece, or (unexpectedly) absent
-		}
-		out.parts = append(out.parts, bytes.Clone(body[:i]), table.intern(seg))
-		body = body[i+len(seg):]
-	}
-	out.parts = append(out.parts, bytes.Clone(body))
-	return out
-}
-
-// segments interns body pieces by content. It is bounded: when full, it
-// starts afresh (bodies keep the pieces they hold).
-type segments struct {
-	mu sync.Mutex
-	m  map[string][]byte
-}
-
-const maxSegments = 4096
-
-func (t *segments) intern(seg []byte) []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if s, ok := t.m[string(seg)]; ok {
-		return s
-	}
-	if t.m == nil || len(t.m) >= maxSegments {
-		t.m = map[string][]byte{}
-	}
-	s := bytes.Clone(seg)
-	t.m[string(s)] = s
-	return s
 }
 
 // Constant response headers, shared (see fixedHeaders in server.go): keys

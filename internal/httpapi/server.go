@@ -73,8 +73,8 @@ type Server struct {
 	cache   *readcache.Cache // nil when off
 	graphql *graphql.Service
 	links   *usage.Signer // signs usage-report download links (usage.go)
-	// segments holds the body pieces cached answers share (respond.go).
-	segments segments
+	// objects holds the encoded objects cached answers share (seatbody.go).
+	objects sharedObjects
 }
 
 // New returns the API over st, reading time from clk.

@@ -204,6 +204,15 @@ func (u urls) enterpriseTeam(t seatkeeper.EnterpriseTeam, ent seatkeeper.Enterpr
 // (organization, not in the example, last): no field beyond that schema,
 // assigning_team only for team-held seats.
 type seatDetails struct {
+	seatOwn
+	AssigningTeam any        `json:"assigning_team,omitempty"`
+	Organization  *orgSimple `json:"organization"`
+}
+
+// seatOwn is the part of a seat's details that is the seat's own (the
+// rest, the team and the organization, are shared by many seats' bodies:
+// see seatBodies.encode).
+type seatOwn struct {
 	CreatedAt               string     `json:"created_at"`
 	UpdatedAt               string     `json:"updated_at"`
 	PendingCancellationDate *string    `json:"pending_cancellation_date"`
@@ -212,12 +221,43 @@ type seatDetails struct {
 	LastAuthenticatedAt     *string    `json:"last_authenticated_at"`
 	PlanType                string     `json:"plan_type"`
 	Assignee                simpleUser `json:"assignee"`
-	AssigningTeam           any        `json:"assigning_team,omitempty"`
-	Organization            *orgSimple `json:"organization"`
 }
 
 func (u urls) seatDetails(s seatkeeper.Seat) seatDetails {
-	out := seatDetails{
+	out := seatDetails{seatOwn: u.seatOwn(s)}
+	if !s.AtEnterprise() { // an enterprise-level seat has organization null
+		org := u.orgSimple(s.Org)
+		out.Organization = &org
+	}
+	if team := u.assigningTeam(s); team != nil {
+		out.AssigningTeam = team
+	}
+	return out
+}
+
+// assigningTeam is a team-held seat's assigning_team: a team or an
+// enterprise team; nil for a seat granted directly.
+func (u urls) assigningTeam(s seatkeeper.Seat) any {
+	switch {
+	case s.Team != nil:
+		return u.team(*s.Team, s.TeamParent, s.Org)
+	case s.EnterpriseTeam != nil:
+		return u.enterpriseTeam(*s.EnterpriseTeam, teamEnterprise(s))
+	}
+	return nil
+}
+
+// teamEnterprise is the enterprise of an enterprise team's seat (the zero
+// Enterprise when it is not known).
+func teamEnterprise(s seatkeeper.Seat) seatkeeper.Enterprise {
+	if s.TeamEnterprise != nil {
+		return *s.TeamEnterprise
+	}
+	return seatkeeper.Enterprise{}
+}
+
+func (u urls) seatOwn(s seatkeeper.Seat) seatOwn {
+	out := seatOwn{
 		CreatedAt:           Timestamp(s.CreatedAt),
 		UpdatedAt:           Timestamp(s.UpdatedAt),
 		LastActivityAt:      NullableTimestamp(s.Activity.LastActivityAt),
@@ -226,23 +266,9 @@ func (u urls) seatDetails(s seatkeeper.Seat) seatDetails {
 		PlanType:            s.PlanType,
 		Assignee:            u.simpleUser(s.User),
 	}
-	if !s.AtEnterprise() { // an enterprise-level seat has organization null
-		org := u.orgSimple(s.Org)
-		out.Organization = &org
-	}
 	if d := s.PendingCancellationDate; d != nil {
 		str := d.String()
 		out.PendingCancellationDate = &str
-	}
-	switch {
-	case s.Team != nil:
-		out.AssigningTeam = u.team(*s.Team, s.TeamParent, s.Org)
-	case s.EnterpriseTeam != nil:
-		var ent seatkeeper.Enterprise
-		if s.TeamEnterprise != nil {
-			ent = *s.TeamEnterprise
-		}
-		out.AssigningTeam = u.enterpriseTeam(*s.EnterpriseTeam, ent)
 	}
 	return out
 }
