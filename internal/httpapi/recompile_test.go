@@ -71,3 +71,74 @@ func TestSeatReadsAreNotRecompiled(t *testing.T) {
 		}
 	}
 }
+
+// TestEnterpriseSeatReadsAreNotRecompiled is TestSeatReadsAreNotRecompiled
+// for the enterprise routes: three enterprises, each with seats of its own
+// (direct and through an enterprise team) and an org's, their seat lists
+// and a member's seats read in turn.
+func TestEnterpriseSeatReadsAreNotRecompiled(t *testing.T) {
+	const ents, users = 3, 6
+	var doc strings.Builder
+	doc.WriteString("users: [{login: boss}")
+	for e := range ents {
+		for u := range users {
+			fmt.Fprintf(&doc, ", {login: u%d-%d}", e, u)
+		}
+	}
+	doc.WriteString("]\nenterprises:\n")
+	for e := range ents {
+		fmt.Fprintf(&doc, `  - slug: e%d
+    owners: [boss]
+    members: [u%[1]d-0, u%[1]d-1, u%[1]d-2]
+    teams: [{name: Everyone, members: [u%[1]d-1, u%[1]d-2]}]
+    copilot: {plan_type: enterprise, billing_cycle_day: 1}
+    seats: [{user: u%[1]d-0}, {enterprise_team: everyone}]
+`, e)
+	}
+	doc.WriteString("organizations:\n")
+	for e := range ents {
+		fmt.Fprintf(&doc, `  - login: o%d
+    enterprise: e%[1]d
+    copilot: {billing_cycle_day: 1}
+    members: [{login: boss, role: admin}, {login: u%[1]d-3}, {login: u%[1]d-4}, {login: u%[1]d-5}]
+    seats: [{user: u%[1]d-3}, {user: u%[1]d-4}, {enterprise_team: everyone}]
+`, e)
+	}
+	doc.WriteString("tokens:\n  - {token: ghp_boss, kind: classic, user: boss, scopes: [manage_billing:copilot, admin:org, read:enterprise]}\n")
+
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "seats.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e := newEnv(t, st, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), doc.String())
+	// The same store behind an API without a read cache.
+	clk := &clock.Clock{}
+	clk.Set(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	e = startEnv(t, st, clk, newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", ReadCacheEntries: -1, Logger: testLogger}}, st, clk))
+	st.DB().SetMaxOpenConns(1)
+
+	round := func(r int) {
+		for i := range 3 * ents {
+			ent := i % ents
+			for _, path := range []string{
+				fmt.Sprintf("/enterprises/e%d/copilot/billing/seats?per_page=3&page=%d", ent, 1+(i+r)%2),
+				fmt.Sprintf("/enterprises/e%d/members/u%d-%d/copilot", ent, ent, (i+r)%users),
+				fmt.Sprintf("/orgs/o%d/copilot/billing/seats", ent),
+				fmt.Sprintf("/orgs/o%d/members/u%d-%d/copilot", ent, ent, 3+(i+r)%3),
+			} {
+				if resp := e.do("GET", path, "ghp_boss"); resp.status != http.StatusOK && resp.status != http.StatusNotFound {
+					t.Fatalf("GET %s: %d %s", path, resp.status, resp.body)
+				}
+			}
+		}
+	}
+	round(0)
+	before := storetest.Recompiles(t, st.DB())
+	round(1)
+	for q, n := range storetest.Recompiles(t, st.DB()) {
+		if d := n - before[q]; d > 0 {
+			t.Errorf("recompiled %d times in %d requests for %d enterprises: %s", d, 4*3*ents, ents, strings.Join(strings.Fields(q), " "))
+		}
+	}
+}

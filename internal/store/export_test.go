@@ -46,6 +46,6 @@ func SetEachSeatHead(n int) (restore func()) {
 	return func() { eachSeatHead = old }
 }
 
-// UserSeatByLoginQuery is the text of UserSeatByLogin's query (its plan
-// is checked on SQLite).
-var UserSeatByLoginQuery = userSeatByLogin
+// UserSeatByLoginQuery is the text of UserSeatByLogin's query as SQLite
+// runs it (its plan is checked there).
+var UserSeatByLoginQuery = rebind(SQLite, userSeatByLogin)

@@ -521,7 +521,7 @@ func seatColsOf(alias string) string {
 
 var ledgerSeatFrom = `SELECT ` + ledgerSeatCols + `
 	FROM copilot_seats s JOIN users u ON u.id = s.user_id
-	WHERE s.org_id = ` + idParam + ` AND s.valid_from <= ? AND s.ends_at > ?`
+	WHERE s.org_id = ? AND s.valid_from <= ? AND s.ends_at > ?`
 
 // LedgerSeats returns the seats q selects, in list order.
 func (o ops) LedgerSeats(ctx context.Context, q SeatQuery) ([]LedgerSeat, error) {
@@ -616,7 +616,7 @@ var userSeatByLogin = `SELECT ` + prefixCols("u", userCols) + `,
 		CASE WHEN s.state IS NULL THEN (SELECT m.state FROM org_memberships m WHERE m.org_id = ? AND m.user_id = u.id)
 			ELSE s.state END, ` + seatColsOf("s") + `
 	FROM users u
-	LEFT JOIN copilot_seats s ON s.org_id = ` + idParam + ` AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
+	LEFT JOIN copilot_seats s ON s.org_id = ? AND s.user_id = u.id AND s.valid_from <= ? AND s.ends_at > ?
 	WHERE u.login_key = ?`
 
 // UserSeatByLogin reads, in one indexed query, the user login names, their
@@ -707,7 +707,7 @@ func (o ops) SeatKeyAt(ctx context.Context, orgID int64, at time.Time, from Seat
 	var k SeatKey
 	var created int64
 	err := o.queryRow(ctx, `SELECT s.created_at, s.user_id FROM copilot_seats s
-		WHERE s.org_id = `+idParam+` AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ? AND (s.created_at, s.user_id) >= (?, ?)
+		WHERE s.org_id = ? AND s.state = ? AND s.valid_from <= ? AND s.ends_at > ? AND (s.created_at, s.user_id) >= (?, ?)
 		ORDER BY s.created_at, s.user_id LIMIT 1 OFFSET ?`,
 		orgID, seatkeeper.StateActive, unix(at), unix(at), unix(from.CreatedAt), from.UserID, offset).Scan(&created, &k.UserID)
 	if errors.Is(err, sql.ErrNoRows) {

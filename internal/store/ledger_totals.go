@@ -118,7 +118,7 @@ type OrgSeatTotal struct {
 // a few rows, whatever the org's size. Kinds with no seats are left out.
 func (o ops) OrgSeatTotals(ctx context.Context, orgID int64, at time.Time) ([]OrgSeatTotal, error) {
 	rows, err := o.query(ctx, `SELECT state, pending, team_id, enterprise_team_id, SUM(seats) FROM copilot_seat_totals
-		WHERE org_id = `+idParam+` AND at <= ?
+		WHERE org_id = ? AND at <= ?
 		GROUP BY state, pending, team_id, enterprise_team_id HAVING SUM(seats) <> 0
 		ORDER BY state, pending, team_id, enterprise_team_id`, orgID, unix(at))
 	if err != nil {

@@ -112,7 +112,7 @@ func (o ops) chunksAt(ctx context.Context, l chunkedList, owner int64, at *int64
 		err := row.Scan(append(l.startDest(&c.start), &c.seats)...)
 		return c, err
 	}, `SELECT `+l.startCols()+`, CAST(`+sum+` AS BIGINT) FROM `+l.table+`
-		WHERE `+l.owner+` = `+idParam+where+` GROUP BY `+l.startCols()+` ORDER BY `+l.startCols(), args...)
+		WHERE `+l.owner+` = ?`+where+` GROUP BY `+l.startCols()+` ORDER BY `+l.startCols(), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: seat chunks: %w", err)
 	}

@@ -504,30 +504,74 @@ func notFound(what string, err error) error {
 	return fmt.Errorf("store: %s: %w", what, err)
 }
 
-var rebound sync.Map // query string -> PostgreSQL form
+// rebound caches queries in the form each dialect runs them.
+var rebound sync.Map // dialectQuery -> string
 
-// rebind turns "?" placeholders into PostgreSQL's "$n". Queries never carry
-// a literal "?", so a plain scan is exact.
-func (o ops) rebind(query string) string {
-	if o.d != Postgres {
+type dialectQuery struct {
+	d Dialect
+	q string
+}
+
+// maxRebound is the longest query text rebound keeps: longer ones (bulk
+// statements built for a number of rows) are rewritten each time.
+const maxRebound = 4096
+
+// rebind writes query in the form the store's database runs it. Queries
+// are written with "?" placeholders and never carry a literal "?", so a
+// plain scan is exact.
+//   - On PostgreSQL, placeholders become "$n".
+//   - On SQLite, a placeholder compared for equality ("= ?") becomes "= +?":
+//     the same comparison (a parameter has no affinity, with or without the
+//     unary plus, and the column's index is used alike). With a bare "?",
+//     SQLite marks many statements that compare a column with it (those that
+//     also sort, group or join) as depending on the value bound, and compiles
+//     them again whenever a different one is bound: a seat lookup for one org
+//     after another's cost more in compiling than in reading.
+//     TestSeatReadsAreNotRecompiled and TestEnterpriseSeatReadsAreNotRecompiled
+//     count SQLite's recompilations.
+func (o ops) rebind(query string) string { return rebind(o.d, query) }
+
+func rebind(d Dialect, query string) string {
+	if d != Postgres && !strings.Contains(query, "?") {
 		return query
 	}
-	if v, ok := rebound.Load(query); ok {
+	k := dialectQuery{d, query}
+	if v, ok := rebound.Load(k); ok {
 		return v.(string)
 	}
 	var b strings.Builder
 	n := 0
 	for i := 0; i < len(query); i++ {
-		if query[i] == '?' {
-			n++
-			fmt.Fprintf(&b, "$%d", n)
+		if query[i] != '?' {
+			b.WriteByte(query[i])
 			continue
 		}
-		b.WriteByte(query[i])
+		n++
+		switch {
+		case d == Postgres:
+			fmt.Fprintf(&b, "$%d", n)
+		case comparedEqual(query[:i]):
+			b.WriteString("+?")
+		default:
+			b.WriteByte('?')
+		}
 	}
 	out := b.String()
-	rebound.Store(query, out)
+	if len(query) <= maxRebound {
+		rebound.Store(k, out)
+	}
 	return out
+}
+
+// comparedEqual reports whether the text before a placeholder ends in an
+// equality sign ("=", not "<=", ">=", "!=" or "=="), spaces aside.
+func comparedEqual(before string) bool {
+	before = strings.TrimRight(before, " \t\n")
+	if !strings.HasSuffix(before, "=") {
+		return false
+	}
+	before = before[:len(before)-1]
+	return before == "" || !strings.ContainsAny(before[len(before)-1:], "<>!=")
 }
 
 // countWrite counts a statement run outside a transaction that may
@@ -712,7 +756,8 @@ func (o ops) prepared(ctx context.Context, query string) *sql.Stmt {
 	return nil
 }
 
-// stmtCache holds a bounded number of prepared statements by query text.
+// stmtCache holds a bounded number of SQLite prepared statements by query
+// text (prepared in its SQLite form, rebind).
 // Queries are constants of this package or built from a few variants, so
 // the bound is only a guard against a caller building unbounded text (bulk
 // inserts, which run unprepared once it is reached).
@@ -735,7 +780,7 @@ func (c *stmtCache) get(ctx context.Context, query string, prepare bool) *sql.St
 	if len(c.stmts) >= stmtCacheSize || strings.Count(query, "?") > 64 {
 		return nil
 	}
-	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), query)
+	st, err := c.db.PrepareContext(context.WithoutCancel(ctx), rebind(SQLite, query))
 	if err != nil {
 		return nil // the unprepared path reports the error
 	}
@@ -798,16 +843,6 @@ const (
 )
 
 func unix(t time.Time) int64 { return t.UTC().Unix() }
-
-// idParam is the parameter for an org's id in the queries a seat read
-// runs on the seat ledger's tables (seats, totals, chunks). Compared with
-// a bare ?, SQLite's planner marks the statement as depending on the
-// value bound, and compiles it again every time the value changes (from
-// one org's request to another's): that compilation cost more than the
-// lookup itself. Through a CAST the value is an expression, the same plan
-// serves every org. TestSeatReadsAreNotRecompiled finds a query that
-// needs it.
-const idParam = `CAST(? AS BIGINT)`
 
 func fromUnix(s int64) time.Time { return time.Unix(s, 0).UTC() }
 
