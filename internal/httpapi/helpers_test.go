@@ -60,17 +60,23 @@ func newEnv(t *testing.T, st *store.Store, now time.Time, doc string) *env {
 	clk := &clock.Clock{}
 	clk.Set(now)
 	if doc != "" {
-		d, err := seed.Parse([]byte(doc))
-		if err != nil {
-			t.Fatalf("parse seed: %v", err)
-		}
-		d.AllowWeakTokens = true // tests give short literal tokens
-		if err := d.Load(context.Background(), st, clk.Now()); err != nil {
-			t.Fatalf("load seed: %v", err)
-		}
+		loadSeed(t, st, clk.Now(), doc)
 	}
 	api := newServer(serverConfig{Config: httpapi.Config{BaseURL: "http://seatkeeper.test", RateLimitUnauthenticated: 10000, Logger: testLogger}}, st, clk)
 	return startEnv(t, st, clk, api)
+}
+
+// loadSeed loads the seed document doc (YAML) into st at now.
+func loadSeed(t *testing.T, st *store.Store, now time.Time, doc string) {
+	t.Helper()
+	d, err := seed.Parse([]byte(doc))
+	if err != nil {
+		t.Fatalf("parse seed: %v", err)
+	}
+	d.AllowWeakTokens = true // tests give short literal tokens
+	if err := d.Load(context.Background(), st, now); err != nil {
+		t.Fatalf("load seed: %v", err)
+	}
 }
 
 // serverConfig configures a test server: the API and the control API.

@@ -45,15 +45,22 @@ func encodeJSON(v any) (encodedJSON, error) {
 
 // encodeParts is the encodedJSON of the body made of parts, in order.
 func encodeParts(parts [][]byte) encodedJSON {
-	h := sha256.New()
+	var sum [sha256.Size]byte
+	if len(parts) == 1 {
+		sum = sha256.Sum256(parts[0]) // every writeJSON: no hasher to allocate
+	} else {
+		h := sha256.New()
+		for _, p := range parts {
+			h.Write(p)
+		}
+		h.Sum(sum[:0])
+	}
 	n := 0
 	for _, p := range parts {
-		h.Write(p)
 		n += len(p)
 	}
-	var sum [sha256.Size]byte
 	e := encodedJSON{parts: parts,
-		etag: []string{`W/"` + hex.EncodeToString(h.Sum(sum[:0])) + `"`}, length: []string{itoa(n)}}
+		etag: []string{`W/"` + hex.EncodeToString(sum[:]) + `"`}, length: []string{itoa(n)}}
 	if n >= gzipMin {
 		e.gz = &gzipped{}
 	}

@@ -571,7 +571,7 @@ func comparedEqual(before string) bool {
 		return false
 	}
 	before = before[:len(before)-1]
-	return before == "" || !strings.ContainsAny(before[len(before)-1:], "<>!=")
+	return before == "" || strings.IndexByte("<>!=", before[len(before)-1]) < 0
 }
 
 // countWrite counts a statement run outside a transaction that may
