@@ -11,6 +11,10 @@
 #   SEATKEEPER_ARGS="--pprof 127.0.0.1:6060" bench/run.sh   # more flags for seatkeeper serve
 #   DATABASE=postgres://... [GENERATE=1] bench/run.sh   # PostgreSQL (GENERATE=1 fills it first)
 #   DB_TAG=-old bench/run.sh           # a database of its own (bench-ORGS-SEATS-old.db), for another build's schema
+#   STANDIN=headers bench/run.sh       # in seatkeeper's place, the static server sending GitHub's headers too:
+#                                      # the most a server that sends them can reach (bench/static --github-headers)
+#   STANDIN=floor MODE=cold bench/run.sh   # in seatkeeper's place, bench/floor: GitHub's headers after the one
+#                                      # store read of a read-cache miss, nothing else: the most a miss can reach
 #
 # Each server gets DUR at each connection count, in ROUNDS slices (default
 # 5) taken in turn, static then seatkeeper: the machine's speed drifts by
@@ -62,6 +66,12 @@ fi
 sk="$out/seatkeeper"
 go build -o "$out/static" ./bench/static
 go build -o "$out/load" ./bench/load
+STANDIN=${STANDIN:-}
+case "$STANDIN" in
+  ""|headers) ;;
+  floor) go build -o "$out/floor" ./bench/floor ;;
+  *) echo "bench/run.sh: STANDIN is headers or floor, not $STANDIN" >&2; exit 2 ;;
+esac
 
 # DATABASE=postgres://... runs seatkeeper on PostgreSQL; GENERATE=1 fills
 # it first (once: generate adds to what is there).
@@ -149,6 +159,23 @@ fi
 if [ "${STATIC_HEADERS:-}" = github ]; then
   static_body+=(--github-headers)
 fi
+# STANDIN: a yardstick answers in seatkeeper's place (with seatkeeper's
+# body, read above), on its port, with the static server's token; the
+# lines below still call it seatkeeper.
+if [ -n "$STANDIN" ]; then
+  kill "$sk_pid" && wait "$sk_pid" 2>/dev/null || true
+  start=$(date +%s%N)
+  if [ "$STANDIN" = floor ]; then
+    "$out/floor" --database "$db" --addr "127.0.0.1:$PORT_SK" --body "$out/static-body.json" >/dev/null 2>>"$out/seatkeeper.log" &
+  else
+    "$out/static" --addr "127.0.0.1:$PORT_SK" --token ghp_static --body "$out/static-body.json" --github-headers >/dev/null 2>>"$out/seatkeeper.log" &
+  fi
+  sk_pid=$!
+  pids+=($sk_pid)
+  until curl -s -o /dev/null "http://127.0.0.1:$PORT_SK/"; do sleep 0.01; done
+  first_ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  cp "$out/targets-static.txt" "$out/targets-sk.txt"
+fi
 "$out/static" --addr "127.0.0.1:$PORT_ST" --token ghp_static "${static_body[@]}" >/dev/null &
 pids+=($!)
 until curl -s -o /dev/null "http://127.0.0.1:$PORT_ST/"; do sleep 0.01; done
@@ -207,7 +234,7 @@ for c in 1 64; do
     run_load static "http://127.0.0.1:$PORT_ST" "$out/targets-static.txt" "$c" "$dur_ms" "$warm" |
       sed "s/\$/ round=$r/" | tee -a "$results"
     # WARM= alone: a fresh process before each slice, its read cache empty.
-    [ -z "$WARM" ] && [ "$MODE" = warm ] && start_seatkeeper
+    [ -z "$WARM" ] && [ "$MODE" = warm ] && [ -z "$STANDIN" ] && start_seatkeeper
     run_load seatkeeper "http://127.0.0.1:$PORT_SK" "$out/targets-sk.txt" "$c" "$dur_ms" "$warm" |
       sed "s/\$/ round=$r/" | tee -a "$results"
     if [ "$MODE" = cold ]; then
@@ -222,6 +249,7 @@ load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
 entries=$(curl -s "$metrics_url" | awk '$1 == "seatkeeper_read_cache_entries" { print $2 }')
 
 label=$MODE
+[ -n "$STANDIN" ] && label="$MODE, STANDIN=$STANDIN in seatkeeper's place"
 [ -z "$WARM" ] && [ "$MODE" = warm ] && label="warm targets, WARM= (seatkeeper restarted before each slice, its read cache empty)"
 awk -v load="$load_avg" -v rss="$rss_kb" -v entries="${entries:-?}" -v ready="$first_ready_ms" -v target="$TARGET_RPS" -v rounds="$ROUNDS" -v mode="$label" -v gen="$GEN" '
   function ms(d) { if (d ~ /ms$/) return d + 0; if (d ~ /µs$/) return d / 1000; if (d ~ /s$/) return d * 1000; return d }
