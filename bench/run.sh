@@ -246,7 +246,7 @@ for c in 1 64; do
 done
 rss_kb=$(ps -o rss= -p "$sk_pid" | tr -d ' ')
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
-entries=$(curl -s "$metrics_url" | awk '$1 == "seatkeeper_read_cache_entries" { print $2 }')
+entries=$(curl -s "$metrics_url" | awk '$1 == "seatkeeper_read_cache_entries" { print $2 }' || true) # none from a STANDIN
 
 label=$MODE
 [ -n "$STANDIN" ] && label="$MODE, STANDIN=$STANDIN in seatkeeper's place"
