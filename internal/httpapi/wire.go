@@ -211,7 +211,7 @@ type seatDetails struct {
 
 // seatOwn is the part of a seat's details that is the seat's own (the
 // rest, the team and the organization, are shared by many seats' bodies:
-// see seatBodies.encode).
+// see encodeSeat).
 type seatOwn struct {
 	CreatedAt               string     `json:"created_at"`
 	UpdatedAt               string     `json:"updated_at"`
